@@ -1,0 +1,200 @@
+// Command devopsbot is a Slack bot for teams preparing for the AWS DevOps
+// Engineer Professional exam. main only reads the environment and calls run.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/kelseyhightower/envconfig"
+
+	"github.com/devopsbot/devopsbot/notes"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var cfg Config
+	if err := envconfig.Process("", &cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "devopsbot: config:", err)
+		os.Exit(2)
+	}
+	err := run(ctx, cfg, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			if ue.msg != "" {
+				fmt.Fprintln(os.Stderr, "devopsbot:", ue.msg)
+			}
+			fmt.Fprint(os.Stderr, ue.usage)
+			os.Exit(2)
+		}
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "devopsbot:", err)
+		os.Exit(1)
+	}
+}
+
+// env is what every subcommand gets.
+type env struct {
+	cfg    Config
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"console", "the /devops commands on stdin/stdout", cmdConsole},
+		{"serve", "run the Slack bot (HTTP and/or Socket Mode)", cmdServe},
+		{"lookup", "search the notes: lookup [--json] [-k N] QUERY...", cmdLookup},
+		{"ask", "answer an exam question: ask [--json] TEXT|-", cmdAsk},
+		{"eval", "score lookup and ask on an eval file: eval [--json] FILE.jsonl", cmdEval},
+		{"sections", "list the parsed sections: sections [--json]", cmdSections},
+		{"quiz", "list generated questions: quiz [--json] [--n N] [--seed S]; quiz check FILE...", cmdQuiz},
+		{"config", "print the effective configuration, secrets masked", cmdConfig},
+		{"healthcheck", "probe a running bot's /healthz (for container health checks)", cmdHealthcheck},
+		{"version", "print the version", cmdVersion},
+		{"help", "show this help", nil},
+	}
+}
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func usage() string {
+	var b strings.Builder
+	b.WriteString("usage: devopsbot [COMMAND] [--notes FILE]... [ARGS]\n\n")
+	b.WriteString("Without a command: Slack when credentials are set, else the console.\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-12s %s\n", c.name, c.summary)
+	}
+	b.WriteString("\n--notes FILE (repeatable) or DEVOPSBOT_NOTES=a.md,b.md replaces the embedded notes.\n")
+	return b.String()
+}
+
+// usageError makes main print usage and exit 2.
+type usageError struct{ msg, usage string }
+
+func (u usageError) Error() string { return u.msg }
+
+func run(ctx context.Context, cfg Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := &env{cfg: cfg, stdin: stdin, stdout: stdout, stderr: stderr}
+	// Leading global flags (--notes) may come before the command.
+	for len(args) >= 2 && (args[0] == "--notes" || args[0] == "-notes") {
+		e.cfg.Notes = append(e.cfg.Notes, args[1])
+		args = args[2:]
+	}
+	if len(args) == 0 {
+		if cfg.BotToken != "" || cfg.AppToken != "" {
+			return cmdServe(ctx, e, nil)
+		}
+		return cmdConsole(ctx, e, nil)
+	}
+	name, rest := args[0], args[1:]
+	switch name {
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage())
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == name && c.run != nil {
+			return c.run(ctx, e, rest)
+		}
+	}
+	return usageError{msg: fmt.Sprintf("unknown command %q", name), usage: usage()}
+}
+
+// flags returns a flag set for a subcommand that also takes --notes.
+func (e *env) flags(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.Func("notes", "notes file replacing the embedded notes (repeatable)", func(s string) error {
+		e.cfg.Notes = append(e.cfg.Notes, s)
+		return nil
+	})
+	_ = synopsis
+	return fs
+}
+
+// parse parses args with fs; --help prints the flags to stdout and returns
+// flag.ErrHelp, other errors become usage errors.
+func (e *env) parse(fs *flag.FlagSet, synopsis string, args []string) error {
+	err := fs.Parse(args)
+	if err == nil {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "usage: devopsbot %s\n", synopsis)
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(e.stdout, b.String())
+		return flag.ErrHelp
+	}
+	return usageError{msg: err.Error(), usage: b.String()}
+}
+
+// loadNotes parses the configured notes files, or the embedded default notes.
+func (e *env) loadNotes() ([]*notes.Document, error) {
+	if len(e.cfg.Notes) == 0 {
+		d, err := notes.Default()
+		if err != nil {
+			return nil, err
+		}
+		return []*notes.Document{d}, nil
+	}
+	var docs []*notes.Document
+	seen := map[string]int{}
+	for _, p := range e.cfg.Notes {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("read notes: %w", err)
+		}
+		name := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
+		if n := seen[name]; n > 0 {
+			name = fmt.Sprintf("%s-%d", name, n+1)
+		}
+		seen[name]++
+		d, err := notes.Parse(name, data)
+		if err != nil {
+			return nil, fmt.Errorf("notes %s: %w", p, err)
+		}
+		docs = append(docs, d)
+	}
+	if len(docs) == 0 {
+		return nil, errors.New("no notes files given")
+	}
+	return docs, nil
+}
+
+func cmdVersion(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("version", "version")
+	if err := e.parse(fs, "version", args); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "devopsbot", version)
+	return nil
+}

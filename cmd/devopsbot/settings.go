@@ -1,0 +1,21 @@
+package main
+
+// Config is the whole configuration, read once from the environment in main
+// (the only envconfig call). Tests build it as a literal.
+type Config struct {
+	BotToken      string   `envconfig:"SLACK_BOT_TOKEN" desc:"Bot token (xoxb-...): enables Slack"`
+	SigningSecret string   `envconfig:"SLACK_SIGNING_SECRET" desc:"Signing secret: enables the HTTP transport"`
+	AppToken      string   `envconfig:"SLACK_APP_TOKEN" desc:"App-level token (xapp-...): enables Socket Mode"`
+	APIURL        string   `envconfig:"SLACK_API_URL" default:"https://slack.com/api/" desc:"Slack Web API base URL"`
+	Addr          string   `envconfig:"DEVOPSBOT_ADDR" default:":3000" desc:"HTTP listen address"`
+	DB            string   `envconfig:"DEVOPSBOT_DB" default:"data/devopsbot.db" desc:"Path of the embedded database file"`
+	Notes         []string `envconfig:"DEVOPSBOT_NOTES" desc:"Comma-separated notes files replacing the embedded notes"`
+	NotesURL      string   `envconfig:"DEVOPSBOT_NOTES_URL" desc:"Base URL for links to sections (section ID appended as #anchor)"`
+	Questions     []string `envconfig:"DEVOPSBOT_QUESTIONS" desc:"Comma-separated question bank YAML files"`
+	QuizChannel   string   `envconfig:"DEVOPSBOT_QUIZ_CHANNEL" desc:"Channel ID for the question of the day"`
+	QuizSchedule  string   `envconfig:"DEVOPSBOT_QUIZ_SCHEDULE" default:"0 9 * * MON-FRI" desc:"Cron spec for posting the question of the day"`
+	QuizClose     string   `envconfig:"DEVOPSBOT_QUIZ_CLOSE" default:"0 17 * * MON-FRI" desc:"Cron spec for closing it"`
+	TZ            string   `envconfig:"DEVOPSBOT_TZ" default:"UTC" desc:"IANA time zone for schedules, days and streaks"`
+	ExamDate      string   `envconfig:"DEVOPSBOT_EXAM_DATE" desc:"Exam date YYYY-MM-DD (optional): shows days to the exam"`
+	Admins        []string `envconfig:"DEVOPSBOT_ADMINS" desc:"Comma-separated Slack user IDs allowed to quiz post / quiz close"`
+}

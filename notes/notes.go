@@ -1,0 +1,96 @@
+// Package notes parses Markdown study notes into sections and facts.
+//
+// A section starts at every ATX heading outside code fences. Its ID is the
+// explicit anchor (<a name="4_2_4"></a>) just above the heading when there is
+// one; otherwise "<ID of nearest anchored ancestor>/<slug>", or just "<slug>"
+// in files without anchors (GitHub-style slugs, "-1", "-2" for repeats).
+//
+// The package imports only the standard library.
+package notes
+
+// Document is one parsed notes file.
+type Document struct {
+	// Name identifies the document among several loaded ones (the file's base
+	// name without extension, e.g. "devops-engineer-professional").
+	Name     string    `json:"name"`
+	Sections []Section `json:"sections"`
+}
+
+// Section is the content between one heading and the next.
+type Section struct {
+	Doc    string   `json:"doc"`
+	ID     string   `json:"id"`
+	Anchor bool     `json:"anchor"`           // ID comes from an explicit <a name> anchor
+	Title  string   `json:"title"`            // clean text: no arrows, markup or HTML
+	Level  int      `json:"level"`            // 1-6 for #-######
+	Path   []string `json:"path"`             // ancestor titles plus own title
+	Parent string   `json:"parent,omitempty"` // ID of the enclosing section, "" at top
+	Line   int      `json:"line"`             // 1-based line of the heading
+	Text   string   `json:"text"`             // plain text of the body, facts joined by newlines
+	Facts  []Fact   `json:"facts,omitempty"`
+	Tables []Table  `json:"tables,omitempty"`
+	Code   []Code   `json:"code,omitempty"`
+}
+
+// FactKind says where a fact came from.
+type FactKind string
+
+const (
+	FactBullet    FactKind = "bullet"
+	FactRow       FactKind = "row"
+	FactParagraph FactKind = "paragraph"
+	FactCode      FactKind = "code"
+)
+
+// Fact is one bullet (with its parent bullets as context), one table row, or
+// one paragraph, as plain text.
+type Fact struct {
+	Kind    FactKind `json:"kind"`
+	Text    string   `json:"text"`              // the fact as one line of plain text
+	Context []string `json:"context,omitempty"` // parent bullets, outermost first
+	Pairs   []Pair   `json:"pairs,omitempty"`   // table rows: header/value, "." and empty cells dropped
+	Table   int      `json:"table,omitempty"`   // rows: index into Section.Tables
+	Row     int      `json:"row,omitempty"`     // rows: index into Table.Rows
+	Line    int      `json:"line"`
+}
+
+// Pair is one cell of a table row with its column header.
+type Pair struct {
+	Header string `json:"header"`
+	Value  string `json:"value"`
+}
+
+// Table is a Markdown table in plain text; empty and "." cells are "".
+type Table struct {
+	Header []string   `json:"header"`
+	Rows   [][]string `json:"rows"`
+}
+
+// Code is a fenced or indented code block, kept verbatim.
+type Code struct {
+	Lang string `json:"lang,omitempty"`
+	Text string `json:"text"`
+}
+
+// FullText returns the text of a fact with its context, outermost first,
+// joined with " › ".
+func (f Fact) FullText() string {
+	if len(f.Context) == 0 {
+		return f.Text
+	}
+	s := ""
+	for _, c := range f.Context {
+		s += c + " › "
+	}
+	return s + f.Text
+}
+
+// Section returns the section with the given ID, or nil.
+func (d *Document) Section(id string) *Section {
+	for i := range d.Sections {
+		if d.Sections[i].ID == id {
+			return &d.Sections[i]
+		}
+	}
+	return nil
+}
