@@ -5,24 +5,6 @@ import (
 	"errors"
 )
 
-// Question is a pasted exam question: the scenario and its options.
-type Question struct {
-	Text    string   `json:"text"`    // scenario and question, options removed
-	Options []Option `json:"options"` // empty when none were found
-}
-
-// Option is one answer option.
-type Option struct {
-	Key  string `json:"key"` // "A".."F"
-	Text string `json:"text"`
-}
-
-// ParseQuestion splits pasted text into scenario and options (A) A. (A) a) A -,
-// on their own lines or inline).
-func ParseQuestion(text string) (Question, error) {
-	return Question{}, errors.New("index.ParseQuestion: not implemented yet") // SKELETON
-}
-
 // Answer is the product's answer to an exam question.
 type Answer struct {
 	Chosen     string        `json:"chosen,omitempty"` // option key; "" when undecided or no options
