@@ -44,12 +44,18 @@ func isTerminal(w io.Writer) bool {
 // of cfg's secrets (bot token, app token, signing secret) become [REDACTED].
 // Use it around any handler, e.g. a test's slog.NewTextHandler(&buf, nil).
 func redactHandler(h slog.Handler, cfg Config) slog.Handler {
-	r := &redactor{}
+	var pairs []string
 	for _, s := range []string{cfg.BotToken, cfg.AppToken, cfg.SigningSecret} {
 		s = strings.TrimSpace(s)
 		if len(s) >= 4 {
-			r.secrets = append(r.secrets, s)
+			// Keep a Slack token's type prefix: "xoxb-[REDACTED]" tells
+			// which token was involved without revealing it.
+			pairs = append(pairs, s, slackTokenPrefix.FindString(s)+redacted)
 		}
+	}
+	r := &redactor{}
+	if len(pairs) > 0 {
+		r.secrets = strings.NewReplacer(pairs...)
 	}
 	return &redactingHandler{inner: h, r: r}
 }
@@ -59,14 +65,14 @@ var tokenShape = regexp.MustCompile(`(xox[a-z]|xapp|xoxe\.xox[a-z]|xoxe)-[A-Za-z
 
 const redacted = "[REDACTED]"
 
-type redactor struct{ secrets []string }
+type redactor struct {
+	secrets *strings.Replacer // configured secret values; nil if none
+}
 
 // str scrubs one string.
 func (r *redactor) str(s string) string {
-	for _, sec := range r.secrets {
-		if strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, redacted)
-		}
+	if r.secrets != nil {
+		s = r.secrets.Replace(s)
 	}
 	if strings.Contains(s, "x") { // cheap pre-check: every token starts with x
 		s = tokenShape.ReplaceAllString(s, "$1-"+redacted)

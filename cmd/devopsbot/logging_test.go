@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// opsSecretValues are the strings no log line may contain.
+var opsSecretValues = []string{opsBotToken, opsAppToken, opsSecret,
+	"xoxp-9999999999-8888888888-unconfiguredusertoken", "AbCdEfGhIjKlMnOpQrStUvWx"}
+
+type opsSlackRequest struct {
+	Token   string `json:"token"`
+	Channel string `json:"channel"`
+}
+
+func TestLoggerRedactsSecretsEverywhere(t *testing.T) {
+	cfg := opsDefaultConfig(t)
+	cfg.BotToken, cfg.AppToken, cfg.SigningSecret = opsBotToken, opsAppToken, opsSecret
+	userToken := "xoxp-9999999999-8888888888-unconfiguredusertoken"
+
+	var buf bytes.Buffer
+	lg := newLogger(&buf, cfg)
+	lg.Info("bot.HTTP verify with "+opsSecret, "header", "Bearer "+opsBotToken)
+	lg.Error("bot.Slack post", "err", fmt.Errorf("post: %w", errors.New("invalid_auth for "+opsBotToken)))
+	lg.Info("bot.Slack request", "req", opsSlackRequest{Token: opsAppToken, Channel: "C0123"},
+		"ptr", &opsSlackRequest{Token: userToken})
+	lg.Info("bot.Socket dial", "body", []byte("token="+opsAppToken))
+	lg.Info("bot.Router handle", slog.Group("slack", slog.String("token", userToken), slog.Int("status", 200)))
+	lg.With("token", opsBotToken).WithGroup("g").With("secret", opsSecret).Info("cmd.Serve start", "k", "xoxe.xoxp-1-abcdefghijkl")
+	lg.Info("bot.Router handle", "command", "lookup", "latency_ms", 1.5, "outcome", "ok")
+
+	out := buf.String()
+	for _, s := range opsSecretValues {
+		if strings.Contains(out, s) {
+			t.Errorf("log output contains %q:\n%s", s, out)
+		}
+	}
+	if !strings.Contains(out, "[REDACTED]") {
+		t.Errorf("log output has no [REDACTED] marker:\n%s", out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 7 {
+		t.Fatalf("got %d log lines, want 7:\n%s", len(lines), out)
+	}
+	var last map[string]any
+	for i, line := range lines {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("line %d is not JSON (not a terminal, so JSON expected): %v\n%s", i+1, err, line)
+		}
+		last = rec
+	}
+	// Clean values keep their types and text.
+	if last["command"] != "lookup" || last["latency_ms"] != 1.5 || last["msg"] != "bot.Router handle" {
+		t.Errorf("clean record changed: %v", last)
+	}
+	// The token type prefix stays, to help debugging which token was involved.
+	if !strings.Contains(out, "xoxb-[REDACTED]") {
+		t.Errorf("want token prefixes kept (xoxb-[REDACTED]):\n%s", out)
+	}
+}
+
+func TestRedactHandlerWrapsAnyHandler(t *testing.T) {
+	cfg := opsDefaultConfig(t)
+	cfg.SigningSecret = opsSecret
+	var buf bytes.Buffer
+	lg := slog.New(redactHandler(slog.NewTextHandler(&buf, nil), cfg))
+	lg.Warn("msg", "a", "prefix"+opsSecret+"suffix", "n", 3)
+	out := buf.String()
+	if strings.Contains(out, opsSecret) || !strings.Contains(out, "prefix[REDACTED]suffix") || !strings.Contains(out, "n=3") {
+		t.Errorf("text output = %q", out)
+	}
+}
+
+func TestLoggerIsJSONOffATerminal(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if isTerminal(f) {
+		t.Error("a regular file counts as a terminal")
+	}
+	if isTerminal(&bytes.Buffer{}) {
+		t.Error("a buffer counts as a terminal")
+	}
+	newLogger(f, opsDefaultConfig(t)).Info("cmd.Test run", "k", "v")
+	b, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !json.Valid(bytes.TrimSpace(b)) {
+		t.Errorf("log to a file is not JSON: %s", b)
+	}
+}
+
+func BenchmarkLoggerRedact(b *testing.B) {
+	var cfg Config
+	cfg.BotToken, cfg.SigningSecret = opsBotToken, opsSecret
+	var buf bytes.Buffer
+	lg := newLogger(&buf, cfg)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		lg.Info("bot.Router handle", "command", "lookup", "latency_ms", 0.4, "outcome", "ok", "user", "U0123ABCD")
+	}
+}
