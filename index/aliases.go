@@ -1,0 +1,221 @@
+package index
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// defaultAliases is the embedded alias list: abbreviations and other names
+// people use for the services and ideas of the exam.
+//
+//go:embed aliases.txt
+var defaultAliases []byte
+
+// ErrAliases is returned for an alias file that cannot be read.
+var ErrAliases = errors.New("index: bad alias file")
+
+// aliases expands abbreviations and alternative names. Every line of an alias
+// file is one class of equivalent forms ("asg | auto scaling group"). A form
+// is matched on analysed terms, so case, plurals and punctuation do not
+// matter ("Blue/Green", "blue-green" and "blue green" are one form). Wherever
+// a form occurs, in a note or in a query, the class's canonical term is added
+// at the position of the form's last word, so a query for "ASG" finds "Auto
+// Scaling group" and the other way round, while exact wording still scores
+// higher because it matches its own terms too.
+type aliases struct {
+	// byFirst lists the forms starting with a term, longest first.
+	byFirst map[string][]aliasForm
+	// canon is each class's canonical term; it starts with "_", which the
+	// analyzer never produces, so it cannot collide with a real word.
+	canon []string
+	// forms lists each class's forms as written, for display and tests.
+	forms [][]string
+}
+
+type aliasForm struct {
+	class int
+	terms []string
+}
+
+// parseAliases reads alias files: one class per line, forms separated by "|",
+// "#" starts a comment. Classes that share a form are merged.
+func parseAliases(files ...[]byte) (*aliases, error) {
+	var classes [][]string // forms as written
+	formClass := map[string]int{}
+	parent := []int{}
+	find := func(c int) int {
+		for parent[c] != c {
+			parent[c] = parent[parent[c]]
+			c = parent[c]
+		}
+		return c
+	}
+	for fi, data := range files {
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+		line := 0
+		for sc.Scan() {
+			line++
+			text := sc.Text()
+			if i := strings.IndexByte(text, '#'); i >= 0 {
+				text = text[:i]
+			}
+			if strings.TrimSpace(text) == "" {
+				continue
+			}
+			var forms []string
+			for _, f := range strings.Split(text, "|") {
+				f = strings.TrimSpace(f)
+				if f == "" {
+					continue
+				}
+				if len(analyze(f)) == 0 {
+					return nil, fmt.Errorf("alias file %d line %d: %q has no searchable words: %w", fi+1, line, f, ErrAliases)
+				}
+				forms = append(forms, f)
+			}
+			if len(forms) < 2 {
+				return nil, fmt.Errorf("alias file %d line %d: need at least two forms separated by |: %w", fi+1, line, ErrAliases)
+			}
+			c := len(classes)
+			classes = append(classes, forms)
+			parent = append(parent, c)
+			for _, f := range forms {
+				key := strings.Join(formTerms(f), " ")
+				if other, ok := formClass[key]; ok {
+					parent[find(c)] = find(other)
+				} else {
+					formClass[key] = c
+				}
+			}
+		}
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("read alias file %d: %w", fi+1, err)
+		}
+	}
+	// Merge classes and number the roots.
+	a := &aliases{byFirst: map[string][]aliasForm{}}
+	rootNum := map[int]int{}
+	for c := range classes {
+		r := find(c)
+		n, ok := rootNum[r]
+		if !ok {
+			n = len(a.canon)
+			rootNum[r] = n
+			a.canon = append(a.canon, "_"+strings.Join(formTerms(classes[r][0]), "_"))
+			a.forms = append(a.forms, nil)
+		}
+		a.forms[n] = append(a.forms[n], classes[c]...)
+	}
+	seen := map[string]bool{}
+	for n, forms := range a.forms {
+		for _, f := range forms {
+			terms := formTerms(f)
+			key := strings.Join(terms, " ")
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			a.byFirst[terms[0]] = append(a.byFirst[terms[0]], aliasForm{class: n, terms: terms})
+		}
+	}
+	for k, fs := range a.byFirst {
+		sort.SliceStable(fs, func(i, j int) bool { return len(fs[i].terms) > len(fs[j].terms) })
+		a.byFirst[k] = fs
+	}
+	return a, nil
+}
+
+// formTerms returns the terms of an alias form: the first term at each
+// position, so "X-Ray" becomes "x ray" and "DeletionPolicy" becomes
+// "deletion policy" (write "xray" as a form of its own to match the glued
+// spelling).
+func formTerms(f string) []string {
+	var out []string
+	last := -1
+	for _, t := range analyze(f) {
+		if t.pos != last {
+			out = append(out, t.term)
+			last = t.pos
+		}
+	}
+	return out
+}
+
+// expand returns toks with the canonical terms of every alias form found in
+// them appended (in position order). toks must be in position order.
+func (a *aliases) expand(toks []token) []token {
+	if a == nil || len(a.byFirst) == 0 || len(toks) == 0 {
+		return toks
+	}
+	// Group token indexes by position.
+	type group struct{ from, to int } // toks[from:to] share a position
+	groups := make([]group, 0, len(toks))
+	for i := 0; i < len(toks); {
+		j := i + 1
+		for j < len(toks) && toks[j].pos == toks[i].pos {
+			j++
+		}
+		groups = append(groups, group{i, j})
+		i = j
+	}
+	has := func(g group, term string) bool {
+		for k := g.from; k < g.to; k++ {
+			if toks[k].term == term {
+				return true
+			}
+		}
+		return false
+	}
+	var extra []token
+	lastEnd := map[int]int{} // class -> last group index covered
+	for gi, g := range groups {
+		for k := g.from; k < g.to; k++ {
+			for _, f := range a.byFirst[toks[k].term] {
+				end := gi + len(f.terms) - 1
+				if end >= len(groups) {
+					continue
+				}
+				if le, ok := lastEnd[f.class]; ok && gi <= le {
+					continue
+				}
+				ok := true
+				for m := 1; m < len(f.terms); m++ {
+					if !has(groups[gi+m], f.terms[m]) {
+						ok = false
+						break
+					}
+				}
+				if !ok {
+					continue
+				}
+				lastEnd[f.class] = end
+				last := toks[groups[end].from]
+				extra = append(extra, token{term: a.canon[f.class], start: toks[k].start, end: maxEnd(toks[groups[end].from:groups[end].to]), pos: last.pos})
+			}
+		}
+	}
+	if len(extra) == 0 {
+		return toks
+	}
+	out := make([]token, 0, len(toks)+len(extra))
+	out = append(out, toks...)
+	out = append(out, extra...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].pos < out[j].pos })
+	return out
+}
+
+func maxEnd(toks []token) int {
+	e := 0
+	for _, t := range toks {
+		if t.end > e {
+			e = t.end
+		}
+	}
+	return e
+}

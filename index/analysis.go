@@ -1,0 +1,262 @@
+package index
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// This file is the text analysis shared by indexing, querying and
+// highlighting. It is ours rather than one of Bleve's analyzers because the
+// stock English chain stems "AWS" to "aw" and "X-Ray" to "x rai", and because
+// highlighting needs the same tokens with their byte offsets.
+//
+// A word is a run of letters and digits. Words joined by "-", "_", ".", ":" or
+// an apostrophe form a compound ("x-ray", "cfn-init", "pending:wait"): the
+// parts are emitted and then the parts glued together ("xray") at the
+// position of the last part, so both spellings match. A camelCase word
+// ("DeletionPolicy") is emitted the same way: its parts, then the whole word.
+// Terms are lower-cased, stop words dropped, and a light suffix stemmer that
+// leaves acronyms and words with digits alone conflates plurals and -ed/-ing
+// forms.
+
+// token is one analysed term with its byte range in the analysed text and
+// its 1-based position. Tokens emitted for the same words share positions.
+type token struct {
+	term       string
+	start, end int
+	pos        int
+}
+
+// maxCompoundParts bounds the words glued into one compound term.
+const maxCompoundParts = 4
+
+// stopWords are dropped from documents and queries alike. Words that carry
+// meaning in these notes ("all" at once, "no" echo, "not", "only", "before",
+// "after", "new", "old", "out") are deliberately kept.
+var stopWords = setOf(`a about against am an and are aren arent as at be been being both
+but by can cant could couldn did didn didnt do does doesn doesnt doing don dont down during
+each e.g eg etc few for from further had hadn has hasn have haven having he her here hers
+herself him himself his how i ie if in into is isn isnt it its itself just let lets me more
+most my myself nor of on or other our ours ourselves own same shall she should shouldn so
+some such than that thats the their theirs them themselves then there these they this those
+through to too under until up very via was wasn wasnt we were weren what whats when where
+which while who whom why will with won wont would wouldn you your yours yourself
+yourselves s t d ll m re ve`)
+
+// protectedWords are never stemmed: service names and words whose final "s"
+// is not a plural.
+var protectedWords = setOf(`aws ecs eks sqs sns kms ebs efs rds dns iops https http ssl tls
+alias canvas atlas series species status process access address express class cross less
+always analysis basis kinesis redis emr ssm sts sso ses waf cors`)
+
+func setOf(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+// isWordRune reports whether r belongs inside a word.
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// isJoiner reports whether r glues two words into a compound when it sits
+// directly between them.
+func isJoiner(r rune) bool {
+	switch r {
+	case '-', '_', '.', ':', '\'', '’', '‐', '‑':
+		return true
+	}
+	return false
+}
+
+// span is a word's byte range in the analysed text.
+type span struct{ start, end int }
+
+// analyze splits text into tokens. It never fails: invalid UTF-8, control
+// characters and other scripts are treated as separators or ordinary letters.
+func analyze(text string) []token {
+	return appendTokens(nil, text, 0)
+}
+
+// appendTokens appends the tokens of text to dst, numbering positions after
+// pos, and returns the extended slice.
+func appendTokens(dst []token, text string, pos int) []token {
+	i := 0
+	for i < len(text) {
+		// Skip to the start of a word.
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		// Collect a compound: words separated by single joiners.
+		var words []span
+		for {
+			start := i
+			for i < len(text) {
+				r, size = utf8.DecodeRuneInString(text[i:])
+				if !isWordRune(r) {
+					break
+				}
+				i += size
+			}
+			words = append(words, span{start, i})
+			if i >= len(text) {
+				break
+			}
+			r, size = utf8.DecodeRuneInString(text[i:])
+			if !isJoiner(r) || i+size >= len(text) {
+				break
+			}
+			next, _ := utf8.DecodeRuneInString(text[i+size:])
+			if !isWordRune(next) {
+				break
+			}
+			i += size
+		}
+		dst, pos = appendCompound(dst, text, words, pos)
+	}
+	return dst
+}
+
+// appendCompound emits the tokens of one compound (one or more words).
+func appendCompound(dst []token, text string, words []span, pos int) ([]token, int) {
+	// Possessives and contractions: "stack's", "don't" keep only the stem.
+	if n := len(words); n > 1 {
+		last := strings.ToLower(text[words[n-1].start:words[n-1].end])
+		sep := text[words[n-2].end:words[n-1].start]
+		if (sep == "'" || sep == "’") && (last == "s" || last == "t" || last == "re" || last == "ll" || last == "ve" || last == "d" || last == "m") {
+			words = words[:n-1]
+		}
+	}
+	var glued strings.Builder
+	emitted := 0
+	for _, w := range words {
+		raw := text[w.start:w.end]
+		lower := strings.ToLower(raw)
+		glued.WriteString(lower)
+		if stopWords[lower] {
+			continue
+		}
+		parts := camelParts(raw)
+		if len(parts) > 1 {
+			anyPart := false
+			for _, p := range parts {
+				pl := strings.ToLower(text[w.start+p.start : w.start+p.end])
+				if stopWords[pl] {
+					continue
+				}
+				pos++
+				anyPart = true
+				dst = append(dst, token{term: stem(pl), start: w.start + p.start, end: w.start + p.end, pos: pos})
+			}
+			if !anyPart {
+				pos++
+			}
+			dst = append(dst, token{term: stem(lower), start: w.start, end: w.end, pos: pos})
+		} else {
+			pos++
+			dst = append(dst, token{term: stem(lower), start: w.start, end: w.end, pos: pos})
+		}
+		emitted++
+	}
+	if len(words) > 1 && len(words) <= maxCompoundParts {
+		g := glued.String()
+		if emitted == 0 {
+			if stopWords[g] {
+				return dst, pos
+			}
+			pos++
+		}
+		dst = append(dst, token{term: stem(g), start: words[0].start, end: words[len(words)-1].end, pos: pos})
+	}
+	return dst, pos
+}
+
+// camelParts splits a word at lower-to-upper case changes ("DeletionPolicy")
+// and before the last capital of an acronym run followed by lower case
+// ("HTTPServer" -> "HTTP", "Server"). Digits stay with what precedes them.
+// Byte ranges are relative to the word.
+func camelParts(w string) []span {
+	var parts []span
+	start := 0
+	var prev rune = -1
+	for i, r := range w {
+		if i > 0 {
+			split := false
+			if unicode.IsUpper(r) && (unicode.IsLower(prev) || unicode.IsDigit(prev)) {
+				split = true
+			} else if unicode.IsLower(r) && unicode.IsUpper(prev) {
+				// "HTTPServer": split before the "S" of "Server".
+				pi := i - utf8.RuneLen(prev)
+				if pi > start {
+					parts = append(parts, span{start, pi})
+					start = pi
+				}
+			}
+			if split && i > start {
+				parts = append(parts, span{start, i})
+				start = i
+			}
+		}
+		prev = r
+	}
+	parts = append(parts, span{start, len(w)})
+	return parts
+}
+
+// stem is a light English suffix stemmer: plurals, -ed, -ing and a final
+// silent e, so that "scale", "scaled", "scaling" and "scales" meet. Words of
+// three letters or fewer, words with digits or non-ASCII letters, and
+// protected words are returned unchanged.
+func stem(w string) string {
+	if len(w) <= 3 || protectedWords[w] {
+		return w
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c < 'a' || c > 'z' {
+			return w
+		}
+	}
+	switch {
+	case strings.HasSuffix(w, "ies") && len(w) > 4:
+		w = w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "sses"):
+		w = w[:len(w)-2]
+	case strings.HasSuffix(w, "xes") || strings.HasSuffix(w, "ches") || strings.HasSuffix(w, "shes"):
+		w = w[:len(w)-2]
+	case strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "us") || strings.HasSuffix(w, "is"):
+	case strings.HasSuffix(w, "s"):
+		w = w[:len(w)-1]
+	}
+	switch {
+	case strings.HasSuffix(w, "ied") && len(w) > 4:
+		w = w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "ed") && len(w) >= 5:
+		w = undouble(w[:len(w)-2])
+	case strings.HasSuffix(w, "ing") && len(w) >= 6:
+		w = undouble(w[:len(w)-3])
+	}
+	if len(w) >= 5 && w[len(w)-1] == 'e' && w[len(w)-2] != 'e' {
+		w = w[:len(w)-1]
+	}
+	return w
+}
+
+// undouble turns "stopp" into "stop" and "runn" into "run", keeping ll, ss, zz.
+func undouble(w string) string {
+	n := len(w)
+	if n >= 3 && w[n-1] == w[n-2] {
+		switch w[n-1] {
+		case 'l', 's', 'z', 'a', 'e', 'i', 'o', 'u':
+			return w
+		}
+		return w[:n-1]
+	}
+	return w
+}
