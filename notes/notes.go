@@ -14,6 +14,10 @@ type Document struct {
 	// name without extension, e.g. "devops-engineer-professional").
 	Name     string    `json:"name"`
 	Sections []Section `json:"sections"`
+	// Preamble holds content before the first heading (outside a table of
+	// contents), or nil. It is not one of Sections: a section starts at a
+	// heading.
+	Preamble *Section `json:"preamble,omitempty"`
 }
 
 // Section is the content between one heading and the next.
@@ -51,6 +55,7 @@ type Fact struct {
 	Pairs   []Pair   `json:"pairs,omitempty"`   // table rows: header/value, "." and empty cells dropped
 	Table   int      `json:"table,omitempty"`   // rows: index into Section.Tables
 	Row     int      `json:"row,omitempty"`     // rows: index into Table.Rows
+	Code    []string `json:"code,omitempty"`    // inline code spans in the fact, verbatim
 	Line    int      `json:"line"`
 }
 
@@ -68,8 +73,9 @@ type Table struct {
 
 // Code is a fenced or indented code block, kept verbatim.
 type Code struct {
-	Lang string `json:"lang,omitempty"`
+	Lang string `json:"lang,omitempty"` // info string's first word, lower case
 	Text string `json:"text"`
+	Line int    `json:"line"` // 1-based line of the opening fence
 }
 
 // FullText returns the text of a fact with its context, outermost first,
