@@ -2,9 +2,13 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/slack-go/slack"
 
@@ -58,6 +62,8 @@ const (
 	ActionShare = "devops_share"
 	// ActionQuizMe asks for a practice question from a section; value "doc|sectionID".
 	ActionQuizMe = "devops_quiz_me"
+	// ActionLookup looks up a suggested section title; value the query.
+	ActionLookup = "devops_lookup"
 )
 
 // Request is a slash command, a mention or a direct message.
@@ -82,6 +88,8 @@ type Response struct {
 	Text      string        // plain fallback (notifications, console)
 	Blocks    []slack.Block // may be empty: then Text is shown
 	Ephemeral bool          // visible only to the requester
+
+	msg *message // the model it was rendered from, for the console
 }
 
 // ActionResult says what to do after a click. Any field may be nil.
@@ -101,7 +109,7 @@ type Options struct {
 }
 
 // Router turns commands, mentions and clicks into Responses. It knows no
-// transport.
+// transport; it is safe for concurrent use.
 type Router struct {
 	lg     *slog.Logger
 	search Searcher
@@ -126,7 +134,9 @@ func NewRouter(lg *slog.Logger, s Searcher, q Quiz, opts Options) *Router {
 	}
 	r := &Router{lg: lg, search: s, quiz: q, opts: opts, admins: map[string]bool{}}
 	for _, a := range opts.Admins {
-		r.admins[a] = true
+		if a = strings.TrimSpace(a); a != "" {
+			r.admins[a] = true
+		}
 	}
 	return r
 }
@@ -138,18 +148,459 @@ func (r *Router) SetDaily(d Daily) {
 	r.mu.Unlock()
 }
 
-// Command handles a /devops command.
+func (r *Router) getDaily() Daily {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.daily
+}
+
+// IsAdmin reports whether user may run quiz post and quiz close.
+func (r *Router) IsAdmin(user string) bool { return r.admins[user] }
+
+// DaysToExam returns the calendar days from now to the exam date, and
+// whether an exam date is set.
+func (r *Router) DaysToExam() (int, bool) {
+	if r.opts.ExamDate.IsZero() {
+		return 0, false
+	}
+	return daysTo(r.opts.Now(), r.opts.ExamDate, r.opts.Location), true
+}
+
+func (r *Router) view(public bool) view { return view{notesURL: r.opts.NotesURL, public: public} }
+
+// Command handles a /devops command. Replies are ephemeral except the
+// acknowledgements of admin commands, which are ephemeral too.
 func (r *Router) Command(ctx context.Context, req Request) Response {
-	return Response{Text: "devopsbot: the router is being built", Ephemeral: true} // SKELETON
+	return r.command(ctx, req, false)
 }
 
-// Action handles a button click.
-func (r *Router) Action(ctx context.Context, a Action) ActionResult {
-	return ActionResult{} // SKELETON
-}
-
-// Mention handles an app_mention or direct message: a lookup, or an ask when
-// the text parses as an exam question with at least two options.
+// Mention handles an app_mention or direct message, answered in public (a
+// thread): a known subcommand runs as such; otherwise an exam question with
+// at least two options is answered as ask, anything else as lookup.
 func (r *Router) Mention(ctx context.Context, req Request) Response {
-	return Response{Text: "devopsbot: the router is being built"} // SKELETON
+	req.Text = stripMentions(req.Text)
+	if sub, _ := splitWord(req.Text); isSubcommand(sub) {
+		return r.command(ctx, req, true)
+	}
+	if strings.TrimSpace(req.Text) == "" {
+		return renderHelp(r.IsAdmin(req.User), "@devopsbot ").response()
+	}
+	if q, err := index.ParseQuestion(req.Text); err == nil && len(q.Options) >= 2 {
+		return r.ask(ctx, req, req.Text, true)
+	}
+	return r.lookup(ctx, req.Text, r.view(true))
+}
+
+func isSubcommand(w string) bool {
+	switch strings.ToLower(w) {
+	case "lookup", "ask", "quiz", "leaderboard", "stats", "help":
+		return true
+	}
+	return false
+}
+
+// command routes one command; public replies go to a channel or thread.
+func (r *Router) command(ctx context.Context, req Request, public bool) Response {
+	text := strings.TrimSpace(clean(req.Text))
+	sub, rest := splitWord(text)
+	prefix := "/devops "
+	if public {
+		prefix = "@devopsbot "
+	}
+	var resp Response
+	switch strings.ToLower(sub) {
+	case "", "help", "-h", "--help":
+		resp = renderHelp(r.IsAdmin(req.User), prefix).response()
+	case "lookup":
+		if rest == "" {
+			resp = textResponse(true, plain("What should I look up? For example "), code(prefix+"lookup canary deployment"))
+			break
+		}
+		resp = r.lookup(ctx, rest, r.view(public))
+	case "ask":
+		resp = r.ask(ctx, req, rest, public)
+	case "quiz":
+		resp = r.quizCommand(ctx, req, rest)
+	case "leaderboard":
+		resp = r.leaderboard(ctx, rest, r.view(public))
+	case "stats":
+		resp = r.stats(ctx, req, rest, r.view(public))
+	default:
+		resp = r.lookup(ctx, text, r.view(public))
+	}
+	if public {
+		resp.Ephemeral = false
+	}
+	return resp
+}
+
+// splitWord splits off the first word of s.
+func splitWord(s string) (string, string) {
+	s = strings.TrimSpace(s)
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], strings.TrimSpace(s[i:])
+}
+
+// stripMentions removes leading user mentions (<@U123> or <@U123|name>),
+// as in "@devopsbot lookup canary".
+func stripMentions(s string) string {
+	s = strings.TrimSpace(s)
+	for strings.HasPrefix(s, "<@") {
+		end := strings.IndexByte(s, '>')
+		if end < 0 {
+			break
+		}
+		s = strings.TrimSpace(s[end+1:])
+	}
+	return s
+}
+
+func (r *Router) lookup(ctx context.Context, query string, v view) Response {
+	query = strings.TrimSpace(clean(query))
+	hits, err := r.search.Search(ctx, query, lookupHits)
+	switch {
+	case errors.Is(err, index.ErrEmptyQuery):
+		return r.nothing(ctx, query, v)
+	case err != nil:
+		return r.fail(ctx, "lookup", err)
+	case len(hits) == 0:
+		return r.nothing(ctx, query, v)
+	}
+	return renderLookup(query, hits, v).response()
+}
+
+func (r *Router) nothing(ctx context.Context, query string, v view) Response {
+	if strings.TrimFunc(query, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) }) == "" {
+		return textResponse(!v.public, plain("Type a few words to look up, for example "), code("/devops lookup blue green deployment"), plain("."))
+	}
+	return renderNothing(query, r.search.Suggest(ctx, query, 5), v).response()
+}
+
+func (r *Router) ask(ctx context.Context, req Request, text string, public bool) Response {
+	text = strings.TrimSpace(clean(text))
+	if text == "" {
+		return textResponse(!public, plain("Paste an exam question after "), code("ask"),
+			plain(", with its options as A) B) C) D), inline or on their own lines."))
+	}
+	q, err := index.ParseQuestion(text)
+	if err != nil {
+		if errors.Is(err, index.ErrEmptyQuery) {
+			return textResponse(!public, plain("I could not find a question in that. Paste the scenario and its options A) B) C) D)."))
+		}
+		return r.fail(ctx, "parse question", err)
+	}
+	a, err := r.search.Ask(ctx, q)
+	if errors.Is(err, index.ErrEmptyQuery) {
+		return textResponse(!public, plain("I could not find a question in that. Paste the scenario and its options A) B) C) D)."))
+	}
+	if err != nil {
+		return r.fail(ctx, "ask", err)
+	}
+	return renderAsk(q, a, text, r.view(public)).response()
+}
+
+func (r *Router) quizCommand(ctx context.Context, req Request, rest string) Response {
+	sub, _ := splitWord(rest)
+	switch strings.ToLower(sub) {
+	case "post", "close":
+		return r.admin(ctx, req, strings.ToLower(sub))
+	case "":
+		return r.practice(ctx, req.User)
+	}
+	// quiz <topic>: a practice question from the best section for the topic.
+	hits, err := r.search.Search(ctx, rest, lookupHits)
+	if err == nil {
+		for _, h := range hits {
+			q, err := r.quiz.PracticeFrom(ctx, req.User, h.Doc, h.ID)
+			if err == nil {
+				return renderPractice(q).response()
+			}
+			if !errors.Is(err, quiz.ErrNoQuestions) && !errors.Is(err, quiz.ErrNotFound) {
+				return r.fail(ctx, "practice from", err)
+			}
+		}
+	}
+	resp := r.practice(ctx, req.User)
+	if len(resp.Blocks) > 0 && resp.msg != nil {
+		note := message{ephemeral: true}
+		note.context(plain("No questions come from the sections about "), bold(truncateRunes(oneLine(rest), maxQueryEcho)),
+			plain(" yet; here is one from anywhere."))
+		resp.msg.parts = append(note.parts, resp.msg.parts...)
+		resp = resp.msg.response()
+	}
+	return resp
+}
+
+func (r *Router) practice(ctx context.Context, user string) Response {
+	q, err := r.quiz.Practice(ctx, user)
+	if err != nil {
+		return r.fail(ctx, "practice", err)
+	}
+	return renderPractice(q).response()
+}
+
+func (r *Router) admin(ctx context.Context, req Request, what string) Response {
+	if !r.IsAdmin(req.User) {
+		return textResponse(true, plain("Sorry, only quiz admins can "+what+" the question of the day. "+
+			"Admins are set in DEVOPSBOT_ADMINS."))
+	}
+	d := r.getDaily()
+	if d == nil {
+		return textResponse(true, plain("The question of the day is not set up here: DEVOPSBOT_QUIZ_CHANNEL is empty."))
+	}
+	var err error
+	if what == "post" {
+		err = d.Post(ctx)
+	} else {
+		err = d.Close(ctx)
+	}
+	if err != nil {
+		if errors.Is(err, quiz.ErrNotFound) && what == "close" {
+			return textResponse(true, plain("There is no open question of the day to close."))
+		}
+		return r.fail(ctx, "quiz "+what, err)
+	}
+	if what == "post" {
+		return textResponse(true, plain("Posted the question of the day."))
+	}
+	return textResponse(true, plain("Closed the question of the day; the answer is in its thread."))
+}
+
+func parsePeriod(s string) (quiz.Period, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "week", "weekly", "this week":
+		return quiz.Week, true
+	case "month", "monthly", "this month":
+		return quiz.Month, true
+	case "all", "all time", "alltime", "ever":
+		return quiz.All, true
+	}
+	return "", false
+}
+
+func (r *Router) leaderboard(ctx context.Context, arg string, v view) Response {
+	p, ok := parsePeriod(arg)
+	if !ok {
+		return textResponse(!v.public, plain("Which period? "), code("leaderboard week"), plain(", "),
+			code("leaderboard month"), plain(" or "), code("leaderboard all"), plain("."))
+	}
+	rows, err := r.quiz.Leaderboard(ctx, p, leaderboardTop)
+	if err != nil {
+		return r.fail(ctx, "leaderboard", err)
+	}
+	return renderLeaderboard(p, rows, v).response()
+}
+
+// parseUser reads a Slack user mention (<@U123|name> or <@U123>), a bare
+// user ID, "me" or "team"; ok is false for anything else.
+func parseUser(s, self string) (user string, ok bool) {
+	s = strings.TrimSpace(s)
+	switch strings.ToLower(s) {
+	case "", "me", "my", "mine":
+		return self, true
+	case "team", "all", "everyone":
+		return "", true
+	}
+	if strings.HasPrefix(s, "<@") && strings.HasSuffix(s, ">") {
+		id := s[2 : len(s)-1]
+		id, _, _ = strings.Cut(id, "|")
+		if slackID(id) {
+			return id, true
+		}
+		return "", false
+	}
+	if slackID(s) {
+		return s, true
+	}
+	return "", false
+}
+
+func (r *Router) stats(ctx context.Context, req Request, arg string, v view) Response {
+	user, ok := parseUser(arg, req.User)
+	if !ok {
+		return textResponse(!v.public, plain("Whose stats? Mention someone ("), code("stats @name"),
+			plain("), or use "), code("stats"), plain(" for yours and "), code("stats team"), plain(" for the team's."))
+	}
+	return r.statsFor(ctx, user, v)
+}
+
+func (r *Router) statsFor(ctx context.Context, user string, v view) Response {
+	st, err := r.quiz.Stats(ctx, user)
+	if err != nil {
+		return r.fail(ctx, "stats", err)
+	}
+	st.User = user
+	if !st.ExamSet {
+		st.DaysToExam, st.ExamSet = r.DaysToExam()
+	}
+	return renderStats(st, v).response()
+}
+
+// fail turns an error from index or quiz into a short reply; unknown errors
+// are logged and get an apology.
+func (r *Router) fail(ctx context.Context, op string, err error) Response {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return textResponse(true, plain("That took too long. Please try again."))
+	case errors.Is(err, quiz.ErrNoQuestions):
+		return textResponse(true, plain("There are no quiz questions yet: the notes gave none and the question bank is empty."))
+	case errors.Is(err, quiz.ErrNotFound):
+		return textResponse(true, plain("That question is no longer available. Try "), code("/devops quiz"), plain(" for a new one."))
+	case errors.Is(err, index.ErrEmptyQuery):
+		return textResponse(true, plain("Type a few words to look up, for example "), code("/devops lookup canary"), plain("."))
+	}
+	r.lg.ErrorContext(ctx, "bot.Router failed", "op", op, "err", err)
+	return textResponse(true, plain("Sorry, something went wrong. Please try again in a moment."))
+}
+
+// Action handles a click on one of the router's buttons.
+func (r *Router) Action(ctx context.Context, a Action) ActionResult {
+	switch actionBase(a.ActionID) {
+	case ActionAnswerDaily:
+		return r.answerDaily(ctx, a)
+	case ActionAnswerPractice:
+		return r.answerPractice(ctx, a)
+	case ActionPracticeNext:
+		resp := r.practice(ctx, a.User)
+		return ActionResult{Reply: &resp}
+	case ActionQuizMe:
+		doc, id, ok := strings.Cut(a.Value, "|")
+		if !ok || id == "" {
+			return r.badAction(ctx, a)
+		}
+		q, err := r.quiz.PracticeFrom(ctx, a.User, doc, id)
+		if errors.Is(err, quiz.ErrNoQuestions) || errors.Is(err, quiz.ErrNotFound) {
+			resp := r.practice(ctx, a.User)
+			if resp.msg != nil && len(resp.Blocks) > 0 {
+				resp.msg.parts = append([]part{{kind: partContext, runs: []run{plain("No questions come from that section yet; here is one from anywhere.")}}}, resp.msg.parts...)
+				resp = resp.msg.response()
+			}
+			return ActionResult{Reply: &resp}
+		}
+		if err != nil {
+			resp := r.fail(ctx, "practice from", err)
+			return ActionResult{Reply: &resp}
+		}
+		resp := renderPractice(q).response()
+		return ActionResult{Reply: &resp}
+	case ActionLookup:
+		resp := r.lookup(ctx, a.Value, r.view(false))
+		return ActionResult{Reply: &resp}
+	case ActionShare:
+		return r.share(ctx, a)
+	}
+	return r.badAction(ctx, a)
+}
+
+func (r *Router) badAction(ctx context.Context, a Action) ActionResult {
+	r.lg.WarnContext(ctx, "bot.Router unknown action", "action_id", a.ActionID, "user", a.User)
+	resp := textResponse(true, plain("Sorry, that button no longer works. Try the command again."))
+	return ActionResult{Reply: &resp}
+}
+
+// parseChoice splits "id|choice".
+func parseChoice(v string) (string, int, bool) {
+	i := strings.LastIndexByte(v, '|')
+	if i <= 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(v[i+1:])
+	if err != nil || n < 0 || n > 25 {
+		return "", 0, false
+	}
+	return v[:i], n, true
+}
+
+func (r *Router) answerPractice(ctx context.Context, a Action) ActionResult {
+	qid, choice, ok := parseChoice(a.Value)
+	if !ok {
+		return r.badAction(ctx, a)
+	}
+	res, err := r.quiz.AnswerPractice(ctx, a.User, qid, choice)
+	if err != nil {
+		resp := r.fail(ctx, "answer practice", err)
+		return ActionResult{Reply: &resp}
+	}
+	if res.Question.ID == "" {
+		if q, ok := r.quiz.Question(qid); ok {
+			res.Question = q
+		}
+	}
+	resp := renderResult(res, false, r.view(false)).response()
+	return ActionResult{Reply: &resp}
+}
+
+func (r *Router) answerDaily(ctx context.Context, a Action) ActionResult {
+	roundID, choice, ok := parseChoice(a.Value)
+	if !ok {
+		return r.badAction(ctx, a)
+	}
+	res, err := r.quiz.AnswerRound(ctx, roundID, a.User, choice)
+	if err != nil {
+		resp := r.fail(ctx, "answer round", err)
+		return ActionResult{Reply: &resp}
+	}
+	reply := renderResult(res, true, r.view(false)).response()
+	out := ActionResult{Reply: &reply}
+	if res.Already {
+		return out
+	}
+	rd, err := r.quiz.Round(ctx, roundID)
+	if err != nil {
+		r.lg.WarnContext(ctx, "bot.Router round for update", "round", roundID, "err", err)
+		return out
+	}
+	if !rd.OpenedAt.IsZero() {
+		rd.OpenedAt = rd.OpenedAt.In(r.opts.Location)
+	}
+	days, set := r.DaysToExam()
+	upd := RenderDaily(rd, res.Answered, days, set)
+	out.Update = &upd
+	return out
+}
+
+// share posts an ephemeral reply publicly, naming who shared it, and
+// replaces the private copy with one without the Share button.
+func (r *Router) share(ctx context.Context, a Action) ActionResult {
+	cmd, arg, ok := strings.Cut(a.Value, "|")
+	if !ok {
+		return r.badAction(ctx, a)
+	}
+	pub := view{notesURL: r.opts.NotesURL, public: true, sharedBy: a.User}
+	var post Response
+	switch cmd {
+	case "lookup":
+		post = r.lookup(ctx, arg, pub)
+	case "ask":
+		q, err := index.ParseQuestion(arg)
+		if err != nil {
+			resp := r.fail(ctx, "parse question", err)
+			return ActionResult{Reply: &resp}
+		}
+		ans, err := r.search.Ask(ctx, q)
+		if err != nil {
+			resp := r.fail(ctx, "ask", err)
+			return ActionResult{Reply: &resp}
+		}
+		post = renderAsk(q, ans, arg, pub).response()
+	case "leaderboard":
+		post = r.leaderboard(ctx, arg, pub)
+	case "stats":
+		user := arg // from our own button: a user ID, or "team"
+		if arg == "team" {
+			user = ""
+		}
+		post = r.statsFor(ctx, user, pub)
+	default:
+		return r.badAction(ctx, a)
+	}
+	if post.Ephemeral {
+		// An error reply: show it to the clicker only.
+		return ActionResult{Reply: &post}
+	}
+	post.Ephemeral = false
+	return ActionResult{Post: &post}
 }

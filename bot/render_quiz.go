@@ -1,0 +1,363 @@
+package bot
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/devopsbot/devopsbot/quiz"
+)
+
+const (
+	maxStemRunes   = 1500
+	maxOptionRunes = 400
+	maxExplRunes   = 1200
+	leaderboardTop = 10
+)
+
+// optionKey is the letter of option i (A, B, ...).
+func optionKey(i int) string {
+	if i >= 0 && i < 26 {
+		return string(rune('A' + i))
+	}
+	return strconv.Itoa(i + 1)
+}
+
+// optionList lists options as "A) text" lines.
+func optionList(opts []string) []run {
+	var rs []run
+	for i, o := range opts {
+		if i > 0 {
+			rs = append(rs, plain("\n"))
+		}
+		rs = append(rs, bold(optionKey(i)+")"), plain(" "+truncateRunes(oneLine(o), maxOptionRunes)))
+	}
+	return rs
+}
+
+func answerButtons(actionID, id string, n int) []button {
+	bs := make([]button, 0, n)
+	for i := 0; i < n; i++ {
+		bs = append(bs, button{label: optionKey(i), actionID: actionID, value: id + "|" + strconv.Itoa(i)})
+	}
+	return bs
+}
+
+func domainName(n int) string {
+	if s := quiz.DomainName(n); s != "" {
+		return s
+	}
+	return "Domain " + strconv.Itoa(n)
+}
+
+// renderPractice renders a private practice question.
+func renderPractice(q quiz.Question) *message {
+	m := &message{ephemeral: true}
+	ctx := "Practice question"
+	if len(q.Domains) > 0 {
+		var names []string
+		for _, d := range q.Domains {
+			names = append(names, domainName(d))
+		}
+		ctx += " · " + strings.Join(names, ", ")
+	}
+	m.context(plain(ctx))
+	m.text(bold(truncateRunes(clean(q.Stem), maxStemRunes)))
+	m.text(optionList(q.Options)...)
+	m.buttons(answerButtons(ActionAnswerPractice, q.ID, len(q.Options))...)
+	return m
+}
+
+// renderResult tells one person how their answer went. daily adds points
+// and the count; practice offers another question.
+func renderResult(res quiz.Result, daily bool, v view) *message {
+	m := &message{ephemeral: true}
+	q := res.Question
+	chosen := optionKey(res.Choice) + ") " + optionAt(q, res.Choice)
+	right := optionKey(q.Correct) + ") " + optionAt(q, q.Correct)
+	switch {
+	case res.Closed:
+		m.text(plain("This question has closed, so answers no longer count. The answer is in the thread."))
+		return m
+	case res.Already:
+		verdict := "which was wrong"
+		if res.Correct {
+			verdict = "which was right"
+		}
+		m.text(plain("You already answered this one: "), bold(truncateRunes(chosen, maxOptionRunes)),
+			plain(", "+verdict+". Your first answer stands."))
+		return m
+	case res.Correct:
+		rs := []run{plain("✅ "), bold("Right!"), plain(" " + truncateRunes(chosen, maxOptionRunes))}
+		m.text(rs...)
+	default:
+		m.text(plain("❌ "), bold("Not quite."), plain(" You chose "+truncateRunes(chosen, maxOptionRunes)+"; the answer is "),
+			bold(truncateRunes(right, maxOptionRunes)), plain("."))
+	}
+	if e := strings.TrimSpace(clean(q.Explanation)); e != "" {
+		m.text(plain(truncateRunes(e, maxExplRunes)))
+	}
+	m.context(sourceRuns(q.Source, v)...)
+	if daily {
+		var parts []string
+		if res.Points > 0 {
+			parts = append(parts, fmt.Sprintf("+%d points", res.Points))
+		}
+		if res.Streak > 1 {
+			parts = append(parts, fmt.Sprintf("streak %d days", res.Streak))
+		}
+		parts = append(parts, answeredText(res.Answered))
+		m.context(plain(strings.Join(parts, " · ")))
+	} else {
+		m.buttons(button{label: "Another question", actionID: ActionPracticeNext, primary: true})
+	}
+	return m
+}
+
+func optionAt(q quiz.Question, i int) string {
+	if i < 0 || i >= len(q.Options) {
+		return "?"
+	}
+	return oneLine(q.Options[i])
+}
+
+func sourceRuns(s quiz.Source, v view) []run {
+	path := strings.Join(s.Path, " › ")
+	if path == "" {
+		path = s.Section
+	}
+	if path == "" {
+		return []run{plain("Source: the question bank")}
+	}
+	rs := []run{plain("Source: ")}
+	if u := sectionURL(v.notesURL, s.Section); u != "" {
+		rs = append(rs, link(path, u))
+	} else {
+		rs = append(rs, plain(path))
+	}
+	if s.Section != "" && path != s.Section {
+		rs = append(rs, plain(" · "), code(s.Section))
+	}
+	return rs
+}
+
+func answeredText(n int) string {
+	switch n {
+	case 0:
+		return "No answers yet: be the first"
+	case 1:
+		return "1 answered"
+	}
+	return strconv.Itoa(n) + " answered"
+}
+
+// RenderDaily renders the channel message of a question of the day: a
+// header with the date (rd.OpenedAt in its own location, so pass it in
+// DEVOPSBOT_TZ) and, when examSet and the exam is ahead, the days to the
+// exam; the stem and options; one button per option (action
+// ActionAnswerDaily, value "roundID|choice"); and how many have answered. It
+// never reveals the answer. A closed round (ClosedAt set) renders without
+// buttons, pointing to the thread.
+func RenderDaily(rd quiz.Round, answered int, daysToExam int, examSet bool) Response {
+	m := &message{}
+	h := "Question of the day"
+	if !rd.OpenedAt.IsZero() {
+		h += " · " + rd.OpenedAt.Format("Mon 2 Jan")
+	}
+	if examSet {
+		switch {
+		case daysToExam == 0:
+			h += " · exam day!"
+		case daysToExam == 1:
+			h += " · 1 day to the exam"
+		case daysToExam > 1:
+			h += " · " + strconv.Itoa(daysToExam) + " days to the exam"
+		}
+	}
+	m.header(h)
+	q := rd.Question
+	m.text(bold(truncateRunes(clean(q.Stem), maxStemRunes)))
+	m.text(optionList(q.Options)...)
+	if rd.ClosedAt.IsZero() {
+		m.buttons(answerButtons(ActionAnswerDaily, rd.ID, len(q.Options))...)
+		m.context(plain(answeredText(answered) + " · your answer stays private; the answer comes at close"))
+	} else {
+		m.context(plain("Closed · " + answeredText(answered) + " · the answer is in the thread"))
+	}
+	return m.response()
+}
+
+// RenderClose renders the thread reply when a round closes: the answer, the
+// explanation, the source section and how many answered and got it right.
+func RenderClose(s quiz.Summary) Response {
+	m := &message{}
+	q := s.Round.Question
+	m.text(plain("The answer: "), bold(truncateRunes(optionKey(q.Correct)+") "+optionAt(q, q.Correct), maxOptionRunes)))
+	if e := strings.TrimSpace(clean(q.Explanation)); e != "" {
+		m.text(plain(truncateRunes(e, maxExplRunes)))
+	}
+	m.context(sourceRuns(q.Source, view{})...)
+	switch {
+	case s.Answered == 0:
+		m.context(plain("Nobody answered this one."))
+	default:
+		m.context(plain(fmt.Sprintf("%s · %d got it right (%s)", answeredText(s.Answered), s.Correct,
+			percent(float64(s.Correct)/float64(s.Answered)))))
+	}
+	return m.response()
+}
+
+func periodWords(p quiz.Period) string {
+	switch p {
+	case quiz.Week:
+		return "this week"
+	case quiz.Month:
+		return "this month"
+	default:
+		return "all time"
+	}
+}
+
+// renderLeaderboard renders the standings for a period.
+func renderLeaderboard(p quiz.Period, rows []quiz.Standing, v view) *message {
+	m := &message{ephemeral: !v.public}
+	m.header("Leaderboard · " + periodWords(p))
+	if v.sharedBy != "" {
+		m.context(plain("Shared by "), mention(v.sharedBy))
+	}
+	if len(rows) == 0 {
+		m.text(plain("No answers " + periodWords(p) + " yet. Answer the question of the day to get on the board."))
+	} else {
+		var rs []run
+		for i, s := range rows {
+			if i == leaderboardTop {
+				break
+			}
+			if i > 0 {
+				rs = append(rs, plain("\n"))
+			}
+			rank := s.Rank
+			if rank == 0 {
+				rank = i + 1
+			}
+			medal := map[int]string{1: "🥇", 2: "🥈", 3: "🥉"}[rank]
+			if medal == "" {
+				medal = strconv.Itoa(rank) + "."
+			}
+			rs = append(rs, plain(medal+" "), mention(s.User),
+				plain(" "), bold(fmt.Sprintf("%d pts", s.Points)),
+				plain(fmt.Sprintf(" · %d/%d right (%s)", s.Correct, s.Answered, percent(s.Accuracy))))
+		}
+		m.text(rs...)
+	}
+	if !v.public {
+		m.buttons(button{label: "Share in channel", actionID: ActionShare, value: shareValue("leaderboard", string(p))})
+	}
+	return m
+}
+
+// bar is a ten-cell text bar for a fraction.
+func bar(f float64) string {
+	if math.IsNaN(f) || f < 0 {
+		f = 0
+	}
+	n := int(math.Round(min(f, 1) * 10))
+	return strings.Repeat("█", n) + strings.Repeat("░", 10-n)
+}
+
+// renderStats renders readiness for one person, or the team when st.User is "".
+func renderStats(st quiz.Stats, v view) *message {
+	m := &message{ephemeral: !v.public}
+	var who []run
+	if st.User == "" {
+		who = []run{bold("Team readiness")}
+	} else {
+		who = []run{bold("Readiness of "), mention(st.User)}
+	}
+	if v.sharedBy != "" {
+		who = append(who, plain(" · shared by "), mention(v.sharedBy))
+	}
+	m.text(who...)
+	if st.Answered == 0 {
+		m.text(plain("No answers yet. Try "), code("/devops quiz"), plain(" for a practice question, or answer the question of the day."))
+	} else {
+		m.text(plain(fmt.Sprintf("Answered %d · right %d · accuracy ", st.Answered, st.Correct)), bold(percent(st.Accuracy)),
+			plain(fmt.Sprintf("\nStreak %d (best %d)", st.Streak, st.BestStreak)))
+		var rs []run
+		for i, d := range st.Domains {
+			if i > 0 {
+				rs = append(rs, plain("\n"))
+			}
+			name := d.Name
+			if name == "" {
+				name = domainName(d.Domain)
+			}
+			if d.Answered == 0 {
+				rs = append(rs, code(bar(0)), plain(fmt.Sprintf("   –   %d. %s (no answers)", d.Domain, name)))
+				continue
+			}
+			rs = append(rs, code(bar(d.Accuracy)), plain(fmt.Sprintf(" %4s  %d. %s (%d/%d)", percent(d.Accuracy), d.Domain, name, d.Correct, d.Answered)))
+		}
+		if len(rs) > 0 {
+			m.text(rs...)
+		}
+		if st.Weakest > 0 {
+			m.text(plain("Weakest: "), bold(fmt.Sprintf("%d. %s", st.Weakest, domainName(st.Weakest))),
+				plain(". "), code("/devops quiz"), plain(" brings back the questions you missed."))
+		}
+	}
+	if st.ExamSet {
+		switch {
+		case st.DaysToExam > 1:
+			m.context(plain(fmt.Sprintf("%d days to the exam", st.DaysToExam)))
+		case st.DaysToExam == 1:
+			m.context(plain("1 day to the exam"))
+		case st.DaysToExam == 0:
+			m.context(plain("Exam day: good luck!"))
+		}
+	}
+	if !v.public {
+		arg := st.User
+		if arg == "" {
+			arg = "team"
+		}
+		m.buttons(button{label: "Share in channel", actionID: ActionShare, value: shareValue("stats", arg)})
+	}
+	return m
+}
+
+// renderHelp lists the commands; admins also see the admin ones.
+func renderHelp(admin bool, prefix string) *message {
+	m := &message{ephemeral: true}
+	c := func(s string) run { return code(prefix + s) }
+	rs := []run{
+		bold("devopsbot"), plain(": the team's AWS DevOps Pro study notes, and a daily quiz.\n"),
+		c("lookup canary deployment"), plain(" finds the sections that answer it (also without “lookup”)\n"),
+		c("ask <exam question with A) B) C) D)>"), plain(" says which option the notes support, and why\n"),
+		c("quiz"), plain(" a private practice question; "), c("quiz <topic>"), plain(" one on a topic\n"),
+		c("leaderboard [week|month|all]"), plain(" the scores\n"),
+		c("stats [@someone|team]"), plain(" readiness per exam domain\n"),
+		c("help"), plain(" this message"),
+	}
+	if admin {
+		rs = append(rs, plain("\nAdmins: "), c("quiz post"), plain(" posts the question of the day now; "),
+			c("quiz close"), plain(" closes it and posts the answer"))
+	}
+	m.text(rs...)
+	return m
+}
+
+// daysTo counts calendar days from now to the exam date in loc (the exam
+// date's own year, month and day are taken as given).
+func daysTo(now time.Time, exam time.Time, loc *time.Location) int {
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, mo, d := now.In(loc).Date()
+	today := time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
+	ey, em, ed := exam.Date()
+	day := time.Date(ey, em, ed, 0, 0, 0, 0, time.UTC)
+	return int(day.Sub(today).Hours() / 24)
+}
