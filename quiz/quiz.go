@@ -2,22 +2,44 @@
 // selects the question of the day and practice questions, records answers and
 // computes scores, streaks, the leaderboard and per-domain readiness.
 // It persists through Store; it never imports Slack or Bleve.
+//
+// Rules the team can rely on:
+//
+//   - Points: a correct answer to the question of the day is worth 10 points
+//     (PointsCorrect); a wrong answer 0. There is no speed bonus: ties on points
+//     are broken by accuracy and then by who reached the score first. Practice
+//     answers count toward readiness (Stats), never toward the leaderboard.
+//   - One answer per person per round: the first counts; repeats are reported
+//     with Result.Already, answers after the round closed with Result.Closed.
+//   - Daily streak: the days (in Options.Location) on which questions of the
+//     day were opened form the calendar; a day counts for a person when they
+//     answered at least one of that day's questions and every answer they gave
+//     that day was right. The current streak runs back from the latest such
+//     day; today does not break it while the person has not answered yet, and
+//     days without a question of the day (weekends) are skipped. For the team
+//     a day counts when at least half of that day's answers were right.
+//   - Weeks start on Monday 00:00 and months on the 1st, in Options.Location.
+//   - Practice uses Leitner boxes 1-5: a miss sends the question to box 1
+//     (back after 10 minutes); a right answer moves it one box up (back after
+//     1, 3, 7 and then 21 days).
 package quiz
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"time"
-
-	"github.com/devopsbot/devopsbot/notes"
 )
 
 // Sentinel errors.
 var (
 	ErrNotFound    = errors.New("quiz: not found")
 	ErrNoQuestions = errors.New("quiz: no questions")
+	ErrBadChoice   = errors.New("quiz: no such option")
+	ErrBank        = errors.New("quiz: invalid question bank")
 )
+
+// PointsCorrect is what a correct answer to the question of the day earns.
+const PointsCorrect = 10
 
 // Question is a multiple-choice question with a stable ID.
 type Question struct {
@@ -47,6 +69,9 @@ type Round struct {
 	OpenedAt  time.Time `json:"opened_at"`
 	ClosedAt  time.Time `json:"closed_at,omitzero"` // zero while open
 }
+
+// Open reports whether the round still takes answers.
+func (r Round) Open() bool { return r.ClosedAt.IsZero() }
 
 // Result is the outcome of one answer.
 type Result struct {
@@ -99,6 +124,7 @@ type Stats struct {
 	Weakest    int           `json:"weakest,omitempty"`      // domain number, 0 if unknown
 	DaysToExam int           `json:"days_to_exam,omitempty"` // 0 when no exam date is set
 	ExamSet    bool          `json:"exam_set"`
+	Points     int           `json:"points"` // all-time points from questions of the day
 }
 
 // DomainStats is accuracy in one exam domain.
@@ -118,95 +144,68 @@ type Options struct {
 	Now      func() time.Time // nil means time.Now
 }
 
-// Engine is the quiz: question pool, selection, answers and scores.
+// Engine is the quiz: question pool, selection, answers and scores. It is
+// safe for concurrent use; all state lives in the Store.
 type Engine struct {
 	lg    *slog.Logger
 	store Store
 	pool  []Question
+	byID  map[string]int
 	opts  Options
 }
 
-// Store persists rounds, answers and practice state. SKELETON: the quiz work
-// defines its methods.
-type Store interface{}
-
-// New returns an Engine over pool, persisting through store.
+// New returns an Engine over pool, persisting through store. Questions with a
+// repeated ID are kept once (the first wins).
 func New(lg *slog.Logger, store Store, pool []Question, opts Options) *Engine {
-	return &Engine{lg: lg, store: store, pool: pool, opts: opts}
+	if lg == nil {
+		lg = slog.New(slog.DiscardHandler)
+	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Seed == 0 {
+		opts.Seed = time.Now().UnixNano()
+	}
+	e := &Engine{lg: lg, store: store, opts: opts, byID: make(map[string]int, len(pool))}
+	for _, q := range pool {
+		if _, dup := e.byID[q.ID]; dup {
+			continue
+		}
+		e.byID[q.ID] = len(e.pool)
+		e.pool = append(e.pool, q)
+	}
+	return e
 }
-
-// Generate writes questions from the parsed notes.
-func Generate(docs ...*notes.Document) []Question { return nil } // SKELETON
-
-// DomainName returns the exam domain's name ("SDLC Automation" for 1).
-func DomainName(n int) string { return "" } // SKELETON
 
 // Questions returns the pool.
 func (e *Engine) Questions() []Question { return e.pool }
 
 // Question returns the question with the given ID.
 func (e *Engine) Question(id string) (Question, bool) {
-	for _, q := range e.pool {
-		if q.ID == id {
-			return q, true
-		}
+	i, ok := e.byID[id]
+	if !ok {
+		return Question{}, false
 	}
-	return Question{}, false
+	return e.pool[i], true
 }
 
-var errTODO = errors.New("quiz: not implemented yet") // SKELETON
+func (e *Engine) now() time.Time { return e.opts.Now() }
 
-// OpenRound opens the round for a schedule slot, choosing its question. It is
-// idempotent: opening a slot that exists returns the stored round.
-func (e *Engine) OpenRound(ctx context.Context, slot string, at time.Time) (Round, error) {
-	return Round{}, errTODO
+// day returns midnight of t's day in the engine's location.
+func (e *Engine) day(t time.Time) time.Time {
+	t = t.In(e.opts.Location)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, e.opts.Location)
 }
 
-// SetRoundMessage records where a round was posted.
-func (e *Engine) SetRoundMessage(ctx context.Context, roundID, channel, ts string) error {
-	return errTODO
-}
-
-// Round returns a stored round.
-func (e *Engine) Round(ctx context.Context, roundID string) (Round, error) { return Round{}, errTODO }
-
-// OpenRounds returns rounds not yet closed, oldest first.
-func (e *Engine) OpenRounds(ctx context.Context) ([]Round, error) { return nil, errTODO }
-
-// CloseRound closes a round; closing a closed round returns its summary with
-// AlreadyClosed set.
-func (e *Engine) CloseRound(ctx context.Context, roundID string) (Summary, error) {
-	return Summary{}, errTODO
-}
-
-// AnswerRound records user's answer to a round; durable before it returns.
-func (e *Engine) AnswerRound(ctx context.Context, roundID, user string, choice int) (Result, error) {
-	return Result{}, errTODO
-}
-
-// Practice picks a practice question for user (Leitner spaced repetition).
-func (e *Engine) Practice(ctx context.Context, user string) (Question, error) {
-	return Question{}, errTODO
-}
-
-// PracticeFrom picks a practice question about one section.
-func (e *Engine) PracticeFrom(ctx context.Context, user, doc, section string) (Question, error) {
-	return Question{}, errTODO
-}
-
-// AnswerPractice records a practice answer (moves the question between
-// Leitner boxes; counts toward readiness, not the leaderboard).
-func (e *Engine) AnswerPractice(ctx context.Context, user, questionID string, choice int) (Result, error) {
-	return Result{}, errTODO
-}
-
-// Leaderboard ranks people for a period: points, then accuracy, then who got
-// there first.
-func (e *Engine) Leaderboard(ctx context.Context, p Period, limit int) ([]Standing, error) {
-	return nil, errTODO
-}
-
-// Stats returns readiness for user, or for the team when user is "".
-func (e *Engine) Stats(ctx context.Context, user string) (Stats, error) {
-	return Stats{}, errTODO
+// DomainName returns the exam domain's name ("SDLC Automation" for 1), or ""
+// for a number outside 1-6.
+func DomainName(n int) string {
+	m := defaultDomainMap()
+	if n < 1 || n > len(m.names) {
+		return ""
+	}
+	return m.names[n-1]
 }

@@ -1,0 +1,174 @@
+package quiz
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Leitner boxes: after an answer a card goes to box 1 (miss) or one box up
+// (right, at most 5) and is due again after the box's interval.
+var boxInterval = [...]time.Duration{
+	1: 10 * time.Minute,
+	2: 24 * time.Hour,
+	3: 3 * 24 * time.Hour,
+	4: 7 * 24 * time.Hour,
+	5: 21 * 24 * time.Hour,
+}
+
+const maxBox = 5
+
+// Practice picks a practice question for user (Leitner spaced repetition):
+// the due card in the lowest box first (earliest due first); otherwise a
+// question the person has not seen, drawn with more weight in the domains
+// they get wrong most; otherwise the card due soonest.
+func (e *Engine) Practice(ctx context.Context, user string) (Question, error) {
+	return e.practice(ctx, user, func(Question) bool { return true })
+}
+
+// PracticeFrom picks a practice question about one section or its
+// subsections; doc "" matches any document. It wraps ErrNoQuestions when the
+// section has no questions.
+func (e *Engine) PracticeFrom(ctx context.Context, user, doc, section string) (Question, error) {
+	section = strings.TrimPrefix(section, "#")
+	return e.practice(ctx, user, func(q Question) bool {
+		return (doc == "" || q.Source.Doc == doc) && idPrefix(q.Source.Section, section)
+	})
+}
+
+func (e *Engine) practice(ctx context.Context, user string, keep func(Question) bool) (Question, error) {
+	var pool []Question
+	for _, q := range e.pool {
+		if keep(q) {
+			pool = append(pool, q)
+		}
+	}
+	if len(pool) == 0 {
+		return Question{}, fmt.Errorf("practice %s: %w", user, ErrNoQuestions)
+	}
+	cards, err := e.store.Cards(ctx, user)
+	if err != nil {
+		return Question{}, fmt.Errorf("practice %s: %w", user, err)
+	}
+	byQ := make(map[string]Card, len(cards))
+	for _, c := range cards {
+		byQ[c.Question] = c
+	}
+	now := e.now()
+	var due, later []Card
+	var fresh []Question
+	for _, q := range pool {
+		c, ok := byQ[q.ID]
+		switch {
+		case !ok || c.Box == 0:
+			fresh = append(fresh, q)
+		case !c.Due.After(now):
+			due = append(due, c)
+		default:
+			later = append(later, c)
+		}
+	}
+	var pick Question
+	switch {
+	case len(due) > 0:
+		sort.SliceStable(due, func(i, j int) bool {
+			if due[i].Box != due[j].Box {
+				return due[i].Box < due[j].Box
+			}
+			return due[i].Due.Before(due[j].Due)
+		})
+		pick, _ = e.Question(due[0].Question)
+	case len(fresh) > 0:
+		answers, err := e.store.Answers(ctx, AnswerQuery{User: user})
+		if err != nil {
+			return Question{}, fmt.Errorf("practice %s: %w", user, err)
+		}
+		errs := newErrorRates(answers)
+		weights := make([]float64, len(fresh))
+		total := 0.0
+		for i, q := range fresh {
+			weights[i] = 1 + 3*errs.domains(q.Domains)
+			total += weights[i]
+		}
+		rng := rand.New(rand.NewPCG(uint64(e.opts.Seed), hashString(fmt.Sprintf("%s/%d/%d", user, len(cards), now.UnixNano()))))
+		x := rng.Float64() * total
+		pick = fresh[len(fresh)-1]
+		for i, w := range weights {
+			if x < w {
+				pick = fresh[i]
+				break
+			}
+			x -= w
+		}
+	default:
+		sort.SliceStable(later, func(i, j int) bool { return later[i].Due.Before(later[j].Due) })
+		pick, _ = e.Question(later[0].Question)
+	}
+	c, ok := byQ[pick.ID]
+	if !ok {
+		c = Card{User: user, Question: pick.ID, Due: now}
+	}
+	if !c.Pending {
+		c.Pending = true
+		if err := e.store.PutCard(ctx, c); err != nil {
+			return Question{}, fmt.Errorf("practice %s: %w", user, err)
+		}
+	}
+	return pick, nil
+}
+
+// AnswerPractice records a practice answer (moves the question between
+// Leitner boxes; counts toward readiness, not the leaderboard). One answer
+// counts per hand-out: a repeat returns the recorded answer with Already set.
+func (e *Engine) AnswerPractice(ctx context.Context, user, questionID string, choice int) (Result, error) {
+	q, ok := e.Question(questionID)
+	if !ok {
+		return Result{}, fmt.Errorf("answer practice %s: question %s: %w", user, questionID, ErrNotFound)
+	}
+	if choice < 0 || choice >= len(q.Options) {
+		return Result{}, fmt.Errorf("answer practice %s: choice %d of %d: %w", questionID, choice, len(q.Options), ErrBadChoice)
+	}
+	old, exists, err := e.store.Card(ctx, user, questionID)
+	if err != nil {
+		return Result{}, fmt.Errorf("answer practice %s: %w", questionID, err)
+	}
+	already := func(c Card) Result {
+		return Result{Question: q, Choice: c.LastChoice, Correct: c.LastCorrect, Already: true, Answered: c.Seen}
+	}
+	if exists && !old.Pending {
+		return already(old), nil
+	}
+	now := e.now()
+	correct := choice == q.Correct
+	next := old
+	if !exists {
+		next = Card{User: user, Question: questionID}
+	}
+	next.Pending = false
+	next.Seen++
+	next.LastChoice, next.LastCorrect, next.LastAt = choice, correct, now
+	if correct {
+		next.Right++
+		next.Box = min(next.Box+1, maxBox)
+	} else {
+		next.Box = 1
+	}
+	next.Due = now.Add(boxInterval[next.Box])
+	a := Answer{User: user, Question: questionID, Choice: choice, Correct: correct, At: now,
+		Doc: q.Source.Doc, Section: q.Source.Section, Domains: q.Domains}
+	applied, err := e.store.AnswerPractice(ctx, a, next)
+	if err != nil {
+		return Result{}, fmt.Errorf("answer practice %s: %w", questionID, err)
+	}
+	if !applied {
+		c, _, err := e.store.Card(ctx, user, questionID)
+		if err != nil {
+			return Result{}, fmt.Errorf("answer practice %s: %w", questionID, err)
+		}
+		return already(c), nil
+	}
+	return Result{Question: q, Choice: choice, Correct: correct, Answered: next.Seen}, nil
+}
