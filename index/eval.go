@@ -1,0 +1,246 @@
+package index
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// This file scores search and exam answering against an eval file in the
+// format of shared/eval/dev.jsonl, with the rules of its README: a section ID
+// without an anchor of its own ("4_2_2_2/stack-policy") counts as its
+// anchored ancestor (the part before the first "/"), each anchor counts once
+// at its first position, Hit@k and MRR over the first ten results.
+
+// ErrEvalFile is returned for an eval file that cannot be read.
+var ErrEvalFile = errors.New("index: bad eval file")
+
+// EvalRanked is how many distinct results an eval item is scored on.
+const EvalRanked = 10
+
+// EvalItem is one line of an eval file.
+type EvalItem struct {
+	ID         string            `json:"id"`
+	Kind       string            `json:"kind"` // "lookup" or "exam"
+	Query      string            `json:"query"`
+	Anchors    []string          `json:"anchors"`
+	AnswerHint string            `json:"answer_hint,omitempty"`
+	Options    map[string]string `json:"options,omitempty"`
+	Correct    string            `json:"correct,omitempty"`
+	Why        string            `json:"why,omitempty"`
+}
+
+// ReadEval reads an eval file: one JSON object per line, blank lines
+// skipped. Every item needs an id, a kind and a query.
+func ReadEval(r io.Reader) ([]EvalItem, error) {
+	var items []EvalItem
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
+	line := 0
+	ids := map[string]bool{}
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
+			continue
+		}
+		var it EvalItem
+		if err := json.Unmarshal([]byte(text), &it); err != nil {
+			return nil, fmt.Errorf("read eval line %d: %w: %w", line, ErrEvalFile, err)
+		}
+		switch {
+		case it.ID == "":
+			return nil, fmt.Errorf("read eval line %d: no id: %w", line, ErrEvalFile)
+		case ids[it.ID]:
+			return nil, fmt.Errorf("read eval line %d: id %s repeated: %w", line, it.ID, ErrEvalFile)
+		case it.Kind == "":
+			return nil, fmt.Errorf("read eval line %d (%s): no kind: %w", line, it.ID, ErrEvalFile)
+		case strings.TrimSpace(it.Query) == "":
+			return nil, fmt.Errorf("read eval line %d (%s): no query: %w", line, it.ID, ErrEvalFile)
+		}
+		ids[it.ID] = true
+		items = append(items, it)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read eval line %d: %w", line+1, err)
+	}
+	if len(items) == 0 {
+		return nil, fmt.Errorf("read eval: no items: %w", ErrEvalFile)
+	}
+	return items, nil
+}
+
+// AnchorOf returns the anchor a section ID counts as: the part before the
+// first "/".
+func AnchorOf(id string) string {
+	if i := strings.IndexByte(id, '/'); i >= 0 {
+		return id[:i]
+	}
+	return id
+}
+
+// EvalResult is one scored item.
+type EvalResult struct {
+	Item   EvalItem `json:"-"`
+	Ranked []string `json:"ranked"`           // section IDs, one per anchor, best first
+	Rank   int      `json:"rank"`             // 1-based rank of the first expected anchor; 0 if none in Ranked
+	Chosen string   `json:"chosen,omitempty"` // exam items: the option Ask chose
+	Err    string   `json:"error,omitempty"`  // why the item could not be run
+}
+
+// EvalKind sums up the items of one kind.
+type EvalKind struct {
+	Items    int     `json:"items"`
+	Hit1     float64 `json:"hit@1"`
+	Hit3     float64 `json:"hit@3"`
+	MRR      float64 `json:"mrr"`
+	WithOpts int     `json:"with_options,omitempty"` // items with options
+	Answered int     `json:"answered,omitempty"`     // items Ask chose an option for
+	Correct  int     `json:"correct,omitempty"`
+	// Accuracy is the share of items with options whose chosen option is
+	// right (unanswered items count as wrong); AnsweredAccuracy the share
+	// among answered ones.
+	Accuracy         *float64 `json:"accuracy,omitempty"`
+	AnsweredAccuracy *float64 `json:"answered_accuracy,omitempty"`
+}
+
+// EvalReport is the outcome of Evaluate.
+type EvalReport struct {
+	Results []EvalResult
+	Kinds   map[string]*EvalKind // by item kind
+}
+
+// Asker answers exam questions; *Index is one. Evaluate takes it separately
+// so a test can score search without answering.
+type Asker interface {
+	Ask(ctx context.Context, q Question) (Answer, error)
+}
+
+// Evaluate runs every item: the query through Search (scenario text alone
+// for exam items), and items with options through ask when it is not nil.
+// An item whose search fails is scored as a miss and carries the error.
+func (ix *Index) Evaluate(ctx context.Context, items []EvalItem, ask Asker) (*EvalReport, error) {
+	rep := &EvalReport{Kinds: map[string]*EvalKind{}}
+	for _, it := range items {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("evaluate: %w", err)
+		}
+		r := EvalResult{Item: it, Ranked: []string{}}
+		hits, err := ix.Search(ctx, it.Query, 3*EvalRanked)
+		if err != nil {
+			r.Err = err.Error()
+		}
+		seen := map[string]bool{}
+		for _, h := range hits {
+			a := AnchorOf(h.ID)
+			if ix.multi {
+				a = h.Doc + "\x00" + a
+			}
+			if seen[a] {
+				continue
+			}
+			seen[a] = true
+			r.Ranked = append(r.Ranked, h.ID)
+			if len(r.Ranked) == EvalRanked {
+				break
+			}
+		}
+		r.Rank = FirstRank(r.Ranked, it.Anchors)
+		k := rep.Kinds[it.Kind]
+		if k == nil {
+			k = &EvalKind{}
+			rep.Kinds[it.Kind] = k
+		}
+		k.Items++
+		if r.Rank == 1 {
+			k.Hit1++
+		}
+		if r.Rank >= 1 && r.Rank <= 3 {
+			k.Hit3++
+		}
+		if r.Rank > 0 {
+			k.MRR += 1 / float64(r.Rank)
+		}
+		if len(it.Options) > 0 {
+			k.WithOpts++
+			if ask != nil {
+				ans, err := ask.Ask(ctx, Question{Text: it.Query, Options: sortedOptions(it.Options)})
+				if err != nil && r.Err == "" {
+					r.Err = err.Error()
+				}
+				r.Chosen = ans.Chosen
+				if r.Chosen != "" {
+					k.Answered++
+					if strings.EqualFold(r.Chosen, it.Correct) {
+						k.Correct++
+					}
+				}
+			}
+		}
+		rep.Results = append(rep.Results, r)
+	}
+	for _, k := range rep.Kinds {
+		n := float64(k.Items)
+		k.Hit1 = round4(k.Hit1 / n)
+		k.Hit3 = round4(k.Hit3 / n)
+		k.MRR = round4(k.MRR / n)
+		if k.WithOpts > 0 && ask != nil {
+			a := round4(float64(k.Correct) / float64(k.WithOpts))
+			k.Accuracy = &a
+			if k.Answered > 0 {
+				aa := round4(float64(k.Correct) / float64(k.Answered))
+				k.AnsweredAccuracy = &aa
+			}
+		}
+	}
+	return rep, nil
+}
+
+// FirstRank returns the 1-based position of the first ranked ID whose anchor
+// is one of anchors, counting each anchor once at its first position, or 0.
+func FirstRank(ranked, anchors []string) int {
+	want := map[string]bool{}
+	for _, a := range anchors {
+		want[a] = true
+	}
+	seen := map[string]bool{}
+	rank := 0
+	for _, id := range ranked {
+		a := AnchorOf(id)
+		if seen[a] {
+			continue
+		}
+		seen[a] = true
+		rank++
+		if rank > EvalRanked {
+			return 0
+		}
+		if want[a] {
+			return rank
+		}
+	}
+	return 0
+}
+
+// sortedOptions turns an eval item's option map into options in key order.
+func sortedOptions(m map[string]string) []Option {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]Option, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, Option{Key: k, Text: m[k]})
+	}
+	return out
+}
+
+func round4(x float64) float64 {
+	return float64(int64(x*10000+0.5)) / 10000
+}

@@ -1,0 +1,516 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Search limits and ranking weights. The weights were tuned on the
+// development eval set as a whole (see BENCHMARKS.md and the report of issue
+// 3), never for single items.
+const (
+	maxQueryBytes   = 4 << 10 // longer queries are cut (a long exam question is ~2 KB)
+	maxQueryTerms   = 48      // distinct terms kept, highest IDF first
+	maxCorrections  = 8       // misspelt words corrected per query
+	maxK            = 100     // hits returned at most
+	minCandidates   = 40      // sections ranked by Bleve before re-ranking
+	maxFactsPerHit  = 3
+	aliasWeight     = 1.0  // an alias class term, relative to an exact term
+	fuzzyWeight     = 0.45 // a spelling correction at distance 1
+	factWeight      = 0.9  // weight of the best fact's coverage of the query
+	headWeight      = 0.35 // weight of the path and title's coverage
+	bigramWeight    = 0.15 // weight of query word pairs found side by side in a fact
+	minFactShareTop = 0.5  // extra facts shown must score this share of the best
+)
+
+// qterm is one distinct search term of a query.
+type qterm struct {
+	term   string
+	weight float64 // boost relative to an exact term
+	idf    float64
+}
+
+// plan is an analysed query.
+type plan struct {
+	terms   []qterm
+	index   map[string]int // term -> index in terms
+	bigrams [][2]string    // adjacent query words, for proximity
+	total   float64        // sum of weight*idf over terms
+}
+
+// plan analyses query: tokens, spelling correction of unknown words, alias
+// terms, weights. It returns ErrEmptyQuery when the query has no words at
+// all; a plan with no terms means words that nothing in the notes contains.
+func (ix *Index) plan(q string) (*plan, error) {
+	q = strings.ToValidUTF8(q, " ")
+	if len(q) > maxQueryBytes {
+		cut := maxQueryBytes
+		for cut > 0 && !utf8.RuneStart(q[cut]) {
+			cut--
+		}
+		q = q[:cut]
+	}
+	toks := analyze(q)
+	if len(toks) == 0 {
+		return nil, ErrEmptyQuery
+	}
+	p := &plan{index: map[string]int{}}
+	weight := map[string]float64{}
+	add := func(term string, w float64) {
+		if _, ok := ix.df[term]; !ok {
+			return
+		}
+		if w > weight[term] {
+			weight[term] = w
+		}
+	}
+	// Correct unknown words (not in the notes, not an alias form) to close
+	// words of the notes; corrected tokens take part in alias matching.
+	corrected := make([]token, 0, len(toks))
+	fuzzy := map[string]float64{}
+	nCorr := 0
+	for _, t := range toks {
+		if _, ok := ix.df[t.term]; ok || ix.al.byFirst[t.term] != nil || nCorr >= maxCorrections {
+			corrected = append(corrected, t)
+			continue
+		}
+		nCorr++
+		for _, c := range ix.corrections(t.term) {
+			corrected = append(corrected, token{term: c.term, start: t.start, end: t.end, pos: t.pos})
+			w := fuzzyWeight / float64(c.dist)
+			if w > fuzzy[c.term] {
+				fuzzy[c.term] = w
+			}
+		}
+	}
+	expanded := ix.al.expand(corrected)
+	for _, t := range expanded {
+		switch {
+		case strings.HasPrefix(t.term, "_"):
+			add(t.term, aliasWeight)
+		case fuzzy[t.term] > 0:
+			add(t.term, fuzzy[t.term])
+		default:
+			add(t.term, 1)
+		}
+	}
+	// Adjacent words (the first term at each position) for proximity.
+	prevPos, prev := -1, ""
+	for _, t := range toks {
+		if t.pos == prevPos {
+			continue
+		}
+		if prev != "" && t.pos == prevPos+1 && weight[prev] == 1 && weight[t.term] == 1 {
+			p.bigrams = append(p.bigrams, [2]string{prev, t.term})
+		}
+		prevPos, prev = t.pos, t.term
+	}
+	n := float64(len(ix.secs))
+	for term, w := range weight {
+		df := float64(ix.df[term])
+		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
+		p.terms = append(p.terms, qterm{term: term, weight: w, idf: idf})
+	}
+	sort.Slice(p.terms, func(i, j int) bool {
+		a, b := p.terms[i], p.terms[j]
+		if a.weight*a.idf != b.weight*b.idf {
+			return a.weight*a.idf > b.weight*b.idf
+		}
+		return a.term < b.term
+	})
+	if len(p.terms) > maxQueryTerms {
+		p.terms = p.terms[:maxQueryTerms]
+	}
+	for i, t := range p.terms {
+		p.index[t.term] = i
+		p.total += t.weight * t.idf
+	}
+	return p, nil
+}
+
+type correction struct {
+	term string
+	dist int
+}
+
+// corrections returns the words of the notes closest to an unknown word:
+// edit distance 1 for words of 4-5 letters, up to 2 from 6 letters, with
+// transpositions counting once ("cloudtrial"). Ties go to the more common
+// word; at most two are returned.
+func (ix *Index) corrections(w string) []correction {
+	rw := []rune(w)
+	n := len(rw)
+	if n < 4 {
+		return nil
+	}
+	maxD := 1
+	if n >= 6 {
+		maxD = 2
+	}
+	type cand struct {
+		vocabTerm
+		d int
+	}
+	var best []cand
+	buf := make([]int, 3*(n+maxD+2))
+	for l := n - maxD; l <= n+maxD; l++ {
+		for _, v := range ix.vocab[l] {
+			d := osaDistance(rw, v.term, maxD, buf)
+			if d <= maxD {
+				best = append(best, cand{v, d})
+			}
+		}
+	}
+	if len(best) == 0 {
+		return nil
+	}
+	sort.Slice(best, func(i, j int) bool {
+		if best[i].d != best[j].d {
+			return best[i].d < best[j].d
+		}
+		if best[i].df != best[j].df {
+			return best[i].df > best[j].df
+		}
+		return best[i].term < best[j].term
+	})
+	var out []correction
+	for _, c := range best {
+		if c.d > best[0].d || len(out) == 2 {
+			break
+		}
+		out = append(out, correction{c.term, c.d})
+	}
+	return out
+}
+
+// osaDistance is the optimal string alignment distance between a and b
+// (insertions, deletions, substitutions, adjacent transpositions), or
+// maxD+1 when it exceeds maxD. buf is scratch space.
+func osaDistance(a []rune, bs string, maxD int, buf []int) int {
+	var br [64]rune
+	b := br[:0]
+	for _, r := range bs {
+		if len(b) == cap(br) {
+			return maxD + 1
+		}
+		b = append(b, r)
+	}
+	if len(a) >= cap(br) {
+		return maxD + 1
+	}
+	la, lb := len(a), len(b)
+	if la-lb > maxD || lb-la > maxD {
+		return maxD + 1
+	}
+	w := lb + 1
+	if len(buf) < 3*w {
+		buf = make([]int, 3*w)
+	}
+	prev2, prev, cur := buf[0:w], buf[w:2*w], buf[2*w:3*w]
+	for j := 0; j <= lb; j++ {
+		prev[j] = j
+	}
+	for i := 1; i <= la; i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= lb; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > maxD {
+			return maxD + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[lb]
+}
+
+// Search returns up to k hits for query, best first. A query with nothing
+// searchable (no words, only stop words or punctuation) returns
+// ErrEmptyQuery; words that nothing in the notes matches give no hits and no
+// error. The query is plain text: no query-string syntax is interpreted.
+func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
+	if k <= 0 {
+		k = 10
+	}
+	k = min(k, maxK)
+	p, err := ix.plan(q)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.terms) == 0 {
+		return nil, nil
+	}
+	clauses := make([]query.Query, 0, len(p.terms))
+	for _, t := range p.terms {
+		tq := bleve.NewTermQuery(t.term)
+		tq.SetField(bodyField)
+		tq.SetBoost(t.weight)
+		clauses = append(clauses, tq)
+	}
+	dq := bleve.NewDisjunctionQuery(clauses...)
+	req := bleve.NewSearchRequestOptions(dq, max(k, minCandidates), 0, false)
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", truncate(q, 60), err)
+	}
+	if len(res.Hits) == 0 {
+		return nil, nil
+	}
+	top := res.Hits[0].Score
+	type ranked struct {
+		e     *secEntry
+		score float64
+		facts []rankedFact
+	}
+	rs := make([]ranked, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		i, err := strconv.Atoi(h.ID)
+		if err != nil || i < 0 || i >= len(ix.secs) {
+			continue
+		}
+		e := &ix.secs[i]
+		facts := p.scoreFacts(e)
+		best := 0.0
+		if len(facts) > 0 {
+			best = facts[0].score
+		}
+		score := h.Score/top + factWeight*best + headWeight*p.coverage(e.head)
+		rs = append(rs, ranked{e: e, score: score, facts: facts})
+	}
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].score > rs[j].score })
+	if len(rs) > k {
+		rs = rs[:k]
+	}
+	hits := make([]Hit, 0, len(rs))
+	for _, r := range rs {
+		s := r.e.sec
+		h := Hit{Section: s, Doc: r.e.doc, ID: s.ID, Title: s.Title, Path: s.Path, Score: math.Round(r.score*1000) / 1000}
+		h.Facts = p.pickFacts(r.e, r.facts)
+		hits = append(hits, h)
+	}
+	return hits, nil
+}
+
+// coverage is the weighted share of the query's terms found in set.
+func (p *plan) coverage(set map[string]bool) float64 {
+	if p.total == 0 {
+		return 0
+	}
+	s := 0.0
+	for _, t := range p.terms {
+		if set[t.term] {
+			s += t.weight * t.idf
+		}
+	}
+	return s / p.total
+}
+
+// rankedFact is a fact of a section with its match score.
+type rankedFact struct {
+	i     int
+	score float64
+}
+
+// scoreFacts scores every fact of e by the weighted share of the query's
+// terms it holds, plus a bonus for query word pairs that appear side by side,
+// best first; facts matching nothing are left out.
+func (p *plan) scoreFacts(e *secEntry) []rankedFact {
+	var out []rankedFact
+	var seen [maxQueryTerms]bool
+	for fi := range e.facts {
+		f := &e.facts[fi]
+		clear(seen[:])
+		s := 0.0
+		for _, t := range f.toks {
+			if i, ok := p.index[t.term]; ok && !seen[i] {
+				seen[i] = true
+				s += p.terms[i].weight * p.terms[i].idf
+			}
+		}
+		if s == 0 {
+			continue
+		}
+		s /= p.total
+		if len(p.bigrams) > 0 {
+			s += bigramWeight * bigramShare(f.toks, p.bigrams)
+		}
+		out = append(out, rankedFact{fi, s})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	return out
+}
+
+// bigramShare is the share of the query's adjacent word pairs that occur at
+// adjacent positions in toks.
+func bigramShare(toks []token, bigrams [][2]string) float64 {
+	found := 0
+	for _, bg := range bigrams {
+		for i := range toks {
+			if toks[i].term != bg[0] {
+				continue
+			}
+			hit := false
+			for j := i + 1; j < len(toks) && toks[j].pos <= toks[i].pos+1; j++ {
+				if toks[j].pos == toks[i].pos+1 && toks[j].term == bg[1] {
+					hit = true
+					break
+				}
+			}
+			if hit {
+				found++
+				break
+			}
+		}
+	}
+	return float64(found) / float64(len(bigrams))
+}
+
+// pickFacts returns the one to three best facts of a hit with their matched
+// terms located; a hit matched only through its title shows its first fact.
+func (p *plan) pickFacts(e *secEntry, facts []rankedFact) []HitFact {
+	var out []HitFact
+	for _, sf := range facts {
+		if len(out) == maxFactsPerHit || (len(out) > 0 && sf.score < minFactShareTop*facts[0].score) {
+			break
+		}
+		f := &e.facts[sf.i]
+		out = append(out, HitFact{Text: f.text, Matches: p.spans(f)})
+	}
+	if len(out) == 0 && len(e.facts) > 0 {
+		out = append(out, HitFact{Text: e.facts[0].text})
+	}
+	if out == nil {
+		out = []HitFact{}
+	}
+	return out
+}
+
+// spans returns the merged byte ranges of f's tokens that match the query.
+func (p *plan) spans(f *factEntry) []Span {
+	var sp []Span
+	for _, t := range f.toks {
+		if _, ok := p.index[t.term]; ok {
+			sp = append(sp, Span{t.start, t.end})
+		}
+	}
+	if len(sp) == 0 {
+		return nil
+	}
+	sort.Slice(sp, func(i, j int) bool {
+		if sp[i].Start != sp[j].Start {
+			return sp[i].Start < sp[j].Start
+		}
+		return sp[i].End > sp[j].End
+	})
+	out := sp[:1]
+	for _, s := range sp[1:] {
+		last := &out[len(out)-1]
+		if s.Start <= last.End {
+			last.End = max(last.End, s.End)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// suggest ranks section titles by shared letter trigrams with query.
+func (ix *Index) suggest(q string, k int) []string {
+	q = strings.ToValidUTF8(q, " ")
+	if len(q) > maxQueryBytes {
+		q = q[:maxQueryBytes]
+		q = strings.ToValidUTF8(q, "")
+	}
+	qg := trigrams(q)
+	type cand struct {
+		title string
+		score float64
+		level int
+	}
+	var cs []cand
+	seen := map[string]bool{}
+	for i := range ix.secs {
+		s := ix.secs[i].sec
+		if s.Title == "" || seen[s.Title] {
+			continue
+		}
+		seen[s.Title] = true
+		tg := trigrams(s.Title)
+		shared := 0
+		for g := range tg {
+			if qg[g] {
+				shared++
+			}
+		}
+		score := 0.0
+		if len(tg) > 0 && shared > 0 {
+			score = float64(shared) / math.Sqrt(float64(len(tg)*max(len(qg), 1)))
+		}
+		cs = append(cs, cand{s.Title, score, s.Level})
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].score > cs[j].score })
+	var out []string
+	for _, c := range cs {
+		if len(out) == k || c.score < 0.2 {
+			break
+		}
+		out = append(out, c.title)
+	}
+	if len(out) > 0 {
+		return out
+	}
+	// Nothing close: offer the level-two headings (the services and topics).
+	for i := range ix.secs {
+		s := ix.secs[i].sec
+		if s.Level == 2 && s.Title != "" && len(out) < k {
+			out = append(out, s.Title)
+		}
+	}
+	return out
+}
+
+// trigrams returns the letter trigrams of the lower-cased words of s, each
+// word padded with spaces.
+func trigrams(s string) map[string]bool {
+	g := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !isWordRune(r) }) {
+		if stopWords[w] {
+			continue
+		}
+		r := []rune(" " + w + " ")
+		for i := 0; i+3 <= len(r); i++ {
+			g[string(r[i:i+3])] = true
+		}
+		if len(g) > 2000 {
+			break
+		}
+	}
+	return g
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
