@@ -518,4 +518,11 @@ func (in *inliner) emphasis() {
 			stack = append(stack, i)
 		}
 	}
+	// An unmatched run of two or more ("**Title" never closed) is broken
+	// strong emphasis, not text; a lone "*" (a wildcard) stays.
+	for i := range in.toks {
+		if t := &in.toks[i]; t.kind == tokDelim && t.n >= 2 && (t.canOpen || t.canClose) {
+			t.n = 0
+		}
+	}
 }

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -173,11 +172,11 @@ func (e *env) loadNotes() ([]*notes.Document, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read notes: %w", err)
 		}
-		name := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
-		if n := seen[name]; n > 0 {
-			name = fmt.Sprintf("%s-%d", name, n+1)
-		}
+		name := notes.DocName(p)
 		seen[name]++
+		if n := seen[name]; n > 1 {
+			name = fmt.Sprintf("%s-%d", name, n)
+		}
 		d, err := notes.Parse(name, data)
 		if err != nil {
 			return nil, fmt.Errorf("notes %s: %w", p, err)
