@@ -1,0 +1,443 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/devopsbot/devopsbot/quiz"
+)
+
+// ErrNoOpenRound is returned by DailyScheduler.Close when no question of the
+// day is open.
+var ErrNoOpenRound = errors.New("bot: no open question of the day")
+
+// DailyQuiz is what the question of the day needs from the quiz engine;
+// *quiz.Engine implements it.
+type DailyQuiz interface {
+	OpenRound(ctx context.Context, slot string, at time.Time) (quiz.Round, error)
+	SetRoundMessage(ctx context.Context, roundID, channel, ts string) error
+	OpenRounds(ctx context.Context) ([]quiz.Round, error)
+	CloseRound(ctx context.Context, roundID string) (quiz.Summary, error)
+}
+
+var _ DailyQuiz = (*quiz.Engine)(nil)
+
+// dailyPoster is what the scheduler needs from Slack; *Slack implements it.
+type dailyPoster interface {
+	Post(ctx context.Context, channel, threadTS string, r Response) (string, error)
+	Update(ctx context.Context, channel, ts string, r Response) error
+}
+
+// CronParser parses the schedules: five fields or a descriptor such as
+// "@every 5s" (the parser robfig/cron uses by default).
+var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// DailyOptions configure the question of the day.
+type DailyOptions struct {
+	Channel  string         // where questions are posted
+	Schedule string         // cron spec of the posts; "" posts only on `quiz post`
+	Close    string         // cron spec of the closes; "" closes only on the next post or `quiz close`
+	Location *time.Location // schedules and days; nil means UTC
+	ExamDate time.Time      // zero when unset
+	Now      func() time.Time
+	// JobTimeout bounds one firing's work (Slack calls included); 0 means 1 minute.
+	JobTimeout time.Duration
+}
+
+// DailyScheduler posts the question of the day on a cron schedule and closes
+// it. Each firing of the schedule is a slot whose ID is the scheduled time
+// (RFC 3339 in the configured zone): quiz.Engine.OpenRound is idempotent per
+// slot and the scheduler posts only a round without a message yet, so a slot
+// is posted once across restarts. A new question first closes the open ones.
+// At start it catches up what was missed while the bot was down: rounds
+// whose close time has passed are closed, and today's latest slot is posted
+// if it was not. It implements Daily for `quiz post` and `quiz close`.
+type DailyScheduler struct {
+	lg    *slog.Logger
+	q     DailyQuiz
+	slack dailyPoster
+	m     *Metrics
+	opts  DailyOptions
+
+	post, close cron.Schedule // nil when not scheduled
+	cron        *cron.Cron
+
+	ctx    context.Context // jobs' context, cancelled by Stop
+	cancel context.CancelFunc
+
+	mu      sync.Mutex // serialises posting and closing
+	startMu sync.Mutex
+	started bool
+	stopped bool
+	wg      sync.WaitGroup // the start-up catch-up
+}
+
+var _ Daily = (*DailyScheduler)(nil)
+
+// NewDailyScheduler returns a scheduler posting to opts.Channel through s.
+// It fails on an invalid cron spec.
+func NewDailyScheduler(lg *slog.Logger, q DailyQuiz, s *Slack, m *Metrics, opts DailyOptions) (*DailyScheduler, error) {
+	return newDailyScheduler(lg, q, s, m, opts)
+}
+
+func newDailyScheduler(lg *slog.Logger, q DailyQuiz, s dailyPoster, m *Metrics, opts DailyOptions) (*DailyScheduler, error) {
+	if lg == nil {
+		lg = slog.New(slog.DiscardHandler)
+	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.JobTimeout <= 0 {
+		opts.JobTimeout = time.Minute
+	}
+	d := &DailyScheduler{lg: lg, q: q, slack: s, m: m, opts: opts}
+	var err error
+	if d.post, err = parseSchedule(opts.Schedule, opts.Location); err != nil {
+		return nil, fmt.Errorf("quiz schedule: %w", err)
+	}
+	if d.close, err = parseSchedule(opts.Close, opts.Location); err != nil {
+		return nil, fmt.Errorf("quiz close schedule: %w", err)
+	}
+	cl := cronLogger{lg}
+	d.cron = cron.New(
+		cron.WithLocation(opts.Location),
+		cron.WithLogger(cl),
+		cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)),
+	)
+	if d.post != nil {
+		d.cron.Schedule(d.post, cron.FuncJob(d.postJob))
+	}
+	if d.close != nil {
+		d.cron.Schedule(d.close, cron.FuncJob(d.closeJob))
+	}
+	d.ctx, d.cancel = context.WithCancel(context.Background())
+	return d, nil
+}
+
+// parseSchedule parses a cron spec; "" gives nil. "@every D" becomes
+// everySchedule, aligned on the start of the day so that its slots do not
+// depend on when the process started.
+func parseSchedule(spec string, loc *time.Location) (cron.Schedule, error) {
+	if spec == "" {
+		return nil, nil
+	}
+	s, err := cronParser.Parse(spec)
+	if err != nil {
+		return nil, fmt.Errorf("parse %q: %w", spec, err)
+	}
+	if cd, ok := s.(cron.ConstantDelaySchedule); ok {
+		return everySchedule{every: cd.Delay, loc: loc}, nil
+	}
+	return s, nil
+}
+
+// everySchedule fires every `every` from midnight (in loc) and at every
+// midnight.
+type everySchedule struct {
+	every time.Duration
+	loc   *time.Location
+}
+
+// Next returns the first slot after t.
+func (e everySchedule) Next(t time.Time) time.Time {
+	t = t.In(e.loc)
+	sod := startOfDay(t)
+	n := sod.Add((t.Sub(sod)/e.every + 1) * e.every)
+	y, m, dd := sod.Date()
+	if next := time.Date(y, m, dd+1, 0, 0, 0, 0, e.loc); !n.Before(next) {
+		return next
+	}
+	return n
+}
+
+// prev returns the latest slot at or before t.
+func (e everySchedule) prev(t time.Time) time.Time {
+	t = t.In(e.loc)
+	sod := startOfDay(t)
+	return sod.Add(t.Sub(sod) / e.every * e.every)
+}
+
+func startOfDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
+
+// lastSlotToday returns the latest firing of s at or before now that falls on
+// now's day (in loc), found by walking s.Next from the start of the day.
+func lastSlotToday(s cron.Schedule, now time.Time, loc *time.Location) (time.Time, bool) {
+	now = now.In(loc)
+	sod := startOfDay(now)
+	if e, ok := s.(everySchedule); ok {
+		return e.prev(now), true // the start of the day is always a slot
+	}
+	var last time.Time
+	found := false
+	// Next is strictly after its argument: start just before midnight so a
+	// slot at 00:00 counts. The bound covers a firing every second.
+	t := s.Next(sod.Add(-time.Second))
+	for i := 0; i < 90000 && !t.IsZero() && !t.After(now); i++ {
+		if startOfDay(t).Equal(sod) {
+			last, found = t, true
+		}
+		t = s.Next(t)
+	}
+	return last, found
+}
+
+// slotID is the stable ID of the slot scheduled at t.
+func (d *DailyScheduler) slotID(t time.Time) string {
+	return t.In(d.opts.Location).Format(time.RFC3339)
+}
+
+// Start catches up on missed work in the background, then starts the cron
+// schedule.
+func (d *DailyScheduler) Start(ctx context.Context) {
+	d.startMu.Lock()
+	defer d.startMu.Unlock()
+	if d.started || d.stopped {
+		return
+	}
+	d.started = true
+	d.wg.Go(func() {
+		d.catchUp(d.ctx)
+		d.startMu.Lock()
+		defer d.startMu.Unlock()
+		if !d.stopped {
+			d.cron.Start()
+			d.lg.Info("bot.DailyScheduler started", "channel", d.opts.Channel,
+				"schedule", d.opts.Schedule, "close", d.opts.Close, "tz", d.opts.Location.String())
+		}
+	})
+}
+
+// Stop stops the schedule and waits (bounded by ctx) for a running job.
+func (d *DailyScheduler) Stop(ctx context.Context) error {
+	d.startMu.Lock()
+	d.stopped = true
+	d.startMu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		d.wg.Wait()
+		<-d.cron.Stop().Done()
+		close(done)
+	}()
+	defer d.cancel()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("stop question of the day: %w", ctx.Err())
+	}
+}
+
+// catchUp closes rounds whose close time passed while the bot was down, and
+// posts today's latest slot if it was not posted.
+func (d *DailyScheduler) catchUp(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, d.opts.JobTimeout)
+	defer cancel()
+	now := d.opts.Now().In(d.opts.Location)
+	if d.close != nil {
+		if err := d.closeOverdue(ctx, now); err != nil {
+			d.lg.Error("bot.DailyScheduler catch up close", "err", err)
+		}
+	}
+	if d.post != nil {
+		if slot, ok := lastSlotToday(d.post, now, d.opts.Location); ok {
+			if err := d.postSlot(ctx, slot, d.slotID(slot)); err != nil {
+				d.lg.Error("bot.DailyScheduler catch up post", "slot", d.slotID(slot), "err", err)
+			}
+		}
+	}
+}
+
+func (d *DailyScheduler) postJob() {
+	ctx, cancel := context.WithTimeout(d.ctx, d.opts.JobTimeout)
+	defer cancel()
+	now := d.opts.Now().In(d.opts.Location)
+	slot, ok := lastSlotToday(d.post, now, d.opts.Location)
+	if !ok {
+		slot = now.Truncate(time.Second)
+	}
+	if err := d.postSlot(ctx, slot, d.slotID(slot)); err != nil {
+		d.lg.Error("bot.DailyScheduler post", "slot", d.slotID(slot), "err", err)
+	}
+}
+
+func (d *DailyScheduler) closeJob() {
+	ctx, cancel := context.WithTimeout(d.ctx, d.opts.JobTimeout)
+	defer cancel()
+	if _, err := d.closeAll(ctx, ""); err != nil {
+		d.lg.Error("bot.DailyScheduler close", "err", err)
+	}
+}
+
+// Post posts a new question of the day now (`quiz post`), closing the open one.
+func (d *DailyScheduler) Post(ctx context.Context) error {
+	now := d.opts.Now().In(d.opts.Location).Truncate(time.Second)
+	return d.postSlot(ctx, now, "manual-"+d.slotID(now))
+}
+
+// Close closes the open questions of the day now (`quiz close`) and posts
+// their answers in their threads. It returns ErrNoOpenRound when none is open.
+func (d *DailyScheduler) Close(ctx context.Context) error {
+	n, err := d.closeAll(ctx, "")
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNoOpenRound
+	}
+	return nil
+}
+
+// postSlot opens the slot's round and posts it unless it has a message.
+func (d *DailyScheduler) postSlot(ctx context.Context, at time.Time, slot string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	rd, err := d.q.OpenRound(ctx, slot, at)
+	if err != nil {
+		return fmt.Errorf("open round %s: %w", slot, err)
+	}
+	if rd.MessageTS != "" {
+		d.lg.Debug("bot.DailyScheduler already posted", "slot", slot)
+		return nil
+	}
+	if _, err := d.closeAllLocked(ctx, rd.ID); err != nil {
+		d.lg.Error("bot.DailyScheduler close previous", "err", err)
+	}
+	days, examSet := d.daysToExam()
+	ts, err := d.slack.Post(ctx, d.opts.Channel, "", RenderDaily(rd, 0, days, examSet))
+	if err != nil {
+		return fmt.Errorf("post round %s: %w", slot, err)
+	}
+	if err := d.q.SetRoundMessage(ctx, rd.ID, d.opts.Channel, ts); err != nil {
+		return fmt.Errorf("record round %s message: %w", slot, err)
+	}
+	d.m.QuestionPosted()
+	d.lg.Info("bot.DailyScheduler posted", "slot", slot, "question", rd.Question.ID, "channel", d.opts.Channel, "ts", ts)
+	return nil
+}
+
+// closeOverdue closes the open rounds whose close time is past.
+func (d *DailyScheduler) closeOverdue(ctx context.Context, now time.Time) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	rounds, err := d.q.OpenRounds(ctx)
+	if err != nil {
+		return fmt.Errorf("open rounds: %w", err)
+	}
+	var errs []error
+	for _, rd := range rounds {
+		if due := d.close.Next(rd.OpenedAt); due.After(now) {
+			continue
+		}
+		if _, err := d.closeOne(ctx, rd); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (d *DailyScheduler) closeAll(ctx context.Context, except string) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.closeAllLocked(ctx, except)
+}
+
+// closeAllLocked closes every open round but except; it returns how many it
+// closed.
+func (d *DailyScheduler) closeAllLocked(ctx context.Context, except string) (int, error) {
+	rounds, err := d.q.OpenRounds(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("open rounds: %w", err)
+	}
+	n := 0
+	var errs []error
+	for _, rd := range rounds {
+		if rd.ID == except {
+			continue
+		}
+		closed, err := d.closeOne(ctx, rd)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if closed {
+			n++
+		}
+	}
+	return n, errors.Join(errs...)
+}
+
+// closeOne closes rd and, when it was posted, posts the answer in its thread
+// and updates the channel message.
+func (d *DailyScheduler) closeOne(ctx context.Context, rd quiz.Round) (bool, error) {
+	sum, err := d.q.CloseRound(ctx, rd.ID)
+	if err != nil {
+		return false, fmt.Errorf("close round %s: %w", rd.ID, err)
+	}
+	if sum.AlreadyClosed {
+		return false, nil
+	}
+	d.lg.Info("bot.DailyScheduler closed", "slot", rd.ID, "answered", sum.Answered, "correct", sum.Correct)
+	if rd.MessageTS == "" {
+		return true, nil
+	}
+	channel := rd.Channel
+	if channel == "" {
+		channel = d.opts.Channel
+	}
+	if _, err := d.slack.Post(ctx, channel, rd.MessageTS, RenderClose(sum)); err != nil {
+		return true, fmt.Errorf("post close of %s: %w", rd.ID, err)
+	}
+	closed := sum.Round
+	if closed.ID == "" {
+		closed = rd
+	}
+	days, examSet := d.daysToExam()
+	if err := d.slack.Update(ctx, channel, rd.MessageTS, RenderDaily(closed, sum.Answered, days, examSet)); err != nil {
+		return true, fmt.Errorf("update closed %s: %w", rd.ID, err)
+	}
+	return true, nil
+}
+
+// daysToExam returns the whole days from today to the exam date.
+func (d *DailyScheduler) daysToExam() (int, bool) {
+	return DaysUntil(d.opts.ExamDate, d.opts.Now(), d.opts.Location)
+}
+
+// DaysUntil returns the calendar days from now's date to date's date (both
+// in loc); false when date is zero.
+func DaysUntil(date, now time.Time, loc *time.Location) (int, bool) {
+	if date.IsZero() {
+		return 0, false
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	y1, m1, d1 := now.In(loc).Date()
+	y2, m2, d2 := date.Date()
+	a := time.Date(y1, m1, d1, 12, 0, 0, 0, time.UTC)
+	b := time.Date(y2, m2, d2, 12, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Round(24*time.Hour) / (24 * time.Hour)), true
+}
+
+// cronLogger sends robfig/cron's logs to slog: its routine messages at
+// debug level, its errors (including recovered panics) at error level.
+type cronLogger struct{ lg *slog.Logger }
+
+func (c cronLogger) Info(msg string, kv ...any) {
+	c.lg.Debug("bot.DailyScheduler cron "+msg, kv...)
+}
+
+func (c cronLogger) Error(err error, msg string, kv ...any) {
+	c.lg.Error("bot.DailyScheduler cron "+msg, append(kv, "err", err)...)
+}

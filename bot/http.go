@@ -1,0 +1,345 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// The HTTP routes. Slack's Request URLs point at the three /slack/ paths.
+const (
+	PathCommands     = "/slack/commands"
+	PathInteractions = "/slack/interactions"
+	PathEvents       = "/slack/events"
+	PathHealthz      = "/healthz"
+	PathReadyz       = "/readyz"
+	PathMetrics      = "/metrics"
+)
+
+// Routes returns every path the HTTP server serves.
+func Routes() []string {
+	return []string{PathCommands, PathInteractions, PathEvents, PathHealthz, PathReadyz, PathMetrics}
+}
+
+// DefaultMaxBody is the default request body limit: Slack's payloads are a
+// few kilobytes; a block_actions payload carries the clicked message, which
+// is bounded by Slack's 50 blocks.
+const DefaultMaxBody = 1 << 20
+
+// HTTPOptions configure the HTTP transport.
+type HTTPOptions struct {
+	// SigningSecret verifies Slack's requests; "" turns the /slack/ routes
+	// off (404), e.g. in Socket Mode, where only the probes and metrics are
+	// served.
+	SigningSecret string
+	MaxBody       int64         // request body limit; 0 means DefaultMaxBody
+	CommandWait   time.Duration // how long a slash command may take inline; 0 means 2.5 s
+	Ready         func() error  // readiness check for /readyz; nil means ready
+	Metrics       *Metrics
+}
+
+// HTTP is the Slack transport over HTTP Request URLs, plus the health,
+// readiness and metrics endpoints.
+//
+// Every /slack/ request is checked before anything else: the body is read
+// whole (up to MaxBody, else 413) and its v0 signature verified with
+// slack-go's SecretsVerifier; a missing, wrong or stale (over five minutes)
+// signature gets 401 and nothing is parsed or changed. Slash commands are
+// answered in the response body when the router is done within
+// CommandWait, else through the response_url. Events and clicks are
+// acknowledged at once and handled in the background.
+type HTTP struct {
+	lg   *slog.Logger
+	d    *Dispatcher
+	opts HTTPOptions
+}
+
+// NewHTTP returns the HTTP transport over d.
+func NewHTTP(lg *slog.Logger, d *Dispatcher, opts HTTPOptions) *HTTP {
+	if lg == nil {
+		lg = slog.New(slog.DiscardHandler)
+	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = DefaultMaxBody
+	}
+	if opts.CommandWait <= 0 {
+		opts.CommandWait = 2500 * time.Millisecond
+	}
+	return &HTTP{lg: lg, d: d, opts: opts}
+}
+
+// Handler returns the routes, mapped in one place.
+func (h *HTTP) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("POST "+PathCommands, h.slackRoute(PathCommands, h.commands))
+	mux.Handle("POST "+PathInteractions, h.slackRoute(PathInteractions, h.interactions))
+	mux.Handle("POST "+PathEvents, h.slackRoute(PathEvents, h.events))
+	mux.Handle("GET "+PathHealthz, h.probe(PathHealthz, h.healthz))
+	mux.Handle("GET "+PathReadyz, h.probe(PathReadyz, h.readyz))
+	mux.Handle("GET "+PathMetrics, h.probe(PathMetrics, h.opts.Metrics.Handler().ServeHTTP))
+	return mux
+}
+
+// statusWriter remembers the status code.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) status() int {
+	if w.code == 0 {
+		return http.StatusOK
+	}
+	return w.code
+}
+
+// probe wraps the health, readiness and metrics handlers: counted, logged
+// at debug level.
+func (h *HTTP) probe(route string, f http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		f(sw, r)
+		h.opts.Metrics.ObserveHTTP(route, sw.status(), time.Since(start))
+		h.lg.Debug("bot.HTTP request", "route", route, "status", sw.status(), "latency_ms", msSince(start))
+	})
+}
+
+// slackRoute reads and verifies a Slack request, then calls f with the raw
+// body; every request is logged with its command, latency and outcome.
+func (h *HTTP) slackRoute(route string, f func(w http.ResponseWriter, r *http.Request, body []byte, info *reqInfo)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		info := &reqInfo{outcome: OutcomeOK}
+		defer func() {
+			h.opts.Metrics.ObserveHTTP(route, sw.status(), time.Since(start))
+			lvl := slog.LevelInfo
+			if sw.status() >= 400 {
+				lvl = slog.LevelWarn
+			}
+			h.lg.Log(r.Context(), lvl, "bot.HTTP request", "route", route, "command", info.command,
+				"outcome", info.outcome, "status", sw.status(), "latency_ms", msSince(start),
+				"retry_num", r.Header.Get("X-Slack-Retry-Num"))
+		}()
+		if h.opts.SigningSecret == "" {
+			info.outcome = "disabled"
+			http.Error(sw, "the HTTP transport is off: SLACK_SIGNING_SECRET is not set", http.StatusNotFound)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(sw, r.Body, h.opts.MaxBody))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				info.outcome = "too_large"
+				http.Error(sw, "request body too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			info.outcome = OutcomeInvalid
+			http.Error(sw, "cannot read request body", http.StatusBadRequest)
+			return
+		}
+		if err := verify(r.Header, body, h.opts.SigningSecret); err != nil {
+			info.outcome = "unauthorized"
+			h.lg.Warn("bot.HTTP signature refused", "route", route, "reason", err.Error())
+			http.Error(sw, "invalid request signature", http.StatusUnauthorized)
+			return
+		}
+		f(sw, r, body, info)
+	})
+}
+
+// verify checks Slack's v0 signature of body with slack-go, which also
+// refuses timestamps more than five minutes away from now.
+func verify(header http.Header, body []byte, secret string) error {
+	sv, err := slack.NewSecretsVerifier(header, secret)
+	if err != nil {
+		return err
+	}
+	if _, err := sv.Write(body); err != nil {
+		return err
+	}
+	return sv.Ensure()
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "cannot encode reply", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, _ = w.Write(b)
+}
+
+// commands answers a slash command in the response body when the router is
+// done within CommandWait; otherwise it acknowledges with a short note and
+// delivers the answer through the response_url when it is ready.
+func (h *HTTP) commands(w http.ResponseWriter, r *http.Request, body []byte, info *reqInfo) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		info.outcome = OutcomeInvalid
+		http.Error(w, "bad form body", http.StatusBadRequest)
+		return
+	}
+	cmd := slack.SlashCommand{
+		TeamID:      form.Get("team_id"),
+		ChannelID:   form.Get("channel_id"),
+		UserID:      form.Get("user_id"),
+		UserName:    form.Get("user_name"),
+		Command:     form.Get("command"),
+		Text:        form.Get("text"),
+		ResponseURL: form.Get("response_url"),
+	}
+	info.command = commandName(cmd.Text)
+
+	var (
+		mu   sync.Mutex
+		late bool
+		out  Response
+		done = make(chan struct{})
+	)
+	ok := h.d.goBackground(func(ctx context.Context) {
+		resp := h.d.command(ctx, cmd, "http")
+		mu.Lock()
+		if !late {
+			out = resp
+			mu.Unlock()
+			close(done)
+			return
+		}
+		mu.Unlock()
+		if cmd.ResponseURL == "" {
+			return
+		}
+		mode := respondEphemeral
+		if !resp.Ephemeral {
+			mode = respondInChannel
+		}
+		if err := h.d.slack.Respond(ctx, cmd.ResponseURL, resp, mode); err != nil {
+			h.lg.Error("bot.HTTP late command reply", "command", info.command, "err", err)
+		}
+	})
+	if !ok {
+		info.outcome = "shutting_down"
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	t := time.NewTimer(h.opts.CommandWait)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		mu.Lock()
+		select {
+		case <-done:
+			mu.Unlock()
+		default:
+			late = true
+			mu.Unlock()
+			info.outcome = "late"
+			writeJSON(w, newSlashReply(Response{Text: "Working on it…", Ephemeral: true}))
+			return
+		}
+	}
+	writeJSON(w, newSlashReply(out))
+}
+
+// interactions acknowledges a click at once and handles it in the
+// background.
+func (h *HTTP) interactions(w http.ResponseWriter, r *http.Request, body []byte, info *reqInfo) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil || form.Get("payload") == "" {
+		info.outcome = OutcomeInvalid
+		http.Error(w, "missing payload", http.StatusBadRequest)
+		return
+	}
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+		info.outcome = OutcomeInvalid
+		http.Error(w, "bad payload", http.StatusBadRequest)
+		return
+	}
+	info.command = string(cb.Type)
+	if len(cb.ActionCallback.BlockActions) > 0 && cb.ActionCallback.BlockActions[0] != nil {
+		info.command = actionCommand(cb.ActionCallback.BlockActions[0].ActionID)
+	}
+	if !h.d.goBackground(func(ctx context.Context) { h.d.interaction(ctx, "http", cb) }) {
+		info.outcome = "shutting_down"
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// events answers url_verification and acknowledges event callbacks at once;
+// each event_id is handled once, in the background.
+func (h *HTTP) events(w http.ResponseWriter, r *http.Request, body []byte, info *reqInfo) {
+	var env eventEnvelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		info.outcome = OutcomeInvalid
+		http.Error(w, "bad event body", http.StatusBadRequest)
+		return
+	}
+	info.command = env.Type
+	switch env.Type {
+	case "url_verification":
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, env.Challenge)
+	case "event_callback":
+		if !h.d.firstDelivery(env.EventID) {
+			info.outcome = "duplicate"
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		raw := env.Event
+		if !h.d.goBackground(func(ctx context.Context) { h.d.event(ctx, "http", raw) }) {
+			info.outcome = "shutting_down"
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	default:
+		info.outcome = "ignored"
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+func (h *HTTP) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "ok\n")
+}
+
+func (h *HTTP) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if h.opts.Ready != nil {
+		if err := h.opts.Ready(); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, "not ready: "+err.Error()+"\n")
+			return
+		}
+	}
+	_, _ = io.WriteString(w, "ok\n")
+}
