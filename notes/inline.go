@@ -413,7 +413,12 @@ func parseTag(s string, i int) (end int, repl string, ok bool) {
 	if k == j || !isAlpha(rest[j]) {
 		return 0, "", false
 	}
-	name := strings.ToLower(rest[j:k])
+	raw := rest[j:k]
+	name := strings.ToLower(raw)
+	if name != raw && strings.ToUpper(raw) != raw {
+		// Mixed case (<Code>, <VersionId>) is XML, not HTML: keep it.
+		name = ""
+	}
 	// Autolink: <https://...>, <mailto:...>.
 	if j == 1 && k < len(rest) && rest[k] == ':' {
 		gt := strings.IndexByte(rest[:min(len(rest), maxTagScan)], '>')
@@ -425,6 +430,7 @@ func parseTag(s string, i int) (end int, repl string, ok bool) {
 	if !htmlTags[name] {
 		return 0, "", false
 	}
+
 	// Attributes up to '>' (no '<' in between).
 	limit := min(len(rest), maxTagScan)
 	for q := k; q < limit; q++ {
