@@ -156,7 +156,7 @@ func TestTraps(t *testing.T) {
 		},
 		{
 			name: "fence opened inside a tab-indented list item, upper-case language",
-			md: "# Conditions\n* Can toggle creation with `Condition`:\n\t```YAML\n\tResources:\n\t\tMountPoint:\n\t# not a heading\n\t```\n* Next bullet\n",
+			md:   "# Conditions\n* Can toggle creation with `Condition`:\n\t```YAML\n\tResources:\n\t\tMountPoint:\n\t# not a heading\n\t```\n* Next bullet\n",
 			want: want{
 				ids: []string{"conditions"},
 				code: map[string][]Code{"conditions": {
