@@ -117,6 +117,66 @@ func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, transp
 	return resp
 }
 
+// commandWithin runs a slash command in the background and waits up to
+// wait for it. When it is done in time, inline is true and resp is the
+// answer to put in the acknowledgement. Otherwise the answer is delivered
+// through the response_url when it is ready, and resp is a short "working on
+// it" note to acknowledge with. ok is false when shutting down.
+func (d *Dispatcher) commandWithin(cmd slack.SlashCommand, wait time.Duration, transport string) (resp Response, inline, ok bool) {
+	var (
+		mu   sync.Mutex
+		late bool
+		out  Response
+		done = make(chan struct{})
+	)
+	ok = d.goBackground(func(ctx context.Context) {
+		resp := d.command(ctx, cmd, transport)
+		mu.Lock()
+		if !late {
+			out = resp
+			mu.Unlock()
+			close(done)
+			return
+		}
+		mu.Unlock()
+		d.respondLater(ctx, cmd, resp)
+	})
+	if !ok {
+		return Response{}, false, false
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-done:
+		return out, true, true
+	case <-t.C:
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	select {
+	case <-done:
+		return out, true, true
+	default:
+		late = true
+		return Response{Text: "Working on it…", Ephemeral: true}, false, true
+	}
+}
+
+// respondLater delivers a slash command answer through its response_url.
+func (d *Dispatcher) respondLater(ctx context.Context, cmd slack.SlashCommand, resp Response) {
+	if cmd.ResponseURL == "" {
+		d.lg.Warn("bot.Dispatcher late command reply dropped: no response_url", "command", commandName(cmd.Text))
+		return
+	}
+	mode := respondEphemeral
+	if !resp.Ephemeral {
+		mode = respondInChannel
+	}
+	if err := d.slack.Respond(ctx, cmd.ResponseURL, resp, mode); err != nil {
+		d.lg.Error("bot.Dispatcher late command reply", "command", commandName(cmd.Text), "err", err)
+	}
+}
+
 func msSince(t time.Time) float64 {
 	return float64(time.Since(t).Microseconds()) / 1000
 }
@@ -338,6 +398,7 @@ func (t *tracker) close(ctx context.Context) error {
 		return errors.Join(ctx.Err(), errors.New("background work still running"))
 	}
 }
+
 // click is one button click with what a transport knows about where it
 // happened.
 type click struct {
@@ -456,4 +517,3 @@ func (c *clicker) post(ctx context.Context, k click, r Response) error {
 	}
 	return err
 }
-

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -215,56 +214,16 @@ func (h *HTTP) commands(w http.ResponseWriter, r *http.Request, body []byte, inf
 	}
 	info.command = commandName(cmd.Text)
 
-	var (
-		mu   sync.Mutex
-		late bool
-		out  Response
-		done = make(chan struct{})
-	)
-	ok := h.d.goBackground(func(ctx context.Context) {
-		resp := h.d.command(ctx, cmd, "http")
-		mu.Lock()
-		if !late {
-			out = resp
-			mu.Unlock()
-			close(done)
-			return
-		}
-		mu.Unlock()
-		if cmd.ResponseURL == "" {
-			return
-		}
-		mode := respondEphemeral
-		if !resp.Ephemeral {
-			mode = respondInChannel
-		}
-		if err := h.d.slack.Respond(ctx, cmd.ResponseURL, resp, mode); err != nil {
-			h.lg.Error("bot.HTTP late command reply", "command", info.command, "err", err)
-		}
-	})
+	resp, inline, ok := h.d.commandWithin(cmd, h.opts.CommandWait, "http")
 	if !ok {
 		info.outcome = "shutting_down"
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	t := time.NewTimer(h.opts.CommandWait)
-	defer t.Stop()
-	select {
-	case <-done:
-	case <-t.C:
-		mu.Lock()
-		select {
-		case <-done:
-			mu.Unlock()
-		default:
-			late = true
-			mu.Unlock()
-			info.outcome = "late"
-			writeJSON(w, newSlashReply(Response{Text: "Working on it…", Ephemeral: true}))
-			return
-		}
+	if !inline {
+		info.outcome = "late"
 	}
-	writeJSON(w, newSlashReply(out))
+	writeJSON(w, newSlashReply(resp))
 }
 
 // interactions acknowledges a click at once and handles it in the

@@ -3,9 +3,252 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/devopsbot/devopsbot/bot"
+	"github.com/devopsbot/devopsbot/index"
+	"github.com/devopsbot/devopsbot/notes"
+	"github.com/devopsbot/devopsbot/quiz"
+	"github.com/devopsbot/devopsbot/quiz/bolt"
 )
 
-// SKELETON: replaced by the issue that owns the serve command.
+// shutdownTimeout bounds the graceful shutdown: in-flight requests, background
+// replies and a running cron job get this long in all.
+const shutdownTimeout = 10 * time.Second
+
+const serveSynopsis = "serve [--notes FILE]..."
+
+// cmdServe runs the Slack bot: the HTTP transport when SLACK_SIGNING_SECRET
+// is set, Socket Mode when SLACK_APP_TOKEN is set, the question of the day
+// when DEVOPSBOT_QUIZ_CHANNEL is set; /healthz, /readyz and /metrics always.
+// It returns nil after a graceful shutdown when ctx is cancelled.
 func cmdServe(ctx context.Context, e *env, args []string) error {
-	return errors.New("serve: not implemented yet")
+	fs := e.flags("serve", serveSynopsis)
+	if err := e.parse(fs, serveSynopsis, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{msg: fmt.Sprintf("serve takes no arguments (got %q)", fs.Arg(0)), usage: "usage: devopsbot " + serveSynopsis + "\n"}
+	}
+	if err := validateServe(e.cfg); err != nil {
+		return err
+	}
+	lg := newLogger(e.stderr, e.cfg)
+	return serve(ctx, lg, e)
+}
+
+// app is the wired bot, in start order.
+type app struct {
+	lg      *slog.Logger
+	cfg     Config
+	loc     *time.Location
+	exam    time.Time
+	index   *index.Index
+	store   *bolt.Store
+	engine  *quiz.Engine
+	metrics *bot.Metrics
+	router  *bot.Router
+	slack   *bot.Slack
+	disp    *bot.Dispatcher
+	daily   *bot.DailyScheduler // nil without a quiz channel
+
+	storeOpen atomic.Bool
+	authOK    atomic.Bool
+}
+
+// ready is the /readyz check: notes indexed, store open, auth.test passed.
+func (a *app) ready() error {
+	switch {
+	case a.index == nil:
+		return errors.New("notes not indexed")
+	case !a.storeOpen.Load():
+		return errors.New("store not open")
+	case !a.authOK.Load():
+		return errors.New("waiting for Slack auth.test")
+	}
+	return nil
+}
+
+func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
+	cfg := e.cfg
+	a := &app{lg: lg, cfg: cfg}
+	if a.loc, err = loadTZ(cfg.TZ); err != nil {
+		return fmt.Errorf("DEVOPSBOT_TZ: %w", err)
+	}
+	if cfg.ExamDate != "" {
+		if a.exam, err = time.ParseInLocation(time.DateOnly, cfg.ExamDate, a.loc); err != nil {
+			return fmt.Errorf("DEVOPSBOT_EXAM_DATE: %w", err)
+		}
+	}
+
+	start := time.Now()
+	docs, err := e.loadNotes()
+	if err != nil {
+		return fmt.Errorf("load notes: %w", err)
+	}
+	if a.index, err = index.Build(docs...); err != nil {
+		return fmt.Errorf("index notes: %w", err)
+	}
+	sections := 0
+	for _, d := range docs {
+		sections += len(d.Sections)
+	}
+	lg.Info("serve notes indexed", "docs", len(docs), "sections", sections, "latency_ms", time.Since(start).Milliseconds())
+
+	if a.store, err = bolt.Open(lg, cfg.DB, bolt.Options{}); err != nil {
+		return err
+	}
+	a.storeOpen.Store(true)
+	defer func() {
+		a.storeOpen.Store(false)
+		if cerr := a.store.Close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("close store: %w", cerr))
+		}
+	}()
+
+	pool, err := loadQuestionPool(e, docs)
+	if err != nil {
+		return err
+	}
+	a.engine = quiz.New(lg, a.store, pool, quiz.Options{ExamDate: a.exam, Location: a.loc})
+	lg.Info("serve quiz ready", "questions", len(pool))
+
+	a.metrics = bot.NewMetrics(version, bot.Routes()...)
+	a.router = bot.NewRouter(lg, a.index, a.engine, bot.Options{
+		Admins: cfg.Admins, NotesURL: cfg.NotesURL, ExamDate: a.exam, Location: a.loc,
+	})
+	client := bot.NewSlackClient(cfg.BotToken, cfg.AppToken, cfg.APIURL)
+	a.slack = bot.NewSlack(lg, client, a.metrics)
+	a.disp = bot.NewDispatcher(lg, a.router, a.slack, a.metrics)
+	if cfg.QuizChannel != "" {
+		a.daily, err = bot.NewDailyScheduler(lg, a.engine, a.slack, a.metrics, bot.DailyOptions{
+			Channel: cfg.QuizChannel, Schedule: cfg.QuizSchedule, Close: cfg.QuizClose,
+			Location: a.loc, ExamDate: a.exam,
+		})
+		if err != nil {
+			return err
+		}
+		a.router.SetDaily(a.daily)
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	httpT := bot.NewHTTP(lg, a.disp, bot.HTTPOptions{
+		SigningSecret: cfg.SigningSecret, Ready: a.ready, Metrics: a.metrics,
+	})
+	srv := &http.Server{
+		Handler:           httpT.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(lg.Handler(), slog.LevelWarn),
+	}
+	srvErr := make(chan error, 1)
+	go func() { srvErr <- srv.Serve(ln) }()
+	lg.Info("serve listening", "addr", ln.Addr().String(), "http_transport", cfg.SigningSecret != "",
+		"socket_mode", cfg.AppToken != "", "quiz_channel", cfg.QuizChannel != "")
+
+	// Background: auth.test until it passes, then the question of the day.
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	var wg sync.WaitGroup
+	wg.Go(func() { a.authThenDaily(runCtx) })
+	var sock *bot.Socket
+	if cfg.AppToken != "" {
+		sock = bot.NewSocket(lg, a.disp, client, bot.SocketOptions{})
+		wg.Go(func() { _ = sock.Run(runCtx) })
+	}
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		lg.Info("serve shutting down")
+	case err := <-srvErr:
+		runErr = fmt.Errorf("http server: %w", err)
+		lg.Error("serve http server failed", "err", err)
+	}
+	return errors.Join(runErr, a.shutdown(srv, stopRun, &wg))
+}
+
+// shutdown stops in reverse order of start, bounded by shutdownTimeout:
+// stop taking requests and finish those in flight, finish background
+// replies, wait for a running cron job, close Socket Mode; the store is
+// closed by serve's deferred call last.
+func (a *app) shutdown(srv *http.Server, stopRun context.CancelFunc, wg *sync.WaitGroup) error {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	var errs []error
+	stopRun() // Socket Mode stops reading; the auth loop ends
+	if err := srv.Shutdown(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+	}
+	if err := a.disp.Wait(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	if a.daily != nil {
+		if err := a.daily.Stop(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		errs = append(errs, errors.New("socket mode did not close in time"))
+	}
+	err := errors.Join(errs...)
+	if err != nil {
+		a.lg.Error("serve shutdown", "err", err, "latency_ms", time.Since(start).Milliseconds())
+	} else {
+		a.lg.Info("serve stopped", "latency_ms", time.Since(start).Milliseconds())
+	}
+	return err
+}
+
+// authThenDaily calls auth.test until it passes (readiness waits for it),
+// then starts the question of the day.
+func (a *app) authThenDaily(ctx context.Context) {
+	wait := time.Second
+	for {
+		team, user, err := a.slack.AuthTest(ctx)
+		if err == nil {
+			a.authOK.Store(true)
+			a.lg.Info("serve slack auth ok", "team", team, "bot_user", user)
+			break
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		a.lg.Warn("serve slack auth failed", "err", err, "retry_in_ms", wait.Milliseconds())
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		wait = min(wait*2, time.Minute)
+	}
+	if a.daily != nil {
+		a.daily.Start(ctx)
+	}
+}
+
+// loadQuestionPool returns the questions generated from the notes.
+func loadQuestionPool(e *env, docs []*notes.Document) ([]quiz.Question, error) {
+	return quiz.Generate(docs...), nil
 }
