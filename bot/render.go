@@ -348,7 +348,7 @@ func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // slackID reports whether s looks like a Slack user or bot ID (U0123ABC).
 func slackID(s string) bool {
-	if len(s) < 3 || len(s) > 24 {
+	if len(s) < 2 || len(s) > 24 {
 		return false
 	}
 	if s[0] != 'U' && s[0] != 'W' && s[0] != 'B' {

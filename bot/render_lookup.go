@@ -282,7 +282,7 @@ func renderAsk(q index.Question, a index.Answer, text string, v view) *message {
 		m.text(plain("I found no options (A) … D)) in that, so here are the sections that match it best."))
 	case a.Decided && a.Chosen != "":
 		chosen := optionText(a, q, a.Chosen)
-		m.text(bold("Answer: "+a.Chosen+") "), bold(truncateRunes(oneLine(chosen), maxOptionEcho)))
+		m.text(bold("Answer: " + a.Chosen + ") " + truncateRunes(oneLine(chosen), maxOptionEcho)))
 		m.context(plain("Confidence: " + confidenceWords(a.Confidence) + " (" + percent(a.Confidence) + ")"))
 	default:
 		m.text(bold("The notes don't separate these options."), plain(" Here is the closest evidence; judge for yourself."))

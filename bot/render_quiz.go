@@ -283,8 +283,12 @@ func renderStats(st quiz.Stats, v view) *message {
 	if st.Answered == 0 {
 		m.text(plain("No answers yet. Try "), code("/devops quiz"), plain(" for a practice question, or answer the question of the day."))
 	} else {
+		streak := ""
+		if st.BestStreak > 0 {
+			streak = fmt.Sprintf("\nStreak %d (best %d)", st.Streak, st.BestStreak)
+		}
 		m.text(plain(fmt.Sprintf("Answered %d · right %d · accuracy ", st.Answered, st.Correct)), bold(percent(st.Accuracy)),
-			plain(fmt.Sprintf("\nStreak %d (best %d)", st.Streak, st.BestStreak)))
+			plain(streak))
 		var rs []run
 		for i, d := range st.Domains {
 			if i > 0 {
@@ -304,7 +308,13 @@ func renderStats(st quiz.Stats, v view) *message {
 			m.text(rs...)
 		}
 		if st.Weakest > 0 {
-			m.text(plain("Weakest: "), bold(fmt.Sprintf("%d. %s", st.Weakest, domainName(st.Weakest))),
+			name := domainName(st.Weakest)
+			for _, d := range st.Domains {
+				if d.Domain == st.Weakest && d.Name != "" {
+					name = d.Name
+				}
+			}
+			m.text(plain("Weakest: "), bold(fmt.Sprintf("%d. %s", st.Weakest, name)),
 				plain(". "), code("/devops quiz"), plain(" brings back the questions you missed."))
 		}
 	}

@@ -183,7 +183,9 @@ func (r *Router) Mention(ctx context.Context, req Request) Response {
 		return r.command(ctx, req, true)
 	}
 	if strings.TrimSpace(req.Text) == "" {
-		return renderHelp(r.IsAdmin(req.User), "@devopsbot ").response()
+		resp := renderHelp(r.IsAdmin(req.User), "@devopsbot ").response()
+		resp.Ephemeral = false
+		return resp
 	}
 	if q, err := index.ParseQuestion(req.Text); err == nil && len(q.Options) >= 2 {
 		return r.ask(ctx, req, req.Text, true)
@@ -545,7 +547,7 @@ func (r *Router) answerDaily(ctx context.Context, a Action) ActionResult {
 	}
 	reply := renderResult(res, true, r.view(false)).response()
 	out := ActionResult{Reply: &reply}
-	if res.Already {
+	if res.Already || res.Closed {
 		return out
 	}
 	rd, err := r.quiz.Round(ctx, roundID)

@@ -1,0 +1,682 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/devopsbot/devopsbot/index"
+	"github.com/devopsbot/devopsbot/quiz"
+)
+
+var fixedNow = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+
+// newTestRouter returns a router over fakes that record what they are
+// asked; opts.Now is fixed.
+func newTestRouter(s *fakeSearcher, q *fakeQuiz, opts Options) *Router {
+	if s == nil {
+		s = &fakeSearcher{}
+	}
+	if q == nil {
+		q = &fakeQuiz{}
+	}
+	opts.Now = func() time.Time { return fixedNow }
+	return NewRouter(nil, s, q, opts)
+}
+
+func TestCommandRoutes(t *testing.T) {
+	var searched, practiced, board, statsFor string
+	s := &fakeSearcher{
+		SearchFn: func(ctx context.Context, q string, k int) ([]index.Hit, error) {
+			searched = q
+			return []index.Hit{canaryHit, limitsHit}, nil
+		},
+		AskFn: func(ctx context.Context, q index.Question) (index.Answer, error) {
+			return index.Answer{Chosen: "B", Decided: true, Confidence: 0.85, Options: []index.OptionScore{
+				{Key: "A", Text: "Rolling"}, {Key: "B", Text: "Canary", Score: 2, Evidence: []index.Evidence{{ID: "4_2_4", Path: canaryHit.Path, Fact: "shift 10% of traffic"}}},
+			}, Sections: []index.Hit{canaryHit}}, nil
+		},
+	}
+	q := &fakeQuiz{
+		PracticeFn: func(ctx context.Context, user string) (quiz.Question, error) {
+			practiced = user
+			return sampleQuestion, nil
+		},
+		LeaderboardFn: func(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error) {
+			board = string(p)
+			return []quiz.Standing{{Rank: 1, User: "U1", Points: 30, Answered: 3, Correct: 3, Accuracy: 1}}, nil
+		},
+		StatsFn: func(ctx context.Context, user string) (quiz.Stats, error) {
+			statsFor = user
+			return quiz.Stats{User: user, Answered: 4, Correct: 3, Accuracy: 0.75, Streak: 2, BestStreak: 3,
+				Domains: []quiz.DomainStats{{Domain: 1, Name: "SDLC Automation", Answered: 4, Correct: 3, Accuracy: 0.75}}, Weakest: 1}, nil
+		},
+	}
+	r := newTestRouter(s, q, Options{NotesURL: "https://notes.example/devops.md"})
+
+	tests := []struct {
+		name       string
+		text       string
+		want       []string // in the blocks' text
+		wantSearch string
+		wantBoard  string
+		wantStats  string
+		wantButton string
+	}{
+		{name: "help when empty", text: "", want: []string{"lookup", "leaderboard", "stats"}},
+		{name: "help", text: "help", want: []string{"quiz"}},
+		{name: "explicit lookup", text: "lookup canary", wantSearch: "canary",
+			want: []string{"Concepts › Deployment strategies › Canary", "*Canary*", "https://notes.example/devops.md#4_2_4", "&amp;", "&lt;not EC2&gt;"}, wantButton: ActionShare},
+		{name: "default is lookup", text: "template size limit", wantSearch: "template size limit",
+			want: []string{"CloudFormation › Limits", "*size*", "#4_2_2_2|"}, wantButton: ActionQuizMe},
+		{name: "lookup without words", text: "lookup", want: []string{"What should I look up?"}},
+		{name: "ask decided", text: "ask Which strategy? A) Rolling B) Canary", want: []string{"Answer: B)", "high (85%)", "shift 10% of traffic"}, wantButton: ActionShare},
+		{name: "ask without text", text: "ask", want: []string{"Paste an exam question"}},
+		{name: "quiz", text: "quiz", want: []string{"Which helper script", "*A)*", "cfn-get-metadata"}, wantButton: ActionAnswerPractice},
+		{name: "leaderboard default week", text: "leaderboard", wantBoard: "week", want: []string{"this week", "<@U1>", "30 pts"}, wantButton: ActionShare},
+		{name: "leaderboard month", text: "leaderboard month", wantBoard: "month", want: []string{"this month"}},
+		{name: "leaderboard all", text: "LEADERBOARD all", wantBoard: "all", want: []string{"all time"}},
+		{name: "leaderboard bad period", text: "leaderboard year", want: []string{"Which period?"}},
+		{name: "stats self", text: "stats", wantStats: "U9", want: []string{"Readiness of* <@U9>", "75%", "████████░░", "Weakest"}, wantButton: ActionShare},
+		{name: "stats mention with name", text: "stats <@U2|bob>", wantStats: "U2", want: []string{"<@U2>"}},
+		{name: "stats mention", text: "stats <@U3>", wantStats: "U3"},
+		{name: "stats team", text: "stats team", wantStats: "", want: []string{"Team readiness"}},
+		{name: "stats unknown person", text: "stats @bob", want: []string{"Whose stats?"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			searched, board, statsFor = "", "", "-"
+			resp := r.Command(context.Background(), Request{User: "U9", UserName: "me", Channel: "C1", Text: tt.text})
+			if !resp.Ephemeral {
+				t.Errorf("reply is public, want ephemeral")
+			}
+			checkSlackLimits(t, resp)
+			got := blocksText(resp)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("reply lacks %q:\n%s", w, got)
+				}
+			}
+			if searched != tt.wantSearch {
+				t.Errorf("searched %q, want %q", searched, tt.wantSearch)
+			}
+			if board != tt.wantBoard {
+				t.Errorf("leaderboard period %q, want %q", board, tt.wantBoard)
+			}
+			if tt.wantStats != "" || strings.HasPrefix(tt.text, "stats team") {
+				if statsFor != tt.wantStats {
+					t.Errorf("stats for %q, want %q", statsFor, tt.wantStats)
+				}
+			}
+			if tt.wantButton != "" && buttonWith(resp, tt.wantButton) == nil {
+				t.Errorf("no %s button in:\n%s", tt.wantButton, got)
+			}
+		})
+	}
+	if practiced != "U9" {
+		t.Errorf("practice for %q, want U9", practiced)
+	}
+}
+
+func TestLookupReply(t *testing.T) {
+	s := &fakeSearcher{SearchFn: func(ctx context.Context, q string, k int) ([]index.Hit, error) {
+		if k != 3 {
+			t.Errorf("k = %d, want 3", k)
+		}
+		return []index.Hit{canaryHit, limitsHit, canaryHit, limitsHit}, nil
+	}}
+	r := newTestRouter(s, nil, Options{})
+	resp := r.Command(context.Background(), Request{User: "U1", Text: "canary"})
+	checkSlackLimits(t, resp)
+	var quizMe []string
+	for _, b := range buttonsOf(resp) {
+		if actionBase(b.ActionID) == ActionQuizMe {
+			quizMe = append(quizMe, b.Value)
+		}
+	}
+	want := []string{"devops-engineer-professional|4_2_4", "devops-engineer-professional|4_2_2_2/limits", "devops-engineer-professional|4_2_4"}
+	if fmt.Sprint(quizMe) != fmt.Sprint(want) {
+		t.Errorf("quiz me values %q, want %q (top 3)", quizMe, want)
+	}
+	if b := buttonWith(resp, ActionShare); b == nil || b.Value != "lookup|canary" {
+		t.Errorf("share button %+v, want value lookup|canary", b)
+	}
+	if strings.Contains(blocksText(resp), "http") {
+		t.Errorf("links without NotesURL:\n%s", blocksText(resp))
+	}
+}
+
+func TestLookupNothingMatched(t *testing.T) {
+	var suggested string
+	s := &fakeSearcher{
+		SearchFn: func(ctx context.Context, q string, k int) ([]index.Hit, error) { return nil, nil },
+		SuggestFn: func(ctx context.Context, q string, k int) []string {
+			suggested = q
+			return []string{"CloudTrail", "CloudWatch"}
+		},
+	}
+	r := newTestRouter(s, nil, Options{})
+	resp := r.Command(context.Background(), Request{User: "U1", Text: "lookup cloudtrial xyz"})
+	checkSlackLimits(t, resp)
+	if suggested != "cloudtrial xyz" {
+		t.Errorf("suggest asked for %q", suggested)
+	}
+	got := blocksText(resp)
+	if !strings.Contains(got, "Nothing in the notes matched") || !strings.Contains(got, "[CloudTrail]") {
+		t.Errorf("reply:\n%s", got)
+	}
+	b := buttonWith(resp, ActionLookup)
+	if b == nil || b.Value != "CloudTrail" {
+		t.Fatalf("suggestion button %+v", b)
+	}
+	// Clicking a suggestion looks it up.
+	s.SearchFn = func(ctx context.Context, q string, k int) ([]index.Hit, error) {
+		if q != "CloudTrail" {
+			t.Errorf("looked up %q", q)
+		}
+		return []index.Hit{limitsHit}, nil
+	}
+	res := r.Action(context.Background(), Action{User: "U1", ActionID: b.ActionID, Value: b.Value})
+	if res.Reply == nil || !strings.Contains(blocksText(*res.Reply), "Limits") {
+		t.Errorf("suggestion click reply %+v", res.Reply)
+	}
+}
+
+func TestLookupErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		err     error
+		want    string
+		wantLog bool
+	}{
+		{name: "empty query is usage", err: fmt.Errorf("search: %w", index.ErrEmptyQuery), want: "Type a few words"},
+		{name: "timeout", err: context.DeadlineExceeded, want: "took too long"},
+		{name: "unknown error is an apology and logged", err: errors.New("disk on fire"), want: "Sorry, something went wrong", wantLog: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lg, logs := logBuffer()
+			s := &fakeSearcher{SearchFn: func(ctx context.Context, q string, k int) ([]index.Hit, error) { return nil, tt.err }}
+			r := NewRouter(lg, s, &fakeQuiz{}, Options{})
+			resp := r.Command(context.Background(), Request{User: "U1", Text: "lookup ???"})
+			checkSlackLimits(t, resp)
+			if !strings.Contains(resp.Text, tt.want) {
+				t.Errorf("reply %q, want %q", resp.Text, tt.want)
+			}
+			if strings.Contains(resp.Text, "disk on fire") {
+				t.Errorf("internal error shown to the user: %q", resp.Text)
+			}
+			if got := strings.Contains(logs.String(), "disk on fire"); got != tt.wantLog {
+				t.Errorf("logged = %v, want %v: %s", got, tt.wantLog, logs.String())
+			}
+		})
+	}
+}
+
+func TestAskReplies(t *testing.T) {
+	twoOpts := []index.OptionScore{
+		{Key: "A", Text: "Use a stack policy", Score: 1.0, Evidence: []index.Evidence{{ID: "4_2_2_2/stack-policy", Path: []string{"CloudFormation", "Stack policy"}, Fact: "A stack policy protects resources from updates"}}},
+		{Key: "B", Text: "Use a change set", Score: 0.9, Evidence: []index.Evidence{{ID: "4_2_2_3", Path: []string{"CloudFormation", "Change sets"}, Fact: "Change sets preview changes"}}},
+	}
+	tests := []struct {
+		name   string
+		text   string
+		answer index.Answer
+		want   []string
+		not    []string
+	}{
+		{name: "decided", text: "ask How to protect a DB? A) Use a stack policy B) Use a change set",
+			answer: index.Answer{Chosen: "A", Decided: true, Confidence: 0.72, Options: twoOpts},
+			want:   []string{"Answer: A) Use a stack policy", "fair (72%)", "A stack policy protects", "CloudFormation › Stack policy", "✓ A)"},
+			not:    []string{"don't separate"}},
+		{name: "undecided says so plainly", text: "ask How to protect a DB? A) Use a stack policy B) Use a change set",
+			answer: index.Answer{Decided: false, Confidence: 0.3, Options: twoOpts},
+			want:   []string{"The notes don't separate these options", "*A:* A stack policy", "*B:* Change sets"},
+			not:    []string{"Answer:", "✓"}},
+		{name: "no options reads like a lookup", text: "ask how do I protect a database during stack updates",
+			answer: index.Answer{Sections: []index.Hit{limitsHit}},
+			want:   []string{"no options", "CloudFormation › Limits"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var asked index.Question
+			s := &fakeSearcher{AskFn: func(ctx context.Context, q index.Question) (index.Answer, error) {
+				asked = q
+				return tt.answer, nil
+			}}
+			r := newTestRouter(s, nil, Options{})
+			resp := r.Command(context.Background(), Request{User: "U1", Text: tt.text})
+			checkSlackLimits(t, resp)
+			got := blocksText(resp)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("reply lacks %q:\n%s", w, got)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(got, w) {
+					t.Errorf("reply has %q:\n%s", w, got)
+				}
+			}
+			if strings.Contains(tt.text, "A)") && len(asked.Options) != 2 {
+				t.Errorf("asked %+v, want 2 options parsed", asked)
+			}
+		})
+	}
+}
+
+func TestQuizAdmin(t *testing.T) {
+	tests := []struct {
+		name     string
+		user     string
+		text     string
+		daily    bool
+		dailyErr error
+		want     string
+		wantCall string
+	}{
+		{name: "non-admin post is refused", user: "U2", text: "quiz post", daily: true, want: "only quiz admins"},
+		{name: "non-admin close is refused", user: "U2", text: "quiz close", daily: true, want: "only quiz admins"},
+		{name: "admin without a quiz channel", user: "UADMIN", text: "quiz post", want: "not set up"},
+		{name: "admin posts", user: "UADMIN", text: "quiz post", daily: true, want: "Posted", wantCall: "post"},
+		{name: "admin closes", user: "UADMIN", text: "Quiz Close", daily: true, want: "Closed", wantCall: "close"},
+		{name: "close with nothing open", user: "UADMIN", text: "quiz close", daily: true, dailyErr: quiz.ErrNotFound, want: "no open question", wantCall: "close"},
+		{name: "post failure is an apology", user: "UADMIN", text: "quiz post", daily: true, dailyErr: errors.New("slack down"), want: "Sorry", wantCall: "post"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newTestRouter(nil, nil, Options{Admins: []string{"UADMIN", " UOTHER "}})
+			called := ""
+			if tt.daily {
+				r.SetDaily(&fakeDaily{
+					PostFn:  func(ctx context.Context) error { called = "post"; return tt.dailyErr },
+					CloseFn: func(ctx context.Context) error { called = "close"; return tt.dailyErr },
+				})
+			}
+			resp := r.Command(context.Background(), Request{User: tt.user, Text: tt.text})
+			checkSlackLimits(t, resp)
+			if !resp.Ephemeral {
+				t.Errorf("admin reply is public")
+			}
+			if !strings.Contains(resp.Text, tt.want) {
+				t.Errorf("reply %q, want %q", resp.Text, tt.want)
+			}
+			if called != tt.wantCall {
+				t.Errorf("daily called %q, want %q", called, tt.wantCall)
+			}
+		})
+	}
+	r := newTestRouter(nil, nil, Options{Admins: []string{"UADMIN", " UOTHER "}})
+	if !r.IsAdmin("UOTHER") || r.IsAdmin("U2") {
+		t.Errorf("admins not trimmed or too lenient")
+	}
+	if h := r.Command(context.Background(), Request{User: "UADMIN", Text: "help"}); !strings.Contains(h.Text, "quiz post") {
+		t.Errorf("admin help lacks quiz post: %s", h.Text)
+	}
+	if h := r.Command(context.Background(), Request{User: "U2", Text: "help"}); strings.Contains(h.Text, "quiz post") {
+		t.Errorf("help shows admin commands to others: %s", h.Text)
+	}
+}
+
+func TestQuizTopic(t *testing.T) {
+	var from []string
+	s := &fakeSearcher{SearchFn: func(ctx context.Context, q string, k int) ([]index.Hit, error) {
+		return []index.Hit{canaryHit, limitsHit}, nil
+	}}
+	q := &fakeQuiz{
+		PracticeFromFn: func(ctx context.Context, user, doc, section string) (quiz.Question, error) {
+			from = append(from, section)
+			if section == canaryHit.ID {
+				return quiz.Question{}, quiz.ErrNoQuestions
+			}
+			return sampleQuestion, nil
+		},
+	}
+	r := newTestRouter(s, q, Options{})
+	resp := r.Command(context.Background(), Request{User: "U1", Text: "quiz cloudformation limits"})
+	checkSlackLimits(t, resp)
+	if fmt.Sprint(from) != "[4_2_4 4_2_2_2/limits]" {
+		t.Errorf("practice from %v", from)
+	}
+	if !strings.Contains(resp.Text, sampleQuestion.Stem) {
+		t.Errorf("reply %q", resp.Text)
+	}
+	// No section has questions: one from anywhere, saying so.
+	q.PracticeFromFn = func(ctx context.Context, user, doc, section string) (quiz.Question, error) {
+		return quiz.Question{}, quiz.ErrNoQuestions
+	}
+	q.PracticeFn = func(ctx context.Context, user string) (quiz.Question, error) { return sampleQuestion, nil }
+	resp = r.Command(context.Background(), Request{User: "U1", Text: "quiz canary"})
+	checkSlackLimits(t, resp)
+	if !strings.Contains(resp.Text, "from anywhere") || !strings.Contains(resp.Text, sampleQuestion.Stem) {
+		t.Errorf("fallback reply %q", resp.Text)
+	}
+}
+
+func TestQuizNoQuestions(t *testing.T) {
+	q := &fakeQuiz{PracticeFn: func(ctx context.Context, user string) (quiz.Question, error) {
+		return quiz.Question{}, fmt.Errorf("practice: %w", quiz.ErrNoQuestions)
+	}}
+	r := newTestRouter(nil, q, Options{})
+	resp := r.Command(context.Background(), Request{User: "U1", Text: "quiz"})
+	if !strings.Contains(resp.Text, "no quiz questions") {
+		t.Errorf("reply %q", resp.Text)
+	}
+}
+
+func TestActions(t *testing.T) {
+	round := quiz.Round{ID: "2026-11-26T09:00:00Z", Question: sampleQuestion, OpenedAt: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
+	tests := []struct {
+		name       string
+		action     Action
+		result     quiz.Result
+		err        error
+		wantReply  []string
+		notReply   []string
+		wantUpdate []string
+		noUpdate   bool
+		wantCall   string
+	}{
+		{name: "daily right", action: Action{User: "U1", ActionID: ActionAnswerDaily + ":1", Value: round.ID + "|1"},
+			result:    quiz.Result{Question: sampleQuestion, Choice: 1, Correct: true, Points: 10, Streak: 3, Answered: 2},
+			wantReply: []string{"Right!", "B) cfn-hup", "+10 points", "streak 3 days", "checks for updates to metadata", "Helper scripts"},
+			wantUpdate: []string{"2 answered", "Question of the day · Thu 26 Nov · 9 days to the exam", "[A]", "[D]"},
+			wantCall:   round.ID + " U1 1"},
+		{name: "daily wrong", action: Action{User: "U2", ActionID: ActionAnswerDaily + ":0", Value: round.ID + "|0"},
+			result:     quiz.Result{Question: sampleQuestion, Choice: 0, Answered: 3},
+			wantReply:  []string{"Not quite", "You chose A) cfn-init", "*B) cfn-hup*"},
+			wantUpdate: []string{"3 answered"},
+			wantCall:   round.ID + " U2 0"},
+		{name: "daily double click", action: Action{User: "U1", ActionID: ActionAnswerDaily, Value: round.ID + "|2"},
+			result:    quiz.Result{Question: sampleQuestion, Choice: 1, Correct: true, Already: true, Answered: 3},
+			wantReply: []string{"already answered", "B) cfn-hup", "first answer stands"},
+			noUpdate:  true, wantCall: round.ID + " U1 2"},
+		{name: "daily closed", action: Action{User: "U1", ActionID: ActionAnswerDaily, Value: round.ID + "|2"},
+			result:    quiz.Result{Question: sampleQuestion, Closed: true},
+			wantReply: []string{"has closed"}, notReply: []string{"cfn-hup"},
+			noUpdate: true, wantCall: round.ID + " U1 2"},
+		{name: "daily unknown round", action: Action{User: "U1", ActionID: ActionAnswerDaily, Value: "nope|2"},
+			err: quiz.ErrNotFound, wantReply: []string{"no longer available"}, noUpdate: true, wantCall: "nope U1 2"},
+		{name: "daily bad value", action: Action{User: "U1", ActionID: ActionAnswerDaily, Value: "garbage"},
+			wantReply: []string{"no longer works"}, noUpdate: true},
+		{name: "practice wrong", action: Action{User: "U1", ActionID: ActionAnswerPractice + ":3", Value: "q-cfn-hup|3"},
+			result:    quiz.Result{Question: sampleQuestion, Choice: 3},
+			wantReply: []string{"Not quite", "D) cfn-get-metadata", "cfn-hup: a daemon", "Source: Services › CloudFormation › Helper scripts", "[Another question]"},
+			noUpdate:  true, wantCall: "q-cfn-hup U1 3"},
+		{name: "practice right", action: Action{User: "U1", ActionID: ActionAnswerPractice, Value: "q-cfn-hup|1"},
+			result:    quiz.Result{Question: sampleQuestion, Choice: 1, Correct: true},
+			wantReply: []string{"Right!", "[Another question]"}, notReply: []string{"points"},
+			noUpdate: true, wantCall: "q-cfn-hup U1 1"},
+		{name: "unknown action", action: Action{User: "U1", ActionID: "something_else", Value: "x"},
+			wantReply: []string{"no longer works"}, noUpdate: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			call := ""
+			q := &fakeQuiz{
+				AnswerRoundFn: func(ctx context.Context, roundID, user string, choice int) (quiz.Result, error) {
+					call = fmt.Sprint(roundID, " ", user, " ", choice)
+					return tt.result, tt.err
+				},
+				AnswerPracticeFn: func(ctx context.Context, user, qid string, choice int) (quiz.Result, error) {
+					call = fmt.Sprint(qid, " ", user, " ", choice)
+					return tt.result, tt.err
+				},
+				RoundFn: func(ctx context.Context, id string) (quiz.Round, error) { return round, nil },
+			}
+			r := newTestRouter(nil, q, Options{ExamDate: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)})
+			res := r.Action(context.Background(), tt.action)
+			if call != tt.wantCall {
+				t.Errorf("quiz called with %q, want %q", call, tt.wantCall)
+			}
+			if res.Reply == nil {
+				t.Fatalf("no reply")
+			}
+			if !res.Reply.Ephemeral {
+				t.Errorf("reply is public")
+			}
+			if res.Post != nil {
+				t.Errorf("unexpected public post")
+			}
+			checkSlackLimits(t, *res.Reply)
+			got := blocksText(*res.Reply)
+			for _, w := range tt.wantReply {
+				if !strings.Contains(got, w) {
+					t.Errorf("reply lacks %q:\n%s", w, got)
+				}
+			}
+			for _, w := range tt.notReply {
+				if strings.Contains(got, w) {
+					t.Errorf("reply has %q:\n%s", w, got)
+				}
+			}
+			if tt.noUpdate {
+				if res.Update != nil {
+					t.Errorf("unexpected update: %s", res.Update.Text)
+				}
+				return
+			}
+			if res.Update == nil {
+				t.Fatalf("no update of the channel message")
+			}
+			checkSlackLimits(t, *res.Update)
+			upd := blocksText(*res.Update)
+			for _, w := range tt.wantUpdate {
+				if !strings.Contains(upd, w) {
+					t.Errorf("update lacks %q:\n%s", w, upd)
+				}
+			}
+			if res.Update.Ephemeral {
+				t.Errorf("update is ephemeral")
+			}
+			if strings.Contains(upd, "cfn-hup: a daemon") || strings.Contains(upd, "answer is") || strings.Contains(upd, "*B) cfn-hup*") {
+				t.Errorf("update reveals the answer:\n%s", upd)
+			}
+		})
+	}
+}
+
+func TestActionPracticeNextAndQuizMe(t *testing.T) {
+	var from string
+	practiced := 0
+	q := &fakeQuiz{
+		PracticeFn: func(ctx context.Context, user string) (quiz.Question, error) {
+			practiced++
+			return sampleQuestion, nil
+		},
+		PracticeFromFn: func(ctx context.Context, user, doc, section string) (quiz.Question, error) {
+			from = doc + "|" + section
+			if section == "empty" {
+				return quiz.Question{}, quiz.ErrNoQuestions
+			}
+			return sampleQuestion, nil
+		},
+	}
+	r := newTestRouter(nil, q, Options{})
+	ctx := context.Background()
+
+	res := r.Action(ctx, Action{User: "U1", ActionID: ActionPracticeNext})
+	if res.Reply == nil || buttonWith(*res.Reply, ActionAnswerPractice) == nil || practiced != 1 {
+		t.Fatalf("another question: %+v (practiced %d)", res.Reply, practiced)
+	}
+	res = r.Action(ctx, Action{User: "U1", ActionID: ActionQuizMe + ":2", Value: "devops-engineer-professional|4_2_2_2/limits"})
+	if from != "devops-engineer-professional|4_2_2_2/limits" || res.Reply == nil || !strings.Contains(res.Reply.Text, sampleQuestion.Stem) {
+		t.Errorf("quiz me: from %q reply %+v", from, res.Reply)
+	}
+	res = r.Action(ctx, Action{User: "U1", ActionID: ActionQuizMe, Value: "d|empty"})
+	if res.Reply == nil || !strings.Contains(res.Reply.Text, "from anywhere") || practiced != 2 {
+		t.Errorf("quiz me on a section without questions: %+v", res.Reply)
+	}
+	res = r.Action(ctx, Action{User: "U1", ActionID: ActionQuizMe, Value: "no-separator"})
+	if res.Reply == nil || !strings.Contains(res.Reply.Text, "no longer works") {
+		t.Errorf("bad quiz me value: %+v", res.Reply)
+	}
+}
+
+func TestShare(t *testing.T) {
+	s := &fakeSearcher{SearchFn: func(ctx context.Context, q string, k int) ([]index.Hit, error) {
+		return []index.Hit{canaryHit}, nil
+	}}
+	var statsFor string
+	q := &fakeQuiz{
+		LeaderboardFn: func(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error) {
+			return []quiz.Standing{{Rank: 1, User: "U1", Points: 10, Answered: 1, Correct: 1, Accuracy: 1}}, nil
+		},
+		StatsFn: func(ctx context.Context, user string) (quiz.Stats, error) {
+			statsFor = user
+			return quiz.Stats{User: user, Answered: 1, Correct: 1, Accuracy: 1}, nil
+		},
+	}
+	r := newTestRouter(s, q, Options{})
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		command string
+		want    []string
+	}{
+		{name: "lookup", command: "lookup canary", want: []string{"Shared by <@USHARER>", "Canary", "[Quiz me on this]"}},
+		{name: "leaderboard", command: "leaderboard month", want: []string{"Shared by <@USHARER>", "this month", "<@U1>"}},
+		{name: "stats", command: "stats <@U7>", want: []string{"shared by <@USHARER>", "Readiness of* <@U7>"}},
+		{name: "team stats", command: "stats team", want: []string{"Team readiness"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := r.Command(ctx, Request{User: "USHARER", Text: tt.command})
+			b := buttonWith(resp, ActionShare)
+			if b == nil {
+				t.Fatalf("no share button:\n%s", blocksText(resp))
+			}
+			res := r.Action(ctx, Action{User: "USHARER", Channel: "C1", ActionID: b.ActionID, Value: b.Value})
+			if res.Post == nil {
+				t.Fatalf("nothing posted; reply %+v", res.Reply)
+			}
+			if res.Post.Ephemeral {
+				t.Errorf("shared post is ephemeral")
+			}
+			checkSlackLimits(t, *res.Post)
+			got := blocksText(*res.Post)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("post lacks %q:\n%s", w, got)
+				}
+			}
+			if buttonWith(*res.Post, ActionShare) != nil {
+				t.Errorf("shared post has a share button")
+			}
+		})
+	}
+	if statsFor != "" {
+		t.Errorf("team stats shared as %q", statsFor)
+	}
+	// A share whose lookup now fails is told privately, not posted.
+	s.SearchFn = func(ctx context.Context, q string, k int) ([]index.Hit, error) { return nil, errors.New("boom") }
+	res := r.Action(ctx, Action{User: "U1", ActionID: ActionShare, Value: "lookup|canary"})
+	if res.Post != nil || res.Reply == nil || !strings.Contains(res.Reply.Text, "Sorry") {
+		t.Errorf("failed share: %+v", res)
+	}
+}
+
+func TestShareButtonOmittedWhenTooLong(t *testing.T) {
+	s := &fakeSearcher{SearchFn: func(ctx context.Context, q string, k int) ([]index.Hit, error) {
+		return []index.Hit{canaryHit}, nil
+	}}
+	r := newTestRouter(s, nil, Options{})
+	resp := r.Command(context.Background(), Request{User: "U1", Text: "lookup " + strings.Repeat("canary ", 400)})
+	checkSlackLimits(t, resp)
+	if buttonWith(resp, ActionShare) != nil {
+		t.Errorf("share button with a value over 2000 bytes")
+	}
+	if buttonWith(resp, ActionQuizMe) == nil {
+		t.Errorf("quiz me button lost")
+	}
+}
+
+func TestMention(t *testing.T) {
+	var searched string
+	asked := false
+	s := &fakeSearcher{
+		SearchFn: func(ctx context.Context, q string, k int) ([]index.Hit, error) {
+			searched = q
+			return []index.Hit{canaryHit}, nil
+		},
+		AskFn: func(ctx context.Context, q index.Question) (index.Answer, error) {
+			asked = true
+			return index.Answer{Chosen: "A", Decided: true, Confidence: 0.9, Options: []index.OptionScore{{Key: "A", Text: "Canary"}, {Key: "B", Text: "Linear"}}}, nil
+		},
+	}
+	q := &fakeQuiz{LeaderboardFn: func(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error) { return nil, nil }}
+	r := newTestRouter(s, q, Options{})
+	ctx := context.Background()
+	tests := []struct {
+		name       string
+		text       string
+		wantSearch string
+		wantAsk    bool
+		want       string
+	}{
+		{name: "lookup after the bot's mention", text: "<@UBOT> canary deployments", wantSearch: "canary deployments", want: "Canary"},
+		{name: "mention with name", text: "<@UBOT|devopsbot>   what is a canary", wantSearch: "what is a canary"},
+		{name: "pasted question is ask", text: "<@UBOT> Which shifts 10% first?\nA) Canary\nB) Linear\nC) All at once", wantAsk: true, want: "Answer: A) Canary"},
+		{name: "subcommand", text: "<@UBOT> leaderboard", want: "Leaderboard"},
+		{name: "empty is help", text: "<@UBOT>", want: "@devopsbot lookup"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			searched, asked = "", false
+			resp := r.Mention(ctx, Request{User: "U1", Channel: "D1", Text: tt.text})
+			checkSlackLimits(t, resp)
+			if resp.Ephemeral {
+				t.Errorf("mention reply is ephemeral")
+			}
+			if searched != tt.wantSearch || asked != tt.wantAsk {
+				t.Errorf("searched %q asked %v, want %q %v", searched, asked, tt.wantSearch, tt.wantAsk)
+			}
+			if !strings.Contains(blocksText(resp), tt.want) {
+				t.Errorf("reply lacks %q:\n%s", tt.want, blocksText(resp))
+			}
+			if buttonWith(resp, ActionShare) != nil {
+				t.Errorf("public reply has a share button")
+			}
+		})
+	}
+}
+
+func TestDaysToExam(t *testing.T) {
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	tests := []struct {
+		now  time.Time
+		exam time.Time
+		loc  *time.Location
+		want int
+	}{
+		{fixedNow, time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC), time.UTC, 9},
+		{fixedNow, time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC), time.UTC, 0},
+		{fixedNow, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), time.UTC, -6},
+		// 02:00 UTC on the 26th is still the 25th in New York.
+		{time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC), time.Date(2026, 11, 27, 0, 0, 0, 0, loc), loc, 2},
+	}
+	for _, tt := range tests {
+		if got := daysTo(tt.now, tt.exam, tt.loc); got != tt.want {
+			t.Errorf("daysTo(%v, %v) = %d, want %d", tt.now, tt.exam, got, tt.want)
+		}
+	}
+}
+
+func BenchmarkRouterLookup(b *testing.B) {
+	s := &fakeSearcher{SearchFn: func(ctx context.Context, q string, k int) ([]index.Hit, error) {
+		return []index.Hit{canaryHit, limitsHit, canaryHit}, nil
+	}}
+	r := newTestRouter(s, nil, Options{NotesURL: "https://notes.example/n.md"})
+	ctx := context.Background()
+	req := Request{User: "U1", Channel: "C1", Text: "lookup canary deployment"}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = r.Command(ctx, req)
+	}
+}
