@@ -177,6 +177,10 @@ func isASCIIPunct(c byte) bool {
 // scan tokenizes s, appending to in.toks. depth counts nested link texts.
 func (in *inliner) scan(s string, depth int) {
 	start := 0 // start of the pending literal run
+	// With no closing bracket further on, a '[' cannot start a link: this
+	// keeps long bracket-only lines cheap.
+	lastSq, lastPar := strings.LastIndexByte(s, ']'), strings.LastIndexByte(s, ')')
+	canLink := func(i int) bool { return i < lastSq && i < lastPar }
 	flush := func(end int) {
 		if end > start {
 			in.textRun(s[start:end])
@@ -237,6 +241,9 @@ func (in *inliner) scan(s string, depth int) {
 						continue
 					}
 				}
+				if !canLink(i) {
+					break
+				}
 				if txt, _, end, ok := parseLink(s, i+1); ok && depth < maxLinkDepth {
 					flush(i)
 					in.scan(txt, depth+1) // alt text
@@ -246,7 +253,7 @@ func (in *inliner) scan(s string, depth int) {
 				}
 			}
 		case '[':
-			if depth < maxLinkDepth {
+			if depth < maxLinkDepth && (canLink(i) || (i < lastSq && strings.Contains(s[i:min(len(s), i+maxBracketScan)], "]["))) {
 				if txt, dest, end, ok := parseLink(s, i); ok {
 					flush(i)
 					if !isNavLink(txt, dest) {

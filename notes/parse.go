@@ -127,6 +127,9 @@ func (p *parser) run(src string) {
 	p.sec = &Section{Doc: p.doc.Name}
 	pre := p.sec
 	p.lines = strings.Split(src, "\n")
+	if n := len(p.lines); n > 1 && p.lines[n-1] == "" {
+		p.lines = p.lines[:n-1] // the final line end
+	}
 	for p.i = 0; p.i < len(p.lines); p.i++ {
 		p.line(p.lines[p.i], p.i+1)
 	}
