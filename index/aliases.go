@@ -35,6 +35,9 @@ type aliases struct {
 	canon []string
 	// forms lists each class's forms as written, for display and tests.
 	forms [][]string
+	// terms holds every term of every form: such words are known to search
+	// even when no note contains them.
+	terms map[string]bool
 }
 
 type aliasForm struct {
@@ -99,7 +102,7 @@ func parseAliases(files ...[]byte) (*aliases, error) {
 		}
 	}
 	// Merge classes and number the roots.
-	a := &aliases{byFirst: map[string][]aliasForm{}}
+	a := &aliases{byFirst: map[string][]aliasForm{}, terms: map[string]bool{}}
 	rootNum := map[int]int{}
 	for c := range classes {
 		r := find(c)
@@ -121,6 +124,9 @@ func parseAliases(files ...[]byte) (*aliases, error) {
 				continue
 			}
 			seen[key] = true
+			for _, t := range terms {
+				a.terms[t] = true
+			}
 			a.byFirst[terms[0]] = append(a.byFirst[terms[0]], aliasForm{class: n, terms: terms})
 		}
 	}

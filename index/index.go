@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -43,6 +44,8 @@ type Index struct {
 	df    map[string]int      // sections containing each term (with alias terms)
 	vocab map[int][]vocabTerm // real words by length, for spelling correction
 	multi bool                // more than one document: hits name theirs
+	prm   rankParams
+	ask   askCache // the answerer's fact index, built on first Ask (ask_score.go)
 }
 
 // secEntry is what the index keeps about one section for ranking and
@@ -116,7 +119,7 @@ func BuildWith(opts Options, docs ...*notes.Document) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	ix := &Index{al: al, df: map[string]int{}, vocab: map[int][]vocabTerm{}}
+	ix := &Index{al: al, df: map[string]int{}, vocab: map[int][]vocabTerm{}, prm: defaultParams}
 	for _, d := range docs {
 		if d != nil {
 			ix.docs = append(ix.docs, d)
@@ -212,6 +215,19 @@ func (ix *Index) entry(d *notes.Document, s *notes.Section) (secEntry, []token) 
 		}
 		e.facts = append(e.facts, factEntry{text: ft, toks: ix.al.expand(analyze(ft))})
 	}
+	// Code blocks are searchable too (IAM policies, appspec files) and can
+	// be shown as facts, cut to a readable length.
+	for _, c := range s.Code {
+		if strings.TrimSpace(c.Text) == "" {
+			continue
+		}
+		if len(body) > 0 {
+			last = body[len(body)-1].pos
+		}
+		body = append(body, ix.al.expand(appendTokens(nil, c.Text, last+1))...)
+		ct := shorten(strings.TrimSpace(c.Text), maxCodeFact)
+		e.facts = append(e.facts, factEntry{text: ct, toks: ix.al.expand(analyze(ct))})
+	}
 	return e, body
 }
 
@@ -249,4 +265,22 @@ func (ix *Index) Suggest(ctx context.Context, query string, k int) []string {
 		return nil
 	}
 	return ix.suggest(query, k)
+}
+
+// maxCodeFact is the longest code block shown as a fact, in bytes.
+const maxCodeFact = 600
+
+// shorten cuts s to at most n bytes at a line end when it can.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], '\n')
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return strings.TrimRight(s[:cut], " \t\n") + "\n…"
 }

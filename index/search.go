@@ -17,38 +17,70 @@ import (
 // development eval set as a whole (see BENCHMARKS.md and the report of issue
 // 3), never for single items.
 const (
-	maxQueryBytes   = 4 << 10 // longer queries are cut (a long exam question is ~2 KB)
-	maxQueryTerms   = 48      // distinct terms kept, highest IDF first
-	maxCorrections  = 8       // misspelt words corrected per query
-	maxK            = 100     // hits returned at most
-	minCandidates   = 40      // sections ranked by Bleve before re-ranking
-	maxFactsPerHit  = 3
-	aliasWeight     = 1.0  // an alias class term, relative to an exact term
-	fuzzyWeight     = 0.45 // a spelling correction at distance 1
-	factWeight      = 0.9  // weight of the best fact's coverage of the query
-	headWeight      = 0.35 // weight of the path and title's coverage
-	bigramWeight    = 0.15 // weight of query word pairs found side by side in a fact
-	minFactShareTop = 0.5  // extra facts shown must score this share of the best
+	maxQueryBytes     = 4 << 10 // longer queries are cut (a long exam question is ~2 KB)
+	maxQueryTerms     = 48      // distinct terms kept, highest IDF first
+	maxCorrections    = 8       // misspelt words corrected per query
+	maxCorrectedQuery = 24      // queries with more tokens are not spelling-corrected
+	maxK              = 100     // hits returned at most
+	minCandidates     = 40      // sections ranked by Bleve before re-ranking
+	maxFactsPerHit    = 3
 )
+
+// rankParams are the ranking weights. Scores add up: Bleve's BM25 score
+// (relative to the best hit), the best fact's weighted share of the query's
+// terms, the path's share, the own title's share and a bonus for query word
+// pairs found side by side in a fact.
+type rankParams struct {
+	alias    float64 // an alias class term, relative to an exact term
+	fuzzy    float64 // a spelling correction at distance 1 (halved at 2)
+	fact     float64 // best fact coverage
+	head     float64 // path coverage
+	title    float64 // own title coverage
+	bigram   float64 // share of adjacent query word pairs adjacent in a fact
+	factKeep float64 // extra facts shown must score this share of the best
+	nested   bool    // one Bleve clause per query group instead of per term
+}
+
+var defaultParams = rankParams{
+	alias:    1.0,
+	fuzzy:    0.45,
+	fact:     0.9,
+	head:     0.35,
+	title:    0.3,
+	bigram:   0.15,
+	factKeep: 0.5,
+}
 
 // qterm is one distinct search term of a query.
 type qterm struct {
 	term   string
 	weight float64 // boost relative to an exact term
 	idf    float64
+	group  int // index into plan.groups
+}
+
+// qgroup is one idea of the query: the terms of one word or phrase (its
+// parts, glued form, spelling corrections and alias class terms). Coverage
+// counts each group once, so "ASG" and "auto scaling group" in a fact
+// weigh the same.
+type qgroup struct {
+	weight float64 // what a full match is worth: the alias class's IDF, else the best term's
+	terms  []int   // indexes into plan.terms
 }
 
 // plan is an analysed query.
 type plan struct {
 	terms   []qterm
+	groups  []qgroup
 	index   map[string]int // term -> index in terms
 	bigrams [][2]string    // adjacent query words, for proximity
-	total   float64        // sum of weight*idf over terms
+	total   float64        // sum of group weights
 }
 
 // plan analyses query: tokens, spelling correction of unknown words, alias
-// terms, weights. It returns ErrEmptyQuery when the query has no words at
-// all; a plan with no terms means words that nothing in the notes contains.
+// terms, groups and weights. It returns ErrEmptyQuery when the query has no
+// words at all; a plan with no terms means words that nothing in the notes
+// contains.
 func (ix *Index) plan(q string) (*plan, error) {
 	q = strings.ToValidUTF8(q, " ")
 	if len(q) > maxQueryBytes {
@@ -62,45 +94,121 @@ func (ix *Index) plan(q string) (*plan, error) {
 	if len(toks) == 0 {
 		return nil, ErrEmptyQuery
 	}
-	p := &plan{index: map[string]int{}}
-	weight := map[string]float64{}
-	add := func(term string, w float64) {
-		if _, ok := ix.df[term]; !ok {
-			return
-		}
-		if w > weight[term] {
-			weight[term] = w
-		}
-	}
-	// Correct unknown words (not in the notes, not an alias form) to close
-	// words of the notes; corrected tokens take part in alias matching.
+	// Correct unknown words (not in the notes, not in an alias form) to
+	// close words of the notes; corrected tokens take part in alias matching.
 	corrected := make([]token, 0, len(toks))
 	fuzzy := map[string]float64{}
 	nCorr := 0
+	if len(toks) > maxCorrectedQuery {
+		nCorr = maxCorrections // long questions: spelling is seldom the problem, guesses add noise
+	}
 	for _, t := range toks {
-		if _, ok := ix.df[t.term]; ok || ix.al.byFirst[t.term] != nil || nCorr >= maxCorrections {
+		if _, ok := ix.df[t.term]; ok || ix.al.terms[t.term] || nCorr >= maxCorrections {
 			corrected = append(corrected, t)
 			continue
 		}
 		nCorr++
 		for _, c := range ix.corrections(t.term) {
 			corrected = append(corrected, token{term: c.term, start: t.start, end: t.end, pos: t.pos})
-			w := fuzzyWeight / float64(c.dist)
+			w := ix.prm.fuzzy / float64(c.dist)
 			if w > fuzzy[c.term] {
 				fuzzy[c.term] = w
 			}
 		}
 	}
 	expanded := ix.al.expand(corrected)
+
+	// Distinct known terms with their weight and the byte range of the
+	// query they come from.
+	type qt struct {
+		w          float64
+		start, end int
+	}
+	found := map[string]*qt{}
+	order := []string{}
 	for _, t := range expanded {
+		if _, ok := ix.df[t.term]; !ok {
+			continue
+		}
+		w := 1.0
 		switch {
 		case strings.HasPrefix(t.term, "_"):
-			add(t.term, aliasWeight)
+			w = ix.prm.alias
 		case fuzzy[t.term] > 0:
-			add(t.term, fuzzy[t.term])
-		default:
-			add(t.term, 1)
+			w = fuzzy[t.term]
 		}
+		if f, ok := found[t.term]; ok {
+			f.w = max(f.w, w)
+			f.start, f.end = min(f.start, t.start), max(f.end, t.end)
+			continue
+		}
+		found[t.term] = &qt{w, t.start, t.end}
+		order = append(order, t.term)
+	}
+	p := &plan{index: map[string]int{}}
+	n := float64(len(ix.secs))
+	for _, term := range order {
+		df := float64(ix.df[term])
+		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
+		p.terms = append(p.terms, qterm{term: term, weight: found[term].w, idf: idf})
+	}
+	sort.SliceStable(p.terms, func(i, j int) bool {
+		return p.terms[i].weight*p.terms[i].idf > p.terms[j].weight*p.terms[j].idf
+	})
+	if len(p.terms) > maxQueryTerms {
+		p.terms = p.terms[:maxQueryTerms]
+	}
+	// Group terms whose query byte ranges overlap (one word, its parts, its
+	// corrections, the alias phrases it belongs to).
+	parent := make([]int, len(p.terms))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for i := range p.terms {
+		a := found[p.terms[i].term]
+		for j := 0; j < i; j++ {
+			b := found[p.terms[j].term]
+			if a.start < b.end && b.start < a.end {
+				parent[find(i)] = find(j)
+			}
+		}
+	}
+	gi := map[int]int{}
+	for i := range p.terms {
+		p.index[p.terms[i].term] = i
+		r := find(i)
+		g, ok := gi[r]
+		if !ok {
+			g = len(p.groups)
+			gi[r] = g
+			p.groups = append(p.groups, qgroup{})
+		}
+		p.terms[i].group = g
+		p.groups[g].terms = append(p.groups[g].terms, i)
+	}
+	for g := range p.groups {
+		grp := &p.groups[g]
+		canon, best := 0.0, 0.0
+		for _, i := range grp.terms {
+			t := p.terms[i]
+			if strings.HasPrefix(t.term, "_") {
+				canon = max(canon, t.weight*t.idf)
+			}
+			best = max(best, t.weight*t.idf)
+		}
+		grp.weight = best
+		if canon > 0 {
+			grp.weight = canon
+		}
+		p.total += grp.weight
 	}
 	// Adjacent words (the first term at each position) for proximity.
 	prevPos, prev := -1, ""
@@ -108,32 +216,39 @@ func (ix *Index) plan(q string) (*plan, error) {
 		if t.pos == prevPos {
 			continue
 		}
-		if prev != "" && t.pos == prevPos+1 && weight[prev] == 1 && weight[t.term] == 1 {
+		if _, ok := p.index[t.term]; ok && prev != "" && t.pos == prevPos+1 {
 			p.bigrams = append(p.bigrams, [2]string{prev, t.term})
 		}
 		prevPos, prev = t.pos, t.term
-	}
-	n := float64(len(ix.secs))
-	for term, w := range weight {
-		df := float64(ix.df[term])
-		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
-		p.terms = append(p.terms, qterm{term: term, weight: w, idf: idf})
-	}
-	sort.Slice(p.terms, func(i, j int) bool {
-		a, b := p.terms[i], p.terms[j]
-		if a.weight*a.idf != b.weight*b.idf {
-			return a.weight*a.idf > b.weight*b.idf
+		if _, ok := p.index[t.term]; !ok {
+			prev = ""
 		}
-		return a.term < b.term
-	})
-	if len(p.terms) > maxQueryTerms {
-		p.terms = p.terms[:maxQueryTerms]
-	}
-	for i, t := range p.terms {
-		p.index[t.term] = i
-		p.total += t.weight * t.idf
 	}
 	return p, nil
+}
+
+// match scores a set of terms (a fact's, a title's) against the query: the
+// sum over groups of the best matching term's weight*IDF, capped at the
+// group's weight, as a share of the whole query. buf is scratch space with
+// one entry per group.
+func (p *plan) match(has func(yield func(string) bool), buf []float64) float64 {
+	if p.total == 0 {
+		return 0
+	}
+	clear(buf)
+	has(func(term string) bool {
+		if i, ok := p.index[term]; ok {
+			t := p.terms[i]
+			g := t.group
+			buf[g] = max(buf[g], min(t.weight*t.idf, p.groups[g].weight))
+		}
+		return true
+	})
+	s := 0.0
+	for _, v := range buf {
+		s += v
+	}
+	return s / p.total
 }
 
 type correction struct {
@@ -142,7 +257,7 @@ type correction struct {
 }
 
 // corrections returns the words of the notes closest to an unknown word:
-// edit distance 1 for words of 4-5 letters, up to 2 from 6 letters, with
+// edit distance 1 for words of 4-8 letters, up to 2 from 9 letters, with
 // transpositions counting once ("cloudtrial"). Ties go to the more common
 // word; at most two are returned.
 func (ix *Index) corrections(w string) []correction {
@@ -152,7 +267,7 @@ func (ix *Index) corrections(w string) []correction {
 		return nil
 	}
 	maxD := 1
-	if n >= 6 {
+	if n >= 9 {
 		maxD = 2
 	}
 	type cand struct {
@@ -258,11 +373,29 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		return nil, nil
 	}
 	clauses := make([]query.Query, 0, len(p.terms))
-	for _, t := range p.terms {
-		tq := bleve.NewTermQuery(t.term)
-		tq.SetField(bodyField)
-		tq.SetBoost(t.weight)
-		clauses = append(clauses, tq)
+	if ix.prm.nested {
+		for _, g := range p.groups {
+			var alts []query.Query
+			for _, i := range g.terms {
+				t := p.terms[i]
+				tq := bleve.NewTermQuery(t.term)
+				tq.SetField(bodyField)
+				tq.SetBoost(t.weight)
+				alts = append(alts, tq)
+			}
+			if len(alts) == 1 {
+				clauses = append(clauses, alts[0])
+				continue
+			}
+			clauses = append(clauses, bleve.NewDisjunctionQuery(alts...))
+		}
+	} else {
+		for _, t := range p.terms {
+			tq := bleve.NewTermQuery(t.term)
+			tq.SetField(bodyField)
+			tq.SetBoost(t.weight)
+			clauses = append(clauses, tq)
+		}
 	}
 	dq := bleve.NewDisjunctionQuery(clauses...)
 	req := bleve.NewSearchRequestOptions(dq, max(k, minCandidates), 0, false)
@@ -286,12 +419,12 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 			continue
 		}
 		e := &ix.secs[i]
-		facts := p.scoreFacts(e)
+		facts := p.scoreFacts(e, ix.prm.bigram)
 		best := 0.0
 		if len(facts) > 0 {
 			best = facts[0].score
 		}
-		score := h.Score/top + factWeight*best + headWeight*p.coverage(e.head)
+		score := h.Score/top + ix.prm.fact*best + ix.prm.head*p.coverage(e.head) + ix.prm.title*p.coverage(e.title)
 		rs = append(rs, ranked{e: e, score: score, facts: facts})
 	}
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].score > rs[j].score })
@@ -302,24 +435,22 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 	for _, r := range rs {
 		s := r.e.sec
 		h := Hit{Section: s, Doc: r.e.doc, ID: s.ID, Title: s.Title, Path: s.Path, Score: math.Round(r.score*1000) / 1000}
-		h.Facts = p.pickFacts(r.e, r.facts)
+		h.Facts = p.pickFacts(r.e, r.facts, ix.prm.factKeep)
 		hits = append(hits, h)
 	}
 	return hits, nil
 }
 
-// coverage is the weighted share of the query's terms found in set.
+// coverage is the weighted share of the query's groups found in set.
 func (p *plan) coverage(set map[string]bool) float64 {
-	if p.total == 0 {
-		return 0
-	}
-	s := 0.0
-	for _, t := range p.terms {
-		if set[t.term] {
-			s += t.weight * t.idf
+	buf := make([]float64, len(p.groups))
+	return p.match(func(yield func(string) bool) {
+		for t := range set {
+			if !yield(t) {
+				return
+			}
 		}
-	}
-	return s / p.total
+	}, buf)
 }
 
 // rankedFact is a fact of a section with its match score.
@@ -329,27 +460,25 @@ type rankedFact struct {
 }
 
 // scoreFacts scores every fact of e by the weighted share of the query's
-// terms it holds, plus a bonus for query word pairs that appear side by side,
-// best first; facts matching nothing are left out.
-func (p *plan) scoreFacts(e *secEntry) []rankedFact {
+// groups it holds, plus a bonus for query word pairs that appear side by
+// side, best first; facts matching nothing are left out.
+func (p *plan) scoreFacts(e *secEntry, bigramW float64) []rankedFact {
 	var out []rankedFact
-	var seen [maxQueryTerms]bool
+	buf := make([]float64, len(p.groups))
 	for fi := range e.facts {
 		f := &e.facts[fi]
-		clear(seen[:])
-		s := 0.0
-		for _, t := range f.toks {
-			if i, ok := p.index[t.term]; ok && !seen[i] {
-				seen[i] = true
-				s += p.terms[i].weight * p.terms[i].idf
+		s := p.match(func(yield func(string) bool) {
+			for _, t := range f.toks {
+				if !yield(t.term) {
+					return
+				}
 			}
-		}
+		}, buf)
 		if s == 0 {
 			continue
 		}
-		s /= p.total
 		if len(p.bigrams) > 0 {
-			s += bigramWeight * bigramShare(f.toks, p.bigrams)
+			s += bigramW * bigramShare(f.toks, p.bigrams)
 		}
 		out = append(out, rankedFact{fi, s})
 	}
@@ -384,10 +513,10 @@ func bigramShare(toks []token, bigrams [][2]string) float64 {
 
 // pickFacts returns the one to three best facts of a hit with their matched
 // terms located; a hit matched only through its title shows its first fact.
-func (p *plan) pickFacts(e *secEntry, facts []rankedFact) []HitFact {
+func (p *plan) pickFacts(e *secEntry, facts []rankedFact, keep float64) []HitFact {
 	var out []HitFact
 	for _, sf := range facts {
-		if len(out) == maxFactsPerHit || (len(out) > 0 && sf.score < minFactShareTop*facts[0].score) {
+		if len(out) == maxFactsPerHit || (len(out) > 0 && sf.score < keep*facts[0].score) {
 			break
 		}
 		f := &e.facts[sf.i]
