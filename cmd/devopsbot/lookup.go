@@ -2,10 +2,217 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode"
+
+	"github.com/devopsbot/devopsbot/index"
+	"github.com/devopsbot/devopsbot/notes"
 )
 
-// SKELETON: replaced by the issue that owns the lookup command.
-func cmdLookup(ctx context.Context, e *env, args []string) error {
-	return errors.New("lookup: not implemented yet")
+const lookupSynopsis = "lookup [--json] [-k N] [--aliases FILE]... [--notes FILE]... QUERY..."
+
+// lookupHit is one result of lookup --json.
+type lookupHit struct {
+	Doc   string          `json:"doc"`
+	ID    string          `json:"id"`
+	Title string          `json:"title"`
+	Path  []string        `json:"path"`
+	Score float64         `json:"score"`
+	Facts []index.HitFact `json:"facts"`
 }
+
+// cmdLookup searches the notes and prints the best sections with the facts
+// that match, matched words marked (bold on a terminal, *asterisks*
+// otherwise); --json prints an array of {doc, id, title, path, score, facts}.
+// A query with nothing to search for, or that matches nothing, gets a short
+// hint (and the closest section titles), not an error.
+func cmdLookup(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("lookup", lookupSynopsis)
+	asJSON := fs.Bool("json", false, "print the hits as a JSON array")
+	k := fs.Int("k", 5, "number of sections to show (1-100)")
+	var aliasFiles stringList
+	fs.Var(&aliasFiles, "aliases", "extra alias file (repeatable; format of index/aliases.txt)")
+	if err := e.parse(fs, lookupSynopsis, args); err != nil {
+		return err
+	}
+	query := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	if query == "" {
+		return usageError{msg: "lookup: what should I look up?", usage: "usage: devopsbot " + lookupSynopsis + "\n"}
+	}
+	if *k < 1 || *k > 100 {
+		return usageError{msg: fmt.Sprintf("lookup: -k %d out of range 1-100", *k), usage: "usage: devopsbot " + lookupSynopsis + "\n"}
+	}
+	ix, err := e.buildIndex(aliasFiles)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	hits, err := ix.Search(ctx, query, *k)
+	if err != nil && !errors.Is(err, index.ErrEmptyQuery) {
+		return fmt.Errorf("lookup: %w", err)
+	}
+	if *asJSON {
+		out := make([]lookupHit, 0, len(hits))
+		for _, h := range hits {
+			out = append(out, lookupHit{Doc: h.Doc, ID: h.ID, Title: h.Title, Path: h.Path, Score: h.Score, Facts: h.Facts})
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(out); err != nil {
+			return fmt.Errorf("lookup: write json: %w", err)
+		}
+		if len(hits) == 0 {
+			fmt.Fprintln(e.stderr, noHitsMessage(ctx, ix, query, err))
+		}
+		return nil
+	}
+	if len(hits) == 0 {
+		fmt.Fprintln(e.stdout, noHitsMessage(ctx, ix, query, err))
+		return nil
+	}
+	writeHits(e.stdout, hits, len(ix.Docs()) > 1, markerFor(e.stdout))
+	return nil
+}
+
+// noHitsMessage explains an empty result: nothing searchable, or nothing
+// matched with the closest section titles.
+func noHitsMessage(ctx context.Context, ix *index.Index, query string, err error) string {
+	q := printable(query, 60)
+	if errors.Is(err, index.ErrEmptyQuery) {
+		return fmt.Sprintf("Nothing to search for in %q: type a few words, e.g. devopsbot lookup cloudformation template size", q)
+	}
+	msg := fmt.Sprintf("Nothing matched %q.", q)
+	if sug := ix.Suggest(ctx, query, 5); len(sug) > 0 {
+		msg += " Closest sections: " + strings.Join(sug, "; ")
+	}
+	return msg
+}
+
+// marker wraps matched words.
+type marker struct{ open, close string }
+
+// markerFor returns ANSI bold for a terminal (unless NO_COLOR is set) and
+// asterisks otherwise.
+func markerFor(w io.Writer) marker {
+	if f, ok := w.(*os.File); ok && os.Getenv("NO_COLOR") == "" {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			return marker{"\x1b[1m", "\x1b[0m"}
+		}
+	}
+	return marker{"*", "*"}
+}
+
+// writeHits prints hits: rank, path, ID (and document when several are
+// loaded), then the best facts with matched words marked.
+func writeHits(w io.Writer, hits []index.Hit, multi bool, m marker) {
+	var b strings.Builder
+	for i, h := range hits {
+		path := strings.Join(h.Path, " › ")
+		if path == "" {
+			path = h.Title
+		}
+		fmt.Fprintf(&b, "%d. %s  [", i+1, printable(path, 200))
+		if multi {
+			fmt.Fprintf(&b, "%s ", h.Doc)
+		}
+		fmt.Fprintf(&b, "%s]\n", h.ID)
+		for _, f := range h.Facts {
+			b.WriteString("   - ")
+			b.WriteString(markSpans(f, m))
+			b.WriteByte('\n')
+		}
+	}
+	io.WriteString(w, b.String())
+}
+
+// markSpans returns a fact's text with its matched spans wrapped in m,
+// control characters replaced and newlines (code facts) indented.
+func markSpans(f index.HitFact, m marker) string {
+	var b strings.Builder
+	last := 0
+	for _, s := range f.Matches {
+		if s.Start < last || s.End > len(f.Text) || s.Start >= s.End {
+			continue
+		}
+		b.WriteString(f.Text[last:s.Start])
+		b.WriteString(m.open)
+		b.WriteString(f.Text[s.Start:s.End])
+		b.WriteString(m.close)
+		last = s.End
+	}
+	b.WriteString(f.Text[last:])
+	out := strings.ReplaceAll(b.String(), "\n", "\n     ")
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\x1b' {
+			return r
+		}
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, out)
+}
+
+// printable shortens s to n bytes and replaces control characters, for
+// echoing user text.
+func printable(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
+	if len(s) > n {
+		cut := n
+		for cut > 0 && s[cut]&0xC0 == 0x80 {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+// buildIndex loads the notes and builds the search index, with extra alias
+// files when given.
+func (e *env) buildIndex(aliasFiles []string) (*index.Index, error) {
+	docs, err := e.loadNotes()
+	if err != nil {
+		return nil, err
+	}
+	return buildIndexFrom(docs, aliasFiles)
+}
+
+func buildIndexFrom(docs []*notes.Document, aliasFiles []string) (*index.Index, error) {
+	var opts index.Options
+	for _, p := range aliasFiles {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("read aliases: %w", err)
+		}
+		opts.AliasFiles = append(opts.AliasFiles, data)
+	}
+	ix, err := index.BuildWith(opts, docs...)
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	return ix, nil
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(s string) error {
+	*l = append(*l, s)
+	return nil
+}
+
+var _ flag.Value = (*stringList)(nil)
