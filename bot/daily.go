@@ -315,6 +315,7 @@ func (d *DailyScheduler) postSlot(ctx context.Context, at time.Time, slot string
 		d.lg.Error("bot.DailyScheduler close previous", "err", err)
 	}
 	days, examSet := d.daysToExam()
+	rd.OpenedAt = rd.OpenedAt.In(d.opts.Location)
 	ts, err := d.slack.Post(ctx, d.opts.Channel, "", RenderDaily(rd, 0, days, examSet))
 	if err != nil {
 		return fmt.Errorf("post round %s: %w", slot, err)
@@ -402,6 +403,7 @@ func (d *DailyScheduler) closeOne(ctx context.Context, rd quiz.Round) (bool, err
 	if closed.ID == "" {
 		closed = rd
 	}
+	closed.OpenedAt = closed.OpenedAt.In(d.opts.Location)
 	days, examSet := d.daysToExam()
 	if err := d.slack.Update(ctx, channel, rd.MessageTS, RenderDaily(closed, sum.Answered, days, examSet)); err != nil {
 		return true, fmt.Errorf("update closed %s: %w", rd.ID, err)
