@@ -177,6 +177,9 @@ func payload(r Response) map[string]any {
 func buttonsOf(r Response) []*slack.ButtonBlockElement {
 	var out []*slack.ButtonBlockElement
 	for _, b := range r.Blocks {
+		if s, ok := b.(*slack.SectionBlock); ok && s.Accessory != nil && s.Accessory.ButtonElement != nil {
+			out = append(out, s.Accessory.ButtonElement)
+		}
 		if a, ok := b.(*slack.ActionBlock); ok && a.Elements != nil {
 			for _, e := range a.Elements.ElementSet {
 				if btn, ok := e.(*slack.ButtonBlockElement); ok {
@@ -207,6 +210,9 @@ func blocksText(r Response) string {
 		case *slack.SectionBlock:
 			if x.Text != nil {
 				b.WriteString(x.Text.Text + "\n")
+			}
+			if x.Accessory != nil && x.Accessory.ButtonElement != nil {
+				b.WriteString("[" + x.Accessory.ButtonElement.Text.Text + "]\n")
 			}
 		case *slack.ContextBlock:
 			for _, e := range x.ContextElements.Elements {

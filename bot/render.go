@@ -77,6 +77,14 @@ func (m *message) header(s string) {
 	m.parts = append(m.parts, part{kind: partHeader, runs: []run{plain(s)}})
 }
 func (m *message) text(rs ...run)    { m.parts = append(m.parts, part{kind: partText, runs: rs}) }
+// textButton is a paragraph with a button beside it (a section accessory).
+func (m *message) textButton(b button, rs ...run) {
+	p := part{kind: partText, runs: rs}
+	if len(b.value) <= maxActionValue {
+		p.buttons = []button{b}
+	}
+	m.parts = append(m.parts, p)
+}
 func (m *message) context(rs ...run) { m.parts = append(m.parts, part{kind: partContext, runs: rs}) }
 func (m *message) divider()          { m.parts = append(m.parts, part{kind: partDivider}) }
 func (m *message) buttons(bs ...button) {
@@ -95,11 +103,26 @@ func (m *message) buttons(bs ...button) {
 // the model for the console.
 func (m *message) response() Response {
 	return Response{
-		Text:      truncateRunes(renderPlain(m, plainStyle{}), maxFallback),
+		Text:      fallbackText(m),
 		Blocks:    renderBlocks(m),
 		Ephemeral: m.ephemeral,
 		msg:       m,
 	}
+}
+
+// fallbackText is the plain text sent with the blocks (notifications,
+// clients without Block Kit), at most maxFallback runes and never cut inside
+// an entity or mention.
+func fallbackText(m *message) string {
+	s := renderPlain(m, plainStyle{fallback: true})
+	if utf8.RuneCountInString(s) <= maxFallback {
+		return s
+	}
+	s = truncateRunes(s, maxFallback)
+	if i := strings.LastIndexAny(s, "&<"); i >= 0 && !strings.ContainsAny(s[i:], ";>") {
+		s = s[:i] + "…"
+	}
+	return s
 }
 
 // textResponse is a reply of one paragraph.
@@ -128,7 +151,12 @@ func renderBlocks(m *message) []slack.Block {
 			if strings.TrimSpace(s) == "" {
 				continue
 			}
-			blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, s, false, false), nil, nil))
+			var acc *slack.Accessory
+			if len(p.buttons) > 0 {
+				acc = slack.NewAccessory(newButton(p.buttons[0], n))
+				n++
+			}
+			blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, s, false, false), nil, acc))
 		case partContext:
 			s := runsMrkdwn(p.runs, maxContextText)
 			if strings.TrimSpace(s) == "" {
@@ -143,19 +171,24 @@ func renderBlocks(m *message) []slack.Block {
 				if len(els) == maxButtons {
 					break
 				}
-				label := truncateRunes(oneLine(b.label), maxButtonText)
-				btn := slack.NewButtonBlockElement(b.actionID+":"+strconv.Itoa(n), b.value,
-					slack.NewTextBlockObject(slack.PlainTextType, label, true, false))
-				if b.primary {
-					btn.WithStyle(slack.StylePrimary)
-				}
+				els = append(els, newButton(b, n))
 				n++
-				els = append(els, btn)
 			}
 			blocks = append(blocks, slack.NewActionBlock("", els...))
 		}
 	}
 	return fitBlocks(blocks)
+}
+
+// newButton renders a button; n keeps its action_id unique in the message.
+func newButton(b button, n int) *slack.ButtonBlockElement {
+	label := truncateRunes(oneLine(b.label), maxButtonText)
+	btn := slack.NewButtonBlockElement(b.actionID+":"+strconv.Itoa(n), b.value,
+		slack.NewTextBlockObject(slack.PlainTextType, label, true, false))
+	if b.primary {
+		btn.WithStyle(slack.StylePrimary)
+	}
+	return btn
 }
 
 // fitBlocks keeps at most maxBlocks blocks and a payload under maxPayload
@@ -334,6 +367,14 @@ func escapeMrkdwn(s string) string {
 	return b.String()
 }
 
+// escapeEntities escapes only what Slack asks to escape in any text.
+func escapeEntities(s string) string {
+	if !strings.ContainsAny(s, "&<>") {
+		return s
+	}
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
 func escapeCode(s string) string {
 	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "`", "ˋ")
 	return r.Replace(s)
@@ -366,8 +407,9 @@ func slackID(s string) bool {
 
 // plainStyle says how to render for a text terminal.
 type plainStyle struct {
-	colour bool // ANSI bold and dim
-	hints  bool // show buttons as console commands
+	colour   bool // ANSI bold and dim
+	hints    bool // show buttons as console commands
+	fallback bool // Slack's notification text: &, <, > escaped, mentions kept, no URLs
 }
 
 const (
@@ -379,21 +421,27 @@ const (
 // renderPlain renders m as plain text, one part per line.
 func renderPlain(m *message, st plainStyle) string {
 	var b strings.Builder
+	quizMe := 0
 	for _, p := range m.parts {
 		switch p.kind {
 		case partHeader:
-			b.WriteString(styled(runsPlainStyled(p.runs, plainStyle{}), ansiBold, st.colour))
+			b.WriteString(styled(runsPlainStyled(p.runs, plainStyle{fallback: st.fallback}), ansiBold, st.colour))
 		case partText:
 			b.WriteString(runsPlainStyled(p.runs, st))
+			if st.hints && len(p.buttons) > 0 {
+				if h := consoleHints(p.buttons, &quizMe); h != "" {
+					b.WriteString("\n" + styled(h, ansiDim, st.colour))
+				}
+			}
 		case partContext:
-			b.WriteString(styled(runsPlainStyled(p.runs, plainStyle{}), ansiDim, st.colour))
+			b.WriteString(styled(runsPlainStyled(p.runs, plainStyle{fallback: st.fallback}), ansiDim, st.colour))
 		case partDivider:
 			// a blank line
 		case partButtons:
 			if !st.hints {
 				continue
 			}
-			h := consoleHints(p.buttons)
+			h := consoleHints(p.buttons, &quizMe)
 			if h == "" {
 				continue
 			}
@@ -417,14 +465,20 @@ func runsPlainStyled(rs []run, st plainStyle) string {
 	var b strings.Builder
 	for _, r := range rs {
 		t := r.text
+		if st.fallback {
+			t = escapeEntities(t)
+		}
 		if r.user != "" {
 			t = "@" + r.user
+			if st.fallback && slackID(r.user) {
+				t = "<@" + r.user + ">"
+			}
 		}
 		if r.bold {
 			t = styled(t, ansiBold, st.colour)
 		}
 		b.WriteString(t)
-		if r.url != "" {
+		if r.url != "" && !st.fallback {
 			b.WriteString(" <" + r.url + ">")
 		}
 	}
@@ -433,10 +487,10 @@ func runsPlainStyled(rs []run, st plainStyle) string {
 
 // consoleHints describes a row of buttons as the console commands that do
 // the same thing.
-func consoleHints(bs []button) string {
+// quizMe counts the "Quiz me" buttons so far, for "quiz me N".
+func consoleHints(bs []button, quizMe *int) string {
 	var answers []string
 	var hints []string
-	quizMe := 0
 	for _, b := range bs {
 		switch actionBase(b.actionID) {
 		case ActionAnswerDaily, ActionAnswerPractice:
@@ -444,16 +498,14 @@ func consoleHints(bs []button) string {
 		case ActionPracticeNext:
 			hints = append(hints, "next: another question")
 		case ActionQuizMe:
-			quizMe++
+			*quizMe++
+			hints = append(hints, "quiz me "+strconv.Itoa(*quizMe)+": a question on this section")
 		case ActionLookup:
 			hints = append(hints, "lookup "+b.value)
 		}
 	}
 	if len(answers) > 0 {
 		hints = append([]string{"answer " + answers[0] + "-" + answers[len(answers)-1]}, hints...)
-	}
-	if quizMe > 0 {
-		hints = append(hints, "quiz me: a question on this section")
 	}
 	if len(hints) == 0 {
 		return ""

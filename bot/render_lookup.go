@@ -57,10 +57,11 @@ func renderLookup(query string, hits []index.Hit, v view) *message {
 		if i > 0 {
 			m.divider()
 		}
-		sectionRuns(m, h.Doc, h.ID, pathText(h.Path, h.Title), h.Facts, v)
+		var quizMe *button
 		if !v.public || v.sharedBy != "" {
-			m.buttons(button{label: "Quiz me on this", actionID: ActionQuizMe, value: h.Doc + "|" + h.ID})
+			quizMe = &button{label: "Quiz me on this", actionID: ActionQuizMe, value: h.Doc + "|" + h.ID}
 		}
+		sectionRuns(m, h.Doc, h.ID, pathText(h.Path, h.Title), h.Facts, v, quizMe)
 	}
 	if !v.public {
 		m.buttons(button{label: "Share in channel", actionID: ActionShare, value: shareValue("lookup", query)})
@@ -70,7 +71,7 @@ func renderLookup(query string, hits []index.Hit, v view) *message {
 
 // sectionRuns adds one section: its path (a link when the notes have a URL),
 // its best facts with the matched terms in bold, and its ID.
-func sectionRuns(m *message, doc, id, path string, facts []index.HitFact, v view) {
+func sectionRuns(m *message, doc, id, path string, facts []index.HitFact, v view, b *button) {
 	var rs []run
 	if u := sectionURL(v.notesURL, id); u != "" {
 		rs = append(rs, boldLink(path, u))
@@ -89,7 +90,11 @@ func sectionRuns(m *message, doc, id, path string, facts []index.HitFact, v view
 		rs = append(rs, plain("\n• "))
 		rs = append(rs, factRuns(f)...)
 	}
-	m.text(rs...)
+	if b != nil {
+		m.textButton(*b, rs...)
+	} else {
+		m.text(rs...)
+	}
 	ctx := []run{plain("Section "), code(id)}
 	if doc != "" {
 		ctx = append(ctx, plain(" in "+doc))

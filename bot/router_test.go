@@ -381,8 +381,8 @@ func TestActions(t *testing.T) {
 		wantCall   string
 	}{
 		{name: "daily right", action: Action{User: "U1", ActionID: ActionAnswerDaily + ":1", Value: round.ID + "|1"},
-			result:    quiz.Result{Question: sampleQuestion, Choice: 1, Correct: true, Points: 10, Streak: 3, Answered: 2},
-			wantReply: []string{"Right!", "B) cfn-hup", "+10 points", "streak 3 days", "checks for updates to metadata", "Helper scripts"},
+			result:     quiz.Result{Question: sampleQuestion, Choice: 1, Correct: true, Points: 10, Streak: 3, Answered: 2},
+			wantReply:  []string{"Right!", "B) cfn-hup", "+10 points", "streak 3 days", "checks for updates to metadata", "Helper scripts"},
 			wantUpdate: []string{"2 answered", "Question of the day · Thu 26 Nov · 9 days to the exam", "[A]", "[D]"},
 			wantCall:   round.ID + " U1 1"},
 		{name: "daily wrong", action: Action{User: "U2", ActionID: ActionAnswerDaily + ":0", Value: round.ID + "|0"},
