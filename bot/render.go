@@ -76,7 +76,8 @@ func mention(id string) run      { return run{user: id} }
 func (m *message) header(s string) {
 	m.parts = append(m.parts, part{kind: partHeader, runs: []run{plain(s)}})
 }
-func (m *message) text(rs ...run)    { m.parts = append(m.parts, part{kind: partText, runs: rs}) }
+func (m *message) text(rs ...run) { m.parts = append(m.parts, part{kind: partText, runs: rs}) }
+
 // textButton is a paragraph with a button beside it (a section accessory).
 func (m *message) textButton(b button, rs ...run) {
 	p := part{kind: partText, runs: rs}
