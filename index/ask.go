@@ -3,13 +3,20 @@ package index
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"unicode"
+
+	"github.com/devopsbot/devopsbot/notes"
 )
 
 // Answer is the product's answer to an exam question.
 type Answer struct {
-	Chosen     string        `json:"chosen,omitempty"` // option key; "" when undecided or no options
-	Confidence float64       `json:"confidence"`       // 0..1
-	Decided    bool          `json:"decided"`          // false: the evidence does not separate the options
+	Chosen     string        `json:"chosen"`         // option key; "" when there are no options
+	Confidence float64       `json:"confidence"`     // 0..1, the chosen option's share of the support
+	Decided    bool          `json:"decided"`        // false: the evidence does not separate the options
+	Note       string        `json:"note,omitempty"` // why the answer is undecided or has no options
 	Options    []OptionScore `json:"options"`
 	Sections   []Hit         `json:"sections"`
 }
@@ -24,13 +31,173 @@ type OptionScore struct {
 
 // Evidence is a fact that supports an option.
 type Evidence struct {
-	Doc  string   `json:"doc"`
+	Doc  string   `json:"-"`
 	ID   string   `json:"id"`
 	Path []string `json:"path"`
 	Fact string   `json:"fact"`
 }
 
-// Ask answers q from the notes.
+// Answering parameters.
+const (
+	askSections        = 10   // sections returned with an answer
+	askSearchK         = 30   // sections ranked to weigh facts by their section
+	askMinMargin       = 0.25 // smallest relative lead of the best option to call it decided
+	askConfidencePower = 2.0  // sharpens option shares into confidences
+)
+
+// Notes on undecided answers, for the user.
+const (
+	NoteNoOptions  = "no options found: these are the sections that match the question"
+	NoteNoEvidence = "the notes say nothing that supports any option"
+	NoteUndecided  = "the notes do not separate the options clearly; closest evidence shown"
+	NoteNoScenario = "no question text to go on"
+)
+
+// Ask answers q from the notes: it ranks sections for the scenario, scores
+// every option by the facts that support it (facts relevant to the scenario
+// that contain what sets the option apart), and chooses the best one when
+// it leads clearly. A question without options is answered like a lookup
+// with the scenario's key terms.
 func (ix *Index) Ask(ctx context.Context, q Question) (Answer, error) {
-	return Answer{}, errors.New("index.Ask: not implemented yet") // SKELETON
+	query := keyTerms(q.Text)
+	if query == "" && len(q.Options) < MinOptions {
+		return Answer{}, ErrEmptyQuery
+	}
+	var hits []Hit
+	if query != "" {
+		var err error
+		hits, err = ix.Search(ctx, query, askSearchK)
+		if err != nil && !errors.Is(err, ErrEmptyQuery) {
+			return Answer{}, fmt.Errorf("ask: %w", err)
+		}
+	}
+	ans := Answer{Options: []OptionScore{}, Sections: hits}
+	if len(ans.Sections) > askSections {
+		ans.Sections = ans.Sections[:askSections]
+	}
+	if len(q.Options) < MinOptions {
+		if len(hits) == 0 {
+			return Answer{}, ErrEmptyQuery
+		}
+		ans.Note = NoteNoOptions
+		return ans, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return Answer{}, fmt.Errorf("ask: %w", err)
+	}
+
+	secRel := map[*notes.Section]float64{}
+	if len(hits) > 0 && hits[0].Score > 0 {
+		for _, h := range hits {
+			if h.Section != nil {
+				secRel[h.Section] = h.Score / hits[0].Score
+			}
+		}
+	}
+	fx := ix.factIndex()
+	sup := fx.scoreOptions(q.Text, q.Options, secRel, defaultAskParams)
+
+	best, second := -1, -1
+	for i, s := range sup {
+		o := OptionScore{Key: q.Options[i].Key, Text: q.Options[i].Text, Score: round3(s.score), Evidence: []Evidence{}}
+		for _, e := range s.evidence {
+			f := fx.facts[e.fact]
+			o.Evidence = append(o.Evidence, Evidence{Doc: f.sec.Doc, ID: f.sec.ID, Path: f.sec.Path, Fact: f.text})
+		}
+		ans.Options = append(ans.Options, o)
+		switch {
+		case best < 0 || s.score > sup[best].score:
+			best, second = i, best
+		case second < 0 || s.score > sup[second].score:
+			second = i
+		}
+	}
+	probs := confidences(sup)
+	ans.Chosen = q.Options[best].Key
+	ans.Confidence = round3(probs[best])
+	top, next := sup[best].score, sup[second].score
+	switch {
+	case top <= 0:
+		ans.Chosen, ans.Confidence = "", 0
+		ans.Note = NoteNoEvidence
+		if query == "" {
+			ans.Note = NoteNoScenario
+		}
+	case (top-next)/top < askMinMargin:
+		ans.Note = NoteUndecided
+	default:
+		ans.Decided = true
+	}
+	ans.Sections = evidenceFirst(ans.Sections, hits, sup[best], fx)
+	return ans, nil
+}
+
+// evidenceFirst moves the section of the chosen option's best fact to the
+// front of the ranked sections when the scenario ranking has it lower.
+func evidenceFirst(secs, hits []Hit, s optionSupport, fx *factIndex) []Hit {
+	if len(s.evidence) == 0 {
+		return secs
+	}
+	sec := fx.facts[s.evidence[0].fact].sec
+	out := make([]Hit, 0, len(secs)+1)
+	var lead *Hit
+	for i := range hits {
+		if hits[i].Section == sec {
+			lead = &hits[i]
+			break
+		}
+	}
+	if lead == nil {
+		lead = &Hit{Section: sec, Doc: sec.Doc, ID: sec.ID, Title: sec.Title, Path: sec.Path}
+	}
+	out = append(out, *lead)
+	for _, h := range secs {
+		if h.Section != sec {
+			out = append(out, h)
+		}
+	}
+	if len(out) > askSections {
+		out = out[:askSections]
+	}
+	return out
+}
+
+// confidences turns option scores into shares that sum to 1: score^k over
+// the sum, with k set so that on the development questions the mean
+// confidence of the chosen option matches how often it was right.
+func confidences(sup []optionSupport) []float64 {
+	p := make([]float64, len(sup))
+	sum := 0.0
+	for i, s := range sup {
+		p[i] = math.Pow(math.Max(s.score, 0), askConfidencePower)
+		sum += p[i]
+	}
+	for i := range p {
+		if sum > 0 {
+			p[i] /= sum
+		}
+	}
+	return p
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// keyTerms keeps the words of a scenario that say what it is about: no stop
+// words, no words of the question's frame ("which approach fits best").
+func keyTerms(text string) string {
+	var kept []string
+	seen := map[string]bool{}
+	for _, w := range strings.Fields(text) {
+		w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		if w == "" {
+			continue
+		}
+		lw := strings.ToLower(w)
+		if stopWords[lw] || askFrameTerms[stem(lw)] || seen[lw] {
+			continue
+		}
+		seen[lw] = true
+		kept = append(kept, w)
+	}
+	return strings.Join(kept, " ")
 }

@@ -1,0 +1,312 @@
+package index
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/devopsbot/devopsbot/notes"
+)
+
+// This file scores exam options against the facts of the notes. It keeps
+// its own small inverted index over facts (not sections): an option is
+// supported by a fact that says something about both the scenario and what
+// sets the option apart from the others, so the unit of evidence is one
+// bullet or table row, not a whole section.
+
+// askFact is one fact of the notes as the answerer sees it.
+type askFact struct {
+	sec   *notes.Section
+	text  string         // the fact with its parent bullets
+	terms map[string]int // analysed terms of the fact, its context and its section title -> 1 (text) or 2 (title only)
+	neg   bool           // the fact negates something ("not", "no", "can't", ...)
+}
+
+// factIndex is an inverted index from terms to facts.
+type factIndex struct {
+	expand func([]token) []token // alias expansion, as the section index does it
+	facts  []askFact
+	post   map[string][]int32 // term -> facts holding it
+	idf    map[string]float64
+	bySec  map[*notes.Section][]int32
+}
+
+// askFrameWords are words of the exam question's frame ("which approach
+// fits best", "what should the team do") that say nothing about the topic.
+var askFrameWords = setOf(`team teams company companies want wants wanted need needs needed
+must best fit fits approach option options solution recommend recommended least way ensure
+like also able one many much new using use used make makes set sets currently already`)
+
+// negationWords mark a fact that denies something.
+var negationWords = setOf(`not no cannot cant can't don't doesn't isn't aren't won't never
+without neither nor`)
+
+// newFactIndex indexes every fact of docs. Sections without facts are
+// indexed through their text as one fact.
+func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factIndex {
+	if expand == nil {
+		expand = func(t []token) []token { return t }
+	}
+	fx := &factIndex{expand: expand, post: map[string][]int32{}, idf: map[string]float64{}, bySec: map[*notes.Section][]int32{}}
+	for _, d := range docs {
+		for si := range d.Sections {
+			s := &d.Sections[si]
+			title := fx.termSet(strings.Join(s.Path, " › "))
+			add := func(text string) {
+				f := askFact{sec: s, text: text, terms: map[string]int{}}
+				for t := range title {
+					f.terms[t] = 2
+				}
+				for _, tok := range fx.expand(analyze(text)) {
+					f.terms[tok.term] = 1
+				}
+				f.neg = hasNegation(text)
+				id := int32(len(fx.facts))
+				fx.facts = append(fx.facts, f)
+				fx.bySec[s] = append(fx.bySec[s], id)
+				for t := range f.terms {
+					fx.post[t] = append(fx.post[t], id)
+				}
+			}
+			if len(s.Facts) == 0 {
+				if strings.TrimSpace(s.Text) != "" {
+					add(s.Text)
+				}
+				continue
+			}
+			for _, f := range s.Facts {
+				add(f.FullText())
+			}
+		}
+	}
+	n := float64(len(fx.facts))
+	for t, p := range fx.post {
+		fx.idf[t] = math.Log(1 + n/float64(len(p)))
+	}
+	return fx
+}
+
+func hasNegation(text string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r == '\'' || r == '’')
+	}) {
+		if negationWords[strings.ReplaceAll(w, "’", "'")] {
+			return true
+		}
+	}
+	return false
+}
+
+// termSet returns the distinct analysed terms of text, with aliases.
+func (fx *factIndex) termSet(text string) map[string]bool {
+	m := map[string]bool{}
+	for _, tok := range fx.expand(analyze(text)) {
+		m[tok.term] = true
+	}
+	return m
+}
+
+// weight returns the idf of term t, or a high default for terms the notes
+// never use (they cannot match anyway).
+func (fx *factIndex) weight(t string) float64 {
+	if w, ok := fx.idf[t]; ok {
+		return w
+	}
+	return math.Log(1 + float64(len(fx.facts)))
+}
+
+// askParams tunes the option scorer.
+type askParams struct {
+	queryTermShare float64 // weight of an option term that the scenario also uses
+	secShare       float64 // weight of the section's rank against the fact's own overlap with the scenario
+	relPower       float64 // sharpens fact relevance: the facts closest to the scenario decide
+	smoothing      float64 // keeps a fact that barely mentions one option from giving it a full vote
+	normPower      float64 // option length normalisation: match / total^normPower
+	topFacts       int     // facts counted per option: the best one fully, the others by restShare
+	restShare      float64 // weight of an option's facts after the best one
+	negation       float64 // factor for a fact that negates something
+	secBest        float64 // weight of the best scenario overlap among the facts of the fact's section
+}
+
+// defaultAskParams were set on the development questions and on
+// index/testdata/exam_extra.jsonl together, and kept round.
+var defaultAskParams = askParams{
+	queryTermShare: 0.3,
+	secShare:       0.5,
+	relPower:       3,
+	smoothing:      3,
+	normPower:      0.5,
+	topFacts:       5,
+	restShare:      0.1,
+	negation:       0.7,
+	secBest:        0.5,
+}
+
+const askEvidence = 3 // facts shown per option
+
+// scoredFact is a fact with its support for one option.
+type scoredFact struct {
+	fact  int32
+	score float64
+}
+
+// optionSupport is the scorer's result for one option.
+type optionSupport struct {
+	score    float64
+	evidence []scoredFact
+	terms    float64 // total distinctive weight of the option's terms
+}
+
+// scoreOptions scores each option by the facts that support it, given the
+// scenario text and the relevance of sections to it (0..1).
+func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[*notes.Section]float64, p askParams) []optionSupport {
+	q := map[string]float64{}
+	for t := range fx.termSet(scenario) {
+		if !askFrameTerms[t] {
+			q[t] = fx.weight(t)
+		}
+	}
+	// Scenario overlap of every fact that shares a term with the scenario.
+	rq := map[int32]float64{}
+	rqMax := 0.0
+	for t, w := range q {
+		for _, id := range fx.post[t] {
+			rq[id] += w
+			if rq[id] > rqMax {
+				rqMax = rq[id]
+			}
+		}
+	}
+	secMax := map[*notes.Section]float64{}
+	for id, r := range rq {
+		sec := fx.facts[id].sec
+		secMax[sec] = math.Max(secMax[sec], r)
+	}
+	// Distinctive weight of each option term: terms every option uses tell
+	// nothing apart; terms the scenario uses weigh less.
+	optTerms := make([]map[string]bool, len(options))
+	count := map[string]int{}
+	for i, o := range options {
+		optTerms[i] = fx.termSet(o.Text)
+		for t := range optTerms[i] {
+			if askFrameTerms[t] {
+				delete(optTerms[i], t)
+				continue
+			}
+			count[t]++
+		}
+	}
+	n := float64(len(options))
+	out := make([]optionSupport, len(options))
+	matches := make([]map[int32]float64, len(options))
+	norm := make([]float64, len(options))
+	for i := range options {
+		w := map[string]float64{}
+		total := 0.0
+		for t := range optTerms[i] {
+			d := 1.0
+			if n > 1 {
+				d = (n - float64(count[t])) / (n - 1)
+			}
+			if _, ok := q[t]; ok {
+				d *= p.queryTermShare
+			}
+			if d <= 0 {
+				continue
+			}
+			w[t] = fx.weight(t) * d
+			total += w[t]
+		}
+		out[i].terms = total
+		if total == 0 {
+			continue
+		}
+		match := map[int32]float64{}
+		for t, wt := range w {
+			for _, id := range fx.post[t] {
+				match[id] += wt
+			}
+		}
+		matches[i] = match
+		norm[i] = math.Pow(total, p.normPower)
+	}
+	// Every fact that mentions an option votes: its weight is its relevance
+	// to the scenario, shared among the options by how much of each it
+	// mentions.
+	facts := map[int32]bool{}
+	for _, m := range matches {
+		for id := range m {
+			facts[id] = true
+		}
+	}
+	per := make([][]scoredFact, len(options))
+	for id := range facts {
+		rel := p.secShare * secRel[fx.facts[id].sec]
+		if rqMax > 0 {
+			rel += (rq[id] + p.secBest*secMax[fx.facts[id].sec]) / rqMax
+		}
+		if rel <= 0 {
+			continue
+		}
+		vote := math.Pow(rel, p.relPower)
+		if fx.facts[id].neg {
+			vote *= p.negation
+		}
+		sum := p.smoothing
+		for i := range options {
+			if m := matches[i][id]; m > 0 {
+				sum += m / norm[i]
+			}
+		}
+		for i := range options {
+			if m := matches[i][id]; m > 0 {
+				per[i] = append(per[i], scoredFact{id, vote * m / norm[i] / sum})
+			}
+		}
+	}
+	for i, facts := range per {
+		sort.Slice(facts, func(a, b int) bool {
+			if facts[a].score != facts[b].score {
+				return facts[a].score > facts[b].score
+			}
+			return facts[a].fact < facts[b].fact
+		})
+		for k, f := range facts {
+			if k >= p.topFacts {
+				break
+			}
+			w := 1.0
+			if k > 0 {
+				w = p.restShare
+			}
+			out[i].score += w * f.score
+		}
+		if len(facts) > askEvidence {
+			facts = facts[:askEvidence]
+		}
+		out[i].evidence = facts
+	}
+	return out
+}
+
+// askFrameTerms are askFrameWords as analysed terms.
+var askFrameTerms = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range askFrameWords {
+		m[stem(w)] = true
+	}
+	return m
+}()
+
+// askCache holds the answerer's fact index, built on the first Ask.
+type askCache struct {
+	once sync.Once
+	fx   *factIndex
+}
+
+// factIndex returns the answerer's index over facts, building it once.
+func (ix *Index) factIndex() *factIndex {
+	ix.ask.once.Do(func() { ix.ask.fx = newFactIndex(ix.docs, ix.al.expand) })
+	return ix.ask.fx
+}
