@@ -25,11 +25,12 @@ type askFact struct {
 
 // factIndex is an inverted index from terms to facts.
 type factIndex struct {
-	expand func([]token) []token // alias expansion, as the section index does it
-	facts  []askFact
-	post   map[string][]int32 // term -> facts holding it
-	idf    map[string]float64
-	bySec  map[*notes.Section][]int32
+	expand  func([]token) []token     // alias expansion, as the section index does it
+	correct func(string) []correction // spelling: words of the notes close to an unknown word
+	facts   []askFact
+	post    map[string][]int32 // term -> facts holding it
+	idf     map[string]float64
+	bySec   map[*notes.Section][]int32
 }
 
 // askFrameWords are words of the exam question's frame ("which approach
@@ -107,6 +108,27 @@ func (fx *factIndex) termSet(text string) map[string]bool {
 	return m
 }
 
+// askTerms returns the distinct terms of a scenario or option, with
+// aliases, and with words the notes do not use replaced by close words
+// they do ("daemon" finds the notes' "demon").
+func (fx *factIndex) askTerms(text string) map[string]bool {
+	m := fx.termSet(text)
+	if fx.correct == nil {
+		return m
+	}
+	for t := range m {
+		if _, ok := fx.post[t]; ok {
+			continue
+		}
+		for _, c := range fx.correct(t) {
+			if _, ok := fx.post[c.term]; ok {
+				m[c.term] = true
+			}
+		}
+	}
+	return m
+}
+
 // weight returns the idf of term t, or a high default for terms the notes
 // never use (they cannot match anyway).
 func (fx *factIndex) weight(t string) float64 {
@@ -162,7 +184,7 @@ type optionSupport struct {
 // scenario text and the relevance of sections to it (0..1).
 func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[*notes.Section]float64, p askParams) []optionSupport {
 	q := map[string]float64{}
-	for t := range fx.termSet(scenario) {
+	for t := range fx.askTerms(scenario) {
 		if !askFrameTerms[t] {
 			q[t] = fx.weight(t)
 		}
@@ -188,7 +210,7 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 	optTerms := make([]map[string]bool, len(options))
 	count := map[string]int{}
 	for i, o := range options {
-		optTerms[i] = fx.termSet(o.Text)
+		optTerms[i] = fx.askTerms(o.Text)
 		for t := range optTerms[i] {
 			if askFrameTerms[t] {
 				delete(optTerms[i], t)
@@ -307,6 +329,9 @@ type askCache struct {
 
 // factIndex returns the answerer's index over facts, building it once.
 func (ix *Index) factIndex() *factIndex {
-	ix.ask.once.Do(func() { ix.ask.fx = newFactIndex(ix.docs, ix.al.expand) })
+	ix.ask.once.Do(func() {
+		ix.ask.fx = newFactIndex(ix.docs, ix.al.expand)
+		ix.ask.fx.correct = ix.corrections
+	})
 	return ix.ask.fx
 }

@@ -1,0 +1,274 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// askEval answers every exam item of an eval file and returns the share of
+// right choices, the share with a deciding section among the answer's
+// first three sections, and the items.
+func askEval(t *testing.T, ix *Index, path string) (acc, hit3 float64) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	items, err := ReadEval(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, right, hits := 0, 0, 0
+	for _, it := range items {
+		if len(it.Options) == 0 {
+			continue
+		}
+		n++
+		ans, err := ix.Ask(context.Background(), Question{Text: it.Query, Options: sortedOptions(it.Options)})
+		if err != nil {
+			t.Fatalf("%s: Ask: %v", it.ID, err)
+		}
+		var ranked []string
+		for _, h := range ans.Sections {
+			ranked = append(ranked, h.ID)
+		}
+		rank := FirstRank(ranked, it.Anchors)
+		if rank >= 1 && rank <= 3 {
+			hits++
+		}
+		ok := ans.Chosen == it.Correct
+		if ok {
+			right++
+		}
+		if !ok || *verboseEval {
+			var scores []string
+			for _, o := range ans.Options {
+				scores = append(scores, o.Key+"="+strings.TrimRight(strings.TrimRight(jsonNum(o.Score), "0"), "."))
+			}
+			t.Logf("%s want %s chose %s (decided %v, confidence %.2f) %v rank %d", it.ID, it.Correct, ans.Chosen, ans.Decided, ans.Confidence, scores, rank)
+		}
+	}
+	if n == 0 {
+		t.Fatalf("%s: no exam items", path)
+	}
+	return float64(right) / float64(n), float64(hits) / float64(n)
+}
+
+func jsonNum(x float64) string {
+	b, _ := json.Marshal(x)
+	return string(b)
+}
+
+// TestAskDevAccuracy fails when answering the exam items of the development
+// set (and the extra items written from the notes for this package) drops
+// below the bars of issue 7: 60% right, deciding section in the top 3 of
+// the answer's sections for 92%.
+func TestAskDevAccuracy(t *testing.T) {
+	ix := mustDefault(t)
+	acc, hit3 := askEval(t, ix, "testdata/dev.jsonl")
+	t.Logf("dev exam: accuracy %.3f, answer sections Hit@3 %.3f", acc, hit3)
+	if acc < 0.60 {
+		t.Errorf("dev exam accuracy %.3f below 0.60", acc)
+	}
+	if hit3 < 0.92 {
+		t.Errorf("dev exam answer sections Hit@3 %.3f below 0.92", hit3)
+	}
+	acc, hit3 = askEval(t, ix, "testdata/exam_extra.jsonl")
+	t.Logf("extra exam: accuracy %.3f, answer sections Hit@3 %.3f", acc, hit3)
+	if acc < 0.60 {
+		t.Errorf("extra exam accuracy %.3f below 0.60", acc)
+	}
+}
+
+func TestAsk(t *testing.T) {
+	ix := mustDefault(t)
+	ctx := context.Background()
+	t.Run("chooses the option the notes support and shows the fact", func(t *testing.T) {
+		q, err := ParseQuestion(`An ECS cluster must run exactly one copy of a monitoring agent container on every container instance. Which option?
+A) A service with the Daemon scheduling type
+B) A service with the Replica scheduling type
+C) Static host port mapping
+D) Service Auto Scaling`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ans, err := ix.Ask(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Chosen != "A" {
+			t.Fatalf("Chosen = %q, want A; %+v", ans.Chosen, ans.Options)
+		}
+		ev := ans.Options[0].Evidence
+		if len(ev) == 0 || ev[0].ID == "" || len(ev[0].Path) == 0 || !strings.Contains(strings.ToLower(ev[0].Fact), "daemon") && !strings.Contains(strings.ToLower(ev[0].Fact), "demon") {
+			t.Errorf("evidence %+v does not show the daemon fact with its path", ev)
+		}
+		if ans.Confidence <= 0 || ans.Confidence > 1 {
+			t.Errorf("Confidence = %v, want in (0, 1]", ans.Confidence)
+		}
+		if len(ans.Sections) == 0 || !strings.HasPrefix(ans.Sections[0].ID, "4_11") {
+			t.Errorf("first section %v, want an ECS section", ans.Sections)
+		}
+	})
+	t.Run("text without options is answered like a lookup", func(t *testing.T) {
+		q, err := ParseQuestion("A team asks how long CloudTrail keeps events in its event history?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ans, err := ix.Ask(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Chosen != "" || ans.Decided || ans.Note != NoteNoOptions || len(ans.Options) != 0 {
+			t.Errorf("answer %+v, want no choice and NoteNoOptions", ans)
+		}
+		if len(ans.Sections) == 0 || !strings.HasPrefix(ans.Sections[0].ID, "4_3") {
+			t.Errorf("sections %v, want CloudTrail first", ids(ans.Sections))
+		}
+	})
+	t.Run("options the notes know nothing about are undecided", func(t *testing.T) {
+		ans, err := ix.Ask(ctx, Question{Text: "Quel service choisir pour stocker les fichiers ?", Options: []Option{{"A", "Utiliser un seau"}, {"B", "Utiliser un disque"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Decided || ans.Chosen != "" || ans.Note == "" || len(ans.Options) != 2 {
+			t.Errorf("answer %+v, want undecided with a note", ans)
+		}
+	})
+	t.Run("identical options are undecided", func(t *testing.T) {
+		ans, err := ix.Ask(ctx, Question{Text: "How should CloudFormation wait for the instances to finish installing?", Options: []Option{{"A", "cfn-signal with a CreationPolicy"}, {"B", "cfn-signal with a CreationPolicy"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Decided {
+			t.Errorf("decided between identical options: %+v", ans)
+		}
+	})
+	t.Run("options without a question still get an answer", func(t *testing.T) {
+		ans, err := ix.Ask(ctx, Question{Options: []Option{{"A", "Kinesis Data Firehose"}, {"B", "CodeCommit"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Decided {
+			t.Errorf("decided without a scenario: %+v", ans)
+		}
+	})
+	t.Run("empty question is ErrEmptyQuery", func(t *testing.T) {
+		if _, err := ix.Ask(ctx, Question{Text: "  the of a "}); !errors.Is(err, ErrEmptyQuery) {
+			t.Errorf("err = %v, want ErrEmptyQuery", err)
+		}
+	})
+	t.Run("cancelled context", func(t *testing.T) {
+		c, cancel := context.WithCancel(ctx)
+		cancel()
+		_, err := ix.Ask(c, Question{Text: "lambda retries", Options: []Option{{"A", "two"}, {"B", "three"}}})
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	})
+	t.Run("JSON has the documented shape", func(t *testing.T) {
+		ans, err := ix.Ask(ctx, Question{Text: "Which service records configuration history and checks compliance?", Options: []Option{{"A", "AWS Config"}, {"B", "AWS X-Ray"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(ans)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"chosen", "confidence", "options", "sections"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("JSON lacks %q: %s", k, b)
+			}
+		}
+		o := m["options"].([]any)[0].(map[string]any)
+		keys := slices.Sorted(func(yield func(string) bool) {
+			for k := range o {
+				if !yield(k) {
+					return
+				}
+			}
+		})
+		if !slices.Equal(keys, []string{"evidence", "key", "score", "text"}) {
+			t.Errorf("option keys %v", keys)
+		}
+		if ev := o["evidence"].([]any); len(ev) > 0 {
+			var ek []string
+			for k := range ev[0].(map[string]any) {
+				ek = append(ek, k)
+			}
+			sort.Strings(ek)
+			if !slices.Equal(ek, []string{"fact", "id", "path"}) {
+				t.Errorf("evidence keys %v", ek)
+			}
+		}
+	})
+}
+
+func ids(hits []Hit) []string {
+	var out []string
+	for _, h := range hits {
+		out = append(out, h.ID)
+	}
+	return out
+}
+
+// sixtyWordQuestion is a 60-word scenario with four options, the size of a
+// real practice question.
+var sixtyWordQuestion = Question{
+	Text: "A company runs a web application on EC2 instances in an Auto Scaling group behind an Application Load Balancer. " +
+		"During scale-in events the application logs stored on the instances are lost before they can be copied to S3. " +
+		"The operations team wants every terminating instance to wait until a script has uploaded its logs. " +
+		"What should the team configure to meet this requirement with the least effort?",
+	Options: []Option{
+		{"A", "A lifecycle hook for instance termination, with a CloudWatch Events rule that invokes a Lambda function"},
+		{"B", "Scale-in protection on every instance, with a cron job that ships the logs nightly"},
+		{"C", "Suspend the Terminate process until a scheduled Lambda function has copied the logs"},
+		{"D", "A termination policy of OldestInstance with a larger instance type"},
+	},
+}
+
+// BenchmarkAsk answers a 60-word question with four options and reports
+// the 99th percentile latency.
+func BenchmarkAsk(b *testing.B) {
+	ix := mustDefault(b)
+	ctx := context.Background()
+	if _, err := ix.Ask(ctx, sixtyWordQuestion); err != nil { // builds the fact index
+		b.Fatal(err)
+	}
+	var lat []time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		start := time.Now()
+		if _, err := ix.Ask(ctx, sixtyWordQuestion); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+func BenchmarkParseQuestion(b *testing.B) {
+	text := sixtyWordQuestion.Text
+	for _, o := range sixtyWordQuestion.Options {
+		text += "\n" + o.Key + ") " + o.Text
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseQuestion(text); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
