@@ -14,8 +14,8 @@ import (
 )
 
 // ErrNoOpenRound is returned by DailyScheduler.Close when no question of the
-// day is open.
-var ErrNoOpenRound = errors.New("bot: no open question of the day")
+// day is open; it matches quiz.ErrNotFound too.
+var ErrNoOpenRound = fmt.Errorf("bot: no open question of the day: %w", quiz.ErrNotFound)
 
 // DailyQuiz is what the question of the day needs from the quiz engine;
 // *quiz.Engine implements it.

@@ -146,6 +146,7 @@ type Server struct {
 	calls    []Call
 	seq      int
 	failures map[string][]failure
+	hits     map[string]int
 	changed  chan struct{}
 
 	// Socket Mode
@@ -162,6 +163,7 @@ func New(tb testing.TB) *Server {
 	tb.Helper()
 	s := &Server{
 		failures: map[string][]failure{},
+		hits:     map[string]int{},
 		changed:  make(chan struct{}),
 		wsOpen:   make(chan struct{}, 16),
 		acks:     make(chan json.RawMessage, 64),
@@ -264,9 +266,19 @@ func (s *Server) record(c Call) Call {
 	return c
 }
 
+// Hits returns how many requests reached method, failed ones included.
+func (s *Server) Hits(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hits[method]
+}
+
+// takeFailure counts a request to method and returns the failure queued
+// for it, if any.
 func (s *Server) takeFailure(method string) (failure, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.hits[method]++
 	f := s.failures[method]
 	if len(f) == 0 {
 		return failure{}, false

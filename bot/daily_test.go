@@ -1,0 +1,344 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/devopsbot/devopsbot/quiz"
+	"github.com/devopsbot/devopsbot/quiz/memory"
+)
+
+func mustLoc(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+func TestLastSlotToday(t *testing.T) {
+	berlin := mustLoc(t, "Europe/Berlin")
+	at := func(s string) time.Time {
+		tm, err := time.ParseInLocation("2006-01-02 15:04:05", s, berlin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	tests := []struct {
+		name, spec, now, want string // want "" means no slot today
+	}{
+		{"weekday after nine is today's nine", "0 9 * * MON-FRI", "2026-11-25 10:30:00", "2026-11-25 09:00:00"},
+		{"weekday at nine sharp is that slot", "0 9 * * MON-FRI", "2026-11-25 09:00:00", "2026-11-25 09:00:00"},
+		{"before nine there is none yet", "0 9 * * MON-FRI", "2026-11-25 08:59:59", ""},
+		{"saturday has none", "0 9 * * MON-FRI", "2026-11-28 12:00:00", ""},
+		{"every quarter hour counts midnight", "*/15 * * * *", "2026-11-25 00:14:00", "2026-11-25 00:00:00"},
+		{"daily descriptor is midnight", "@daily", "2026-11-25 18:00:00", "2026-11-25 00:00:00"},
+		{"every 5s floors to the slot", "@every 5s", "2026-11-25 12:00:07", "2026-11-25 12:00:05"},
+		{"every 5s at a slot is that slot", "@every 5s", "2026-11-25 12:00:10", "2026-11-25 12:00:10"},
+		{"every 24h is midnight", "@every 24h", "2026-11-25 23:59:59", "2026-11-25 00:00:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := parseSchedule(tt.spec, berlin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := lastSlotToday(s, at(tt.now), berlin)
+			if tt.want == "" {
+				if ok {
+					t.Errorf("got slot %v, want none", got)
+				}
+				return
+			}
+			if !ok || !got.Equal(at(tt.want)) {
+				t.Errorf("got %v %v, want %v", got, ok, tt.want)
+			}
+		})
+	}
+}
+
+func TestEveryScheduleIsDayAligned(t *testing.T) {
+	loc := mustLoc(t, "UTC")
+	e := everySchedule{every: 7 * time.Second, loc: loc}
+	tests := []struct{ now, want string }{
+		{"2026-11-25T12:00:00Z", "2026-11-25T12:00:04Z"}, // 43200 = 7*6171 + 3
+		{"2026-11-25T23:59:58Z", "2026-11-26T00:00:00Z"}, // the day's last slot is cut at midnight
+		{"2026-11-26T00:00:00Z", "2026-11-26T00:00:07Z"},
+	}
+	for _, tt := range tests {
+		now, _ := time.Parse(time.RFC3339, tt.now)
+		if got := e.Next(now).UTC().Format(time.RFC3339); got != tt.want {
+			t.Errorf("Next(%s) = %s, want %s", tt.now, got, tt.want)
+		}
+	}
+	if _, err := parseSchedule("every day", loc); err == nil {
+		t.Errorf("bad spec accepted")
+	}
+}
+
+func TestDaysUntil(t *testing.T) {
+	loc := mustLoc(t, "Europe/Berlin")
+	exam := time.Date(2026, 12, 1, 0, 0, 0, 0, loc)
+	now := time.Date(2026, 11, 25, 23, 30, 0, 0, time.UTC) // already the 26th in Berlin
+	if d, ok := DaysUntil(exam, now, loc); !ok || d != 5 {
+		t.Errorf("got %d %v, want 5 true", d, ok)
+	}
+	if _, ok := DaysUntil(time.Time{}, now, loc); ok {
+		t.Errorf("zero exam date reported as set")
+	}
+}
+
+// fakePoster records posts and updates like Slack would.
+type fakePoster struct {
+	mu       sync.Mutex
+	n        int
+	posts    []postRec
+	updates  []postRec
+	failPost error
+}
+
+type postRec struct {
+	channel, thread, ts string
+	r                   Response
+}
+
+func (f *fakePoster) Post(ctx context.Context, channel, threadTS string, r Response) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.failPost != nil {
+		return "", f.failPost
+	}
+	f.n++
+	ts := fmt.Sprintf("1700000000.%06d", f.n)
+	f.posts = append(f.posts, postRec{channel, threadTS, ts, r})
+	return ts, nil
+}
+
+func (f *fakePoster) Update(ctx context.Context, channel, ts string, r Response) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.updates = append(f.updates, postRec{channel, "", ts, r})
+	return nil
+}
+
+func (f *fakePoster) questions() []postRec {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []postRec
+	for _, p := range f.posts {
+		if p.thread == "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (f *fakePoster) threadPosts(ts string) []postRec {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []postRec
+	for _, p := range f.posts {
+		if p.thread == ts {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func testPool() []quiz.Question {
+	var pool []quiz.Question
+	for i := 1; i <= 3; i++ {
+		pool = append(pool, quiz.Question{
+			ID: fmt.Sprintf("q%d", i), Stem: fmt.Sprintf("Question %d?", i),
+			Options: []string{"alpha", "beta", "gamma", "delta"}, Correct: i % 4,
+			Explanation: "Because.", Source: quiz.Source{Doc: "notes", Section: "1_1"}, Domains: []int{1}, Kind: "bank",
+		})
+	}
+	return pool
+}
+
+// clock is a settable time source.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// runDaily starts a scheduler and stops it once its catch-up is done.
+func runDaily(t *testing.T, eng *quiz.Engine, p *fakePoster, clk *clock, schedule, closeSpec string) *DailyScheduler {
+	t.Helper()
+	d, err := newDailyScheduler(nil, eng, p, nil, DailyOptions{
+		Channel: "CQUIZ", Schedule: schedule, Close: closeSpec, Location: time.UTC, Now: clk.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Start(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := d.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestDailyCatchUpPostsTodaysSlotOnce(t *testing.T) {
+	store := memory.New()
+	clk := &clock{t: time.Date(2026, 11, 25, 10, 15, 0, 0, time.UTC)}
+	eng := quiz.New(nil, store, testPool(), quiz.Options{Now: clk.Now, Seed: 1})
+	p := &fakePoster{}
+
+	runDaily(t, eng, p, clk, "0 9 * * *", "0 17 * * *")
+	qs := p.questions()
+	if len(qs) != 1 {
+		t.Fatalf("%d questions posted, want 1", len(qs))
+	}
+	if !strings.Contains(qs[0].r.Text+fmt.Sprint(qs[0].r.Blocks), "Question") {
+		t.Errorf("post is not the question: %+v", qs[0].r)
+	}
+	rounds, err := eng.OpenRounds(context.Background())
+	if err != nil || len(rounds) != 1 {
+		t.Fatalf("open rounds %v %v", rounds, err)
+	}
+	if rd := rounds[0]; rd.ID != "2026-11-25T09:00:00Z" || rd.MessageTS != qs[0].ts || rd.Channel != "CQUIZ" {
+		t.Errorf("round %+v not recorded with its slot and message", rd)
+	}
+
+	// A restart later the same morning posts nothing new.
+	clk.Set(time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC))
+	runDaily(t, eng, p, clk, "0 9 * * *", "0 17 * * *")
+	if n := len(p.questions()); n != 1 {
+		t.Errorf("restart posted again: %d questions", n)
+	}
+}
+
+func TestDailyCatchUpSkipsBeforeTheSlot(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}
+	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Now: clk.Now, Seed: 1})
+	p := &fakePoster{}
+	runDaily(t, eng, p, clk, "0 9 * * *", "")
+	if n := len(p.questions()); n != 0 {
+		t.Errorf("posted %d questions before today's slot (yesterday's is not caught up)", n)
+	}
+}
+
+func TestDailyCatchUpClosesOverdueRound(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
+	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Now: clk.Now, Seed: 1})
+	p := &fakePoster{}
+	runDaily(t, eng, p, clk, "0 9 * * *", "0 17 * * *")
+	q := p.questions()[0]
+	if _, err := eng.AnswerRound(context.Background(), "2026-11-25T09:00:00Z", "U1", 1); err != nil {
+		t.Fatal(err)
+	}
+	// Down from 16:00 to 18:00: the 17:00 close was missed.
+	clk.Set(time.Date(2026, 11, 25, 18, 0, 0, 0, time.UTC))
+	runDaily(t, eng, p, clk, "0 9 * * *", "0 17 * * *")
+	if open, _ := eng.OpenRounds(context.Background()); len(open) != 0 {
+		t.Errorf("overdue round still open: %+v", open)
+	}
+	th := p.threadPosts(q.ts)
+	if len(th) != 1 || !strings.Contains(th[0].r.Text, "answer") {
+		t.Fatalf("thread posts %+v, want the answer once", th)
+	}
+	if n := len(p.questions()); n != 1 {
+		t.Errorf("%d questions posted", n)
+	}
+}
+
+func TestDailyPostClosesPreviousAndCloseReportsNothingOpen(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
+	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Now: clk.Now, Seed: 1})
+	p := &fakePoster{}
+	d, err := newDailyScheduler(nil, eng, p, nil, DailyOptions{Channel: "CQUIZ", Location: time.UTC, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Post(ctx); err != nil {
+		t.Fatal(err)
+	}
+	first := p.questions()[0]
+	clk.Set(clk.Now().Add(time.Minute))
+	if err := d.Post(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(p.questions()); n != 2 {
+		t.Fatalf("%d questions, want 2", n)
+	}
+	if th := p.threadPosts(first.ts); len(th) != 1 {
+		t.Errorf("previous question got %d thread posts, want its answer", len(th))
+	}
+	if len(p.updates) != 1 || p.updates[0].ts != first.ts {
+		t.Errorf("previous question's message not updated as closed: %+v", p.updates)
+	}
+	if err := d.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	err = d.Close(ctx)
+	if !errors.Is(err, ErrNoOpenRound) || !errors.Is(err, quiz.ErrNotFound) {
+		t.Errorf("second close: %v, want ErrNoOpenRound matching quiz.ErrNotFound", err)
+	}
+}
+
+func TestDailyFailedPostLeavesSlotUnposted(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
+	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Now: clk.Now, Seed: 1})
+	p := &fakePoster{failPost: errors.New("slack down")}
+	runDaily(t, eng, p, clk, "0 9 * * *", "")
+	// Back up: the next start the same day posts the slot.
+	p.failPost = nil
+	runDaily(t, eng, p, clk, "0 9 * * *", "")
+	if n := len(p.questions()); n != 1 {
+		t.Errorf("%d questions after recovery, want 1", n)
+	}
+}
+
+// TestDailyCronFires runs the real cron on "@every 1s" for a few slots.
+func TestDailyCronFires(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for cron")
+	}
+	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Seed: 1})
+	p := &fakePoster{}
+	d, err := newDailyScheduler(nil, eng, p, nil, DailyOptions{Channel: "CQUIZ", Schedule: "@every 1s", Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Start(context.Background())
+	deadline := time.Now().Add(6 * time.Second)
+	for len(p.questions()) < 3 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := d.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	qs := p.questions()
+	if len(qs) < 3 {
+		t.Fatalf("%d questions in 6s on @every 1s", len(qs))
+	}
+	rounds, _ := eng.OpenRounds(context.Background())
+	if len(rounds) != 1 {
+		t.Errorf("%d open rounds, want only the latest", len(rounds))
+	}
+}
