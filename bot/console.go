@@ -122,6 +122,13 @@ func (c *Console) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 			} else {
 				c.command(ctx, w, "quiz")
 			}
+		case "help", "?":
+			m := renderHelp(c.r.IsAdmin(c.opts.User), "")
+			m.text(plain("In the console also: "), code("answer B"), plain(" answers the last question; "),
+				code("next"), plain(" another practice question; "), code("quiz me 2"),
+				plain(" a question on the 2nd section of the last lookup; "), code("ask"),
+				plain(" alone reads a pasted question up to an empty line; "), code("quit"), plain(" leaves."))
+			c.show(w, m.response())
 		case "share":
 			w.printf("Sharing posts in a Slack channel; here it is just you.\n\n")
 		case "ask":

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runConsoleCmd runs the real wiring with input on stdin.
+func runConsoleCmd(t *testing.T, cfg Config, args []string, input string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err = run(context.Background(), cfg, args, strings.NewReader(input), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func TestConsoleCommand(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{DB: filepath.Join(dir, "data", "devopsbot.db"), TZ: "UTC"}
+
+	out, errOut, err := runConsoleCmd(t, cfg, []string{"console", "--user", "alice"},
+		"lookup how big can a cloudformation template be\nquiz\nanswer A\nstats\n")
+	if err != nil {
+		t.Fatalf("console: %v\nstderr: %s", err, errOut)
+	}
+	for _, want := range []string{"CloudFormation", "460", "Practice question", "answer A-", "Source:", "Readiness of @alice", "Answered 1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Errorf("colour through a pipe")
+	}
+	if errOut != "" {
+		t.Errorf("stderr: %s", errOut)
+	}
+
+	// A new process on the same DB keeps alice's answer.
+	out, _, err = runConsoleCmd(t, cfg, []string{"console", "--user", "alice"}, "stats")
+	if err != nil || !strings.Contains(out, "Answered 1") {
+		t.Errorf("answer not kept across runs (err %v):\n%s", err, out)
+	}
+}
+
+func TestConsoleWithoutCommandOrCredentials(t *testing.T) {
+	out, _, err := runConsoleCmd(t, Config{DB: filepath.Join(t.TempDir(), "db")}, nil, "help\n")
+	if err != nil || !strings.Contains(out, "leaderboard") || !strings.Contains(out, "quit") {
+		t.Errorf("plain devopsbot without credentials: err %v\n%s", err, out)
+	}
+}
+
+func TestConsoleStoreFallsBackToMemory(t *testing.T) {
+	dir := t.TempDir()
+	// A directory where the DB file should be: bbolt cannot open it.
+	bad := filepath.Join(dir, "db")
+	if err := os.MkdirAll(bad, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err := runConsoleCmd(t, Config{DB: bad}, []string{"console"}, "lookup canary\nquiz\nanswer B\n")
+	if err != nil {
+		t.Fatalf("console: %v", err)
+	}
+	if !strings.Contains(errOut, "in memory") {
+		t.Errorf("no word about the store on stderr: %q", errOut)
+	}
+	if !strings.Contains(out, "Canary") || !strings.Contains(out, "Source:") {
+		t.Errorf("lookups or quiz stopped working:\n%s", out)
+	}
+}
+
+func TestConsoleFlags(t *testing.T) {
+	cfg := Config{DB: filepath.Join(t.TempDir(), "db")}
+	out, _, err := runConsoleCmd(t, cfg, []string{"console", "--color", "always"}, "lookup canary\n")
+	if err != nil || !strings.Contains(out, "\x1b[1m") {
+		t.Errorf("--color always: err %v, no bold in %q", err, out)
+	}
+	var ue usageError
+	if _, _, err := runConsoleCmd(t, cfg, []string{"console", "--color", "pink"}, ""); !errors.As(err, &ue) {
+		t.Errorf("bad --color: %v, want a usage error", err)
+	}
+	if _, _, err := runConsoleCmd(t, cfg, []string{"console", "lookup"}, ""); !errors.As(err, &ue) {
+		t.Errorf("argument: %v, want a usage error", err)
+	}
+	if _, _, err := runConsoleCmd(t, Config{TZ: "Mars/Olympus"}, []string{"console"}, ""); err == nil {
+		t.Errorf("bad time zone accepted")
+	}
+}
