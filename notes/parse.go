@@ -20,9 +20,9 @@ const DefaultName = "devops-engineer-professional"
 var (
 	// ErrEmpty is returned for a file with no content (zero bytes or only
 	// white space).
-	ErrEmpty = errors.New("notes: empty file")
+	ErrEmpty = errors.New("empty file")
 	// ErrBinary is returned for data that is not text (it holds NUL bytes).
-	ErrBinary = errors.New("notes: binary file, not Markdown text")
+	ErrBinary = errors.New("binary file (NUL bytes), not Markdown text")
 )
 
 // Default parses the embedded default notes.

@@ -46,10 +46,11 @@ func main() {
 
 // env is what every subcommand gets.
 type env struct {
-	cfg    Config
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
+	cfg       Config
+	notesFlag bool // a --notes flag was given: flags replace DEVOPSBOT_NOTES
+	stdin     io.Reader
+	stdout    io.Writer
+	stderr    io.Writer
 }
 
 type command struct {
@@ -96,9 +97,19 @@ func (u usageError) Error() string { return u.msg }
 func run(ctx context.Context, cfg Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := &env{cfg: cfg, stdin: stdin, stdout: stdout, stderr: stderr}
 	// Leading global flags (--notes) may come before the command.
-	for len(args) >= 2 && (args[0] == "--notes" || args[0] == "-notes") {
-		e.cfg.Notes = append(e.cfg.Notes, args[1])
-		args = args[2:]
+	for len(args) > 0 {
+		if (args[0] == "--notes" || args[0] == "-notes") && len(args) >= 2 {
+			e.addNotes(args[1])
+			args = args[2:]
+		} else if v, ok := strings.CutPrefix(args[0], "--notes="); ok {
+			e.addNotes(v)
+			args = args[1:]
+		} else if v, ok := strings.CutPrefix(args[0], "-notes="); ok {
+			e.addNotes(v)
+			args = args[1:]
+		} else {
+			break
+		}
 	}
 	if len(args) == 0 {
 		if cfg.BotToken != "" || cfg.AppToken != "" {
@@ -126,7 +137,7 @@ func (e *env) flags(name, synopsis string) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	fs.Func("notes", "notes file replacing the embedded notes (repeatable)", func(s string) error {
-		e.cfg.Notes = append(e.cfg.Notes, s)
+		e.addNotes(s)
 		return nil
 	})
 	_ = synopsis
@@ -150,6 +161,16 @@ func (e *env) parse(fs *flag.FlagSet, synopsis string, args []string) error {
 		return flag.ErrHelp
 	}
 	return usageError{msg: err.Error(), usage: b.String()}
+}
+
+// addNotes records a --notes flag. Flags replace the DEVOPSBOT_NOTES list
+// rather than adding to it: the command line wins over the environment.
+func (e *env) addNotes(path string) {
+	if !e.notesFlag {
+		e.cfg.Notes = nil
+		e.notesFlag = true
+	}
+	e.cfg.Notes = append(e.cfg.Notes, path)
 }
 
 // loadNotes parses the configured notes files, or the embedded default notes.

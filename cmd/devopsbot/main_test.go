@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kelseyhightower/envconfig"
+)
+
+// runCLI calls run as main does and returns what main would print and its
+// exit code.
+func runCLI(t *testing.T, cfg Config, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), cfg, args, strings.NewReader(""), &out, &errb)
+	var ue usageError
+	switch {
+	case err == nil:
+		return out.String(), errb.String(), 0
+	case errors.As(err, &ue):
+		if ue.msg != "" {
+			errb.WriteString("devopsbot: " + ue.msg + "\n")
+		}
+		errb.WriteString(ue.usage)
+		return out.String(), errb.String(), 2
+	case errors.Is(err, flag.ErrHelp):
+		return out.String(), errb.String(), 0
+	default:
+		errb.WriteString("devopsbot: " + err.Error() + "\n")
+		return out.String(), errb.String(), 1
+	}
+}
+
+// writeNotes writes a notes file into a temporary directory.
+func writeNotes(t *testing.T, name, md string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(md), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDispatchUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"unknown flag of a command", []string{"sections", "--bogus"}, "flag provided but not defined: -bogus"},
+		{"unknown leading flag", []string{"--bogus", "sections"}, `unknown command "--bogus"`},
+		{"stray argument", []string{"sections", "extra"}, `unexpected argument "extra"`},
+		{"bad flag value", []string{"sections", "--json=maybe"}, "invalid boolean value"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name+" prints usage and exits 2", func(t *testing.T) {
+			out, errOut, code := runCLI(t, Config{}, tc.args...)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2 (stderr %q)", code, errOut)
+			}
+			if !strings.Contains(errOut, tc.msg) || !strings.Contains(errOut, "usage: devopsbot") {
+				t.Errorf("stderr %q lacks %q and usage", errOut, tc.msg)
+			}
+			if out != "" {
+				t.Errorf("stdout %q, want nothing", out)
+			}
+		})
+	}
+}
+
+func TestDispatchHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}} {
+		out, _, code := runCLI(t, Config{}, args...)
+		if code != 0 || !strings.Contains(out, "sections") || !strings.Contains(out, "--notes FILE") {
+			t.Errorf("%v: exit %d, output %q", args, code, out)
+		}
+	}
+	out, _, code := runCLI(t, Config{}, "sections", "--help")
+	if code != 0 || !strings.Contains(out, "-json") {
+		t.Errorf("sections --help: exit %d, output %q", code, out)
+	}
+	out, _, code = runCLI(t, Config{}, "version")
+	if code != 0 || !strings.HasPrefix(out, "devopsbot ") {
+		t.Errorf("version: exit %d, output %q", code, out)
+	}
+}
+
+func TestNotesFlagIsRepeatable(t *testing.T) {
+	a := writeNotes(t, "alpha.md", "# Alpha\n* one\n")
+	b := writeNotes(t, "beta.md", "# Beta\n## Beta Two\n")
+	for _, args := range [][]string{
+		{"sections", "--notes", a, "--notes", b},
+		{"--notes", a, "sections", "--notes=" + b},
+		{"--notes=" + a, "--notes", b, "sections"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			out, errOut, code := runCLI(t, Config{}, args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			want := "alpha  alpha  Alpha\nbeta   beta  Beta\nbeta     beta-two  Beta Two\n"
+			if out != want {
+				t.Errorf("output:\n%s\nwant:\n%s", out, want)
+			}
+		})
+	}
+}
+
+func TestNotesFromEnvironment(t *testing.T) {
+	a := writeNotes(t, "alpha.md", "# Alpha\n")
+	b := writeNotes(t, "beta.md", "# Beta\n")
+	t.Setenv("DEVOPSBOT_NOTES", a+", "+b)
+	var cfg Config
+	if err := envconfig.Process("", &cfg); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, cfg, "sections")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "alpha  alpha  Alpha") || !strings.Contains(out, "beta   beta  Beta") {
+		t.Errorf("output %q lacks both documents", out)
+	}
+
+	t.Run("--notes replaces DEVOPSBOT_NOTES", func(t *testing.T) {
+		c := writeNotes(t, "gamma.md", "# Gamma\n")
+		out, errOut, code := runCLI(t, cfg, "sections", "--notes", c)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		if out != "gamma  Gamma\n" {
+			t.Errorf("output %q, want only gamma", out)
+		}
+	})
+}
+
+func TestNotesErrorsNameTheFile(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.md")
+	empty := writeNotes(t, "empty.md", "")
+	binary := writeNotes(t, "image.md", "\x89PNG\r\n\x1a\n\x00\x00\x00")
+	tests := []struct {
+		name, path, want string
+	}{
+		{"missing file", missing, "no such file"},
+		{"unreadable file (a directory)", dir, "is a directory"},
+		{"empty file", empty, "empty file"},
+		{"binary file", binary, "binary file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, errOut, code := runCLI(t, Config{}, "sections", "--notes", tc.path)
+			if code != 1 {
+				t.Fatalf("exit %d, want 1", code)
+			}
+			if !strings.Contains(errOut, tc.path) || !strings.Contains(errOut, tc.want) {
+				t.Errorf("stderr %q should name %s and say %q", errOut, tc.path, tc.want)
+			}
+			if strings.Count(errOut, "\n") != 1 {
+				t.Errorf("want a one-line message, got %q", errOut)
+			}
+		})
+	}
+}
