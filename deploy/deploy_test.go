@@ -1,0 +1,959 @@
+package deploy
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"io/fs"
+	"net"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/devopsbot/devopsbot/bot"
+)
+
+// root is the repository root, seen from this package's directory.
+const root = ".."
+
+// ---------------------------------------------------------------------------
+// What the bot is, read from its source: the Config struct's variables, the
+// subcommands, the HTTP route registrations, the Slack Web API calls.
+
+type envVar struct{ Name, Default, Desc string }
+
+// configVars reads the envconfig tags of Config in cmd/devopsbot/settings.go,
+// in struct order.
+func configVars(t *testing.T) []envVar {
+	t.Helper()
+	f := mustParseGo(t, filepath.Join(root, "cmd", "devopsbot", "settings.go"))
+	var vars []envVar
+	ast.Inspect(f, func(n ast.Node) bool {
+		ts, ok := n.(*ast.TypeSpec)
+		if !ok || ts.Name.Name != "Config" {
+			return true
+		}
+		st, ok := ts.Type.(*ast.StructType)
+		if !ok {
+			t.Fatalf("Config is not a struct")
+		}
+		for _, field := range st.Fields.List {
+			if field.Tag == nil {
+				continue
+			}
+			raw, err := strconv.Unquote(field.Tag.Value)
+			if err != nil {
+				t.Fatalf("Config tag %s: %v", field.Tag.Value, err)
+			}
+			tag := reflect.StructTag(raw)
+			if name := tag.Get("envconfig"); name != "" {
+				vars = append(vars, envVar{Name: name, Default: tag.Get("default"), Desc: tag.Get("desc")})
+			}
+		}
+		return false
+	})
+	if len(vars) == 0 {
+		t.Fatal("found no envconfig fields in cmd/devopsbot/settings.go")
+	}
+	return vars
+}
+
+func knownEnv(t *testing.T) map[string]envVar {
+	t.Helper()
+	m := map[string]envVar{}
+	for _, v := range configVars(t) {
+		m[v.Name] = v
+	}
+	return m
+}
+
+// subcommands reads the names in commands() in cmd/devopsbot/main.go.
+func subcommands(t *testing.T) map[string]bool {
+	t.Helper()
+	f := mustParseGo(t, filepath.Join(root, "cmd", "devopsbot", "main.go"))
+	names := map[string]bool{}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Name.Name != "commands" {
+			continue
+		}
+		ast.Inspect(fd, func(n ast.Node) bool {
+			cl, ok := n.(*ast.CompositeLit)
+			if !ok || len(cl.Elts) == 0 {
+				return true
+			}
+			if lit, ok := cl.Elts[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				s, _ := strconv.Unquote(lit.Value)
+				names[s] = true
+			}
+			return true
+		})
+	}
+	if len(names) == 0 {
+		t.Fatal("found no subcommands in cmd/devopsbot/main.go")
+	}
+	return names
+}
+
+// goPackage parses the non-test Go files of a directory.
+func goPackage(t *testing.T, dir string) []*ast.File {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []*ast.File
+	for _, p := range paths {
+		if !strings.HasSuffix(p, "_test.go") {
+			files = append(files, mustParseGo(t, p))
+		}
+	}
+	return files
+}
+
+func mustParseGo(t *testing.T, p string) *ast.File {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), p, nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatalf("parse %s: %v", p, err)
+	}
+	return f
+}
+
+// stringConsts collects the package-level string constants of files.
+func stringConsts(files []*ast.File) map[string]string {
+	consts := map[string]string{}
+	for _, f := range files {
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.CONST {
+				continue
+			}
+			for _, s := range gd.Specs {
+				vs := s.(*ast.ValueSpec)
+				for i, name := range vs.Names {
+					if i < len(vs.Values) {
+						if v, ok := evalString(vs.Values[i], consts); ok {
+							consts[name.Name] = v
+						}
+					}
+				}
+			}
+		}
+	}
+	return consts
+}
+
+// evalString evaluates a constant string expression: literals, constants
+// and + concatenations.
+func evalString(e ast.Expr, consts map[string]string) (string, bool) {
+	switch x := e.(type) {
+	case *ast.BasicLit:
+		if x.Kind != token.STRING {
+			return "", false
+		}
+		s, err := strconv.Unquote(x.Value)
+		return s, err == nil
+	case *ast.Ident:
+		s, ok := consts[x.Name]
+		return s, ok
+	case *ast.SelectorExpr: // bot.PathHealthz from another package
+		s, ok := consts[x.Sel.Name]
+		return s, ok
+	case *ast.BinaryExpr:
+		if x.Op != token.ADD {
+			return "", false
+		}
+		a, ok1 := evalString(x.X, consts)
+		b, ok2 := evalString(x.Y, consts)
+		return a + b, ok1 && ok2
+	case *ast.ParenExpr:
+		return evalString(x.X, consts)
+	}
+	return "", false
+}
+
+// servedRoutes reads the route registrations (mux.Handle / HandleFunc with a
+// constant pattern) in bot and cmd/devopsbot: path -> methods ("" = any).
+func servedRoutes(t *testing.T) map[string][]string {
+	t.Helper()
+	botFiles := goPackage(t, filepath.Join(root, "bot"))
+	consts := stringConsts(botFiles)
+	routes := map[string][]string{}
+	for _, files := range [][]*ast.File{botFiles, goPackage(t, filepath.Join(root, "cmd", "devopsbot"))} {
+		for _, f := range files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok || len(call.Args) != 2 {
+					return true
+				}
+				sel, ok := call.Fun.(*ast.SelectorExpr)
+				if !ok || (sel.Sel.Name != "Handle" && sel.Sel.Name != "HandleFunc") {
+					return true
+				}
+				pattern, ok := evalString(call.Args[0], consts)
+				if !ok || !strings.Contains(pattern, "/") {
+					return true
+				}
+				method, rest, found := strings.Cut(pattern, " ")
+				if !found {
+					method, rest = "", pattern
+				}
+				p := rest[strings.Index(rest, "/"):] // drop a host
+				routes[p] = append(routes[p], method)
+				return true
+			})
+		}
+	}
+	if len(routes) == 0 {
+		t.Fatal("found no route registrations (mux.Handle(\"METHOD /path\", ...)) in bot or cmd/devopsbot")
+	}
+	return routes
+}
+
+// serves reports whether the bot answers method on p.
+func serves(routes map[string][]string, method, p string) bool {
+	for _, m := range routes[p] {
+		if m == "" || m == method || (method == "HEAD" && m == "GET") {
+			return true
+		}
+	}
+	return false
+}
+
+// slackCalls lists the methods of the slackAPI interface in bot: the
+// *slack.Client methods the bot calls.
+func slackCalls(t *testing.T) []string {
+	t.Helper()
+	var methods []string
+	for _, f := range goPackage(t, filepath.Join(root, "bot")) {
+		ast.Inspect(f, func(n ast.Node) bool {
+			ts, ok := n.(*ast.TypeSpec)
+			if !ok || ts.Name.Name != "slackAPI" {
+				return true
+			}
+			it, ok := ts.Type.(*ast.InterfaceType)
+			if !ok {
+				t.Fatal("bot.slackAPI is not an interface")
+			}
+			for _, m := range it.Methods.List {
+				for _, name := range m.Names {
+					methods = append(methods, name.Name)
+				}
+			}
+			return false
+		})
+	}
+	if len(methods) == 0 {
+		t.Fatal("found no slackAPI interface in bot")
+	}
+	return methods
+}
+
+// scopesByMethod documents the bot token scope each slack-go method needs
+// (from Slack's method reference). A method the bot starts calling must be
+// added here, and its scope to both manifests.
+var scopesByMethod = map[string][]string{
+	"AuthTest":                 nil, // auth.test: no scope
+	"PostMessage":              {"chat:write"},
+	"PostEphemeral":            {"chat:write"},
+	"UpdateMessage":            {"chat:write"},
+	"DeleteMessage":            {"chat:write"},
+	"SendMessage":              {"chat:write"},
+	"GetPermalink":             nil,
+	"OpenView":                 nil, // views.open: trigger_id, no scope
+	"UpdateView":               nil,
+	"PublishView":              nil,
+	"GetUserInfo":              {"users:read"},
+	"GetUsersInfo":             {"users:read"},
+	"OpenConversation":         {"im:write"},
+	"AddReaction":              {"reactions:write"},
+	"GetConversationInfo":      {"channels:read"},
+	"GetConversationReplies":   {"channels:history"},
+	"GetConversationHistory":   {"channels:history"},
+	"JoinConversation":         {"channels:join"},
+	"GetConversationsForUser":  {"channels:read"},
+	"GetUserPresence":          {"users:read"},
+	"PostMessageWithResponses": {"chat:write"},
+}
+
+// scopesByFeature are the scopes that come with a manifest feature rather
+// than a Web API call.
+var scopesByFeature = map[string]string{
+	"slash_commands": "commands",
+	"app_mention":    "app_mentions:read",
+	"message.im":     "im:history",
+}
+
+// ---------------------------------------------------------------------------
+// Reading the deploy files.
+
+// yamlDocs decodes every document of a YAML file into plain values. Local
+// tags such as CloudFormation's !Ref and !Sub are kept as one-key maps
+// {"!Ref": value}, so they can be checked.
+func yamlDocs(t *testing.T, p string) []any {
+	t.Helper()
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	var docs []any
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("parse %s: %v", p, err)
+		}
+		docs = append(docs, plain(&n))
+	}
+	if len(docs) == 0 {
+		t.Fatalf("%s has no YAML document", p)
+	}
+	return docs
+}
+
+func plain(n *yaml.Node) any {
+	var v any
+	switch n.Kind {
+	case yaml.DocumentNode:
+		return plain(n.Content[0])
+	case yaml.AliasNode:
+		return plain(n.Alias)
+	case yaml.MappingNode:
+		m := map[string]any{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			m[n.Content[i].Value] = plain(n.Content[i+1])
+		}
+		v = m
+	case yaml.SequenceNode:
+		s := []any{}
+		for _, c := range n.Content {
+			s = append(s, plain(c))
+		}
+		v = s
+	default:
+		v = n.Value
+	}
+	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+		return map[string]any{n.Tag: v}
+	}
+	return v
+}
+
+func get(v any, keys ...string) any {
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+func str(v any) string { s, _ := v.(string); return s }
+
+func list(v any) []any { l, _ := v.([]any); return l }
+
+// deployFiles lists the YAML and JSON files under deploy/.
+func deployFiles(t *testing.T) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		switch filepath.Ext(p) {
+		case ".yaml", ".yml", ".json":
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// ---------------------------------------------------------------------------
+// Tests.
+
+func TestEveryDeployFileParses(t *testing.T) {
+	files := deployFiles(t)
+	for _, want := range []string{
+		"slack-app-manifest.yaml", "slack-app-manifest-http.yaml", "docker-compose.yaml",
+		"kubernetes/deployment.yaml", "cloudformation/ecs-fargate.yaml",
+	} {
+		if !slices.Contains(files, filepath.FromSlash(want)) {
+			t.Errorf("deploy/%s is missing", want)
+		}
+	}
+	for _, p := range files {
+		t.Run(p, func(t *testing.T) {
+			if filepath.Ext(p) == ".json" {
+				data, err := os.ReadFile(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !json.Valid(data) {
+					t.Fatalf("%s is not valid JSON", p)
+				}
+				return
+			}
+			yamlDocs(t, p)
+		})
+	}
+}
+
+func TestSlackManifests(t *testing.T) {
+	routes := servedRoutes(t)
+	calls := slackCalls(t)
+	botSource := joinedSource(t, filepath.Join(root, "bot"))
+
+	// The scopes the bot needs: one per Web API call, one per feature.
+	want := map[string]bool{}
+	for _, m := range calls {
+		scopes, ok := scopesByMethod[strings.TrimSuffix(m, "Context")]
+		if !ok {
+			t.Errorf("bot.slackAPI calls %s, which is not in scopesByMethod: add its scope there and to the manifests", m)
+		}
+		for _, s := range scopes {
+			want[s] = true
+		}
+	}
+
+	manifests := map[string]any{}
+	for _, p := range []string{"slack-app-manifest.yaml", "slack-app-manifest-http.yaml"} {
+		m := yamlDocs(t, p)[0]
+		manifests[p] = m
+		t.Run(p, func(t *testing.T) {
+			need := maps(want)
+			cmds := list(get(m, "features", "slash_commands"))
+			if len(cmds) != 1 || str(get(cmds[0], "command")) != "/devops" {
+				t.Errorf("want exactly one slash command /devops, got %v", cmds)
+			}
+			if len(cmds) > 0 {
+				need[scopesByFeature["slash_commands"]] = true
+			}
+			events := list(get(m, "settings", "event_subscriptions", "bot_events"))
+			var names []string
+			for _, e := range events {
+				names = append(names, str(e))
+				need[scopesByFeature[str(e)]] = true
+			}
+			sort.Strings(names)
+			if !reflect.DeepEqual(names, []string{"app_mention", "message.im"}) {
+				t.Errorf("bot_events = %v, want app_mention and message.im", names)
+			}
+			// The bot must handle what it subscribes to.
+			for _, lit := range []string{`"app_mention"`, `"message"`, `"im"`} {
+				if !strings.Contains(botSource, lit) {
+					t.Errorf("bot never mentions %s: is the subscribed event handled?", lit)
+				}
+			}
+			if get(m, "settings", "interactivity", "is_enabled") != "true" {
+				t.Error("interactivity is not enabled: the answer buttons would not work")
+			}
+			if get(m, "features", "app_home", "messages_tab_enabled") != "true" ||
+				get(m, "features", "app_home", "messages_tab_read_only_enabled") != "false" {
+				t.Error("the Messages tab must be enabled and writable, or nobody can DM the bot")
+			}
+
+			var have []string
+			for _, s := range list(get(m, "oauth_config", "scopes", "bot")) {
+				have = append(have, str(s))
+			}
+			sort.Strings(have)
+			var wantList []string
+			for s := range need {
+				wantList = append(wantList, s)
+			}
+			sort.Strings(wantList)
+			if !reflect.DeepEqual(have, wantList) {
+				t.Errorf("bot scopes = %v, want exactly %v (from the calls %v and the features)", have, wantList, calls)
+			}
+			if u := get(m, "oauth_config", "scopes", "user"); u != nil {
+				t.Errorf("user scopes %v: the bot uses none", u)
+			}
+
+			// Every URL points at a route the bot serves, with POST.
+			urls := collectURLs(m)
+			socket := get(m, "settings", "socket_mode_enabled") == "true"
+			if socket && len(urls) > 0 {
+				t.Errorf("Socket Mode manifest has Request URLs %v", urls)
+			}
+			if !socket && len(urls) != 3 {
+				t.Errorf("HTTP manifest has URLs %v, want the command, events and interactivity URLs", urls)
+			}
+			for _, raw := range urls {
+				u, err := url.Parse(raw)
+				if err != nil || u.Scheme != "https" {
+					t.Errorf("URL %q: Slack needs https", raw)
+					continue
+				}
+				if !serves(routes, "POST", u.Path) {
+					t.Errorf("URL %q: the bot does not serve POST %s (routes %v)", raw, u.Path, routes)
+				}
+			}
+		})
+	}
+	if want := "slack-app-manifest.yaml"; get(manifests[want], "settings", "socket_mode_enabled") != "true" {
+		t.Errorf("%s: socket_mode_enabled must be true", want)
+	}
+	if want := "slack-app-manifest-http.yaml"; get(manifests[want], "settings", "socket_mode_enabled") != "false" {
+		t.Errorf("%s: socket_mode_enabled must be false", want)
+	}
+	// Apart from the URLs and the mode, the two manifests are the same app.
+	a, b := stripTransport(manifests["slack-app-manifest.yaml"]), stripTransport(manifests["slack-app-manifest-http.yaml"])
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("the manifests differ beyond URLs and socket_mode_enabled:\n%v\n%v", a, b)
+	}
+	// The route list the transport exports agrees with its registrations.
+	for _, p := range bot.Routes() {
+		if _, ok := routes[p]; !ok {
+			t.Errorf("bot.Routes() lists %s, which is not registered", p)
+		}
+	}
+}
+
+func maps(m map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// collectURLs returns every url / request_url value in a manifest.
+func collectURLs(v any) []string {
+	var out []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, c := range x {
+				if (k == "url" || k == "request_url") && str(c) != "" {
+					out = append(out, str(c))
+					continue
+				}
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	walk(v)
+	sort.Strings(out)
+	return out
+}
+
+// stripTransport returns a copy of a manifest without URLs and the mode.
+func stripTransport(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, c := range x {
+			if k == "url" || k == "request_url" || k == "socket_mode_enabled" {
+				continue
+			}
+			out[k] = stripTransport(c)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, c := range x {
+			out[i] = stripTransport(c)
+		}
+		return out
+	}
+	return v
+}
+
+func joinedSource(t *testing.T, dir string) string {
+	t.Helper()
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	var b strings.Builder
+	for _, p := range paths {
+		if strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(data)
+	}
+	return b.String()
+}
+
+func TestKubernetes(t *testing.T) {
+	env, routes := knownEnv(t), servedRoutes(t)
+	byKind := map[string][]any{}
+	files, _ := filepath.Glob(filepath.Join("kubernetes", "*.yaml"))
+	for _, p := range files {
+		for _, d := range yamlDocs(t, p) {
+			kind := str(get(d, "kind"))
+			if kind == "" {
+				t.Errorf("%s: a document without kind", p)
+			}
+			byKind[kind] = append(byKind[kind], d)
+		}
+	}
+	one := func(kind string) any {
+		t.Helper()
+		if len(byKind[kind]) != 1 {
+			t.Fatalf("want one %s, got %d", kind, len(byKind[kind]))
+		}
+		return byKind[kind][0]
+	}
+	// kustomization.yaml lists files that exist.
+	for _, r := range list(get(one("Kustomization"), "resources")) {
+		if _, err := os.Stat(filepath.Join("kubernetes", str(r))); err != nil {
+			t.Errorf("kustomization resource %s: %v", str(r), err)
+		}
+	}
+
+	dep := one("Deployment")
+	if get(dep, "spec", "replicas") != "1" || get(dep, "spec", "strategy", "type") != "Recreate" {
+		t.Error("the Deployment must have one replica and strategy Recreate while the store is one file")
+	}
+	pod := get(dep, "spec", "template", "spec")
+	podLabels, _ := get(dep, "spec", "template", "metadata", "labels").(map[string]any)
+	for k, v := range get(dep, "spec", "selector", "matchLabels").(map[string]any) {
+		if podLabels[k] != v {
+			t.Errorf("selector %s=%v does not match the pod labels %v", k, v, podLabels)
+		}
+	}
+	containers := list(get(pod, "containers"))
+	if len(containers) != 1 {
+		t.Fatalf("want one container, got %d", len(containers))
+	}
+	c := containers[0]
+
+	vars := map[string]string{}
+	secret, config := one("Secret"), one("ConfigMap")
+	for _, e := range list(get(c, "env")) {
+		name := str(get(e, "name"))
+		if _, ok := env[name]; !ok {
+			t.Errorf("container env %s is not a variable the bot knows", name)
+		}
+		vars[name] = str(get(e, "value"))
+		if ref := get(e, "valueFrom", "secretKeyRef"); ref != nil {
+			if str(get(ref, "name")) != str(get(secret, "metadata", "name")) {
+				t.Errorf("env %s refers to secret %v", name, get(ref, "name"))
+			}
+			_, inSecret := get(secret, "stringData").(map[string]any)[str(get(ref, "key"))]
+			if !inSecret && get(ref, "optional") != "true" {
+				t.Errorf("env %s: key %v is neither in secret.yaml nor optional", name, get(ref, "key"))
+			}
+		}
+	}
+	for k := range get(secret, "stringData").(map[string]any) {
+		if _, ok := env[k]; !ok {
+			t.Errorf("secret key %s is not a variable the bot knows", k)
+		}
+	}
+	for _, ef := range list(get(c, "envFrom")) {
+		if str(get(ef, "configMapRef", "name")) != str(get(config, "metadata", "name")) {
+			t.Errorf("envFrom %v does not name the ConfigMap", ef)
+		}
+	}
+	for k, v := range get(config, "data").(map[string]any) {
+		if _, ok := env[k]; !ok {
+			t.Errorf("ConfigMap key %s is not a variable the bot knows", k)
+		}
+		vars[k] = str(v)
+	}
+
+	// The container port is the bot's listen port; probes hit real routes.
+	ports := map[string]string{}
+	for _, p := range list(get(c, "ports")) {
+		ports[str(get(p, "name"))] = str(get(p, "containerPort"))
+	}
+	_, addrPort, err := net.SplitHostPort(vars["DEVOPSBOT_ADDR"])
+	if err != nil || ports["http"] != addrPort {
+		t.Errorf("DEVOPSBOT_ADDR %q does not listen on the http containerPort %s", vars["DEVOPSBOT_ADDR"], ports["http"])
+	}
+	for probe, wantPath := range map[string]string{"livenessProbe": bot.PathHealthz, "readinessProbe": bot.PathReadyz, "startupProbe": ""} {
+		h := get(c, probe, "httpGet")
+		if h == nil {
+			if wantPath != "" {
+				t.Errorf("no %s", probe)
+			}
+			continue
+		}
+		p := str(get(h, "path"))
+		if !serves(routes, "GET", p) {
+			t.Errorf("%s path %s is not a route the bot serves", probe, p)
+		}
+		if wantPath != "" && p != wantPath {
+			t.Errorf("%s path = %s, want %s", probe, p, wantPath)
+		}
+		if _, ok := ports[str(get(h, "port"))]; !ok {
+			t.Errorf("%s port %v is not a container port", probe, get(h, "port"))
+		}
+	}
+
+	// The database lives on the claimed volume.
+	mounts := map[string]string{}
+	for _, m := range list(get(c, "volumeMounts")) {
+		mounts[str(get(m, "name"))] = str(get(m, "mountPath"))
+	}
+	pvc := one("PersistentVolumeClaim")
+	var dataVolume string
+	for _, v := range list(get(pod, "volumes")) {
+		if str(get(v, "persistentVolumeClaim", "claimName")) == str(get(pvc, "metadata", "name")) {
+			dataVolume = str(get(v, "name"))
+		}
+	}
+	if dataVolume == "" || path.Dir(vars["DEVOPSBOT_DB"]) != mounts[dataVolume] {
+		t.Errorf("DEVOPSBOT_DB=%s is not on the PVC volume (mounted at %q)", vars["DEVOPSBOT_DB"], mounts[dataVolume])
+	}
+	if get(pod, "securityContext", "runAsNonRoot") != "true" {
+		t.Error("the pod must run as non-root")
+	}
+
+	svc := one("Service")
+	for k, v := range get(svc, "spec", "selector").(map[string]any) {
+		if podLabels[k] != v {
+			t.Errorf("Service selector %s=%v matches no pod label", k, v)
+		}
+	}
+	for _, p := range list(get(svc, "spec", "ports")) {
+		if _, ok := ports[str(get(p, "targetPort"))]; !ok {
+			t.Errorf("Service targetPort %v is not a container port", get(p, "targetPort"))
+		}
+	}
+	for _, ing := range byKind["Ingress"] {
+		for _, rule := range list(get(ing, "spec", "rules")) {
+			for _, p := range list(get(rule, "http", "paths")) {
+				if !serves(routes, "POST", str(get(p, "path"))) {
+					t.Errorf("Ingress path %v is not a Slack route the bot serves", get(p, "path"))
+				}
+				if str(get(p, "backend", "service", "name")) != str(get(svc, "metadata", "name")) {
+					t.Errorf("Ingress backend %v is not the Service", get(p, "backend"))
+				}
+			}
+		}
+	}
+}
+
+func TestCompose(t *testing.T) {
+	env, cmds := knownEnv(t), subcommands(t)
+	img := readDockerfile(t)
+	c := yamlDocs(t, "docker-compose.yaml")[0]
+	svc := get(c, "services", "devopsbot")
+	if svc == nil {
+		t.Fatal("no services.devopsbot")
+	}
+	vars := map[string]string{}
+	for k, v := range get(svc, "environment").(map[string]any) {
+		if _, ok := env[k]; !ok {
+			t.Errorf("environment %s is not a variable the bot knows", k)
+		}
+		vars[k] = str(v)
+	}
+	var volumeTarget string
+	for _, v := range list(get(svc, "volumes")) {
+		src, dst, _ := strings.Cut(str(v), ":")
+		if _, ok := get(c, "volumes").(map[string]any)[src]; ok {
+			volumeTarget = dst
+		}
+	}
+	if path.Dir(vars["DEVOPSBOT_DB"]) != volumeTarget {
+		t.Errorf("DEVOPSBOT_DB=%s is not on the named volume (mounted at %q)", vars["DEVOPSBOT_DB"], volumeTarget)
+	}
+	test := list(get(svc, "healthcheck", "test"))
+	if len(test) != 3 || str(test[0]) != "CMD" || str(test[1]) != img.binary || str(test[2]) != "healthcheck" {
+		t.Errorf("healthcheck test %v, want [CMD %s healthcheck]", test, img.binary)
+	}
+	for _, a := range list(get(svc, "command")) {
+		if !cmds[str(a)] {
+			t.Errorf("command %v is not a devopsbot subcommand", a)
+		}
+		break
+	}
+	if ctx := str(get(svc, "build", "context")); ctx != ".." {
+		t.Errorf("build context %q, want the repository root", ctx)
+	}
+	// .env.example holds only variables the bot knows.
+	f, err := os.Open(".env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(sc.Text()), "#"))
+		k, _, ok := strings.Cut(line, "=")
+		if ok && !strings.Contains(k, " ") {
+			if _, known := env[k]; !known {
+				t.Errorf(".env.example: %s is not a variable the bot knows", k)
+			}
+		}
+	}
+}
+
+// cfnRefs are the pseudo parameters CloudFormation defines.
+var cfnPseudo = map[string]bool{"AWS::Region": true, "AWS::StackName": true, "AWS::AccountId": true,
+	"AWS::Partition": true, "AWS::URLSuffix": true, "AWS::NoValue": true, "AWS::StackId": true}
+
+func TestCloudFormation(t *testing.T) {
+	env, cmds := knownEnv(t), subcommands(t)
+	img := readDockerfile(t)
+	tpl := yamlDocs(t, filepath.Join("cloudformation", "ecs-fargate.yaml"))[0]
+	params, _ := get(tpl, "Parameters").(map[string]any)
+	resources, _ := get(tpl, "Resources").(map[string]any)
+	if len(resources) == 0 {
+		t.Fatal("no Resources")
+	}
+	defined := func(name string) bool {
+		_, p := params[name]
+		_, r := resources[name]
+		return p || r || cfnPseudo[name]
+	}
+	// Every !Ref, !GetAtt, !Sub ${...} and DependsOn points at something defined.
+	subVar := regexp.MustCompile(`\$\{([^}!]+)\}`)
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, c := range x {
+				switch k {
+				case "!Ref", "Ref":
+					if !defined(str(c)) {
+						t.Errorf("!Ref %v: not a parameter or resource", c)
+					}
+				case "!GetAtt", "Fn::GetAtt":
+					name, _, _ := strings.Cut(str(c), ".")
+					if _, ok := resources[name]; !ok {
+						t.Errorf("!GetAtt %v: not a resource", c)
+					}
+				case "!Sub", "Fn::Sub":
+					for _, m := range subVar.FindAllStringSubmatch(str(c), -1) {
+						name, _, _ := strings.Cut(m[1], ".")
+						if !defined(name) {
+							t.Errorf("!Sub ${%s}: not a parameter or resource", m[1])
+						}
+					}
+				}
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	walk(resources)
+	walk(get(tpl, "Outputs"))
+	for name, r := range resources {
+		deps := list(get(r, "DependsOn"))
+		if s := str(get(r, "DependsOn")); s != "" {
+			deps = []any{s}
+		}
+		for _, d := range deps {
+			if _, ok := resources[str(d)]; !ok {
+				t.Errorf("%s DependsOn %v: not a resource", name, d)
+			}
+		}
+	}
+
+	// The task: Fargate, Socket Mode (no load balancer), secrets from
+	// Secrets Manager, logs to CloudWatch, the DB on EFS.
+	var task, service any
+	for _, r := range resources {
+		switch str(get(r, "Type")) {
+		case "AWS::ECS::TaskDefinition":
+			task = r
+		case "AWS::ECS::Service":
+			service = r
+		case "AWS::ElasticLoadBalancingV2::LoadBalancer":
+			t.Error("Socket Mode needs no load balancer")
+		}
+	}
+	if task == nil || service == nil {
+		t.Fatal("want an ECS task definition and service")
+	}
+	if get(service, "Properties", "DesiredCount") != "1" || get(service, "Properties", "DeploymentConfiguration", "MaximumPercent") != "100" {
+		t.Error("the service must run one task and stop it before starting a new one (MaximumPercent 100)")
+	}
+	containers := list(get(task, "Properties", "ContainerDefinitions"))
+	if len(containers) != 1 {
+		t.Fatalf("want one container, got %d", len(containers))
+	}
+	c := containers[0]
+	vars := map[string]bool{}
+	var db string
+	for _, e := range list(get(c, "Environment")) {
+		name := str(get(e, "Name"))
+		if _, ok := env[name]; !ok {
+			t.Errorf("Environment %s is not a variable the bot knows", name)
+		}
+		vars[name] = true
+		if name == "DEVOPSBOT_DB" {
+			db = str(get(e, "Value"))
+		}
+	}
+	for _, s := range list(get(c, "Secrets")) {
+		name := str(get(s, "Name"))
+		if _, ok := env[name]; !ok {
+			t.Errorf("Secrets %s is not a variable the bot knows", name)
+		}
+		if vars[name] {
+			t.Errorf("%s is set both in Environment and Secrets", name)
+		}
+		vars[name] = true
+	}
+	for _, want := range []string{"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"} {
+		if !vars[want] {
+			t.Errorf("Socket Mode needs %s", want)
+		}
+	}
+	if vars["SLACK_SIGNING_SECRET"] {
+		t.Error("the template runs Socket Mode: no SLACK_SIGNING_SECRET")
+	}
+	var mountPath string
+	for _, m := range list(get(c, "MountPoints")) {
+		mountPath = str(get(m, "ContainerPath"))
+	}
+	if db == "" || path.Dir(db) != mountPath {
+		t.Errorf("DEVOPSBOT_DB=%q is not on the EFS mount %q", db, mountPath)
+	}
+	if list(get(task, "Properties", "Volumes")) == nil || get(list(get(task, "Properties", "Volumes"))[0], "EFSVolumeConfiguration") == nil {
+		t.Error("the data volume is not EFS")
+	}
+	if get(c, "LogConfiguration", "LogDriver") != "awslogs" {
+		t.Error("logs do not go to CloudWatch (awslogs)")
+	}
+	hc := list(get(c, "HealthCheck", "Command"))
+	if len(hc) != 3 || str(hc[0]) != "CMD" || str(hc[1]) != img.binary || str(hc[2]) != "healthcheck" {
+		t.Errorf("HealthCheck %v, want [CMD %s healthcheck]", hc, img.binary)
+	}
+	for _, a := range list(get(c, "Command")) {
+		if !cmds[str(a)] {
+			t.Errorf("Command %v is not a devopsbot subcommand", a)
+		}
+		break
+	}
+}

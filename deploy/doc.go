@@ -1,0 +1,8 @@
+// Package deploy holds the files that run devopsbot outside a laptop: the
+// Slack app manifests (Socket Mode and HTTP Request URLs), Docker Compose,
+// Kubernetes manifests and a CloudFormation template for ECS Fargate. It has
+// no Go code of its own; its tests parse every file and check it against the
+// bot: environment variables against the Config struct, URL paths and probes
+// against the HTTP routes, OAuth scopes against the Slack calls, and the
+// root Dockerfile against the binary it builds.
+package deploy
