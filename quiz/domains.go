@@ -74,13 +74,13 @@ func parseDomainMap(data string) (*domainMap, error) {
 				}
 				doc, key, nums = f[1], f[2], f[3:]
 			} else {
-				// Words up to the first number.
-				k := 1
-				for k < len(f) {
-					if _, err := strconv.Atoi(f[k]); err == nil {
+				// Words, then domain numbers to the end of the line.
+				k := len(f)
+				for k > 1 {
+					if n, err := strconv.Atoi(f[k-1]); err != nil || n < 1 || n > 6 {
 						break
 					}
-					k++
+					k--
 				}
 				if k == 1 || k == len(f) {
 					return nil, bad("want: title WORDS N...")

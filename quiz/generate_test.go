@@ -1,0 +1,393 @@
+package quiz
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/devopsbot/devopsbot/notes"
+)
+
+func mustDefault(t testing.TB) *notes.Document {
+	t.Helper()
+	d, err := notes.Default()
+	if err != nil {
+		t.Fatalf("notes.Default: %v", err)
+	}
+	return d
+}
+
+var kinds = []string{KindTerm, KindDefinition, KindValue, KindRow, KindColumn, KindService, KindStatement,
+	KindGroup, KindSequence, KindNumber}
+
+// TestGeneratedQuestionsPassEveryRule runs every quality rule over every
+// question generated from the default notes.
+func TestGeneratedQuestionsPassEveryRule(t *testing.T) {
+	d := mustDefault(t)
+	qs := Generate(d)
+	if len(qs) < 150 {
+		t.Fatalf("generated %d questions, want at least 150", len(qs))
+	}
+	ids := map[string]bool{}
+	stems := map[string]bool{}
+	for _, q := range qs {
+		if p := Problems(q); len(p) > 0 {
+			t.Errorf("%s (%s): %v\n%s %q", q.ID, q.Kind, p, q.Stem, q.Options)
+		}
+		if ids[q.ID] {
+			t.Errorf("duplicate ID %s", q.ID)
+		}
+		ids[q.ID] = true
+		k := q.Stem + "\x00" + q.Options[q.Correct]
+		if stems[k] {
+			t.Errorf("duplicate question %s: %s", q.ID, q.Stem)
+		}
+		stems[k] = true
+		if !slices.Contains(kinds, q.Kind) {
+			t.Errorf("%s: unknown kind %q", q.ID, q.Kind)
+		}
+		if len(q.Domains) == 0 {
+			t.Errorf("%s: no exam domain for section %s", q.ID, q.Source.Section)
+		}
+		if q.Explanation == "" {
+			t.Errorf("%s: no explanation", q.ID)
+		}
+		s := d.Section(q.Source.Section)
+		if s == nil || q.Source.Doc != d.Name || len(q.Source.Path) == 0 {
+			t.Errorf("%s: source %+v is not a section of %s", q.ID, q.Source, d.Name)
+			continue
+		}
+		if msg := sameType(d, s, q); msg != "" {
+			t.Errorf("%s (%s): options not of one type: %s\n%s %q", q.ID, q.Kind, msg, q.Stem, q.Options)
+		}
+	}
+}
+
+// sameType checks that the options come from where the generator kind says
+// they come from: one table column, sibling sections, one bullet group.
+func sameType(d *notes.Document, s *notes.Section, q Question) string {
+	in := func(set []string, o string) bool {
+		return slices.ContainsFunc(set, func(x string) bool { return strings.TrimSpace(x) == o })
+	}
+	all := func(set []string) string {
+		for _, o := range q.Options {
+			if !in(set, o) {
+				return "option " + quote(o) + " is not among " + clip(strings.Join(set, " | "), 200)
+			}
+		}
+		return ""
+	}
+	switch q.Kind {
+	case KindTerm, KindDefinition, KindValue, KindRow, KindColumn:
+		var tables []notes.Table
+		for _, o := range d.Sections {
+			if o.ID == s.ID || (q.Kind == KindValue && o.Title == s.Title) {
+				tables = append(tables, o.Tables...)
+			}
+		}
+		for _, t := range tables {
+			cols := columns(t)
+			if q.Kind == KindColumn || q.Kind == KindValue {
+				// Cells of one table (side by side columns, or limits).
+				var cells []string
+				for _, c := range cols {
+					cells = append(cells, c.cells...)
+				}
+				if all(cells) == "" {
+					return ""
+				}
+			}
+			for _, c := range cols {
+				if all(c.cells) == "" {
+					return ""
+				}
+			}
+		}
+		return "not all from one table column"
+	case KindService, KindStatement:
+		var titles []string
+		for _, o := range d.Sections {
+			if o.Parent == s.Parent {
+				titles = append(titles, o.Title)
+			}
+		}
+		if q.Kind == KindService {
+			// The source is the service's overview; options are services.
+			titles = nil
+			for _, o := range d.Sections {
+				if p := d.Section(o.Parent); p != nil && p.Parent == "" && p.Title == "Services" {
+					titles = append(titles, o.Title)
+				}
+			}
+		}
+		return all(titles)
+	case KindGroup:
+		var names []string
+		for _, f := range s.Facts {
+			names = append(names, f.Text)
+			if i := strings.Index(f.Text, " - "); i > 0 {
+				names = append(names, f.Text[:i])
+			}
+		}
+		return all(names)
+	case KindSequence:
+		for _, o := range q.Options {
+			if !strings.Contains(s.Text, o) {
+				return "step " + quote(o) + " not in the section"
+			}
+		}
+	}
+	return ""
+}
+
+func TestGenerateCoverage(t *testing.T) {
+	d := mustDefault(t)
+	qs := Generate(d)
+	perKind := map[string]int{}
+	covered := map[string]int{}
+	concepts := 0
+	for _, q := range qs {
+		perKind[q.Kind]++
+		if len(q.Source.Path) >= 2 && q.Source.Path[0] == "Services" {
+			covered[q.Source.Path[1]]++
+		}
+		if len(q.Source.Path) >= 1 && q.Source.Path[0] == "Concepts" {
+			concepts++
+		}
+	}
+	var services []string
+	for _, s := range d.Sections {
+		if p := d.Section(s.Parent); p != nil && p.Parent == "" && p.Title == "Services" {
+			services = append(services, s.Title)
+		}
+	}
+	if len(services) != 19 {
+		t.Fatalf("default notes have %d service sections, want 19", len(services))
+	}
+	n := 0
+	for _, s := range services {
+		if covered[s] > 0 {
+			n++
+		} else {
+			t.Logf("service %s has no questions", s)
+		}
+	}
+	if n < 15 {
+		t.Errorf("questions cover %d of 19 services, want at least 15", n)
+	}
+	if concepts < 20 {
+		t.Errorf("%d questions from the Concepts part, want at least 20", concepts)
+	}
+	for _, k := range kinds {
+		if perKind[k] == 0 {
+			t.Errorf("no %s questions", k)
+		}
+	}
+	t.Logf("%d questions; per kind %v; %d of 19 services; %d from Concepts", len(qs), perKind, n, concepts)
+}
+
+func TestGenerateIsStable(t *testing.T) {
+	a := Generate(mustDefault(t))
+	b := Generate(mustDefault(t))
+	if len(a) != len(b) {
+		t.Fatalf("two runs: %d and %d questions", len(a), len(b))
+	}
+	for i := range a {
+		if a[i].ID != b[i].ID || a[i].Stem != b[i].Stem || !slices.Equal(a[i].Options, b[i].Options) || a[i].Correct != b[i].Correct {
+			t.Fatalf("question %d differs between runs: %+v vs %+v", i, a[i], b[i])
+		}
+	}
+	// Another document loaded beside does not change the first one's IDs.
+	other, err := notes.Parse("extra", []byte(extraNotes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Generate(mustDefault(t), other)
+	for i := range a {
+		if c[i].ID != a[i].ID {
+			t.Fatalf("question %d: ID %s with a second document, %s without", i, c[i].ID, a[i].ID)
+		}
+	}
+}
+
+const extraNotes = `# Route 53
+
+## Routing policies
+
+Policy|Use
+-|-
+Simple|One resource serves the domain
+Weighted|Split traffic between resources in proportions you choose
+Latency|Send users to the region with the lowest latency
+Failover|Active-passive failover to a standby resource
+
+## Health checks
+
+* Health checks can monitor an endpoint every 30 seconds or every 10 seconds
+* A failed health check removes the record from DNS answers
+`
+
+func TestGenerateOtherNotes(t *testing.T) {
+	d, err := notes.Parse("extra", []byte(extraNotes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs := Generate(d)
+	if len(qs) < 4 {
+		t.Fatalf("generated %d questions from a small routing table, want at least 4", len(qs))
+	}
+	for _, q := range qs {
+		if p := Problems(q); len(p) > 0 {
+			t.Errorf("%s: %v", q.ID, p)
+		}
+		if q.Source.Doc != "extra" {
+			t.Errorf("%s: doc %q, want extra", q.ID, q.Source.Doc)
+		}
+		want := []int{6} // "route 53" on the path
+		if q.Source.Path[len(q.Source.Path)-1] == "Health checks" {
+			want = []int{5} // the deepest heading decides: "health"
+		}
+		if !slices.Equal(q.Domains, want) {
+			t.Errorf("%s (%v): domains %v, want %v", q.ID, q.Source.Path, q.Domains, want)
+		}
+	}
+}
+
+func TestGenerateNil(t *testing.T) {
+	if qs := Generate(); len(qs) != 0 {
+		t.Errorf("Generate() = %d questions", len(qs))
+	}
+	if qs := Generate(nil); len(qs) != 0 {
+		t.Errorf("Generate(nil) = %d questions", len(qs))
+	}
+}
+
+func TestProblems(t *testing.T) {
+	good := Question{ID: "q1", Stem: "Which helper script checks for metadata updates?", Options: []string{"cfn-init", "cfn-hup", "cfn-signal"},
+		Correct: 1, Explanation: "cfn-hup: checks for updates", Domains: []int{2}}
+	tests := []struct {
+		name   string
+		change func(q *Question)
+		want   string // substring of a problem; "" for none
+	}{
+		{"good question", func(q *Question) {}, ""},
+		{"missing id", func(q *Question) { q.ID = "" }, "missing id"},
+		{"missing stem", func(q *Question) { q.Stem = " " }, "missing stem"},
+		{"one option", func(q *Question) { q.Options = q.Options[:1]; q.Correct = 0 }, "want 2-5"},
+		{"six options", func(q *Question) { q.Options = []string{"a1", "b2", "c3", "d4", "e5", "f6"} }, "want 2-5"},
+		{"correct out of range", func(q *Question) { q.Correct = 3 }, "out of range"},
+		{"empty option", func(q *Question) { q.Options[0] = "" }, "placeholder"},
+		{"dot option", func(q *Question) { q.Options[2] = "." }, "placeholder"},
+		{"same after normalisation", func(q *Question) { q.Options[2] = "CFN-HUP." }, "same after normalisation"},
+		{"br in option", func(q *Question) { q.Options[0] = "cfn-init<br/>x" }, "<br"},
+		{"bold in stem", func(q *Question) { q.Stem = "Which **helper** script?" }, "**"},
+		{"backtick", func(q *Question) { q.Options[0] = "`cfn-init`" }, "`"},
+		{"link", func(q *Question) { q.Explanation = "see [x](#4_2)" }, "](#"},
+		{"pipe", func(q *Question) { q.Stem = "a | b" }, "|"},
+		{"answer in stem", func(q *Question) { q.Stem = "What does cfn-hup do?" }, "appears in the stem"},
+		{"answer variant in stem", func(q *Question) {
+			q.Options = []string{"Rolling deployment", "Canary deployment"}
+			q.Correct = 0
+			q.Stem = "Which one is rolling?"
+		}, "appears in the stem"},
+		{"plural variant in stem", func(q *Question) {
+			q.Options = []string{"Layer", "Stack"}
+			q.Correct = 0
+			q.Stem = "Which one has layers?"
+		}, "appears in the stem"},
+		{"number without unit among units", func(q *Question) {
+			q.Options = []string{"90 days", "60", "7 days"}
+			q.Correct = 0
+			q.Stem = "Events are stored for ___"
+		}, "not a number"},
+		{"different units", func(q *Question) {
+			q.Options = []string{"90 days", "90 hours", "7 days"}
+			q.Correct = 0
+			q.Stem = "Events are stored for ___"
+		}, "not a number"},
+		{"same unit spelled differently", func(q *Question) {
+			q.Options = []string{"1 day", "7 days", "90 days"}
+			q.Correct = 1
+			q.Stem = "Retention up to ___"
+		}, ""},
+		{"bad domain", func(q *Question) { q.Domains = []int{7} }, "not 1-6"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := good
+			q.Options = slices.Clone(good.Options)
+			q.Domains = slices.Clone(good.Domains)
+			tt.change(&q)
+			p := Problems(q)
+			if tt.want == "" {
+				if len(p) > 0 {
+					t.Errorf("Problems = %v, want none", p)
+				}
+				return
+			}
+			if !slices.ContainsFunc(p, func(s string) bool { return strings.Contains(s, tt.want) }) {
+				t.Errorf("Problems = %v, want one containing %q", p, tt.want)
+			}
+		})
+	}
+}
+
+func TestDomainMap(t *testing.T) {
+	if _, err := parseDomainMap(domainsData); err != nil {
+		t.Fatalf("embedded domains.txt: %v", err)
+	}
+	if got := DomainName(1); got != "SDLC Automation" {
+		t.Errorf("DomainName(1) = %q", got)
+	}
+	if got := DomainName(6); !strings.HasPrefix(got, "High Availability") {
+		t.Errorf("DomainName(6) = %q", got)
+	}
+	if DomainName(0) != "" || DomainName(7) != "" {
+		t.Error("DomainName outside 1-6 is not empty")
+	}
+	tests := []struct {
+		id   string
+		path []string
+		want []int
+	}{
+		{"4_2", nil, []int{2}},
+		{"4_2_4", nil, []int{2}},
+		{"4_2_2_2/stack-policy", nil, []int{2}},
+		{"4_1", nil, []int{1}},
+		{"4_10_1", nil, []int{4}},  // 4_10, not 4_1
+		{"4_1_2_7", nil, []int{6}}, // the longer prefix wins
+		{"3_3_2_5", nil, []int{2, 6}},
+		{"x", []string{"Study", "Amazon CloudWatch Logs", "Insights"}, []int{3}},
+		{"y", []string{"Route 53"}, []int{6}},
+		{"z", []string{"Cooking"}, nil},
+	}
+	m := defaultDomainMap()
+	for _, tt := range tests {
+		if got := m.domains("devops-engineer-professional", tt.id, tt.path); !slices.Equal(got, tt.want) {
+			t.Errorf("domains(%s, %v) = %v, want %v", tt.id, tt.path, got, tt.want)
+		}
+	}
+	bad := []string{
+		"domain 1 A\n",                // only one domain
+		"domain 2 A\n",                // out of order
+		"section * 4_2 9\n",           // domain out of range
+		"title cloudformation\n",      // no domains
+		"whatever\n",                  // unknown directive
+		"section * 4_2\ndomain 1 A\n", // section without domains
+	}
+	for _, b := range bad {
+		if _, err := parseDomainMap(b); err == nil {
+			t.Errorf("parseDomainMap(%q) succeeded", b)
+		}
+	}
+}
+
+func BenchmarkGenerate(b *testing.B) {
+	d := mustDefault(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if qs := Generate(d); len(qs) < 150 {
+			b.Fatalf("%d questions", len(qs))
+		}
+	}
+}
