@@ -819,7 +819,9 @@ func (g *gen) statements() {
 					continue
 				}
 				fw := words(text)
-				if slices.ContainsFunc(distinct, func(w string) bool { return slices.Contains(fw, w) || slices.Contains(fw, w+"s") || slices.Contains(fw, strings.TrimSuffix(w, "s")) }) {
+				if slices.ContainsFunc(distinct, func(w string) bool {
+					return slices.Contains(fw, w) || slices.Contains(fw, w+"s") || slices.Contains(fw, strings.TrimSuffix(w, "s"))
+				}) {
 					continue
 				}
 				if service && slices.ContainsFunc(titles, func(t string) bool { return containsSeq(fw, words(t)) }) {
