@@ -40,7 +40,7 @@ type Evidence struct {
 // Answering parameters.
 const (
 	askSections        = 10   // sections returned with an answer
-	askSearchK         = 30   // sections ranked to weigh facts by their section
+	askSearchK         = 10   // sections ranked to weigh facts by their section
 	askMinMargin       = 0.25 // smallest relative lead of the best option to call it decided
 	askConfidencePower = 2.0  // sharpens option shares into confidences
 )

@@ -183,27 +183,29 @@ type optionSupport struct {
 // scoreOptions scores each option by the facts that support it, given the
 // scenario text and the relevance of sections to it (0..1).
 func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[*notes.Section]float64, p askParams) []optionSupport {
+	nf := len(fx.facts)
 	q := map[string]float64{}
-	for t := range fx.askTerms(scenario) {
+	for t := range fx.termSet(scenario) {
 		if !askFrameTerms[t] {
 			q[t] = fx.weight(t)
 		}
 	}
-	// Scenario overlap of every fact that shares a term with the scenario.
-	rq := map[int32]float64{}
+	// Scenario overlap of every fact that shares a term with the scenario,
+	// and the best overlap in each section.
+	rq := make([]float64, nf)
 	rqMax := 0.0
 	for t, w := range q {
 		for _, id := range fx.post[t] {
 			rq[id] += w
-			if rq[id] > rqMax {
-				rqMax = rq[id]
-			}
+			rqMax = math.Max(rqMax, rq[id])
 		}
 	}
 	secMax := map[*notes.Section]float64{}
 	for id, r := range rq {
-		sec := fx.facts[id].sec
-		secMax[sec] = math.Max(secMax[sec], r)
+		if r > 0 {
+			sec := fx.facts[id].sec
+			secMax[sec] = math.Max(secMax[sec], r)
+		}
 	}
 	// Distinctive weight of each option term: terms every option uses tell
 	// nothing apart; terms the scenario uses weigh less.
@@ -221,8 +223,9 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 	}
 	n := float64(len(options))
 	out := make([]optionSupport, len(options))
-	matches := make([]map[int32]float64, len(options))
-	norm := make([]float64, len(options))
+	match := make([]float64, len(options)*nf) // option i, fact id at i*nf+id
+	touched := make([]bool, nf)
+	var facts []int32
 	for i := range options {
 		w := map[string]float64{}
 		total := 0.0
@@ -244,46 +247,41 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 		if total == 0 {
 			continue
 		}
-		match := map[int32]float64{}
+		norm := math.Pow(total, p.normPower)
 		for t, wt := range w {
 			for _, id := range fx.post[t] {
-				match[id] += wt
+				match[i*nf+int(id)] += wt / norm
+				if !touched[id] {
+					touched[id] = true
+					facts = append(facts, id)
+				}
 			}
 		}
-		matches[i] = match
-		norm[i] = math.Pow(total, p.normPower)
 	}
 	// Every fact that mentions an option votes: its weight is its relevance
 	// to the scenario, shared among the options by how much of each it
 	// mentions.
-	facts := map[int32]bool{}
-	for _, m := range matches {
-		for id := range m {
-			facts[id] = true
-		}
-	}
 	per := make([][]scoredFact, len(options))
-	for id := range facts {
-		rel := p.secShare * secRel[fx.facts[id].sec]
+	for _, id := range facts {
+		f := &fx.facts[id]
+		rel := p.secShare * secRel[f.sec]
 		if rqMax > 0 {
-			rel += (rq[id] + p.secBest*secMax[fx.facts[id].sec]) / rqMax
+			rel += (rq[id] + p.secBest*secMax[f.sec]) / rqMax
 		}
 		if rel <= 0 {
 			continue
 		}
 		vote := math.Pow(rel, p.relPower)
-		if fx.facts[id].neg {
+		if f.neg {
 			vote *= p.negation
 		}
 		sum := p.smoothing
 		for i := range options {
-			if m := matches[i][id]; m > 0 {
-				sum += m / norm[i]
-			}
+			sum += match[i*nf+int(id)]
 		}
 		for i := range options {
-			if m := matches[i][id]; m > 0 {
-				per[i] = append(per[i], scoredFact{id, vote * m / norm[i] / sum})
+			if m := match[i*nf+int(id)]; m > 0 {
+				per[i] = append(per[i], scoredFact{id, vote * m / sum})
 			}
 		}
 	}
