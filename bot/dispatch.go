@@ -262,6 +262,9 @@ func (d *Dispatcher) interaction(ctx context.Context, transport string, cb slack
 		d.lg.Debug("bot.Dispatcher ignored interaction", "transport", transport, "type", string(cb.Type))
 		return
 	}
+	if len(cb.ActionCallback.BlockActions) == 0 {
+		d.lg.Warn("bot.Dispatcher block_actions without actions", "transport", transport)
+	}
 	for _, ba := range cb.ActionCallback.BlockActions {
 		if ba == nil {
 			continue
