@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -289,9 +290,6 @@ func (r *Router) ask(ctx context.Context, req Request, text string, public bool)
 	}
 	q, err := index.ParseQuestion(text)
 	if err != nil {
-		if errors.Is(err, index.ErrEmptyQuery) {
-			return textResponse(!public, plain("I could not find a question in that. Paste the scenario and its options A) B) C) D)."))
-		}
 		return r.fail(ctx, "parse question", err)
 	}
 	a, err := r.search.Ask(ctx, q)
@@ -451,8 +449,20 @@ func (r *Router) fail(ctx context.Context, op string, err error) Response {
 		return textResponse(true, plain("There are no quiz questions yet: the notes gave none and the question bank is empty."))
 	case errors.Is(err, quiz.ErrNotFound):
 		return textResponse(true, plain("That question is no longer available. Try "), code("/devops quiz"), plain(" for a new one."))
+	case errors.Is(err, quiz.ErrBadChoice):
+		return textResponse(true, plain("That option does not exist any more. Try "), code("/devops quiz"), plain(" for a new question."))
 	case errors.Is(err, index.ErrEmptyQuery):
 		return textResponse(true, plain("Type a few words to look up, for example "), code("/devops lookup canary"), plain("."))
+	case errors.Is(err, index.ErrQuestionTooLong):
+		return textResponse(true, plain(fmt.Sprintf("That is too long for one question (over %d KB). Paste just the scenario and its options.", index.MaxQuestionBytes>>10)))
+	case errors.Is(err, index.ErrNoScenario):
+		return textResponse(true, plain("I see options but no question before them. Paste the scenario and the question too."))
+	case errors.Is(err, index.ErrDuplicateOption):
+		return textResponse(true, plain("The same option letter appears twice. Check the options and paste the question again."))
+	case errors.Is(err, index.ErrTooManyOptions):
+		return textResponse(true, plain(fmt.Sprintf("That has too many options: at most %d, lettered A) B) C) …", index.MaxOptions)))
+	case errors.Is(err, index.ErrEmptyOption):
+		return textResponse(true, plain("One of the options has no text. Check the options and paste the question again."))
 	}
 	r.lg.ErrorContext(ctx, "bot.Router failed", "op", op, "err", err)
 	return textResponse(true, plain("Sorry, something went wrong. Please try again in a moment."))
