@@ -16,7 +16,7 @@ func (p *parser) heading(level int, raw string, ln int) {
 	if anchor == "" {
 		anchor = anchorIn(raw)
 	}
-	title := cleanTitle(raw)
+	title := p.cleanTitle(raw)
 	for len(p.stack) > 0 && p.doc.Sections[p.stack[len(p.stack)-1]].Level >= level {
 		p.stack = p.stack[:len(p.stack)-1]
 	}
@@ -46,8 +46,8 @@ func (p *parser) heading(level int, raw string, ln int) {
 
 // cleanTitle is the plain text of a heading: no navigation arrows, markup or
 // HTML, and no trailing colon.
-func cleanTitle(raw string) string {
-	t := plainText(raw)
+func (p *parser) cleanTitle(raw string) string {
+	t, _ := p.in.plain(raw)
 	return strings.TrimSpace(strings.TrimRight(t, ": "))
 }
 
@@ -136,7 +136,7 @@ func (p *parser) flushPara() string {
 	if len(p.para) == 0 {
 		return ""
 	}
-	text, codes := plain(strings.Join(p.para, "\n"))
+	text, codes := p.in.plain(strings.Join(p.para, "\n"))
 	p.para = p.para[:0]
 	if text == "" {
 		return ""
@@ -188,7 +188,7 @@ func (p *parser) flushItem() {
 		return
 	}
 	p.item = nil
-	text, codes := plain(strings.Join(it.raw, "\n"))
+	text, codes := p.in.plain(strings.Join(it.raw, "\n"))
 	text = cutTaskBox(text)
 	if n := len(p.list); n > 0 {
 		p.list[n-1].text = strings.TrimSpace(strings.TrimSuffix(text, ":"))
@@ -230,7 +230,7 @@ func (p *parser) startTable(hdr []string, indent, ln int) {
 	}
 	header := make([]string, len(hdr))
 	for i, h := range hdr {
-		header[i], _ = cellText(h)
+		header[i], _ = p.cellText(h)
 	}
 	p.sec.Tables = append(p.sec.Tables, Table{Header: header, Rows: [][]string{}})
 	p.table = &tableState{header: header, ncol: len(header), index: len(p.sec.Tables) - 1, context: ctx}
@@ -247,7 +247,7 @@ func (p *parser) row(t string, ln int) {
 	var codes []string
 	for i := 0; i < ts.ncol && i < len(raw); i++ {
 		var c []string
-		cells[i], c = cellText(raw[i])
+		cells[i], c = p.cellText(raw[i])
 		codes = append(codes, c...)
 	}
 	tab := &p.sec.Tables[ts.index]
@@ -317,8 +317,8 @@ func rowText(header, cells []string) string {
 }
 
 // cellText is the plain text of a table cell; "." means empty.
-func cellText(raw string) (string, []string) {
-	t, codes := plain(raw)
+func (p *parser) cellText(raw string) (string, []string) {
+	t, codes := p.in.plain(raw)
 	if rest, ok := cutItemMarker(t); ok {
 		t = strings.TrimSpace(rest)
 	}

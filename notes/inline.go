@@ -59,7 +59,16 @@ type inliner struct {
 // plain converts inline Markdown to one line of plain text. It also returns
 // the contents of the code spans it met, verbatim.
 func plain(s string) (string, []string) {
-	in := &inliner{last: ' '}
+	var in inliner
+	return in.plain(s)
+}
+
+// plain is plain reusing the inliner's token buffer.
+func (in *inliner) plain(s string) (string, []string) {
+	if strings.IndexAny(s, "\\`*_![<&\x01") < 0 {
+		return collapse(s), nil // nothing inline to resolve
+	}
+	in.toks, in.codes, in.last = in.toks[:0], nil, ' '
 	in.scan(s, 0)
 	in.emphasis()
 	var b strings.Builder
@@ -131,6 +140,9 @@ func cutItemMarker(p string) (string, bool) {
 // collapse trims s and turns every run of white space (including NBSP) and
 // control characters into one space.
 func collapse(s string) string {
+	if isCollapsed(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -146,6 +158,24 @@ func collapse(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isCollapsed reports whether s is printable ASCII with single inner spaces
+// and no space at either end, so collapse would not change it.
+func isCollapsed(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || (c == ' ' && s[i+1] == ' ') {
+			return false
+		}
+	}
+	return true
 }
 
 func (in *inliner) text(s string) {

@@ -121,6 +121,8 @@ type parser struct {
 
 	lines []string
 	i     int // index of the current line
+
+	in inliner // reused for every inline conversion
 }
 
 func (p *parser) run(src string) {
