@@ -138,7 +138,7 @@ func (p *parser) flushPara() string {
 	}
 	text, codes := p.in.plain(strings.Join(p.para, "\n"))
 	p.para = p.para[:0]
-	if text == "" {
+	if !hasWord(text) { // "--", "...": not a fact
 		return ""
 	}
 	p.addFact(Fact{Kind: FactParagraph, Text: text, Code: codes, Line: p.paraLine})
@@ -193,9 +193,20 @@ func (p *parser) flushItem() {
 	if n := len(p.list); n > 0 {
 		p.list[n-1].text = strings.TrimSpace(strings.TrimSuffix(text, ":"))
 	}
-	if text != "" {
+	if hasWord(text) {
 		p.addFact(Fact{Kind: FactBullet, Text: text, Context: it.context, Code: codes, Line: it.line})
 	}
+}
+
+// hasWord reports whether s holds a letter, digit or symbol such as an
+// emoji: text made only of punctuation ("--", "...") is not a fact.
+func hasWord(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsSymbol(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // cutTaskBox drops a task list box ("[ ] ", "[x] ").
