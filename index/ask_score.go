@@ -59,8 +59,8 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 				for t := range title {
 					f.terms[t] = 2
 				}
-				for _, tok := range fx.expand(analyze(text)) {
-					f.terms[tok.term] = 1
+				for t := range fx.termSet(text) {
+					f.terms[t] = 1
 				}
 				f.neg = hasNegation(text)
 				id := int32(len(fx.facts))
@@ -103,9 +103,44 @@ func hasNegation(text string) bool {
 func (fx *factIndex) termSet(text string) map[string]bool {
 	m := map[string]bool{}
 	for _, tok := range fx.expand(analyze(text)) {
-		m[tok.term] = true
+		addTerm(m, tok.term)
 	}
 	return m
+}
+
+// addTerm adds t to m, with the parts of a word glued to a number
+// ("canary10" from "LambdaCanary10Percent10Minutes": "canary", "10") and
+// the digits of a number word ("ten": "10").
+func addTerm(m map[string]bool, t string) {
+	m[t] = true
+	if d, ok := numberWords[t]; ok {
+		m[d] = true
+		return
+	}
+	i := len(t)
+	for i > 0 && t[i-1] >= '0' && t[i-1] <= '9' {
+		i--
+	}
+	if i > 0 && i < len(t) {
+		letters := true
+		for j := 0; j < i; j++ {
+			if t[j] < 'a' || t[j] > 'z' {
+				letters = false
+				break
+			}
+		}
+		if letters {
+			m[stem(t[:i])] = true
+			m[t[i:]] = true
+		}
+	}
+}
+
+// numberWords are number words exam questions spell out.
+var numberWords = map[string]string{
+	"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+	"eight": "8", "nine": "9", "ten": "10", "twelve": "12", "fifteen": "15", "twenty": "20",
+	"thirty": "30", "sixty": "60", "hundred": "100",
 }
 
 // askTerms returns the distinct terms of a scenario or option, with
@@ -148,6 +183,7 @@ type askParams struct {
 	topFacts       int     // facts counted per option: the best one fully, the others by restShare
 	restShare      float64 // weight of an option's facts after the best one
 	negation       float64 // factor for a fact that negates something
+	polarity       float64 // factor for a fact and an option of which one negates and the other does not
 	secBest        float64 // weight of the best scenario overlap among the facts of the fact's section
 }
 
@@ -162,6 +198,7 @@ var defaultAskParams = askParams{
 	topFacts:       5,
 	restShare:      0.1,
 	negation:       0.7,
+	polarity:       0.7,
 	secBest:        0.5,
 }
 
@@ -210,8 +247,10 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 	// Distinctive weight of each option term: terms every option uses tell
 	// nothing apart; terms the scenario uses weigh less.
 	optTerms := make([]map[string]bool, len(options))
+	optNeg := make([]bool, len(options))
 	count := map[string]int{}
 	for i, o := range options {
+		optNeg[i] = hasNegation(o.Text)
 		optTerms[i] = fx.askTerms(o.Text)
 		for t := range optTerms[i] {
 			if askFrameTerms[t] {
@@ -281,7 +320,11 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 		}
 		for i := range options {
 			if m := match[i*nf+int(id)]; m > 0 {
-				per[i] = append(per[i], scoredFact{id, vote * m / sum})
+				v := vote * m / sum
+				if optNeg[i] != f.neg {
+					v *= p.polarity
+				}
+				per[i] = append(per[i], scoredFact{id, v})
 			}
 		}
 	}
