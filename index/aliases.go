@@ -159,6 +159,16 @@ func (a *aliases) expand(toks []token) []token {
 	if a == nil || len(a.byFirst) == 0 || len(toks) == 0 {
 		return toks
 	}
+	any := false
+	for i := range toks {
+		if _, ok := a.byFirst[toks[i].term]; ok {
+			any = true
+			break
+		}
+	}
+	if !any {
+		return toks
+	}
 	// Group token indexes by position.
 	type group struct{ from, to int } // toks[from:to] share a position
 	groups := make([]group, 0, len(toks))

@@ -79,7 +79,7 @@ type span struct{ start, end int }
 // analyze splits text into tokens. It never fails: invalid UTF-8, control
 // characters and other scripts are treated as separators or ordinary letters.
 func analyze(text string) []token {
-	return appendTokens(nil, text, 0)
+	return appendTokens(make([]token, 0, len(text)/7+2), text, 0)
 }
 
 // appendTokens appends the tokens of text to dst, numbering positions after
@@ -138,7 +138,9 @@ func appendCompound(dst []token, text string, words []span, pos int) ([]token, i
 	for _, w := range words {
 		raw := text[w.start:w.end]
 		lower := strings.ToLower(raw)
-		glued.WriteString(lower)
+		if len(words) > 1 {
+			glued.WriteString(lower)
+		}
 		if stopWords[lower] {
 			continue
 		}
@@ -182,6 +184,16 @@ func appendCompound(dst []token, text string, words []span, pos int) ([]token, i
 // ("HTTPServer" -> "HTTP", "Server"). Digits stay with what precedes them.
 // Byte ranges are relative to the word.
 func camelParts(w string) []span {
+	upper := false
+	for i, r := range w {
+		if i > 0 && unicode.IsUpper(r) {
+			upper = true
+			break
+		}
+	}
+	if !upper {
+		return nil
+	}
 	var parts []span
 	start := 0
 	var prev rune = -1

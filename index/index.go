@@ -152,7 +152,7 @@ func BuildWith(opts Options, docs ...*notes.Document) (*Index, error) {
 			clear(seen)
 			doc := document.NewDocument(strconv.Itoa(len(ix.secs)))
 			doc.AddField(document.NewTextFieldCustom(bodyField, nil, nil,
-				bindex.IndexField|bindex.IncludeTermVectors, preAnalyzed(body)))
+				bindex.IndexField, preAnalyzed(body)))
 			if err := batch.IndexAdvanced(doc); err != nil {
 				_ = bi.Close()
 				return nil, fmt.Errorf("build index: section %s: %w", s.ID, err)

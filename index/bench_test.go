@@ -1,0 +1,178 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/devopsbot/devopsbot/notes"
+)
+
+// shortQueries are lookups of the kind people type.
+var shortQueries = []string{
+	"how big can a cloudformation template be",
+	"ASG termination policy",
+	"cloudtrial retention",
+	"lanch config instance type",
+	"codedeploy lifecycle event order",
+	"kinesis retention",
+	"EB worker environment",
+	"x-ray service map",
+}
+
+// examQuestions returns scenario texts of about 60 words.
+func examQuestions(tb testing.TB) []string {
+	tb.Helper()
+	f, err := os.Open("testdata/dev.jsonl")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	items, err := ReadEval(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var qs []string
+	for _, it := range items {
+		if it.Kind == "exam" {
+			qs = append(qs, it.Query)
+		}
+	}
+	return qs
+}
+
+// benchSearch runs Search over queries and reports the 99th percentile
+// latency of single searches next to the mean.
+func benchSearch(b *testing.B, ix *Index, queries []string) {
+	b.Helper()
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		hits, err := ix.Search(ctx, queries[i%len(queries)], 5)
+		lat = append(lat, time.Since(t0))
+		if err != nil || len(hits) == 0 {
+			b.Fatalf("search %q: %d hits, %v", queries[i%len(queries)], len(hits), err)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	p99 := lat[min(len(lat)-1, len(lat)*99/100)]
+	b.ReportMetric(float64(p99.Microseconds()), "p99-µs")
+}
+
+func BenchmarkBuildDefault(b *testing.B) {
+	d, err := notes.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		ix, err := Build(d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+	}
+}
+
+// BenchmarkParseAndBuildDefault is the start-up budget: parse and index the
+// embedded notes.
+func BenchmarkParseAndBuildDefault(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		d, err := notes.Default()
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix, err := Build(d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+	}
+}
+
+func BenchmarkSearchShort(b *testing.B) {
+	benchSearch(b, mustDefault(b), shortQueries)
+}
+
+func BenchmarkSearchExam(b *testing.B) {
+	benchSearch(b, mustDefault(b), examQuestions(b))
+}
+
+// tenDocs makes ten notes documents of about 1.2 MB together: each is the
+// default notes followed by one of the corpus files, under its own name.
+func tenDocs(b *testing.B) ([]*notes.Document, int) {
+	b.Helper()
+	d, err := notes.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	_ = d
+	base, err := os.ReadFile(filepath.Join("..", "notes", notes.DefaultName+".md"))
+	if err != nil {
+		b.Skipf("default notes source: %v", err)
+	}
+	corpus, _ := filepath.Glob(filepath.Join("..", "..", "shared", "corpus", "*", "*.md"))
+	if len(corpus) == 0 {
+		b.Skip("shared/corpus not found beside the repository")
+	}
+	var docs []*notes.Document
+	total := 0
+	for i := 0; i < 10; i++ {
+		extra, err := os.ReadFile(corpus[i%len(corpus)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		data := string(base) + "\n\n" + string(extra)
+		total += len(data)
+		doc, err := notes.Parse(fmt.Sprintf("notes-%02d-%s", i+1, strings.TrimSuffix(filepath.Base(corpus[i%len(corpus)]), ".md")), []byte(data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs = append(docs, doc)
+	}
+	return docs, total
+}
+
+func BenchmarkBuildTen(b *testing.B) {
+	docs, total := tenDocs(b)
+	b.SetBytes(int64(total))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ix, err := Build(docs...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+	}
+}
+
+func BenchmarkSearchTenShort(b *testing.B) {
+	docs, _ := tenDocs(b)
+	ix, err := Build(docs...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	benchSearch(b, ix, shortQueries)
+}
+
+func BenchmarkSearchTenExam(b *testing.B) {
+	docs, _ := tenDocs(b)
+	ix, err := Build(docs...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	benchSearch(b, ix, examQuestions(b))
+}
