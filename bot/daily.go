@@ -282,8 +282,8 @@ func (d *DailyScheduler) closeJob() {
 
 // Post posts a new question of the day now (`quiz post`), closing the open one.
 func (d *DailyScheduler) Post(ctx context.Context) error {
-	now := d.opts.Now().In(d.opts.Location).Truncate(time.Second)
-	return d.postSlot(ctx, now, "manual-"+d.slotID(now))
+	now := d.opts.Now().In(d.opts.Location)
+	return d.postSlot(ctx, now, "manual-"+now.Format(time.RFC3339Nano))
 }
 
 // Close closes the open questions of the day now (`quiz close`) and posts

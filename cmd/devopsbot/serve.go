@@ -7,6 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -248,7 +251,28 @@ func (a *app) authThenDaily(ctx context.Context) {
 	}
 }
 
-// loadQuestionPool returns the questions generated from the notes.
+// loadQuestionPool returns the questions generated from the notes followed
+// by those of the question bank files (DEVOPSBOT_QUESTIONS); a bank with
+// problems fails, listing them with file and line.
 func loadQuestionPool(e *env, docs []*notes.Document) ([]quiz.Question, error) {
-	return quiz.Generate(docs...), nil
+	var names []string
+	for _, p := range e.cfg.Questions {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, fmt.Errorf("DEVOPSBOT_QUESTIONS %s: %w", p, err)
+		}
+		// os.DirFS("/") wants slash-separated paths without the leading slash.
+		names = append(names, strings.TrimPrefix(filepath.ToSlash(abs), "/"))
+	}
+	var bank []quiz.Question
+	if len(names) > 0 {
+		var err error
+		if bank, err = quiz.LoadBank(os.DirFS("/"), docs, names...); err != nil {
+			return nil, fmt.Errorf("DEVOPSBOT_QUESTIONS: %w", err)
+		}
+	}
+	return quiz.Pool(docs, bank), nil
 }
