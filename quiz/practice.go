@@ -148,6 +148,9 @@ func (e *Engine) AnswerPractice(ctx context.Context, user, questionID string, ch
 		next = Card{User: user, Question: questionID}
 	}
 	next.Pending = false
+	if next.Box == 0 {
+		next.Box = 1 // a new card starts in box 1
+	}
 	next.Seen++
 	next.LastChoice, next.LastCorrect, next.LastAt = choice, correct, now
 	if correct {
