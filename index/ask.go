@@ -67,6 +67,12 @@ const (
 // it leads clearly. A question without options is answered like a lookup
 // with the scenario's key terms.
 func (ix *Index) Ask(ctx context.Context, q Question) (Answer, error) {
+	switch {
+	case len(q.Text) > MaxQuestionBytes:
+		return Answer{}, ErrQuestionTooLong
+	case len(q.Options) > MaxOptions:
+		return Answer{}, ErrTooManyOptions
+	}
 	query := keyTerms(q.Text)
 	if query == "" && len(q.Options) < MinOptions {
 		return Answer{}, ErrEmptyQuery

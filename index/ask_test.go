@@ -88,6 +88,59 @@ func TestAskDevAccuracy(t *testing.T) {
 	}
 }
 
+// baselineChoice is the rule issue 7 measures against: the option whose
+// words, added to the question, give the best-scoring section.
+func baselineChoice(ctx context.Context, ix *Index, q Question) string {
+	best, bestScore := "", -1.0
+	for _, o := range q.Options {
+		hits, err := ix.Search(ctx, q.Text+" "+o.Text, 1)
+		if err == nil && len(hits) > 0 && hits[0].Score > bestScore {
+			best, bestScore = o.Key, hits[0].Score
+		}
+	}
+	return best
+}
+
+// TestAskBeatsBaseline compares Ask with the baseline rule on the exam
+// items; Ask must not be worse. go test ./index -run BeatsBaseline -v
+// prints both accuracies.
+func TestAskBeatsBaseline(t *testing.T) {
+	ix := mustDefault(t)
+	for _, path := range []string{"testdata/dev.jsonl", "testdata/exam_extra.jsonl"} {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, err := ReadEval(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, ours, base := 0, 0, 0
+		for _, it := range items {
+			if len(it.Options) == 0 {
+				continue
+			}
+			n++
+			q := Question{Text: it.Query, Options: sortedOptions(it.Options)}
+			ans, err := ix.Ask(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ans.Chosen == it.Correct {
+				ours++
+			}
+			if baselineChoice(context.Background(), ix, q) == it.Correct {
+				base++
+			}
+		}
+		t.Logf("%s: Ask %d/%d right, baseline rule %d/%d", path, ours, n, base, n)
+		if ours < base {
+			t.Errorf("%s: Ask (%d) is worse than the baseline rule (%d)", path, ours, base)
+		}
+	}
+}
+
 func TestAsk(t *testing.T) {
 	ix := mustDefault(t)
 	ctx := context.Background()
@@ -164,6 +217,19 @@ D) Service Auto Scaling`)
 	t.Run("empty question is ErrEmptyQuery", func(t *testing.T) {
 		if _, err := ix.Ask(ctx, Question{Text: "  the of a "}); !errors.Is(err, ErrEmptyQuery) {
 			t.Errorf("err = %v, want ErrEmptyQuery", err)
+		}
+	})
+	t.Run("oversized questions are refused", func(t *testing.T) {
+		many := make([]Option, 50)
+		for i := range many {
+			many[i] = Option{Key: string(rune('A' + i%26)), Text: "option"}
+		}
+		if _, err := ix.Ask(ctx, Question{Text: "Which?", Options: many}); !errors.Is(err, ErrTooManyOptions) {
+			t.Errorf("50 options: err = %v, want ErrTooManyOptions", err)
+		}
+		long := strings.Repeat("cloudformation stack ", 1000)
+		if _, err := ix.Ask(ctx, Question{Text: long}); !errors.Is(err, ErrQuestionTooLong) {
+			t.Errorf("20 KB: err = %v, want ErrQuestionTooLong", err)
 		}
 	})
 	t.Run("cancelled context", func(t *testing.T) {
