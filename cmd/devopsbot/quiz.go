@@ -2,10 +2,155 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/devopsbot/devopsbot/quiz"
 )
 
-// SKELETON: replaced by the issue that owns the quiz command.
+const (
+	quizSynopsis      = "quiz [--json] [--n N] [--seed S] [--kind KIND] [--notes FILE]...\n       devopsbot quiz check [--notes FILE]... FILE..."
+	quizCheckSynopsis = "quiz check [--notes FILE]... FILE..."
+)
+
+// cmdQuiz prints the question pool for review: the questions generated from
+// the notes followed by the bank's (DEVOPSBOT_QUESTIONS). Human output shows
+// each stem with its options, the correct one marked with "*", the source
+// section and the exam domains; --json prints a JSON array of questions.
+// --n limits how many are printed (0: all); --seed S (not 0) prints a
+// reproducible random sample instead of notes order. "quiz check FILE..."
+// validates bank files instead.
 func cmdQuiz(ctx context.Context, e *env, args []string) error {
-	return errors.New("quiz: not implemented yet")
+	if len(args) > 0 && args[0] == "check" {
+		return cmdQuizCheck(ctx, e, args[1:])
+	}
+	fset := e.flags("quiz", quizSynopsis)
+	asJSON := fset.Bool("json", false, "print the questions as a JSON array")
+	n := fset.Int("n", 0, "print at most N questions (0: all)")
+	seed := fset.Int64("seed", 0, "print a random sample drawn with this seed (0: notes order)")
+	kind := fset.String("kind", "", "only questions of this generator kind (term, value, row, service, ..., bank)")
+	if err := e.parse(fset, quizSynopsis, args); err != nil {
+		return err
+	}
+	if fset.NArg() > 0 {
+		return usageError{msg: fmt.Sprintf("quiz: unexpected argument %q", fset.Arg(0)), usage: "usage: devopsbot " + quizSynopsis + "\n"}
+	}
+	if *n < 0 {
+		return usageError{msg: "quiz: --n must not be negative", usage: "usage: devopsbot " + quizSynopsis + "\n"}
+	}
+	docs, err := e.loadNotes()
+	if err != nil {
+		return err
+	}
+	pool, err := loadQuestionPool(e, docs)
+	if err != nil {
+		return err
+	}
+	if *kind != "" {
+		pool = slices.DeleteFunc(pool, func(q quiz.Question) bool { return q.Kind != *kind })
+	}
+	if *seed != 0 {
+		rng := rand.New(rand.NewPCG(uint64(*seed), 0x9e3779b97f4a7c15))
+		rng.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
+	}
+	if *n > 0 && len(pool) > *n {
+		pool = pool[:*n]
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if pool == nil {
+			pool = []quiz.Question{}
+		}
+		if err := enc.Encode(pool); err != nil {
+			return fmt.Errorf("quiz: write json: %w", err)
+		}
+		return nil
+	}
+	if _, err := fmt.Fprint(e.stdout, formatQuestions(pool)); err != nil {
+		return fmt.Errorf("quiz: write: %w", err)
+	}
+	return nil
+}
+
+func formatQuestions(qs []quiz.Question) string {
+	var b strings.Builder
+	kinds := map[string]int{}
+	for i, q := range qs {
+		kinds[q.Kind]++
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		var ds []string
+		for _, d := range q.Domains {
+			ds = append(ds, fmt.Sprintf("%d %s", d, quiz.DomainName(d)))
+		}
+		fmt.Fprintf(&b, "%s  [%s]  domains: %s\n", q.ID, q.Kind, strings.Join(ds, "; "))
+		fmt.Fprintf(&b, "  source: %s#%s  %s\n", q.Source.Doc, q.Source.Section, strings.Join(q.Source.Path, " › "))
+		fmt.Fprintf(&b, "  %s\n", q.Stem)
+		for j, o := range q.Options {
+			mark := " "
+			if j == q.Correct {
+				mark = "*"
+			}
+			fmt.Fprintf(&b, "  %s %c) %s\n", mark, 'A'+j, o)
+		}
+		if q.Explanation != "" {
+			fmt.Fprintf(&b, "  explanation: %s\n", q.Explanation)
+		}
+	}
+	names := make([]string, 0, len(kinds))
+	for k := range kinds {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	var per []string
+	for _, k := range names {
+		per = append(per, fmt.Sprintf("%s %d", k, kinds[k]))
+	}
+	fmt.Fprintf(&b, "\n%d questions (%s)\n", len(qs), strings.Join(per, ", "))
+	return b.String()
+}
+
+// osFS opens paths as given (relative to the working directory, or
+// absolute), so problems name files the way the user typed them.
+type osFS struct{}
+
+func (osFS) Open(name string) (fs.File, error) { return os.Open(name) }
+
+// cmdQuizCheck validates question bank files against the notes and lists
+// every problem as FILE:LINE: message; it fails when there is any.
+func cmdQuizCheck(ctx context.Context, e *env, args []string) error {
+	fset := e.flags("quiz check", quizCheckSynopsis)
+	if err := e.parse(fset, quizCheckSynopsis, args); err != nil {
+		return err
+	}
+	files := fset.Args()
+	if len(files) == 0 {
+		return usageError{msg: "quiz check: no bank files given", usage: "usage: devopsbot " + quizCheckSynopsis + "\n"}
+	}
+	docs, err := e.loadNotes()
+	if err != nil {
+		return err
+	}
+	qs, err := quiz.LoadBank(osFS{}, docs, files...)
+	var be *quiz.BankError
+	if errors.As(err, &be) {
+		for _, p := range be.Problems {
+			fmt.Fprintln(e.stdout, p.String())
+		}
+		return fmt.Errorf("quiz check: %d problem(s) in %d file(s)", len(be.Problems), len(files))
+	}
+	if err != nil {
+		return fmt.Errorf("quiz check: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "ok: %d question(s) in %d file(s)\n", len(qs), len(files))
+	return nil
 }

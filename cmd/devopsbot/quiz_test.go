@@ -1,0 +1,120 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/devopsbot/devopsbot/quiz"
+)
+
+func TestQuizJSONListsValidQuestions(t *testing.T) {
+	out, errOut, code := runCLI(t, Config{}, "quiz", "--json", "--n", "1000")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var qs []quiz.Question
+	if err := json.Unmarshal([]byte(out), &qs); err != nil {
+		t.Fatalf("output is not a JSON array of questions: %v", err)
+	}
+	if len(qs) < 150 {
+		t.Fatalf("%d questions, want at least 150", len(qs))
+	}
+	for _, q := range qs {
+		if p := quiz.Problems(q); len(p) > 0 {
+			t.Errorf("%s: %v", q.ID, p)
+		}
+		if q.Source.Section == "" || len(q.Domains) == 0 || q.Kind == "" {
+			t.Errorf("%s: missing source, domains or kind: %+v", q.ID, q)
+		}
+	}
+}
+
+func TestQuizHumanOutput(t *testing.T) {
+	out, errOut, code := runCLI(t, Config{}, "quiz", "--n", "3", "--seed", "5")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Count(out, "  source: devops-engineer-professional#") != 3 || strings.Count(out, "  * ") != 3 ||
+		!strings.Contains(out, "domains: ") || !strings.HasSuffix(out, "3 questions ("+out[strings.LastIndex(out, "(")+1:]) {
+		t.Errorf("output:\n%s", out)
+	}
+	again, _, _ := runCLI(t, Config{}, "quiz", "--n", "3", "--seed", "5")
+	if again != out {
+		t.Error("same seed, different sample")
+	}
+	other, _, _ := runCLI(t, Config{}, "quiz", "--n", "3", "--seed", "6")
+	if other == out {
+		t.Error("seeds 5 and 6 printed the same sample")
+	}
+}
+
+func TestQuizKindFilterAndBank(t *testing.T) {
+	dir := t.TempDir()
+	bank := filepath.Join(dir, "bank.yaml")
+	if err := os.WriteFile(bank, []byte("- stem: Which service records API calls?\n  options: [CloudTrail, X-Ray]\n  correct: A\n  section: 4_3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, Config{Questions: []string{bank}}, "quiz", "--json", "--kind", "bank")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var qs []quiz.Question
+	if err := json.Unmarshal([]byte(out), &qs); err != nil {
+		t.Fatal(err)
+	}
+	if len(qs) != 1 || qs[0].Kind != "bank" || qs[0].Options[qs[0].Correct] != "CloudTrail" {
+		t.Errorf("bank questions = %+v", qs)
+	}
+}
+
+func TestQuizCheck(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.yaml")
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(good, []byte("- stem: Which service records API calls?\n  options: [CloudTrail, X-Ray]\n  correct: A\n  section: 4_3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("- stem: Two right?\n  options: [{text: A1, correct: true}, {text: B1, correct: true}]\n  section: 4_3\n- stem: Where?\n  options: [A1, B1]\n  correct: A\n  section: 99\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		args  []string
+		code  int
+		out   []string
+		inErr string
+	}{
+		{"valid file", []string{good}, 0, []string{"ok: 1 question(s) in 1 file(s)"}, ""},
+		{"every problem with file and line", []string{good, bad}, 1,
+			[]string{bad + ":2: two correct options", bad + ":7: unknown section \"99\""}, "2 problem(s) in 2 file(s)"},
+		{"missing file", []string{filepath.Join(dir, "nope.yaml")}, 1, []string{"nope.yaml:0: cannot read"}, "1 problem(s)"},
+		{"no files", nil, 2, nil, "no bank files given"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := runCLI(t, Config{}, append([]string{"quiz", "check"}, tt.args...)...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d: %s%s", code, tt.code, out, errOut)
+			}
+			for _, w := range tt.out {
+				if !strings.Contains(out, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			if !strings.Contains(errOut, tt.inErr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.inErr, errOut)
+			}
+		})
+	}
+}
+
+func TestQuizBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"quiz", "--n", "-1"}, {"quiz", "extra"}, {"quiz", "--n", "x"}} {
+		if _, _, code := runCLI(t, Config{}, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
