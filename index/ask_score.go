@@ -17,10 +17,9 @@ import (
 
 // askFact is one fact of the notes as the answerer sees it.
 type askFact struct {
-	sec   *notes.Section
-	text  string         // the fact with its parent bullets
-	terms map[string]int // analysed terms of the fact, its context and its section title -> 1 (text) or 2 (title only)
-	neg   bool           // the fact negates something ("not", "no", "can't", ...)
+	sec  *notes.Section
+	text string // the fact with its parent bullets
+	neg  bool   // the fact negates something ("not", "no", "can't", ...)
 }
 
 // factIndex is an inverted index from terms to facts.
@@ -30,7 +29,6 @@ type factIndex struct {
 	facts   []askFact
 	post    map[string][]int32 // term -> facts holding it
 	idf     map[string]float64
-	bySec   map[*notes.Section][]int32
 }
 
 // askFrameWords are words of the exam question's frame ("which approach
@@ -49,24 +47,21 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 	if expand == nil {
 		expand = func(t []token) []token { return t }
 	}
-	fx := &factIndex{expand: expand, post: map[string][]int32{}, idf: map[string]float64{}, bySec: map[*notes.Section][]int32{}}
+	fx := &factIndex{expand: expand, post: map[string][]int32{}, idf: map[string]float64{}}
 	for _, d := range docs {
 		for si := range d.Sections {
 			s := &d.Sections[si]
 			title := fx.termSet(strings.Join(s.Path, " › "))
+			// A fact's terms are its own, its parent bullets' and its
+			// section path's.
 			add := func(text string) {
-				f := askFact{sec: s, text: text, terms: map[string]int{}}
-				for t := range title {
-					f.terms[t] = 2
-				}
-				for t := range fx.termSet(text) {
-					f.terms[t] = 1
-				}
-				f.neg = hasNegation(text)
 				id := int32(len(fx.facts))
-				fx.facts = append(fx.facts, f)
-				fx.bySec[s] = append(fx.bySec[s], id)
-				for t := range f.terms {
+				fx.facts = append(fx.facts, askFact{sec: s, text: text, neg: hasNegation(text)})
+				terms := fx.termSet(text)
+				for t := range title {
+					terms[t] = true
+				}
+				for t := range terms {
 					fx.post[t] = append(fx.post[t], id)
 				}
 			}
@@ -214,7 +209,6 @@ type scoredFact struct {
 type optionSupport struct {
 	score    float64
 	evidence []scoredFact
-	terms    float64 // total distinctive weight of the option's terms
 }
 
 // scoreOptions scores each option by the facts that support it, given the
@@ -282,7 +276,6 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 			w[t] = fx.weight(t) * d
 			total += w[t]
 		}
-		out[i].terms = total
 		if total == 0 {
 			continue
 		}
