@@ -143,10 +143,11 @@ func (s *Socket) onCommand(e *socketmode.Event, c *socketmode.Client) {
 	if !ok {
 		return // shutting down: without an ack, Slack delivers it again
 	}
-	payload, err := json.Marshal(newSlashReply(resp))
-	if err == nil && len(payload) < maxAckBytes {
-		err = c.Ack(req, json.RawMessage(payload))
-	} else if err == nil {
+	payload, fits := ackPayload(resp)
+	var err error
+	if fits {
+		err = c.Ack(req, payload)
+	} else {
 		// Too big for an ack: acknowledge empty, answer through the response_url.
 		err = c.Ack(req)
 		if err == nil && inline {
@@ -196,4 +197,14 @@ func (s *Socket) onInteractive(e *socketmode.Event, c *socketmode.Client) {
 		return
 	}
 	s.d.goBackground(func(ctx context.Context) { s.d.interaction(ctx, "socket", cb) })
+}
+
+// ackPayload returns the slash command reply for a Socket Mode ack, and
+// false when it would not fit under Slack's 20 KB limit.
+func ackPayload(r Response) (json.RawMessage, bool) {
+	b, err := json.Marshal(newSlashReply(r))
+	if err != nil || len(b) >= maxAckBytes {
+		return nil, false
+	}
+	return b, true
 }

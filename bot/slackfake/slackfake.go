@@ -156,6 +156,7 @@ type Server struct {
 	wsOpen   chan struct{}
 	acks     chan json.RawMessage
 	opens    int
+	rejects  int
 }
 
 // New starts a fake Slack on 127.0.0.1, stopped when the test ends.
@@ -172,6 +173,8 @@ func New(tb testing.TB) *Server {
 	mux.HandleFunc("/api/", s.api)
 	mux.HandleFunc("/response/", s.response)
 	mux.HandleFunc("/link", s.link)
+	// slack-go dials with Origin https://api.slack.com, which Slack accepts.
+	s.upgrader.CheckOrigin = func(r *http.Request) bool { return r.Header.Get("Origin") == "https://api.slack.com" }
 	s.srv = httptest.NewUnstartedServer(mux)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -309,7 +312,13 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	}
 	switch method {
 	case "apps.connections.open":
-		if token != AppToken {
+		s.mu.Lock()
+		reject := s.rejects > 0
+		if reject {
+			s.rejects--
+		}
+		s.mu.Unlock()
+		if token != AppToken || reject {
 			writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
 			return
 		}
@@ -486,4 +495,22 @@ func SignRequest(r *http.Request, secret string, body []byte, now time.Time) {
 	ts := strconv.FormatInt(now.Unix(), 10)
 	r.Header.Set("X-Slack-Request-Timestamp", ts)
 	r.Header.Set("X-Slack-Signature", Sign(secret, ts, body))
+}
+
+// RejectOpens makes the next n apps.connections.open calls fail with
+// invalid_auth (slack-go's socketmode client gives up on that error).
+func (s *Server) RejectOpens(n int) {
+	s.mu.Lock()
+	s.rejects = n
+	s.mu.Unlock()
+}
+
+// DropSocket closes the Socket Mode connection from the server side.
+func (s *Server) DropSocket() {
+	s.wsMu.Lock()
+	defer s.wsMu.Unlock()
+	if s.ws != nil {
+		_ = s.ws.Close()
+		s.ws = nil
+	}
 }

@@ -1,0 +1,78 @@
+package bot
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/devopsbot/devopsbot/bot/slackfake"
+)
+
+// BenchmarkHTTPLookup50 sends signed `/devops lookup` slash commands to the
+// HTTP transport on loopback from 50 concurrent clients and reports the
+// requests per second and the 99th percentile latency (budget: 10 ms).
+//
+//	go test ./bot -run '^$' -bench HTTPLookup50 -benchtime 2000x
+func BenchmarkHTTPLookup50(b *testing.B) {
+	const clients = 50
+	e := newHTTPEnv(b, nil, HTTPOptions{})
+	queries := []string{"lookup canary", "lookup blue green deployment", "lookup stack policy",
+		"lookup codedeploy lifecycle hooks", "lookup ecs task definition", "lookup s3 cross region replication"}
+	bodies := make([][]byte, len(queries))
+	for i, q := range queries {
+		bodies[i] = []byte(url.Values{"command": {"/devops"}, "text": {q}, "user_id": {"U1"},
+			"channel_id": {"C1"}, "response_url": {e.fake.ResponseURL("bench")}}.Encode())
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients}, Timeout: 10 * time.Second}
+	lat := make([]time.Duration, b.N)
+	var next, failures atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for range clients {
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) {
+					return
+				}
+				body := bodies[i%int64(len(bodies))]
+				req, _ := http.NewRequest(http.MethodPost, e.srv.URL+PathCommands, bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				t0 := time.Now()
+				slackfake.SignRequest(req, testSecret, body, t0)
+				resp, err := client.Do(req)
+				if err != nil {
+					failures.Add(1)
+					continue
+				}
+				n, _ := io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				lat[i] = time.Since(t0)
+				if resp.StatusCode != http.StatusOK || n == 0 {
+					failures.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if f := failures.Load(); f > 0 {
+		b.Fatalf("%d of %d requests failed", f, b.N)
+	}
+	slices.Sort(lat)
+	p99 := lat[min(len(lat)-1, len(lat)*99/100)]
+	b.ReportMetric(float64(p99.Microseconds())/1000, "p99_ms")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
+	if len(e.fake.Calls()) != 0 {
+		b.Errorf("lookups called Slack: %d calls", len(e.fake.Calls()))
+	}
+}
