@@ -2,7 +2,6 @@ package index
 
 import (
 	"math"
-	"sort"
 	"strings"
 	"sync"
 
@@ -321,13 +320,9 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 			}
 		}
 	}
+	keep := max(p.topFacts, askEvidence)
 	for i, facts := range per {
-		sort.Slice(facts, func(a, b int) bool {
-			if facts[a].score != facts[b].score {
-				return facts[a].score > facts[b].score
-			}
-			return facts[a].fact < facts[b].fact
-		})
+		facts = topFacts(facts, keep)
 		for k, f := range facts {
 			if k >= p.topFacts {
 				break
@@ -344,6 +339,30 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 		out[i].evidence = facts
 	}
 	return out
+}
+
+// topFacts returns the k best facts, best first (ties: earlier fact
+// first), reusing the backing array of facts.
+func topFacts(facts []scoredFact, k int) []scoredFact {
+	better := func(a, b scoredFact) bool {
+		return a.score > b.score || a.score == b.score && a.fact < b.fact
+	}
+	n := 0
+	for _, f := range facts {
+		if n == k && !better(f, facts[n-1]) {
+			continue
+		}
+		if n < k {
+			n++
+		}
+		j := n - 1
+		for j > 0 && better(f, facts[j-1]) {
+			facts[j] = facts[j-1]
+			j--
+		}
+		facts[j] = f
+	}
+	return facts[:n]
 }
 
 // askFrameTerms are askFrameWords as analysed terms.

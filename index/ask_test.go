@@ -338,3 +338,22 @@ func BenchmarkParseQuestion(b *testing.B) {
 		}
 	}
 }
+
+func TestTopFacts(t *testing.T) {
+	for n := range 30 {
+		for _, k := range []int{1, 3, 5} {
+			var facts []scoredFact
+			for i := range n {
+				facts = append(facts, scoredFact{fact: int32(i), score: float64((i * 7919) % 11)})
+			}
+			want := slices.Clone(facts)
+			sort.SliceStable(want, func(a, b int) bool { return want[a].score > want[b].score })
+			if len(want) > k {
+				want = want[:k]
+			}
+			if got := topFacts(facts, k); !slices.Equal(got, want) {
+				t.Fatalf("n=%d k=%d: got %v, want %v", n, k, got, want)
+			}
+		}
+	}
+}
