@@ -680,3 +680,88 @@ func BenchmarkRouterLookup(b *testing.B) {
 		_ = r.Command(ctx, req)
 	}
 }
+
+func TestAskBadQuestions(t *testing.T) {
+	s := &fakeSearcher{AskFn: func(ctx context.Context, q index.Question) (index.Answer, error) {
+		return index.Answer{}, nil
+	}}
+	r := newTestRouter(s, nil, Options{})
+	var many strings.Builder
+	many.WriteString("Which one?")
+	for i := 0; i < 50; i++ {
+		fmt.Fprintf(&many, "\n%c) option %d", 'A'+i%26, i)
+	}
+	tests := []struct {
+		name, text, want string
+	}{
+		{"only options", "ask A) Canary B) Linear C) All at once", "no question before them"},
+		{"duplicate letters", "ask Which?\nA) Canary\nA) Linear\nB) All", "appears twice"},
+		{"fifty options", "ask " + many.String(), ""},
+		{"20 KB", "ask " + huge("scenario words ", 20*1024) + " A) x B) y", "too long"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := r.Command(context.Background(), Request{User: "U1", Text: tt.text})
+			checkSlackLimits(t, resp)
+			if !strings.Contains(resp.Text, tt.want) {
+				t.Errorf("reply %q, want %q", resp.Text, tt.want)
+			}
+			if strings.Contains(resp.Text, "Sorry") {
+				t.Errorf("bad input treated as an internal error: %q", resp.Text)
+			}
+		})
+	}
+}
+
+// FuzzCommand: any text gives a reply within Slack's limits, never a panic.
+func FuzzCommand(f *testing.F) {
+	for _, s := range []string{"", "help", "lookup canary", "ask Which? A) x B) y", "quiz", "quiz post", "stats <@U1|a>",
+		"leaderboard month", "<@U1>", "*_~`&<>", "ask \x00\xff A) \n B)", "stats <@", "lookup " + strings.Repeat("é", 3000)} {
+		f.Add(s)
+	}
+	s := &fakeSearcher{
+		SearchFn: func(ctx context.Context, q string, k int) ([]index.Hit, error) {
+			if strings.TrimSpace(q) == "" {
+				return nil, index.ErrEmptyQuery
+			}
+			// Echo the query as a section, a fact with the query marked.
+			fact := "before " + q + " after"
+			return []index.Hit{{Doc: "d", ID: "x/" + q, Title: q, Path: []string{q, q}, Facts: []index.HitFact{
+				{Text: fact, Matches: []index.Span{{Start: 7, End: 7 + len(q)}, {Start: 3, End: len(fact) + 4}}}}}}, nil
+		},
+		SuggestFn: func(ctx context.Context, q string, k int) []string { return []string{q} },
+		AskFn: func(ctx context.Context, q index.Question) (index.Answer, error) {
+			a := index.Answer{Confidence: 0.5, Decided: len(q.Options) > 0}
+			for _, o := range q.Options {
+				a.Options = append(a.Options, index.OptionScore{Key: o.Key, Text: o.Text, Evidence: []index.Evidence{{ID: o.Text, Path: []string{q.Text}, Fact: o.Text}}})
+			}
+			if len(q.Options) > 0 {
+				a.Chosen = q.Options[0].Key
+			}
+			return a, nil
+		},
+	}
+	qz := &fakeQuiz{
+		PracticeFn:     func(ctx context.Context, user string) (quiz.Question, error) { return sampleQuestion, nil },
+		PracticeFromFn: func(ctx context.Context, user, doc, section string) (quiz.Question, error) { return sampleQuestion, nil },
+		LeaderboardFn:  func(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error) { return nil, nil },
+		StatsFn:        func(ctx context.Context, user string) (quiz.Stats, error) { return quiz.Stats{User: user}, nil },
+	}
+	r := newTestRouter(s, qz, Options{NotesURL: "https://n.example/x.md"})
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, resp := range []Response{
+			r.Command(context.Background(), Request{User: "U1", Text: text}),
+			r.Mention(context.Background(), Request{User: "U1", Text: text}),
+		} {
+			checkSlackLimits(t, resp)
+			for _, b := range buttonsOf(resp) {
+				res := r.Action(context.Background(), Action{User: "U2", Channel: "C1", ActionID: b.ActionID, Value: b.Value})
+				for _, x := range []*Response{res.Reply, res.Post, res.Update} {
+					if x != nil {
+						checkSlackLimits(t, *x)
+					}
+				}
+			}
+		}
+	})
+}
