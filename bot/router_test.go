@@ -742,10 +742,12 @@ func FuzzCommand(f *testing.F) {
 		},
 	}
 	qz := &fakeQuiz{
-		PracticeFn:     func(ctx context.Context, user string) (quiz.Question, error) { return sampleQuestion, nil },
-		PracticeFromFn: func(ctx context.Context, user, doc, section string) (quiz.Question, error) { return sampleQuestion, nil },
-		LeaderboardFn:  func(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error) { return nil, nil },
-		StatsFn:        func(ctx context.Context, user string) (quiz.Stats, error) { return quiz.Stats{User: user}, nil },
+		PracticeFn: func(ctx context.Context, user string) (quiz.Question, error) { return sampleQuestion, nil },
+		PracticeFromFn: func(ctx context.Context, user, doc, section string) (quiz.Question, error) {
+			return sampleQuestion, nil
+		},
+		LeaderboardFn: func(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error) { return nil, nil },
+		StatsFn:       func(ctx context.Context, user string) (quiz.Stats, error) { return quiz.Stats{User: user}, nil },
 	}
 	r := newTestRouter(s, qz, Options{NotesURL: "https://n.example/x.md"})
 	f.Fuzz(func(t *testing.T, text string) {
