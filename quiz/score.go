@@ -34,36 +34,53 @@ func (e *Engine) Leaderboard(ctx context.Context, p Period, limit int) ([]Standi
 	if err != nil {
 		return nil, err
 	}
-	answers, err := e.store.Answers(ctx, AnswerQuery{Since: since, Kind: RoundAnswers})
-	if err != nil {
+	var r ranker
+	if err := e.store.EachAnswer(ctx, AnswerQuery{Since: since, Kind: RoundAnswers}, func(a Answer) error {
+		r.add(a)
+		return nil
+	}); err != nil {
 		return nil, fmt.Errorf("leaderboard %s: %w", p, err)
 	}
-	return rank(answers, limit), nil
+	return r.standings(limit), nil
 }
 
-func rank(answers []Answer, limit int) []Standing {
-	type acc struct {
-		Standing
-		reached time.Time
-	}
-	by := map[string]*acc{}
-	for _, a := range answers {
-		s := by[a.User]
+type standingAcc struct {
+	Standing
+	reached time.Time
+}
+
+// ranker accumulates standings answer by answer.
+type ranker struct {
+	by   map[string]*standingAcc
+	last *standingAcc // answers come in runs by the same user often enough
+}
+
+func (r *ranker) add(a Answer) {
+	s := r.last
+	if s == nil || s.User != a.User {
+		if r.by == nil {
+			r.by = map[string]*standingAcc{}
+		}
+		s = r.by[a.User]
 		if s == nil {
-			s = &acc{Standing: Standing{User: a.User}, reached: a.At}
-			by[a.User] = s
+			s = &standingAcc{Standing: Standing{User: a.User}, reached: a.At}
+			r.by[a.User] = s
 		}
-		s.Answered++
-		if a.Correct {
-			s.Correct++
-		}
-		if a.Points > 0 {
-			s.Points += a.Points
-			s.reached = a.At
-		}
+		r.last = s
 	}
-	list := make([]*acc, 0, len(by))
-	for _, s := range by {
+	s.Answered++
+	if a.Correct {
+		s.Correct++
+	}
+	if a.Points > 0 {
+		s.Points += a.Points
+		s.reached = a.At
+	}
+}
+
+func (r *ranker) standings(limit int) []Standing {
+	list := make([]*standingAcc, 0, len(r.by))
+	for _, s := range r.by {
 		s.Accuracy = ratio(s.Correct, s.Answered)
 		list = append(list, s)
 	}
@@ -101,11 +118,7 @@ func ratio(n, d int) float64 {
 // Stats returns readiness for user, or for the team when user is "". It
 // counts questions of the day and practice answers.
 func (e *Engine) Stats(ctx context.Context, user string) (Stats, error) {
-	answers, err := e.store.Answers(ctx, AnswerQuery{User: user})
-	if err != nil {
-		return Stats{}, fmt.Errorf("stats %s: %w", user, err)
-	}
-	rounds, err := e.store.Rounds(ctx, false)
+	rounds, err := e.store.RoundInfos(ctx)
 	if err != nil {
 		return Stats{}, fmt.Errorf("stats %s: %w", user, err)
 	}
@@ -113,7 +126,8 @@ func (e *Engine) Stats(ctx context.Context, user string) (Stats, error) {
 	for i := range st.Domains {
 		st.Domains[i] = DomainStats{Domain: i + 1, Name: DomainName(i + 1)}
 	}
-	for _, a := range answers {
+	days := e.newStreakDays(rounds)
+	err = e.store.EachAnswer(ctx, AnswerQuery{User: user}, func(a Answer) error {
 		st.Answered++
 		if a.Correct {
 			st.Correct++
@@ -128,6 +142,11 @@ func (e *Engine) Stats(ctx context.Context, user string) (Stats, error) {
 				st.Domains[d-1].Correct++
 			}
 		}
+		days.add(a)
+		return nil
+	})
+	if err != nil {
+		return Stats{}, fmt.Errorf("stats %s: %w", user, err)
 	}
 	st.Accuracy = ratio(st.Correct, st.Answered)
 	for i := range st.Domains {
@@ -145,7 +164,7 @@ func (e *Engine) Stats(ctx context.Context, user string) (Stats, error) {
 			st.Weakest = d.Domain
 		}
 	}
-	st.Streak, st.BestStreak = e.streaks(rounds, answers, user == "")
+	st.Streak, st.BestStreak = days.streaks(user == "")
 	if !e.opts.ExamDate.IsZero() {
 		st.ExamSet = true
 		st.DaysToExam = e.daysTo(e.opts.ExamDate)
@@ -175,74 +194,106 @@ func (e *Engine) daysTo(date time.Time) int {
 
 // personStreak returns user's current daily streak.
 func (e *Engine) personStreak(ctx context.Context, user string) (int, error) {
-	answers, err := e.store.Answers(ctx, AnswerQuery{User: user, Kind: RoundAnswers})
+	rounds, err := e.store.RoundInfos(ctx)
 	if err != nil {
 		return 0, err
 	}
-	rounds, err := e.store.Rounds(ctx, false)
-	if err != nil {
+	days := e.newStreakDays(rounds)
+	if err := e.store.EachAnswer(ctx, AnswerQuery{User: user, Kind: RoundAnswers}, func(a Answer) error {
+		days.add(a)
+		return nil
+	}); err != nil {
 		return 0, err
 	}
-	cur, _ := e.streaks(rounds, answers, false)
+	cur, _ := days.streaks(false)
 	return cur, nil
 }
 
-// streaks returns the current and best daily streak over round days (see
-// the package comment for the rules). team selects the team rule.
-func (e *Engine) streaks(rounds []Round, answers []Answer, team bool) (cur, best int) {
-	if len(rounds) == 0 {
-		return 0, 0
-	}
-	roundDay := make(map[string]time.Time, len(rounds))
-	type dayInfo struct {
-		right, total int
-		open         bool
-	}
-	days := map[time.Time]*dayInfo{}
-	var order []time.Time
+// streakDays tallies answers per question-of-the-day day for streaks (see
+// the package comment for the rules).
+type streakDays struct {
+	e        *Engine
+	roundDay map[string]int // round ID -> index into days
+	days     []dayInfo      // in time order
+}
+
+type dayInfo struct {
+	day          time.Time
+	right, total int
+	wrong        bool
+	open         bool
+}
+
+func (e *Engine) newStreakDays(rounds []RoundInfo) *streakDays {
+	s := &streakDays{e: e, roundDay: make(map[string]int, len(rounds))}
+	idx := map[time.Time]int{}
 	for _, r := range rounds {
 		d := e.day(r.OpenedAt)
-		roundDay[r.ID] = d
-		di := days[d]
-		if di == nil {
-			di = &dayInfo{}
-			days[d] = di
-			order = append(order, d)
-		}
-		if r.Open() {
-			di.open = true
-		}
-	}
-	wrongDay := map[time.Time]bool{}
-	for _, a := range answers {
-		if a.Practice() {
-			continue
-		}
-		d, ok := roundDay[a.Round]
+		i, ok := idx[d]
 		if !ok {
-			continue
+			i = len(s.days)
+			idx[d] = i
+			s.days = append(s.days, dayInfo{day: d})
 		}
-		di := days[d]
-		di.total++
-		if a.Correct {
-			di.right++
-		} else {
-			wrongDay[d] = true
+		s.roundDay[r.ID] = i
+		if r.Open {
+			s.days[i].open = true
 		}
 	}
-	sort.Slice(order, func(i, j int) bool { return order[i].Before(order[j]) })
-	good := func(d time.Time) bool {
-		di := days[d]
-		if di.total == 0 {
+	// Rounds come ordered by opening time, but a location change can
+	// reorder days; keep them sorted and the index in step.
+	if !sort.SliceIsSorted(s.days, func(i, j int) bool { return s.days[i].day.Before(s.days[j].day) }) {
+		order := make([]int, len(s.days))
+		for i := range order {
+			order[i] = i
+		}
+		sort.Slice(order, func(i, j int) bool { return s.days[order[i]].day.Before(s.days[order[j]].day) })
+		pos := make([]int, len(order))
+		sorted := make([]dayInfo, len(order))
+		for newI, oldI := range order {
+			pos[oldI] = newI
+			sorted[newI] = s.days[oldI]
+		}
+		s.days = sorted
+		for id, i := range s.roundDay {
+			s.roundDay[id] = pos[i]
+		}
+	}
+	return s
+}
+
+func (s *streakDays) add(a Answer) {
+	if a.Practice() {
+		return
+	}
+	i, ok := s.roundDay[a.Round]
+	if !ok {
+		return
+	}
+	d := &s.days[i]
+	d.total++
+	if a.Correct {
+		d.right++
+	} else {
+		d.wrong = true
+	}
+}
+
+// streaks returns the current and best streak; team selects the team rule
+// (at least half of the day's answers right) over the personal one (every
+// answer of the day right).
+func (s *streakDays) streaks(team bool) (cur, best int) {
+	good := func(d dayInfo) bool {
+		if d.total == 0 {
 			return false
 		}
 		if team {
-			return 2*di.right >= di.total
+			return 2*d.right >= d.total
 		}
-		return !wrongDay[d]
+		return !d.wrong
 	}
 	run := 0
-	for _, d := range order {
+	for _, d := range s.days {
 		if good(d) {
 			run++
 			best = max(best, run)
@@ -250,10 +301,10 @@ func (e *Engine) streaks(rounds []Round, answers []Answer, team bool) (cur, best
 			run = 0
 		}
 	}
-	today := e.day(e.now())
-	for i := len(order) - 1; i >= 0; i-- {
-		d := order[i]
-		if i == len(order)-1 && days[d].total == 0 && (days[d].open || !d.Before(today)) {
+	today := s.e.day(s.e.now())
+	for i := len(s.days) - 1; i >= 0; i-- {
+		d := s.days[i]
+		if i == len(s.days)-1 && d.total == 0 && (d.open || !d.day.Before(today)) {
 			continue // today's question not answered yet: no break
 		}
 		if !good(d) {

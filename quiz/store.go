@@ -25,6 +25,9 @@ type Store interface {
 	// Rounds returns rounds ordered by OpenedAt then ID; only those not yet
 	// closed when openOnly is set.
 	Rounds(ctx context.Context, openOnly bool) ([]Round, error)
+	// RoundInfos returns every round's ID, opening time and state, ordered
+	// like Rounds, without the questions (cheap: streaks need only days).
+	RoundInfos(ctx context.Context) ([]RoundInfo, error)
 
 	// AnswerRound atomically records a.User's answer to round a.Round unless
 	// the round is closed (Closed set, nothing stored) or the user already
@@ -35,6 +38,10 @@ type Store interface {
 	// Answers returns the answers (round and practice) matching q, ordered by
 	// time (ties in the order recorded).
 	Answers(ctx context.Context, q AnswerQuery) ([]Answer, error)
+	// EachAnswer calls fn for every answer Answers would return, in the same
+	// order, without collecting them; an error from fn stops the scan and is
+	// returned. fn must not keep a.Domains: its array may be reused.
+	EachAnswer(ctx context.Context, q AnswerQuery, fn func(a Answer) error) error
 
 	// Card returns user's Leitner card for a question; false if none.
 	Card(ctx context.Context, user, question string) (Card, bool, error)
@@ -47,6 +54,13 @@ type Store interface {
 	// reports whether it did. A false result means the question was already
 	// answered since it was last handed out.
 	AnswerPractice(ctx context.Context, a Answer, c Card) (bool, error)
+}
+
+// RoundInfo is a round without its question.
+type RoundInfo struct {
+	ID       string
+	OpenedAt time.Time
+	Open     bool
 }
 
 // Answer is one recorded answer. It carries what scoring needs (section and

@@ -354,6 +354,26 @@ func (s *Store) Rounds(ctx context.Context, openOnly bool) ([]quiz.Round, error)
 	return out, err
 }
 
+// RoundInfos implements quiz.Store from the round index alone.
+func (s *Store) RoundInfos(ctx context.Context) ([]quiz.RoundInfo, error) {
+	var out []quiz.RoundInfo
+	err := s.view(ctx, "list round infos", func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bRoundIdx).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if len(k) < 8 {
+				return fmt.Errorf("round index key %x: %w", k, ErrCorrupt)
+			}
+			out = append(out, quiz.RoundInfo{ID: string(k[8:]), OpenedAt: keyTime(k[:8]), Open: string(v) == "o"})
+		}
+		return nil
+	})
+	return out, err
+}
+
+func keyTime(b []byte) time.Time {
+	return time.Unix(0, int64(binary.BigEndian.Uint64(b)^(1<<63))).UTC()
+}
+
 // AnswerRound implements quiz.Store.
 func (s *Store) AnswerRound(ctx context.Context, a quiz.Answer) (quiz.RoundAnswer, error) {
 	var out quiz.RoundAnswer
@@ -457,7 +477,23 @@ func (s *Store) RoundAnswers(ctx context.Context, roundID string) ([]quiz.Answer
 // Answers implements quiz.Store.
 func (s *Store) Answers(ctx context.Context, q quiz.AnswerQuery) ([]quiz.Answer, error) {
 	var out []quiz.Answer
-	err := s.view(ctx, "list answers", func(tx *bbolt.Tx) error {
+	err := s.scan(ctx, q, false, func(a quiz.Answer) error {
+		out = append(out, a)
+		return nil
+	})
+	return out, err
+}
+
+// EachAnswer implements quiz.Store.
+func (s *Store) EachAnswer(ctx context.Context, q quiz.AnswerQuery, fn func(quiz.Answer) error) error {
+	return s.scan(ctx, q, true, fn)
+}
+
+// scan walks the answers matching q in key (time) order: the byuser bucket
+// for one user, else the answers bucket, seeking to q.Since. With reuse the
+// Domains array of the answer passed to fn is reused between calls.
+func (s *Store) scan(ctx context.Context, q quiz.AnswerQuery, reuse bool, fn func(quiz.Answer) error) error {
+	return s.view(ctx, "list answers", func(tx *bbolt.Tx) error {
 		var c *bbolt.Cursor
 		var prefix []byte
 		if q.User != "" {
@@ -474,6 +510,7 @@ func (s *Store) Answers(ctx context.Context, q quiz.AnswerQuery) ([]quiz.Answer,
 		if !q.Until.IsZero() {
 			end = cat(prefix, tsKey(q.Until))
 		}
+		d := decoder{strs: map[string]string{}, reuse: reuse}
 		var k, v []byte
 		if len(start) == 0 {
 			k, v = c.First()
@@ -484,17 +521,24 @@ func (s *Store) Answers(ctx context.Context, q quiz.AnswerQuery) ([]quiz.Answer,
 			if end != nil && bytes.Compare(k, end) >= 0 {
 				break
 			}
-			a, err := decodeAnswer(v)
+			if q.Kind != quiz.AnyAnswer && len(v) > 2 {
+				// The round ID comes first: empty for practice answers.
+				if practice := v[1] == 0; practice != (q.Kind == quiz.PracticeAnswers) {
+					continue
+				}
+			}
+			a, err := d.decode(v)
 			if err != nil {
 				return err
 			}
 			if q.Match(a) {
-				out = append(out, a)
+				if err := fn(a); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
 	})
-	return out, err
 }
 
 func cardKey(user, question string) []byte {
@@ -605,7 +649,30 @@ func encodeAnswer(a quiz.Answer) []byte {
 
 var errShort = fmt.Errorf("answer record truncated: %w", ErrCorrupt)
 
-func decodeAnswer(b []byte) (quiz.Answer, error) {
+func decodeAnswer(b []byte) (quiz.Answer, error) { return (&decoder{}).decode(b) }
+
+// decoder decodes many answers in one query: strings that repeat (rounds,
+// users, questions, sections) are shared, and with reuse the Domains array
+// is reused from one answer to the next.
+type decoder struct {
+	strs  map[string]string
+	reuse bool
+	doms  []int
+}
+
+func (d *decoder) str(b []byte) string {
+	if d.strs == nil {
+		return string(b)
+	}
+	if s, ok := d.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	d.strs[s] = s
+	return s
+}
+
+func (d *decoder) decode(b []byte) (quiz.Answer, error) {
 	var a quiz.Answer
 	if len(b) == 0 || b[0] != 1 {
 		return a, fmt.Errorf("answer record version: %w", ErrCorrupt)
@@ -617,7 +684,7 @@ func decodeAnswer(b []byte) (quiz.Answer, error) {
 		if k <= 0 || uint64(len(b)-k) < n {
 			return a, errShort
 		}
-		strs[i] = string(b[k : k+int(n)])
+		strs[i] = d.str(b[k : k+int(n)])
 		b = b[k+int(n):]
 	}
 	a.Round, a.User, a.Question, a.Doc, a.Section = strs[0], strs[1], strs[2], strs[3], strs[4]
@@ -643,9 +710,17 @@ func decodeAnswer(b []byte) (quiz.Answer, error) {
 		return a, errShort
 	}
 	if n > 0 {
-		a.Domains = make([]int, n)
-		for i := range a.Domains {
-			a.Domains[i] = int(b[k+i])
+		if d.reuse {
+			d.doms = d.doms[:0]
+			for i := range int(n) {
+				d.doms = append(d.doms, int(b[k+i]))
+			}
+			a.Domains = d.doms
+		} else {
+			a.Domains = make([]int, n)
+			for i := range a.Domains {
+				a.Domains[i] = int(b[k+i])
+			}
 		}
 	}
 	return a, nil

@@ -116,6 +116,19 @@ func (s *Store) Rounds(ctx context.Context, openOnly bool) ([]quiz.Round, error)
 	return out, nil
 }
 
+// RoundInfos implements quiz.Store.
+func (s *Store) RoundInfos(ctx context.Context) ([]quiz.RoundInfo, error) {
+	rs, err := s.Rounds(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]quiz.RoundInfo, len(rs))
+	for i, r := range rs {
+		out[i] = quiz.RoundInfo{ID: r.ID, OpenedAt: r.OpenedAt, Open: r.Open()}
+	}
+	return out, nil
+}
+
 // AnswerRound implements quiz.Store.
 func (s *Store) AnswerRound(ctx context.Context, a quiz.Answer) (quiz.RoundAnswer, error) {
 	s.mu.Lock()
@@ -164,6 +177,20 @@ func (s *Store) Answers(ctx context.Context, q quiz.AnswerQuery) ([]quiz.Answer,
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out, nil
+}
+
+// EachAnswer implements quiz.Store.
+func (s *Store) EachAnswer(ctx context.Context, q quiz.AnswerQuery, fn func(quiz.Answer) error) error {
+	list, err := s.Answers(ctx, q)
+	if err != nil {
+		return err
+	}
+	for _, a := range list {
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Card implements quiz.Store.

@@ -199,6 +199,18 @@ func testRounds(t *testing.T, s quiz.Store) {
 	if got := ids(open); !slices.Equal(got, []string{"a", "d", "c"}) {
 		t.Errorf("Rounds(open) = %v, want [a d c]", got)
 	}
+	infos, err := s.RoundInfos(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(infos) != len(all) {
+		t.Fatalf("RoundInfos = %d, want %d", len(infos), len(all))
+	}
+	for i, in := range infos {
+		if in.ID != all[i].ID || !in.OpenedAt.Equal(all[i].OpenedAt) || in.Open != all[i].Open() {
+			t.Errorf("RoundInfos[%d] = %+v, want %s opened %v open %v", i, in, all[i].ID, all[i].OpenedAt, all[i].Open())
+		}
+	}
 }
 
 func ids(rs []quiz.Round) []string {
@@ -377,7 +389,37 @@ func testAnswers(t *testing.T, s quiz.Store) {
 					t.Errorf("answer %+v does not match %+v", a, tt.q)
 				}
 			}
+			var each []quiz.Answer
+			err = s.EachAnswer(ctx, tt.q, func(a quiz.Answer) error {
+				a.Domains = slices.Clone(a.Domains)
+				each = append(each, a)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(each) != len(got) {
+				t.Fatalf("EachAnswer = %d answers, Answers = %d", len(each), len(got))
+			}
+			for i := range each {
+				if each[i].User != got[i].User || each[i].Round != got[i].Round || !each[i].At.Equal(got[i].At) ||
+					!slices.Equal(each[i].Domains, got[i].Domains) {
+					t.Errorf("EachAnswer[%d] = %+v, Answers[%d] = %+v", i, each[i], i, got[i])
+				}
+			}
 		})
+	}
+	stop := errors.New("stop")
+	n := 0
+	err := s.EachAnswer(ctx, quiz.AnswerQuery{}, func(quiz.Answer) error {
+		n++
+		if n == 3 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || n != 3 {
+		t.Errorf("EachAnswer with fn failing at 3: err %v after %d calls, want stop after 3", err, n)
 	}
 }
 
