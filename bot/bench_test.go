@@ -19,8 +19,13 @@ import (
 // requests per second and the 99th percentile latency (budget: 10 ms).
 //
 //	go test ./bot -run '^$' -bench HTTPLookup50 -benchtime 2000x
-func BenchmarkHTTPLookup50(b *testing.B) {
-	const clients = 50
+func BenchmarkHTTPLookup50(b *testing.B) { benchHTTPLookup(b, 50) }
+
+// BenchmarkHTTPLookup1 is the same with one client: the latency of one
+// request on an idle server.
+func BenchmarkHTTPLookup1(b *testing.B) { benchHTTPLookup(b, 1) }
+
+func benchHTTPLookup(b *testing.B, clients int) {
 	e := newHTTPEnv(b, nil, HTTPOptions{})
 	queries := []string{"lookup canary", "lookup blue green deployment", "lookup stack policy",
 		"lookup codedeploy lifecycle hooks", "lookup ecs task definition", "lookup s3 cross region replication"}
