@@ -400,11 +400,14 @@ func matchBracket(s string, i int, open, close byte) int {
 
 const navArrows = "↖↗↘↙↑↓←→⬆⬇⬅➡⇧⇩⇦⇨▲▼△▽⤴⤵^"
 
-// isNavLink reports whether a link is navigation: its text is empty or only
-// arrows, and it points inside the page.
+// isNavLink reports whether a link is navigation: it points inside the page
+// and its text is empty or only arrows, or it points at "#top".
 func isNavLink(text, dest string) bool {
 	if dest != "" && !strings.HasPrefix(dest, "#") {
 		return false
+	}
+	if dest == "#top" { // "[Back to top](#top)"
+		return true
 	}
 	for _, r := range plainText(text) {
 		if !unicode.IsSpace(r) && !strings.ContainsRune(navArrows, r) {

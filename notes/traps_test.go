@@ -138,7 +138,7 @@ func TestTraps(t *testing.T) {
 		},
 		{
 			name: "links to anchors that do not exist change nothing",
-			md:   "<a name=\"4_2_2_1\"></a>\n#### [↖](#4_2)[↑](#4_2_2)[↓](#4_2_2_1_1) Template\nSee [the next part](#4_2_2_1_1).\n",
+			md:   "<a name=\"4_2_2_1\"></a>\n#### [↖](#4_2)[↑](#4_2_2)[↓](#4_2_2_1_1) Template\nSee [the next part](#4_2_2_1_1).[Back to top](#top)\n",
 			want: want{ids: []string{"4_2_2_1"}, facts: map[string][]string{"4_2_2_1": {"See the next part."}}},
 		},
 		{
