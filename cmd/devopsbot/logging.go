@@ -44,6 +44,7 @@ func isTerminal(w io.Writer) bool {
 // of cfg's secrets (bot token, app token, signing secret) become [REDACTED].
 // Use it around any handler, e.g. a test's slog.NewTextHandler(&buf, nil).
 func redactHandler(h slog.Handler, cfg Config) slog.Handler {
+	r := &redactor{}
 	var pairs []string
 	for _, s := range []string{cfg.BotToken, cfg.AppToken, cfg.SigningSecret} {
 		s = strings.TrimSpace(s)
@@ -51,11 +52,11 @@ func redactHandler(h slog.Handler, cfg Config) slog.Handler {
 			// Keep a Slack token's type prefix: "xoxb-[REDACTED]" tells
 			// which token was involved without revealing it.
 			pairs = append(pairs, s, slackTokenPrefix.FindString(s)+redacted)
+			r.values = append(r.values, s)
 		}
 	}
-	r := &redactor{}
 	if len(pairs) > 0 {
-		r.secrets = strings.NewReplacer(pairs...)
+		r.replacer = strings.NewReplacer(pairs...)
 	}
 	return &redactingHandler{inner: h, r: r}
 }
@@ -66,15 +67,20 @@ var tokenShape = regexp.MustCompile(`(xox[a-z]|xapp|xoxe\.xox[a-z]|xoxe)-[A-Za-z
 const redacted = "[REDACTED]"
 
 type redactor struct {
-	secrets *strings.Replacer // configured secret values; nil if none
+	values   []string          // configured secret values
+	replacer *strings.Replacer // replaces values; nil if none
 }
 
-// str scrubs one string.
+// str scrubs one string. Clean strings, the common case, cost a few
+// substring searches and no allocation.
 func (r *redactor) str(s string) string {
-	if r.secrets != nil {
-		s = r.secrets.Replace(s)
+	for _, v := range r.values {
+		if strings.Contains(s, v) {
+			s = r.replacer.Replace(s)
+			break
+		}
 	}
-	if strings.Contains(s, "x") { // cheap pre-check: every token starts with x
+	if strings.Contains(s, "xox") || strings.Contains(s, "xapp-") {
 		s = tokenShape.ReplaceAllString(s, "$1-"+redacted)
 	}
 	return s
@@ -82,52 +88,57 @@ func (r *redactor) str(s string) string {
 
 func (r *redactor) dirty(s string) bool { return r.str(s) != s }
 
-// value scrubs one resolved value, keeping its kind when it is clean.
-func (r *redactor) value(v slog.Value) slog.Value {
+// value scrubs one value, keeping its kind when it is clean; changed says
+// whether anything was replaced.
+func (r *redactor) value(v slog.Value) (out slog.Value, changed bool) {
 	v = v.Resolve()
 	switch v.Kind() {
 	case slog.KindString:
-		return slog.StringValue(r.str(v.String()))
+		s := r.str(v.String())
+		return slog.StringValue(s), s != v.String()
 	case slog.KindGroup:
 		attrs := v.Group()
-		out := make([]slog.Attr, len(attrs))
+		clean := make([]slog.Attr, len(attrs))
 		for i, a := range attrs {
-			out[i] = r.attr(a)
+			var c bool
+			clean[i], c = r.attr(a)
+			changed = changed || c
 		}
-		return slog.GroupValue(out...)
+		return slog.GroupValue(clean...), changed
 	case slog.KindAny:
+		var s string
 		switch x := v.Any().(type) {
 		case nil:
-			return v
+			return v, false
 		case error:
-			if s := x.Error(); r.dirty(s) {
-				return slog.StringValue(r.str(s))
-			}
-			return v
+			s = x.Error()
 		case []byte:
-			if s := string(x); r.dirty(s) {
-				return slog.StringValue(r.str(s))
-			}
-			return v
+			s = string(x)
 		default:
-			// Handlers print structs with fmt (text) or encoding/json (JSON);
-			// check both renderings and fall back to a scrubbed string.
-			s := fmt.Sprintf("%+v", x)
-			if r.dirty(s) {
-				return slog.StringValue(r.str(s))
+			// Handlers print values with fmt (text) or encoding/json
+			// (JSON); check both renderings.
+			s = fmt.Sprintf("%+v", x)
+			if !r.dirty(s) {
+				b, err := json.Marshal(x)
+				if err != nil || !r.dirty(string(b)) {
+					return v, false
+				}
+				s = string(b)
 			}
-			if b, err := json.Marshal(x); err == nil && r.dirty(string(b)) {
-				return slog.StringValue(r.str(string(b)))
-			}
-			return v
 		}
+		if clean := r.str(s); clean != s {
+			return slog.StringValue(clean), true
+		}
+		return v, false
 	default: // numbers, bools, times, durations carry no secrets
-		return v
+		return v, false
 	}
 }
 
-func (r *redactor) attr(a slog.Attr) slog.Attr {
-	return slog.Attr{Key: r.str(a.Key), Value: r.value(a.Value)}
+func (r *redactor) attr(a slog.Attr) (slog.Attr, bool) {
+	key := r.str(a.Key)
+	v, changed := r.value(a.Value)
+	return slog.Attr{Key: key, Value: v}, changed || key != a.Key
 }
 
 type redactingHandler struct {
@@ -140,18 +151,28 @@ func (h *redactingHandler) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (h *redactingHandler) Handle(ctx context.Context, rec slog.Record) error {
-	out := slog.NewRecord(rec.Time, rec.Level, h.r.str(rec.Message), rec.PC)
+	msg := h.r.str(rec.Message)
+	var buf [8]slog.Attr
+	attrs := buf[:0]
+	changed := msg != rec.Message
 	rec.Attrs(func(a slog.Attr) bool {
-		out.AddAttrs(h.r.attr(a))
+		c, ch := h.r.attr(a)
+		changed = changed || ch
+		attrs = append(attrs, c)
 		return true
 	})
+	if !changed {
+		return h.inner.Handle(ctx, rec)
+	}
+	out := slog.NewRecord(rec.Time, rec.Level, msg, rec.PC)
+	out.AddAttrs(attrs...)
 	return h.inner.Handle(ctx, out)
 }
 
 func (h *redactingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	clean := make([]slog.Attr, len(attrs))
 	for i, a := range attrs {
-		clean[i] = h.r.attr(a)
+		clean[i], _ = h.r.attr(a)
 	}
 	return &redactingHandler{inner: h.inner.WithAttrs(clean), r: h.r}
 }

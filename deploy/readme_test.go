@@ -1,0 +1,182 @@
+package deploy
+
+import (
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/devopsbot/devopsbot/bot"
+)
+
+var update = flag.Bool("update", false, "rewrite the README's configuration table from the Config struct")
+
+const (
+	configBegin = "<!-- config:begin -->\n"
+	configEnd   = "<!-- config:end -->\n"
+)
+
+func readme(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// configTable renders the README's configuration table from Config.
+func configTable(vars []envVar) string {
+	var b strings.Builder
+	b.WriteString("| variable | default | meaning |\n|---|---|---|\n")
+	cell := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+	for _, v := range vars {
+		def := "|"
+		if v.Default != "" {
+			def = "`" + cell(v.Default) + "` |"
+		}
+		b.WriteString("| `" + v.Name + "` | " + def + " " + cell(v.Desc) + " |\n")
+	}
+	return b.String()
+}
+
+func TestREADMEConfigTableMatchesConfig(t *testing.T) {
+	text := readme(t)
+	i, j := strings.Index(text, configBegin), strings.Index(text, configEnd)
+	if i < 0 || j < i {
+		t.Fatalf("README.md lacks the %q ... %q markers around the configuration table", configBegin, configEnd)
+	}
+	got := text[i+len(configBegin) : j]
+	want := configTable(configVars(t))
+	if got == want {
+		return
+	}
+	if *update {
+		text = text[:i+len(configBegin)] + want + text[j:]
+		if err := os.WriteFile(filepath.Join(root, "README.md"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Log("README.md configuration table rewritten")
+		return
+	}
+	t.Errorf("the README's configuration table differs from Config in cmd/devopsbot/settings.go "+
+		"(go test ./deploy -run README -update rewrites it):\n--- README\n%s--- want\n%s", got, want)
+}
+
+func TestREADME(t *testing.T) {
+	text := readme(t)
+	env := knownEnv(t)
+
+	t.Run("quick start is the two documented commands", func(t *testing.T) {
+		i := strings.Index(text, "## Quick start")
+		if i < 0 {
+			t.Fatal("no Quick start section")
+		}
+		block := text[i:]
+		start := strings.Index(block, "```sh\n")
+		if start < 0 {
+			t.Fatal("no sh block in Quick start")
+		}
+		block = block[start+len("```sh\n"):]
+		block = block[:strings.Index(block, "```")]
+		if block != "go run ./cmd/devopsbot\ngo test ./...\n" {
+			t.Errorf("Quick start commands are %q", block)
+		}
+	})
+
+	t.Run("every variable mentioned exists", func(t *testing.T) {
+		for _, v := range regexp.MustCompile(`\b(?:SLACK|DEVOPSBOT)_[A-Z_]+\b`).FindAllString(text, -1) {
+			if _, ok := env[v]; !ok {
+				t.Errorf("README mentions %s, which Config does not have", v)
+			}
+		}
+	})
+
+	t.Run("every command is documented", func(t *testing.T) {
+		for name := range subcommands(t) {
+			if name != "help" && !strings.Contains(text, "`devopsbot "+name) {
+				t.Errorf("README does not document `devopsbot %s`", name)
+			}
+		}
+	})
+
+	t.Run("every metric mentioned exists", func(t *testing.T) {
+		m := bot.NewMetrics("test", bot.PathHealthz)
+		// Vectors appear once they have a series.
+		m.SlackError("auth.test")
+		m.ObserveHTTP(bot.PathHealthz, 200, 0)
+		families, err := m.Registry().Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		have := map[string]bool{}
+		for _, f := range families {
+			have[f.GetName()] = true
+		}
+		mentioned := regexp.MustCompile("`(devopsbot_[a-z_]+)").FindAllStringSubmatch(text, -1)
+		for _, m := range mentioned {
+			if !have[m[1]] {
+				t.Errorf("README documents metric %s, which the bot does not export", m[1])
+			}
+		}
+		for name := range have {
+			if strings.HasPrefix(name, "devopsbot_") && !strings.Contains(text, name) {
+				t.Errorf("metric %s is not documented in the README", name)
+			}
+		}
+	})
+
+	t.Run("local links resolve", func(t *testing.T) {
+		for _, m := range regexp.MustCompile(`\]\(([^)#]+)\)`).FindAllStringSubmatch(text, -1) {
+			target := m[1]
+			if strings.Contains(target, "://") {
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(root, target)); err != nil {
+				t.Errorf("README links to %s: %v", target, err)
+			}
+		}
+		if !strings.Contains(text, "(BENCHMARKS.md)") {
+			t.Error("README does not link BENCHMARKS.md")
+		}
+	})
+
+	t.Run("credits the default notes", func(t *testing.T) {
+		for _, want := range []string{"Jan Groth", "jangroth/aws-certification-notes",
+			"devops-engineer-professional.md", "c19b6eff40e123e232ef93a57e54b0a918eaacd4"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("README credits lack %q", want)
+			}
+		}
+	})
+
+	t.Run("no placeholders left", func(t *testing.T) {
+		for _, marker := range []string{"PLACEHOLDER", "TODO", "TBD", "FIXME"} {
+			if strings.Contains(text, marker) {
+				t.Errorf("README still contains %s", marker)
+			}
+		}
+	})
+}
+
+// TestREADMEFirstCommandOpensTheConsole runs what `go run ./cmd/devopsbot`
+// runs, with no Slack credentials in the environment, and types the lookup
+// the issue names.
+func TestREADMEFirstCommandOpensTheConsole(t *testing.T) {
+	bin := imageBinary(t)
+	dir := t.TempDir()
+	cmd := exec.Command(bin)
+	cmd.Dir = dir // the console keeps its scores in data/ under the working directory
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir}
+	cmd.Stdin = strings.NewReader("lookup canary\nquit\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("devopsbot without credentials: %v\n%s", err, out)
+	}
+	if !strings.Contains(strings.ToLower(string(out)), "canary") {
+		t.Errorf("console did not answer lookup canary:\n%s", out)
+	}
+}
