@@ -123,7 +123,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	lg.Info("serve quiz ready", "questions", len(pool))
 
 	a.metrics = bot.NewMetrics(version, bot.Routes()...)
-	a.router = bot.NewRouter(lg, a.index, a.engine, bot.Options{
+	a.router = bot.NewRouter(lg, bot.InstrumentSearcher(a.index, a.metrics), bot.InstrumentQuiz(a.engine, a.metrics), bot.Options{
 		Admins: cfg.Admins, NotesURL: cfg.NotesURL, ExamDate: a.exam, Location: a.loc,
 	})
 	client := bot.NewSlackClient(cfg.BotToken, cfg.AppToken, cfg.APIURL)

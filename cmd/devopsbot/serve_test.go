@@ -140,6 +140,21 @@ func (b *testBot) stop() error {
 	}
 }
 
+// get fetches path and returns the body.
+func (b *testBot) get(path string) string {
+	b.t.Helper()
+	resp, err := b.client.Get(b.base + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		b.t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
+	}
+	return string(body)
+}
+
 type signing int
 
 const (
@@ -307,6 +322,10 @@ func TestServeSlashLookupAnsweredInline(t *testing.T) {
 	// Text without a subcommand is a lookup too.
 	if r2 := b.command("U2147483697", "C2147483705", "canary"); !strings.Contains(strings.ToLower(r2.Text+r2.call().BlockText()), "canary") {
 		t.Errorf("bare query not answered as lookup: %s", r2.Text)
+	}
+	if m := b.get(bot.PathMetrics); !regexp.MustCompile(`devopsbot_lookup_duration_seconds_count [1-9]`).MatchString(m) ||
+		!strings.Contains(m, `devopsbot_commands_total{command="lookup",outcome="ok"} 2`) {
+		t.Errorf("metrics do not count the lookups")
 	}
 	if err := b.stop(); err != nil {
 		t.Errorf("shutdown: %v", err)
@@ -602,6 +621,23 @@ func TestServeQuestionOfTheDay(t *testing.T) {
 		return ok && strings.Contains(r.Text+r.BlockText(), "closed")
 	}); !ok {
 		t.Errorf("late click not told the question closed")
+	}
+	// The metrics count the answers by outcome and the questions posted.
+	metrics := b.get(bot.PathMetrics)
+	for _, want := range []string{
+		`devopsbot_answers_recorded_total{outcome="correct"} 1`,
+		`devopsbot_answers_recorded_total{outcome="wrong"} 3`,
+		`devopsbot_answers_recorded_total{outcome="duplicate"} 1`,
+		`devopsbot_answers_recorded_total{outcome="closed"} 1`,
+		`devopsbot_commands_total{command="leaderboard",outcome="ok"} 1`,
+		`devopsbot_http_requests_total{code="200",route="/slack/interactions"}`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if !regexp.MustCompile(`devopsbot_questions_posted_total [1-9]`).MatchString(metrics) {
+		t.Errorf("metrics count no question posted")
 	}
 	if err := b.stop(); err != nil {
 		t.Fatalf("shutdown: %v", err)
