@@ -209,8 +209,8 @@ func (in *inliner) scan(s string, depth int) {
 	start := 0 // start of the pending literal run
 	// With no closing bracket further on, a '[' cannot start a link: this
 	// keeps long bracket-only lines cheap.
-	lastSq, lastPar := strings.LastIndexByte(s, ']'), strings.LastIndexByte(s, ')')
-	canLink := func(i int) bool { return i < lastSq && i < lastPar }
+	lastSq, lastPar, lastRef := strings.LastIndexByte(s, ']'), strings.LastIndexByte(s, ')'), strings.LastIndex(s, "][")
+	canLink := func(i int) bool { return i < lastSq && (i < lastPar || i < lastRef) }
 	flush := func(end int) {
 		if end > start {
 			in.textRun(s[start:end])
@@ -283,7 +283,7 @@ func (in *inliner) scan(s string, depth int) {
 				}
 			}
 		case '[':
-			if depth < maxLinkDepth && (canLink(i) || (i < lastSq && strings.Contains(s[i:min(len(s), i+maxBracketScan)], "]["))) {
+			if depth < maxLinkDepth && canLink(i) {
 				if txt, dest, end, ok := parseLink(s, i); ok {
 					flush(i)
 					if !isNavLink(txt, dest) {
