@@ -77,7 +77,7 @@ func parseAliases(files ...[]byte) (*aliases, error) {
 				if f == "" {
 					continue
 				}
-				if len(analyze(f)) == 0 {
+				if len(analyzeAll(f)) == 0 {
 					return nil, fmt.Errorf("alias file %d line %d: %q has no searchable words: %w", fi+1, line, f, ErrAliases)
 				}
 				forms = append(forms, f)
@@ -144,7 +144,7 @@ func parseAliases(files ...[]byte) (*aliases, error) {
 func formTerms(f string) []string {
 	var out []string
 	last := -1
-	for _, t := range analyze(f) {
+	for _, t := range analyzeAll(f) {
 		if t.pos != last {
 			out = append(out, t.term)
 			last = t.pos
@@ -153,11 +153,13 @@ func formTerms(f string) []string {
 	return out
 }
 
-// expand returns toks with the canonical terms of every alias form found in
-// them appended (in position order). toks must be in position order.
+// expand returns toks without stop words and with the canonical terms of
+// every alias form found in them added (in position order). toks must be in
+// position order, as analyzeAll returns them; forms may include stop words
+// ("how big").
 func (a *aliases) expand(toks []token) []token {
 	if a == nil || len(a.byFirst) == 0 || len(toks) == 0 {
-		return toks
+		return dropStops(toks)
 	}
 	any := false
 	for i := range toks {
@@ -167,7 +169,7 @@ func (a *aliases) expand(toks []token) []token {
 		}
 	}
 	if !any {
-		return toks
+		return dropStops(toks)
 	}
 	// Group token indexes by position.
 	type group struct{ from, to int } // toks[from:to] share a position
@@ -217,10 +219,10 @@ func (a *aliases) expand(toks []token) []token {
 		}
 	}
 	if len(extra) == 0 {
-		return toks
+		return dropStops(toks)
 	}
 	out := make([]token, 0, len(toks)+len(extra))
-	out = append(out, toks...)
+	out = append(out, dropStops(toks)...)
 	out = append(out, extra...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].pos < out[j].pos })
 	return out

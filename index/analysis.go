@@ -26,6 +26,7 @@ type token struct {
 	term       string
 	start, end int
 	pos        int
+	stop       bool // a stop word, kept only for alias matching ("how big")
 }
 
 // maxCompoundParts bounds the words glued into one compound term.
@@ -79,7 +80,25 @@ type span struct{ start, end int }
 // analyze splits text into tokens. It never fails: invalid UTF-8, control
 // characters and other scripts are treated as separators or ordinary letters.
 func analyze(text string) []token {
-	return appendTokens(make([]token, 0, len(text)/7+2), text, 0)
+	return dropStops(analyzeAll(text))
+}
+
+// analyzeAll is analyze with stop words kept (marked stop, unstemmed), for
+// alias matching. Stop words take positions either way, so a phrase never
+// matches across a dropped word.
+func analyzeAll(text string) []token {
+	return appendTokens(make([]token, 0, len(text)/6+2), text, 0)
+}
+
+// dropStops removes stop-word tokens, in place.
+func dropStops(toks []token) []token {
+	out := toks[:0]
+	for _, t := range toks {
+		if !t.stop {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // appendTokens appends the tokens of text to dst, numbering positions after
@@ -142,37 +161,31 @@ func appendCompound(dst []token, text string, words []span, pos int) ([]token, i
 			glued.WriteString(lower)
 		}
 		if stopWords[lower] {
+			pos++
+			dst = append(dst, token{term: lower, start: w.start, end: w.end, pos: pos, stop: true})
 			continue
 		}
 		parts := camelParts(raw)
 		if len(parts) > 1 {
-			anyPart := false
 			for _, p := range parts {
 				pl := strings.ToLower(text[w.start+p.start : w.start+p.end])
+				pos++
 				if stopWords[pl] {
+					dst = append(dst, token{term: pl, start: w.start + p.start, end: w.start + p.end, pos: pos, stop: true})
 					continue
 				}
-				pos++
-				anyPart = true
 				dst = append(dst, token{term: stem(pl), start: w.start + p.start, end: w.start + p.end, pos: pos})
 			}
-			if !anyPart {
-				pos++
-			}
-			dst = append(dst, token{term: stem(lower), start: w.start, end: w.end, pos: pos})
 		} else {
 			pos++
-			dst = append(dst, token{term: stem(lower), start: w.start, end: w.end, pos: pos})
 		}
+		dst = append(dst, token{term: stem(lower), start: w.start, end: w.end, pos: pos})
 		emitted++
 	}
 	if len(words) > 1 && len(words) <= maxCompoundParts {
 		g := glued.String()
-		if emitted == 0 {
-			if stopWords[g] {
-				return dst, pos
-			}
-			pos++
+		if emitted == 0 && stopWords[g] {
+			return dst, pos
 		}
 		dst = append(dst, token{term: stem(g), start: words[0].start, end: words[len(words)-1].end, pos: pos})
 	}

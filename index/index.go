@@ -55,6 +55,7 @@ type secEntry struct {
 	doc   string
 	head  map[string]bool // terms of the path and title
 	title map[string]bool // terms of the own title
+	all   map[string]bool // every term of the searchable field
 	facts []factEntry
 }
 
@@ -101,6 +102,10 @@ type Options struct {
 	AliasFiles [][]byte
 	// NoDefaultAliases leaves out the embedded alias list.
 	NoDefaultAliases bool
+
+	// tfidf scores with Bleve's classic TF-IDF instead of BM25 (for
+	// measurements).
+	tfidf bool
 }
 
 // Build indexes all sections of docs in memory with the embedded aliases.
@@ -132,6 +137,9 @@ func BuildWith(opts Options, docs ...*notes.Document) (*Index, error) {
 
 	im := mapping.NewIndexMapping()
 	im.ScoringModel = bindex.BM25Scoring
+	if opts.tfidf {
+		im.ScoringModel = bindex.TFIDFScoring
+	}
 	im.DefaultMapping.Dynamic = false
 	bi, err := bleve.NewUsing("", im, scorch.Name, scorch.Name, nil)
 	if err != nil {
@@ -148,6 +156,10 @@ func BuildWith(opts Options, docs ...*notes.Document) (*Index, error) {
 					seen[t.term] = true
 					ix.df[t.term]++
 				}
+			}
+			e.all = make(map[string]bool, len(seen))
+			for t := range seen {
+				e.all[t] = true
 			}
 			clear(seen)
 			doc := document.NewDocument(strconv.Itoa(len(ix.secs)))
@@ -186,11 +198,11 @@ func (ix *Index) entry(d *notes.Document, s *notes.Section) (secEntry, []token) 
 	if len(s.Path) == 0 {
 		path = s.Title
 	}
-	body := ix.al.expand(analyze(path))
+	body := ix.al.expand(analyzeAll(path))
 	for _, t := range body {
 		e.head[t.term] = true
 	}
-	for _, t := range ix.al.expand(analyze(s.Title)) {
+	for _, t := range ix.al.expand(analyzeAll(s.Title)) {
 		e.title[t.term] = true
 	}
 	text := s.Text
@@ -213,7 +225,7 @@ func (ix *Index) entry(d *notes.Document, s *notes.Section) (secEntry, []token) 
 		if strings.TrimSpace(ft) == "" {
 			continue
 		}
-		e.facts = append(e.facts, factEntry{text: ft, toks: ix.al.expand(analyze(ft))})
+		e.facts = append(e.facts, factEntry{text: ft, toks: ix.al.expand(analyzeAll(ft))})
 	}
 	// Code blocks are searchable too (IAM policies, appspec files) and can
 	// be shown as facts, cut to a readable length.
@@ -226,7 +238,7 @@ func (ix *Index) entry(d *notes.Document, s *notes.Section) (secEntry, []token) 
 		}
 		body = append(body, ix.al.expand(appendTokens(nil, c.Text, last+1))...)
 		ct := shorten(strings.TrimSpace(c.Text), maxCodeFact)
-		e.facts = append(e.facts, factEntry{text: ct, toks: ix.al.expand(analyze(ct))})
+		e.facts = append(e.facts, factEntry{text: ct, toks: ix.al.expand(analyzeAll(ct))})
 	}
 	return e, body
 }

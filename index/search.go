@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,6 +38,9 @@ type rankParams struct {
 	head     float64 // path coverage
 	title    float64 // own title coverage
 	bigram   float64 // share of adjacent query word pairs adjacent in a fact
+	second   float64 // weight of the second best fact's coverage
+	section  float64 // weight of the whole section's coverage
+	bm25     float64 // weight of Bleve's score relative to the best hit's
 	factKeep float64 // extra facts shown must score this share of the best
 	nested   bool    // one Bleve clause per query group instead of per term
 }
@@ -48,6 +52,8 @@ var defaultParams = rankParams{
 	head:     0.35,
 	title:    0.3,
 	bigram:   0.15,
+	section:  1.0,
+	bm25:     1.0,
 	factKeep: 0.5,
 }
 
@@ -90,27 +96,28 @@ func (ix *Index) plan(q string) (*plan, error) {
 		}
 		q = q[:cut]
 	}
-	toks := analyze(q)
+	all := analyzeAll(q)
+	toks := dropStops(slices.Clone(all))
 	if len(toks) == 0 {
 		return nil, ErrEmptyQuery
 	}
 	// Correct unknown words (not in the notes, not in an alias form) to
 	// close words of the notes; corrected tokens take part in alias matching.
-	corrected := make([]token, 0, len(toks))
+	corrected := make([]token, 0, len(all))
 	fuzzy := map[string]float64{}
 	nCorr := 0
 	if len(toks) > maxCorrectedQuery {
 		nCorr = maxCorrections // long questions: spelling is seldom the problem, guesses add noise
 	}
-	for _, t := range toks {
-		if _, ok := ix.df[t.term]; ok || ix.al.terms[t.term] || nCorr >= maxCorrections {
+	for _, t := range all {
+		if _, ok := ix.df[t.term]; ok || t.stop || ix.al.terms[t.term] || nCorr >= maxCorrections {
 			corrected = append(corrected, t)
 			continue
 		}
 		nCorr++
 		for _, c := range ix.corrections(t.term) {
 			corrected = append(corrected, token{term: c.term, start: t.start, end: t.end, pos: t.pos})
-			w := ix.prm.fuzzy / float64(c.dist)
+			w := max(ix.prm.fuzzy, 1e-9) / float64(c.dist)
 			if w > fuzzy[c.term] {
 				fuzzy[c.term] = w
 			}
@@ -118,16 +125,20 @@ func (ix *Index) plan(q string) (*plan, error) {
 	}
 	expanded := ix.al.expand(corrected)
 
-	// Distinct known terms with their weight and the byte range of the
-	// query they come from.
-	type qt struct {
-		w          float64
+	// Distinct known terms with their weight, and every occurrence's byte
+	// range in the query for grouping.
+	type occ struct {
+		term       string
 		start, end int
 	}
-	found := map[string]*qt{}
+	weights := map[string]float64{}
 	order := []string{}
+	occs := make([]occ, 0, len(expanded))
 	for _, t := range expanded {
 		if _, ok := ix.df[t.term]; !ok {
+			continue
+		}
+		if _, isFuzzy := fuzzy[t.term]; isFuzzy && ix.prm.fuzzy == 0 {
 			continue
 		}
 		w := 1.0
@@ -137,12 +148,12 @@ func (ix *Index) plan(q string) (*plan, error) {
 		case fuzzy[t.term] > 0:
 			w = fuzzy[t.term]
 		}
-		if f, ok := found[t.term]; ok {
-			f.w = max(f.w, w)
-			f.start, f.end = min(f.start, t.start), max(f.end, t.end)
+		occs = append(occs, occ{t.term, t.start, t.end})
+		if old, ok := weights[t.term]; ok {
+			weights[t.term] = max(old, w)
 			continue
 		}
-		found[t.term] = &qt{w, t.start, t.end}
+		weights[t.term] = w
 		order = append(order, t.term)
 	}
 	p := &plan{index: map[string]int{}}
@@ -150,7 +161,7 @@ func (ix *Index) plan(q string) (*plan, error) {
 	for _, term := range order {
 		df := float64(ix.df[term])
 		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
-		p.terms = append(p.terms, qterm{term: term, weight: found[term].w, idf: idf})
+		p.terms = append(p.terms, qterm{term: term, weight: weights[term], idf: idf})
 	}
 	sort.SliceStable(p.terms, func(i, j int) bool {
 		return p.terms[i].weight*p.terms[i].idf > p.terms[j].weight*p.terms[j].idf
@@ -158,32 +169,40 @@ func (ix *Index) plan(q string) (*plan, error) {
 	if len(p.terms) > maxQueryTerms {
 		p.terms = p.terms[:maxQueryTerms]
 	}
-	// Group terms whose query byte ranges overlap (one word, its parts, its
-	// corrections, the alias phrases it belongs to).
+	for i := range p.terms {
+		p.index[p.terms[i].term] = i
+	}
+	// Group terms with overlapping occurrences in the query: one word, its
+	// parts, its corrections, the alias phrases it belongs to.
 	parent := make([]int, len(p.terms))
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
 		}
 		return i
 	}
-	for i := range p.terms {
-		a := found[p.terms[i].term]
-		for j := 0; j < i; j++ {
-			b := found[p.terms[j].term]
-			if a.start < b.end && b.start < a.end {
-				parent[find(i)] = find(j)
-			}
+	sort.Slice(occs, func(i, j int) bool { return occs[i].start < occs[j].start })
+	open := -1 // the occurrence reaching furthest among those overlapping so far
+	for i, o := range occs {
+		ti, ok := p.index[o.term]
+		if !ok {
+			continue
 		}
+		if open >= 0 && o.start < occs[open].end {
+			parent[find(ti)] = find(p.index[occs[open].term])
+			if o.end > occs[open].end {
+				open = i
+			}
+			continue
+		}
+		open = i
 	}
 	gi := map[int]int{}
 	for i := range p.terms {
-		p.index[p.terms[i].term] = i
 		r := find(i)
 		g, ok := gi[r]
 		if !ok {
@@ -420,11 +439,14 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		}
 		e := &ix.secs[i]
 		facts := p.scoreFacts(e, ix.prm.bigram)
-		best := 0.0
+		best, second := 0.0, 0.0
 		if len(facts) > 0 {
 			best = facts[0].score
 		}
-		score := h.Score/top + ix.prm.fact*best + ix.prm.head*p.coverage(e.head) + ix.prm.title*p.coverage(e.title)
+		if len(facts) > 1 {
+			second = facts[1].score
+		}
+		score := ix.prm.bm25*h.Score/top + ix.prm.fact*best + ix.prm.second*second + ix.prm.section*p.coverage(e.all) + ix.prm.head*p.coverage(e.head) + ix.prm.title*p.coverage(e.title)
 		rs = append(rs, ranked{e: e, score: score, facts: facts})
 	}
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].score > rs[j].score })
