@@ -22,6 +22,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/devopsbot/devopsbot/bot/slackfake"
 )
 
 // Secrets of the end-to-end run: none may appear in the process's output.
@@ -297,5 +299,118 @@ func TestServeSIGTERMFinishesInFlightWork(t *testing.T) {
 		t.Error("the port still accepts connections after exit")
 	} else if !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Logf("dial after exit: %v", err)
+	}
+}
+
+// TestServeSocketModeLikeTheECSTask runs the image binary the way the ECS
+// template does (Socket Mode, no signing secret, DB under a mounted
+// directory) against the fake Slack's WebSocket endpoint: ready once
+// connected and authenticated, a slash command answered in its ack, the
+// Slack routes closed over HTTP, exit 0 on SIGTERM, no token in the logs.
+func TestServeSocketModeLikeTheECSTask(t *testing.T) {
+	bin := imageBinary(t)
+	fake := slackfake.New(t)
+	addr := freePort(t)
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = []string{
+		"PATH=/usr/bin:/bin",
+		"HOME=" + t.TempDir(),
+		"SLACK_BOT_TOKEN=" + slackfake.BotToken,
+		"SLACK_APP_TOKEN=" + slackfake.AppToken,
+		"SLACK_API_URL=" + fake.APIURL(),
+		"DEVOPSBOT_ADDR=" + addr,
+		"DEVOPSBOT_DB=" + filepath.Join(t.TempDir(), "data", "devopsbot.db"),
+		"DEVOPSBOT_TZ=Europe/Berlin",
+	}
+	var stderr lockedBuffer
+	cmd.Stderr, cmd.Stdout = &stderr, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	done := false
+	defer func() {
+		if !done {
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	}()
+
+	if !fake.WaitSocket(15 * time.Second) {
+		t.Fatalf("no Socket Mode connection:\n%s", stderr.String())
+	}
+	base := "http://" + addr
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready 10 s after connecting:\n%s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// Without a signing secret the HTTP Slack routes are off.
+	resp, err := http.Post(base+"/slack/commands", "application/x-www-form-urlencoded", strings.NewReader("text=lookup+canary"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusOK {
+		t.Errorf("POST /slack/commands in Socket Mode answered 200; want it refused")
+	}
+
+	env := map[string]any{
+		"envelope_id": "env-e2e-1", "type": "slash_commands", "accepts_response_payload": true,
+		"payload": map[string]any{
+			"team_id": "T0001", "channel_id": "C0E2E0001", "user_id": "U0E2E0001", "user_name": "ana",
+			"command": "/devops", "text": "lookup canary", "response_url": fake.ResponseURL("e2e"),
+			"trigger_id": "1.2.3",
+		},
+	}
+	b, _ := json.Marshal(env)
+	if err := fake.SendSocket(b); err != nil {
+		t.Fatal(err)
+	}
+	var ack map[string]json.RawMessage
+	for ack == nil {
+		raw, ok := fake.NextAck(5 * time.Second)
+		if !ok {
+			t.Fatalf("no ack for the slash command:\n%s", stderr.String())
+		}
+		var m map[string]json.RawMessage
+		if json.Unmarshal(raw, &m) == nil && string(m["envelope_id"]) == `"env-e2e-1"` {
+			ack = m
+		}
+	}
+	if !strings.Contains(strings.ToLower(string(ack["payload"])), "canary") {
+		t.Errorf("ack does not answer the lookup: %.300s", ack["payload"])
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		done = true
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v, want 0\n%s", err, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("still running 15 s after SIGTERM:\n%s", stderr.String())
+	}
+	logs := stderr.String()
+	for _, s := range []string{slackfake.BotToken, slackfake.AppToken, "fake-0000000000-devopsbot"} {
+		if strings.Contains(logs, s) {
+			t.Errorf("the logs contain secret material %q", s)
+		}
+	}
+	if !strings.Contains(logs, `"socket_mode":true`) {
+		t.Errorf("the bot did not log that it runs Socket Mode:\n%s", logs)
 	}
 }
