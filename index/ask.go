@@ -13,7 +13,10 @@ import (
 
 // Answer is the product's answer to an exam question.
 type Answer struct {
-	Chosen     string        `json:"chosen"`         // option key; "" when there are no options
+	// Chosen is the key of the best-supported option, also when the lead is
+	// too small to call (Decided false: show it as a leaning, not an
+	// answer); "" when there are no options or no option has support.
+	Chosen     string        `json:"chosen"`
 	Confidence float64       `json:"confidence"`     // 0..1, the chosen option's share of the support
 	Decided    bool          `json:"decided"`        // false: the evidence does not separate the options
 	Note       string        `json:"note,omitempty"` // why the answer is undecided or has no options
