@@ -272,6 +272,7 @@ func (p *parser) line(l string, ln int) {
 			p.flushPara()
 			return
 		}
+		t = alertLabel(t)
 		l = t
 	}
 	p.content(l, t, ln)
@@ -316,4 +317,15 @@ func (p *parser) content(l, t string, ln int) {
 		p.paraLine = ln
 	}
 	p.para = append(p.para, t)
+}
+
+// alertLabel turns a GitHub alert marker opening a block quote ("[!NOTE]")
+// into a plain label ("Note:").
+func alertLabel(t string) string {
+	for _, a := range []string{"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"} {
+		if rest, ok := strings.CutPrefix(t, "[!"+a+"]"); ok {
+			return a[:1] + strings.ToLower(a[1:]) + ":" + rest
+		}
+	}
+	return t
 }

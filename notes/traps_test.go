@@ -315,8 +315,8 @@ func TestTraps(t *testing.T) {
 		},
 		{
 			name: "blockquotes and thematic breaks",
-			md:   "# Q\n> 10/2019 - *current*\n\n---\n***\n* item\n",
-			want: want{facts: map[string][]string{"q": {"10/2019 - current", "item"}}},
+			md:   "# Q\n> 10/2019 - *current*\n\n---\n***\n* item\n\n> [!NOTE] SCPs\n> never grant access\n",
+			want: want{facts: map[string][]string{"q": {"10/2019 - current", "item", "Note: SCPs never grant access"}}},
 		},
 	}
 	for _, tc := range tests {
