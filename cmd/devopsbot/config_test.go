@@ -88,8 +88,14 @@ func TestConfigFailsOnBadValues(t *testing.T) {
 	}
 }
 
-func TestOpsCommandsHaveHelp(t *testing.T) {
-	for _, cmd := range []string{"config", "healthcheck"} {
+// TestEveryCommandHasHelp runs `devopsbot NAME --help` for every command in
+// the table: exit 0 (flag.ErrHelp) and a usage line on stdout.
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, c := range commands() {
+		if c.run == nil {
+			continue
+		}
+		cmd := c.name
 		t.Run(cmd, func(t *testing.T) {
 			out, _, err := opsRun(t, opsDefaultConfig(t), cmd, "--help")
 			if !errors.Is(err, flag.ErrHelp) {
