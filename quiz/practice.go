@@ -82,11 +82,10 @@ func (e *Engine) practice(ctx context.Context, user string, keep func(Question) 
 		})
 		pick, _ = e.Question(due[0].Question)
 	case len(fresh) > 0:
-		answers, err := e.store.Answers(ctx, AnswerQuery{User: user})
-		if err != nil {
+		errs := newErrorRates()
+		if err := e.store.EachAnswer(ctx, AnswerQuery{User: user}, errs.add); err != nil {
 			return Question{}, fmt.Errorf("practice %s: %w", user, err)
 		}
-		errs := newErrorRates(answers)
 		weights := make([]float64, len(fresh))
 		total := 0.0
 		for i, q := range fresh {

@@ -36,6 +36,9 @@ var (
 	ErrNoQuestions = errors.New("quiz: no questions")
 	ErrBadChoice   = errors.New("quiz: no such option")
 	ErrBank        = errors.New("quiz: invalid question bank")
+	// ErrReadOnly is wrapped by stores that cannot write (a read-only or
+	// full disk): answers are refused while reads keep working.
+	ErrReadOnly = errors.New("quiz: store cannot save (read-only or full disk)")
 )
 
 // PointsCorrect is what a correct answer to the question of the day earns.

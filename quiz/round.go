@@ -28,11 +28,11 @@ func (e *Engine) OpenRound(ctx context.Context, slot string, at time.Time) (Roun
 	if err != nil {
 		return Round{}, fmt.Errorf("open round %s: %w", slot, err)
 	}
-	answers, err := e.store.Answers(ctx, AnswerQuery{})
-	if err != nil {
+	errs := newErrorRates()
+	if err := e.store.EachAnswer(ctx, AnswerQuery{}, errs.add); err != nil {
 		return Round{}, fmt.Errorf("open round %s: %w", slot, err)
 	}
-	q := pickDaily(e.pool, rounds, answers, e.opts.Seed, slot)
+	q := pickDaily(e.pool, rounds, errs, e.opts.Seed, slot)
 	if at.IsZero() {
 		at = e.now()
 	}

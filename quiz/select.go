@@ -18,7 +18,7 @@ import (
 //   - deterministic: the draw uses a generator seeded with Options.Seed and
 //     the slot, so the same seed, history and slot give the same question.
 
-func pickDaily(pool []Question, rounds []Round, answers []Answer, seed int64, slot string) Question {
+func pickDaily(pool []Question, rounds []Round, errs *errorRates, seed int64, slot string) Question {
 	asked := make(map[string]int, len(rounds))
 	for _, r := range rounds {
 		asked[r.Question.ID]++
@@ -33,7 +33,6 @@ func pickDaily(pool []Question, rounds []Round, answers []Answer, seed int64, sl
 	for i := len(rounds) - 1; i >= 0 && i >= len(rounds)-3; i-- {
 		recent[sectionKey(rounds[i].Question.Source.Doc, rounds[i].Question.Source.Section)] = true
 	}
-	errs := newErrorRates(answers)
 	var cands []Question
 	var weights []float64
 	total := 0.0
@@ -74,26 +73,25 @@ type errorRates struct {
 	dom [7][2]int
 }
 
-func newErrorRates(answers []Answer) *errorRates {
-	e := &errorRates{sec: map[string][2]int{}}
-	for _, a := range answers {
-		k := sectionKey(a.Doc, a.Section)
-		c := e.sec[k]
-		c[1]++
-		if !a.Correct {
-			c[0]++
-		}
-		e.sec[k] = c
-		for _, d := range a.Domains {
-			if d >= 1 && d <= 6 {
-				e.dom[d][1]++
-				if !a.Correct {
-					e.dom[d][0]++
-				}
+func newErrorRates() *errorRates { return &errorRates{sec: map[string][2]int{}} }
+
+func (e *errorRates) add(a Answer) error {
+	k := sectionKey(a.Doc, a.Section)
+	c := e.sec[k]
+	c[1]++
+	if !a.Correct {
+		c[0]++
+	}
+	e.sec[k] = c
+	for _, d := range a.Domains {
+		if d >= 1 && d <= 6 {
+			e.dom[d][1]++
+			if !a.Correct {
+				e.dom[d][0]++
 			}
 		}
 	}
-	return e
+	return nil
 }
 
 func shrunk(c [2]int) float64 { return float64(c[0]) / float64(c[1]+2) }

@@ -23,7 +23,9 @@
 // Open refuses a file that is not a bbolt database, is damaged, belongs to
 // something else (buckets but no meta), or has a newer schema; it never
 // resets data. A file locked by another process is an error after the open
-// timeout rather than a hang.
+// timeout rather than a hang. An existing file on a read-only disk opens
+// read-only: every read works and every write fails with quiz.ErrReadOnly,
+// as do writes that fail for a full disk.
 package bolt
 
 import (
@@ -38,6 +40,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"syscall"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -73,15 +76,30 @@ var _ quiz.Store = (*Store)(nil)
 
 // Store is a quiz.Store in one bbolt file.
 type Store struct {
-	lg   *slog.Logger
-	db   *bbolt.DB
-	path string
+	lg       *slog.Logger
+	db       *bbolt.DB
+	path     string
+	readOnly bool
+}
+
+// ReadOnly reports whether the store was opened for reading only.
+func (s *Store) ReadOnly() bool { return s.readOnly }
+
+// cannotWrite reports whether an error means the file or disk refuses
+// writes.
+func cannotWrite(err error) bool {
+	return errors.Is(err, syscall.EROFS) || errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM) ||
+		errors.Is(err, syscall.ENOSPC)
 }
 
 // Options tune Open. The zero value is fine.
 type Options struct {
 	// Timeout bounds the wait for the file lock; default 2s.
 	Timeout time.Duration
+	// ReadOnly opens an existing database for reading only. Open also falls
+	// back to it when the file exists but cannot be opened for writing (a
+	// read-only disk or file): writes then fail with quiz.ErrReadOnly.
+	ReadOnly bool
 }
 
 // Open opens or creates the database at path, creating its directory.
@@ -103,7 +121,14 @@ func Open(lg *slog.Logger, path string, opts Options) (s *Store, err error) {
 			s, err = nil, fmt.Errorf("open store %s: %v: %w", path, r, ErrCorrupt)
 		}
 	}()
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: opts.Timeout})
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
+	if err != nil && !opts.ReadOnly && cannotWrite(err) {
+		if _, serr := os.Stat(path); serr == nil {
+			lg.Warn("bolt.Store open read-only", "path", path, "err", err)
+			opts.ReadOnly = true
+			db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: opts.Timeout, ReadOnly: true})
+		}
+	}
 	if err != nil {
 		switch {
 		case errors.Is(err, bbolt.ErrTimeout):
@@ -114,7 +139,7 @@ func Open(lg *slog.Logger, path string, opts Options) (s *Store, err error) {
 		}
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	s = &Store{lg: lg, db: db, path: path}
+	s = &Store{lg: lg, db: db, path: path, readOnly: opts.ReadOnly}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -136,7 +161,11 @@ func isFormatError(err error) bool {
 }
 
 func (s *Store) init() error {
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	run := s.db.Update
+	if s.readOnly {
+		run = s.db.View
+	}
+	return run(func(tx *bbolt.Tx) error {
 		if meta := tx.Bucket(bMeta); meta != nil {
 			if app := string(meta.Get([]byte("app"))); app != appName {
 				return fmt.Errorf("meta app %q: %w", app, ErrForeign)
@@ -167,6 +196,9 @@ func (s *Store) init() error {
 		if len(foreign) > 0 {
 			return fmt.Errorf("buckets %v and no meta: %w", foreign, ErrForeign)
 		}
+		if s.readOnly {
+			return fmt.Errorf("new database on a read-only disk: %w", quiz.ErrReadOnly)
+		}
 		for _, b := range allBucket {
 			if _, err := tx.CreateBucket(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
@@ -195,7 +227,13 @@ func (s *Store) update(ctx context.Context, op string, fn func(tx *bbolt.Tx) err
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
+	if s.readOnly {
+		return fmt.Errorf("%s: %s: %w", op, s.path, quiz.ErrReadOnly)
+	}
 	if err := s.db.Update(fn); err != nil {
+		if cannotWrite(err) || errors.Is(err, bbolt.ErrDatabaseReadOnly) {
+			return fmt.Errorf("%s: %v: %w", op, err, quiz.ErrReadOnly)
+		}
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	return nil

@@ -185,3 +185,43 @@ func TestUnwritablePathIsAnError(t *testing.T) {
 		t.Fatal("Open under a regular file succeeded")
 	}
 }
+
+func TestReadOnlyStoreReadsAndRefusesWrites(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "quiz.db")
+	s := mustOpen(t, path)
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	if _, _, err := s.CreateRound(ctx, quiz.Round{ID: "r1", Question: quiz.Question{ID: "q1", Options: []string{"a", "b"}}, OpenedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AnswerRound(ctx, quiz.Answer{Round: "r1", User: "U1", Correct: true, Points: 10, At: at}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	ro, err := bolt.Open(nil, path, bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("read-only open: %v", err)
+	}
+	defer ro.Close()
+	if !ro.ReadOnly() {
+		t.Error("ReadOnly() = false")
+	}
+	if _, err := ro.AnswerRound(ctx, quiz.Answer{Round: "r1", User: "U2", At: at}); !errors.Is(err, quiz.ErrReadOnly) {
+		t.Errorf("AnswerRound on a read-only store: %v, want ErrReadOnly", err)
+	}
+	if err := ro.PutCard(ctx, quiz.Card{User: "U1", Question: "q1"}); !errors.Is(err, quiz.ErrReadOnly) {
+		t.Errorf("PutCard on a read-only store: %v, want ErrReadOnly", err)
+	}
+	// Reads keep working: the engine's leaderboard and stats.
+	e := quiz.New(nil, ro, nil, quiz.Options{Now: func() time.Time { return at.Add(time.Hour) }})
+	if lb, err := e.Leaderboard(ctx, quiz.All, 5); err != nil || len(lb) != 1 || lb[0].Points != 10 {
+		t.Errorf("Leaderboard = %+v, %v", lb, err)
+	}
+	if st, err := e.Stats(ctx, "U1"); err != nil || st.Answered != 1 {
+		t.Errorf("Stats = %+v, %v", st, err)
+	}
+	if _, err := bolt.Open(nil, filepath.Join(t.TempDir(), "new.db"), bolt.Options{ReadOnly: true}); err == nil {
+		t.Error("read-only open of a missing file succeeded")
+	}
+}
