@@ -122,6 +122,25 @@ func TestParseHostileLines(t *testing.T) {
 	}
 }
 
+// TestParseDeepNesting: each line one column deeper than the last. Context
+// is capped, so memory stays linear.
+func TestParseDeepNesting(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("# Deep\n")
+	for i := 0; i < 3000; i++ {
+		b.WriteString(strings.Repeat(" ", i))
+		b.WriteString("* level\n")
+	}
+	d := MustParse(t, "deep", b.String())
+	facts := d.Sections[0].Facts
+	if len(facts) != 3000 {
+		t.Fatalf("got %d facts, want 3000", len(facts))
+	}
+	if c := facts[len(facts)-1].Context; len(c) != maxContext {
+		t.Errorf("deepest fact has %d context entries, want %d", len(c), maxContext)
+	}
+}
+
 // checkInvariants are the properties every parse must have.
 func checkInvariants(t *testing.T, data []byte, d *Document) {
 	t.Helper()

@@ -145,6 +145,9 @@ func (p *parser) flushPara() string {
 	return text
 }
 
+// maxContext is the most parent bullets kept as a fact's context.
+const maxContext = 8
+
 // maxLeadIn is the longest paragraph (in runes) taken as the context of the
 // list right below it, unless it ends with a colon.
 const maxLeadIn = 60
@@ -174,7 +177,10 @@ func (p *parser) context(n int) []string {
 	if p.leadIn != "" {
 		c = append(c, p.leadIn)
 	}
-	for _, e := range p.list[:n] {
+	// Only the nearest maxContext parents: absurdly deep nesting must not
+	// make every fact copy the whole stack.
+	from := max(0, n-maxContext)
+	for _, e := range p.list[from:n] {
 		if e.text != "" {
 			c = append(c, e.text)
 		}
