@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -231,7 +232,7 @@ func (s *Slack) Respond(ctx context.Context, responseURL string, r Response, mod
 	}
 	err := s.call(ctx, "response_url", mode == respondReplace, func(ctx context.Context) error {
 		_, _, err := s.api.PostMessageContext(ctx, "", opts...)
-		return err
+		return hideURL(err)
 	})
 	if err != nil {
 		return fmt.Errorf("response_url: %w", err)
@@ -304,6 +305,21 @@ func (s *Slack) retryAfter(err error, wrote, idempotent bool, attempt int) (time
 		return backoff, true // the request never reached Slack
 	}
 	return 0, false
+}
+
+// hideURL keeps only the host of the URL in a request error: a
+// response_url lets anyone holding it post for half an hour, so it must not
+// reach the logs.
+func hideURL(err error) error {
+	var ue *url.Error
+	if err == nil || !errors.As(err, &ue) {
+		return err
+	}
+	host := "response_url"
+	if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+		host = u.Scheme + "://" + u.Host + "/…"
+	}
+	return &url.Error{Op: ue.Op, URL: host, Err: ue.Err}
 }
 
 // slackErrorCode returns Slack's error code for err (e.g.

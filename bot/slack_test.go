@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -286,4 +287,22 @@ func counterValue(t *testing.T, m *Metrics, method string) float64 {
 		t.Fatal(err)
 	}
 	return out.GetCounter().GetValue()
+}
+
+func TestRespondErrorHidesResponseURL(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	s, _ := newTestSlack(t, "http://"+addr+"/api/")
+	secretPath := "/actions/T1/123/SeCrEtToKeN"
+	err = s.Respond(context.Background(), "http://"+addr+secretPath, Response{Text: "x"}, respondEphemeral)
+	if err == nil {
+		t.Fatal("respond to a closed port succeeded")
+	}
+	if strings.Contains(err.Error(), "SeCrEtToKeN") {
+		t.Errorf("error shows the response_url: %v", err)
+	}
 }
