@@ -24,7 +24,7 @@ import (
 
 // Bounds on forward scans (bytes).
 const (
-	maxBracketScan = 4096
+	maxBracketScan = 1024
 	maxTagScan     = 1024
 	maxCodeScan    = 16384
 	maxLinkDepth   = 8
