@@ -1,7 +1,9 @@
 package index
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 
@@ -224,7 +226,10 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 	// and the best overlap in each section.
 	rq := make([]float64, nf)
 	rqMax := 0.0
-	for t, w := range q {
+	// Terms are visited in sorted order so that float sums, and so ties,
+	// come out the same on every run.
+	for _, t := range slices.Sorted(maps.Keys(q)) {
+		w := q[t]
 		for _, id := range fx.post[t] {
 			rq[id] += w
 			rqMax = math.Max(rqMax, rq[id])
@@ -260,8 +265,9 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 	var facts []int32
 	for i := range options {
 		w := map[string]float64{}
+		terms := slices.Sorted(maps.Keys(optTerms[i]))
 		total := 0.0
-		for t := range optTerms[i] {
+		for _, t := range terms {
 			d := 1.0
 			if n > 1 {
 				d = (n - float64(count[t])) / (n - 1)
@@ -279,7 +285,11 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 			continue
 		}
 		norm := math.Pow(total, p.normPower)
-		for t, wt := range w {
+		for _, t := range terms {
+			wt, ok := w[t]
+			if !ok {
+				continue
+			}
 			for _, id := range fx.post[t] {
 				match[i*nf+int(id)] += wt / norm
 				if !touched[id] {

@@ -232,6 +232,22 @@ D) Service Auto Scaling`)
 			t.Errorf("20 KB: err = %v, want ErrQuestionTooLong", err)
 		}
 	})
+	t.Run("answers are the same on every run", func(t *testing.T) {
+		first, err := ix.Ask(ctx, sixtyWordQuestion)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(first)
+		for range 10 {
+			a, err := ix.Ask(ctx, sixtyWordQuestion)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := json.Marshal(a); string(got) != string(want) {
+				t.Fatalf("answer changed between runs:\n%s\n%s", got, want)
+			}
+		}
+	})
 	t.Run("cancelled context", func(t *testing.T) {
 		c, cancel := context.WithCancel(ctx)
 		cancel()
