@@ -276,6 +276,9 @@ func checkSlackLimits(t *testing.T, r Response) {
 			if n := utf8.RuneCountInString(x.Text.Text); n > 3000 {
 				t.Errorf("block %d: section text of %d characters", i, n)
 			}
+			if x.Text.Type == slack.MarkdownType && !x.Text.Verbatim {
+				t.Errorf("block %d: mrkdwn not verbatim: Slack would auto-link @channel in user text", i)
+			}
 			checkMrkdwn(t, x.Text.Text)
 		case *slack.ContextBlock:
 			if n := len(x.ContextElements.Elements); n == 0 || n > 10 {

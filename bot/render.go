@@ -103,9 +103,10 @@ func (m *message) buttons(bs ...button) {
 // response renders m for Slack (blocks plus a short plain fallback) and keeps
 // the model for the console.
 func (m *message) response() Response {
+	text := fallbackText(m)
 	return Response{
-		Text:      fallbackText(m),
-		Blocks:    renderBlocks(m),
+		Text:      text,
+		Blocks:    renderBlocks(m, jsonLen(text)),
 		Ephemeral: m.ephemeral,
 		msg:       m,
 	}
@@ -135,8 +136,17 @@ func textResponse(ephemeral bool, rs ...run) Response {
 
 // ---- Block Kit ----
 
-// renderBlocks turns m into Block Kit blocks within Slack's limits.
-func renderBlocks(m *message) []slack.Block {
+// jsonLen is the length of s as a JSON string.
+func jsonLen(s string) int {
+	b, _ := json.Marshal(s)
+	return len(b)
+}
+
+// renderBlocks turns m into Block Kit blocks within Slack's limits; extra
+// bytes (the fallback text) travel in the same payload. mrkdwn is verbatim:
+// Slack then links and notifies only for the <@U…> and <url|text> markup we
+// write, never for "@channel" or a URL typed by a user or found in the notes.
+func renderBlocks(m *message, extra int) []slack.Block {
 	var blocks []slack.Block
 	n := 0 // buttons so far: keeps action_ids unique within the message
 	for _, p := range m.parts {
@@ -157,13 +167,13 @@ func renderBlocks(m *message) []slack.Block {
 				acc = slack.NewAccessory(newButton(p.buttons[0], n))
 				n++
 			}
-			blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, s, false, false), nil, acc))
+			blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, s, false, true), nil, acc))
 		case partContext:
 			s := runsMrkdwn(p.runs, maxContextText)
 			if strings.TrimSpace(s) == "" {
 				continue
 			}
-			blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, s, false, false)))
+			blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, s, false, true)))
 		case partDivider:
 			blocks = append(blocks, slack.NewDividerBlock())
 		case partButtons:
@@ -178,7 +188,7 @@ func renderBlocks(m *message) []slack.Block {
 			blocks = append(blocks, slack.NewActionBlock("", els...))
 		}
 	}
-	return fitBlocks(blocks)
+	return fitBlocks(blocks, extra)
 }
 
 // newButton renders a button; n keeps its action_id unique in the message.
@@ -195,7 +205,7 @@ func newButton(b button, n int) *slack.ButtonBlockElement {
 // fitBlocks keeps at most maxBlocks blocks and a payload under maxPayload
 // bytes, dropping content blocks from the end but keeping a final row of
 // buttons, and saying that it did.
-func fitBlocks(blocks []slack.Block) []slack.Block {
+func fitBlocks(blocks []slack.Block, extra int) []slack.Block {
 	trimmed := false
 	var tail slack.Block
 	if len(blocks) > 0 {
@@ -211,9 +221,12 @@ func fitBlocks(blocks []slack.Block) []slack.Block {
 	if len(blocks) > room {
 		blocks, trimmed = blocks[:room], true
 	}
+	if !trimmed && extra+sizeBound(blocks, tail) <= maxPayload {
+		return appendTail(blocks, tail)
+	}
 	size := func() int {
 		b, _ := json.Marshal(blocks)
-		s := len(b) + maxFallback*3 // the fallback text travels too (UTF-8)
+		s := len(b) + extra
 		if tail != nil {
 			t, _ := json.Marshal(tail)
 			s += len(t)
@@ -225,12 +238,62 @@ func fitBlocks(blocks []slack.Block) []slack.Block {
 	}
 	if trimmed {
 		blocks = append(blocks, slack.NewContextBlock("",
-			slack.NewTextBlockObject(slack.MarkdownType, "_(shortened to fit in Slack)_", false, false)))
+			slack.NewTextBlockObject(slack.MarkdownType, "_(shortened to fit in Slack)_", false, true)))
 	}
+	return appendTail(blocks, tail)
+}
+
+func appendTail(blocks []slack.Block, tail slack.Block) []slack.Block {
 	if tail != nil {
 		blocks = append(blocks, tail)
 	}
 	return blocks
+}
+
+// sizeBound is a cheap upper bound of the JSON size of blocks and the
+// fallback text: every text byte may take six bytes in JSON (\u003c), and
+// each block or element brings at most 300 bytes of keys and IDs.
+func sizeBound(blocks []slack.Block, tail slack.Block) int {
+	n := 0
+	add := func(t *slack.TextBlockObject) {
+		if t != nil {
+			n += 6*len(t.Text) + 100
+		}
+	}
+	addButton := func(b *slack.ButtonBlockElement) {
+		add(b.Text)
+		n += 6*(len(b.Value)+len(b.ActionID)) + 300
+	}
+	for _, b := range append(blocks, tail) {
+		n += 300
+		switch x := b.(type) {
+		case *slack.HeaderBlock:
+			add(x.Text)
+		case *slack.SectionBlock:
+			add(x.Text)
+			if x.Accessory != nil && x.Accessory.ButtonElement != nil {
+				addButton(x.Accessory.ButtonElement)
+			}
+		case *slack.ContextBlock:
+			for _, e := range x.ContextElements.Elements {
+				if t, ok := e.(*slack.TextBlockObject); ok {
+					add(t)
+				}
+			}
+		case *slack.ActionBlock:
+			for _, e := range x.Elements.ElementSet {
+				if btn, ok := e.(*slack.ButtonBlockElement); ok {
+					addButton(btn)
+				} else {
+					return maxPayload + 1 // unknown: measure
+				}
+			}
+		case nil, *slack.DividerBlock:
+		default:
+			return maxPayload + 1
+		}
+	}
+	return n
 }
 
 // runsMrkdwn renders runs as Slack mrkdwn of at most limit characters,
@@ -370,20 +433,65 @@ func escapeMrkdwn(s string) string {
 
 // escapeEntities escapes only what Slack asks to escape in any text.
 func escapeEntities(s string) string {
-	if !strings.ContainsAny(s, "&<>") {
+	return replaceBytes(s, "&<>", func(c byte) string {
+		switch c {
+		case '&':
+			return "&amp;"
+		case '<':
+			return "&lt;"
+		}
+		return "&gt;"
+	})
+}
+
+// escapeCode escapes text inside a code span: entities, and backticks,
+// which would end it.
+func escapeCode(s string) string {
+	return replaceBytes(s, "&<>`", func(c byte) string {
+		switch c {
+		case '&':
+			return "&amp;"
+		case '<':
+			return "&lt;"
+		case '>':
+			return "&gt;"
+		}
+		return "ˋ"
+	})
+}
+
+// escapeURL keeps a URL from breaking Slack's <url|text> link syntax.
+func escapeURL(u string) string {
+	return replaceBytes(u, "|<> \n", func(c byte) string {
+		switch c {
+		case '|':
+			return "%7C"
+		case '<':
+			return "%3C"
+		case '>':
+			return "%3E"
+		case ' ':
+			return "%20"
+		}
+		return ""
+	})
+}
+
+// replaceBytes replaces each ASCII byte of s found in set by repl(byte).
+func replaceBytes(s, set string, repl func(byte) string) string {
+	if !strings.ContainsAny(s, set) {
 		return s
 	}
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
-
-func escapeCode(s string) string {
-	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "`", "ˋ")
-	return r.Replace(s)
-}
-
-func escapeURL(u string) string {
-	r := strings.NewReplacer("|", "%7C", "<", "%3C", ">", "%3E", " ", "%20", "\n", "")
-	return r.Replace(u)
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(set, s[i]) >= 0 {
+			b.WriteString(repl(s[i]))
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

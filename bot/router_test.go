@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/devopsbot/devopsbot/index"
+	"github.com/devopsbot/devopsbot/notes"
 	"github.com/devopsbot/devopsbot/quiz"
 )
 
@@ -668,16 +670,50 @@ func TestDaysToExam(t *testing.T) {
 	}
 }
 
+// benchLookup runs the lookup command b.N times and reports p99 latency.
+func benchLookup(b *testing.B, r *Router, text string) {
+	ctx := context.Background()
+	req := Request{User: "U1", Channel: "C1", Text: text}
+	lat := make([]time.Duration, 0, 1024)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		resp := r.Command(ctx, req)
+		lat = append(lat, time.Since(t0))
+		if len(resp.Blocks) == 0 {
+			b.Fatal("no blocks")
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds()), "p99-ns")
+}
+
+// BenchmarkRouterLookup measures the router and the Block Kit rendering
+// alone, over a fake index returning three sections.
 func BenchmarkRouterLookup(b *testing.B) {
 	s := &fakeSearcher{SearchFn: func(ctx context.Context, q string, k int) ([]index.Hit, error) {
 		return []index.Hit{canaryHit, limitsHit, canaryHit}, nil
 	}}
-	r := newTestRouter(s, nil, Options{NotesURL: "https://notes.example/n.md"})
-	ctx := context.Background()
-	req := Request{User: "U1", Channel: "C1", Text: "lookup canary deployment"}
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = r.Command(ctx, req)
+	benchLookup(b, newTestRouter(s, nil, Options{NotesURL: "https://notes.example/n.md"}), "lookup canary deployment")
+}
+
+// BenchmarkRouterLookupIndex is /devops lookup in process: the real index
+// over the default notes, the router and the rendering.
+func BenchmarkRouterLookupIndex(b *testing.B) {
+	doc, err := notes.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix, err := index.Build(doc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ix.Close() })
+	r := NewRouter(nil, ix, &fakeQuiz{}, Options{NotesURL: "https://notes.example/n.md"})
+	for _, q := range []string{"lookup canary deployment", "how big can a cloudformation template be"} {
+		b.Run(strings.ReplaceAll(q, " ", "_"), func(b *testing.B) { benchLookup(b, r, q) })
 	}
 }
 
