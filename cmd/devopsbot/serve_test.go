@@ -740,3 +740,55 @@ func waitLog(logs *syncBuffer, substr string, timeout time.Duration) (string, bo
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestServeSocketMode runs serve with only an app-level token: Socket Mode
+// answers a slash command in its ack; the HTTP routes for Slack are off
+// while the probes still answer.
+func TestServeSocketMode(t *testing.T) {
+	fake := slackfake.New(t)
+	cfg := testConfig(t, fake, filepath.Join(t.TempDir(), "bot.db"))
+	cfg.SigningSecret = ""
+	cfg.AppToken = slackfake.AppToken
+	b := startBot(t, cfg)
+	if !fake.WaitSocket(10 * time.Second) {
+		t.Fatalf("no Socket Mode connection; logs:\n%s", b.logs)
+	}
+	var env map[string]any
+	if err := json.Unmarshal(readSlack(t, "socketmode/slash_commands.envelope.json"), &env); err != nil {
+		t.Fatal(err)
+	}
+	p := env["payload"].(map[string]any)
+	p["command"], p["text"] = "/devops", "lookup canary"
+	raw, _ := json.Marshal(env)
+	// The hello may still be in flight: retry the send until it is acked.
+	var ack json.RawMessage
+	for i := 0; i < 50 && ack == nil; i++ {
+		if err := fake.SendSocket(raw); err != nil {
+			t.Fatal(err)
+		}
+		if a, ok := fake.NextAck(200 * time.Millisecond); ok {
+			ack = a
+		}
+	}
+	if ack == nil {
+		t.Fatalf("slash command not acked; logs:\n%s", b.logs)
+	}
+	var got struct {
+		EnvelopeID string     `json:"envelope_id"`
+		Payload    slashReply `json:"payload"`
+	}
+	if err := json.Unmarshal(ack, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.EnvelopeID != env["envelope_id"] || len(ack) >= 20*1024 ||
+		!strings.Contains(strings.ToLower(got.Payload.call().BlockText()), "canary") {
+		t.Errorf("ack %s", ack)
+	}
+	code, _ := b.send(bot.PathCommands, "application/x-www-form-urlencoded", []byte("text=x"), signOK)
+	if code != http.StatusNotFound {
+		t.Errorf("Slack HTTP route in Socket Mode only: %d, want 404", code)
+	}
+	if err := b.stop(); err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+}
