@@ -180,3 +180,24 @@ func TestREADMEFirstCommandOpensTheConsole(t *testing.T) {
 		t.Errorf("console did not answer lookup canary:\n%s", out)
 	}
 }
+
+// TestREADMEQuestionBankExamplePasses runs `devopsbot quiz check` on the
+// README's question bank example.
+func TestREADMEQuestionBankExamplePasses(t *testing.T) {
+	text := readme(t)
+	i := strings.Index(text, "```yaml\n")
+	if i < 0 {
+		t.Fatal("README has no YAML question bank example")
+	}
+	example := text[i+len("```yaml\n"):]
+	example = example[:strings.Index(example, "```")]
+	bank := filepath.Join(t.TempDir(), "bank.yaml")
+	if err := os.WriteFile(bank, []byte(example), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(imageBinary(t), "quiz", "check", bank)
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir()}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("devopsbot quiz check on the README example: %v\n%s", err, out)
+	}
+}
