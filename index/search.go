@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strconv"
@@ -23,7 +24,7 @@ const (
 	maxCorrections    = 8       // misspelt words corrected per query
 	maxCorrectedQuery = 24      // queries with more tokens are not spelling-corrected
 	maxK              = 100     // hits returned at most
-	minCandidates     = 40      // sections ranked by Bleve before re-ranking
+	minCandidates     = 30      // sections ranked by Bleve before re-ranking
 	maxFactsPerHit    = 3
 )
 
@@ -246,30 +247,6 @@ func (ix *Index) plan(q string) (*plan, error) {
 	return p, nil
 }
 
-// match scores a set of terms (a fact's, a title's) against the query: the
-// sum over groups of the best matching term's weight*IDF, capped at the
-// group's weight, as a share of the whole query. buf is scratch space with
-// one entry per group.
-func (p *plan) match(has func(yield func(string) bool), buf []float64) float64 {
-	if p.total == 0 {
-		return 0
-	}
-	clear(buf)
-	has(func(term string) bool {
-		if i, ok := p.index[term]; ok {
-			t := p.terms[i]
-			g := t.group
-			buf[g] = max(buf[g], min(t.weight*t.idf, p.groups[g].weight))
-		}
-		return true
-	})
-	s := 0.0
-	for _, v := range buf {
-		s += v
-	}
-	return s / p.total
-}
-
 type correction struct {
 	term string
 	dist int
@@ -432,13 +409,16 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		facts []rankedFact
 	}
 	rs := make([]ranked, 0, len(res.Hits))
+	scored := make([]rankedFact, 0, 8*len(res.Hits))
 	for _, h := range res.Hits {
 		i, err := strconv.Atoi(h.ID)
 		if err != nil || i < 0 || i >= len(ix.secs) {
 			continue
 		}
 		e := &ix.secs[i]
-		facts := p.scoreFacts(e, ix.prm.bigram)
+		from := len(scored)
+		scored = p.scoreFacts(e, ix.prm.bigram, scored)
+		facts := scored[from:len(scored):len(scored)]
 		best, second := 0.0, 0.0
 		if len(facts) > 0 {
 			best = facts[0].score
@@ -465,14 +445,21 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 
 // coverage is the weighted share of the query's groups found in set.
 func (p *plan) coverage(set map[string]bool) float64 {
-	buf := make([]float64, len(p.groups))
-	return p.match(func(yield func(string) bool) {
-		for t := range set {
-			if !yield(t) {
-				return
-			}
+	if p.total == 0 {
+		return 0
+	}
+	var arr [maxQueryTerms]float64
+	buf := arr[:len(p.groups)]
+	for _, t := range p.terms {
+		if set[t.term] {
+			buf[t.group] = max(buf[t.group], min(t.weight*t.idf, p.groups[t.group].weight))
 		}
-	}, buf)
+	}
+	s := 0.0
+	for _, v := range buf {
+		s += v
+	}
+	return s / p.total
 }
 
 // rankedFact is a fact of a section with its match score.
@@ -483,54 +470,67 @@ type rankedFact struct {
 
 // scoreFacts scores every fact of e by the weighted share of the query's
 // groups it holds, plus a bonus for query word pairs that appear side by
-// side, best first; facts matching nothing are left out.
-func (p *plan) scoreFacts(e *secEntry, bigramW float64) []rankedFact {
-	var out []rankedFact
-	buf := make([]float64, len(p.groups))
+// side, best first; facts matching nothing are left out. The scored facts
+// are appended to out, and the extended slice is returned.
+func (p *plan) scoreFacts(e *secEntry, bigramW float64, out []rankedFact) []rankedFact {
+	if p.total == 0 {
+		return out
+	}
+	start := len(out)
+	var arr [maxQueryTerms]float64
+	buf := arr[:len(p.groups)]
 	for fi := range e.facts {
 		f := &e.facts[fi]
-		s := p.match(func(yield func(string) bool) {
-			for _, t := range f.toks {
-				if !yield(t.term) {
-					return
-				}
+		clear(buf)
+		for _, tk := range f.toks {
+			if i, ok := p.index[tk.term]; ok {
+				t := &p.terms[i]
+				buf[t.group] = max(buf[t.group], min(t.weight*t.idf, p.groups[t.group].weight))
 			}
-		}, buf)
+		}
+		s := 0.0
+		for _, v := range buf {
+			s += v
+		}
 		if s == 0 {
 			continue
 		}
-		if len(p.bigrams) > 0 {
+		s /= p.total
+		if len(p.bigrams) > 0 && bigramW > 0 {
 			s += bigramW * bigramShare(f.toks, p.bigrams)
 		}
 		out = append(out, rankedFact{fi, s})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	slices.SortStableFunc(out[start:], func(a, b rankedFact) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return 0
+	})
 	return out
 }
 
 // bigramShare is the share of the query's adjacent word pairs that occur at
-// adjacent positions in toks.
+// adjacent positions in toks (at most 64 pairs count).
 func bigramShare(toks []token, bigrams [][2]string) float64 {
-	found := 0
-	for _, bg := range bigrams {
-		for i := range toks {
-			if toks[i].term != bg[0] {
+	var found uint64
+	n := min(len(bigrams), 64)
+	for i := range toks {
+		for j := i + 1; j < len(toks) && toks[j].pos <= toks[i].pos+1; j++ {
+			if toks[j].pos != toks[i].pos+1 {
 				continue
 			}
-			hit := false
-			for j := i + 1; j < len(toks) && toks[j].pos <= toks[i].pos+1; j++ {
-				if toks[j].pos == toks[i].pos+1 && toks[j].term == bg[1] {
-					hit = true
-					break
+			for b := 0; b < n; b++ {
+				if bigrams[b][0] == toks[i].term && bigrams[b][1] == toks[j].term {
+					found |= 1 << b
 				}
-			}
-			if hit {
-				found++
-				break
 			}
 		}
 	}
-	return float64(found) / float64(len(bigrams))
+	return float64(bits.OnesCount64(found)) / float64(len(bigrams))
 }
 
 // pickFacts returns the one to three best facts of a hit with their matched
