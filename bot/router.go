@@ -169,8 +169,8 @@ func (r *Router) DaysToExam() (int, bool) {
 
 func (r *Router) view(public bool) view { return view{notesURL: r.opts.NotesURL, public: public} }
 
-// Command handles a /devops command. Replies are ephemeral except the
-// acknowledgements of admin commands, which are ephemeral too.
+// Command handles a /devops command. Replies are ephemeral (only the
+// requester sees them); their Share buttons make them public.
 func (r *Router) Command(ctx context.Context, req Request) Response {
 	return r.command(ctx, req, false)
 }
@@ -188,10 +188,56 @@ func (r *Router) Mention(ctx context.Context, req Request) Response {
 		resp.Ephemeral = false
 		return resp
 	}
-	if q, err := index.ParseQuestion(req.Text); err == nil && len(q.Options) >= 2 {
-		return r.ask(ctx, req, req.Text, true)
+	text := decodeSlack(req.Text)
+	if q, err := index.ParseQuestion(text); err == nil && len(q.Options) >= 2 {
+		return r.ask(ctx, req, text, true)
 	}
-	return r.lookup(ctx, req.Text, r.view(true))
+	return r.lookup(ctx, text, r.view(true))
+}
+
+// decodeSlack turns Slack's message encoding back into what people typed:
+// <https://x|label> and <https://x> become the label or the URL,
+// <@U123|name> "@name", <#C123|name> "#name", <!here> "@here"; &amp; &lt;
+// &gt; become & < >.
+func decodeSlack(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			break
+		}
+		b.WriteString(s[:i])
+		inner := s[i+1 : i+j]
+		target, label, hasLabel := strings.Cut(inner, "|")
+		switch {
+		case strings.HasPrefix(target, "@"), strings.HasPrefix(target, "#"):
+			if hasLabel {
+				b.WriteString(target[:1] + label)
+			} else {
+				b.WriteString(target)
+			}
+		case strings.HasPrefix(target, "!"):
+			if hasLabel {
+				b.WriteString(label)
+			} else {
+				b.WriteString("@" + strings.TrimPrefix(target, "!"))
+			}
+		case hasLabel:
+			b.WriteString(label)
+		default:
+			b.WriteString(target)
+		}
+		s = s[i+j+1:]
+	}
+	b.WriteString(s)
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(b.String())
 }
 
 func isSubcommand(w string) bool {
@@ -210,6 +256,9 @@ func (r *Router) command(ctx context.Context, req Request, public bool) Response
 	if public {
 		prefix = "@devopsbot "
 	}
+	// Text as people typed it: Slack escapes &, < and > and wraps links and
+	// mentions in <...>; stats reads the raw mention itself.
+	plainRest := decodeSlack(rest)
 	var resp Response
 	switch strings.ToLower(sub) {
 	case "", "help", "-h", "--help":
@@ -219,17 +268,17 @@ func (r *Router) command(ctx context.Context, req Request, public bool) Response
 			resp = textResponse(true, plain("What should I look up? For example "), code(prefix+"lookup canary deployment"))
 			break
 		}
-		resp = r.lookup(ctx, rest, r.view(public))
+		resp = r.lookup(ctx, plainRest, r.view(public))
 	case "ask":
-		resp = r.ask(ctx, req, rest, public)
+		resp = r.ask(ctx, req, plainRest, public)
 	case "quiz":
-		resp = r.quizCommand(ctx, req, rest)
+		resp = r.quizCommand(ctx, req, plainRest)
 	case "leaderboard":
 		resp = r.leaderboard(ctx, rest, r.view(public))
 	case "stats":
 		resp = r.stats(ctx, req, rest, r.view(public))
 	default:
-		resp = r.lookup(ctx, text, r.view(public))
+		resp = r.lookup(ctx, decodeSlack(text), r.view(public))
 	}
 	if public {
 		resp.Ephemeral = false

@@ -803,3 +803,37 @@ func FuzzCommand(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeSlack(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"canary deployment", "canary deployment"},
+		{"a &lt; b &amp;&amp; c &gt; d", "a < b && c > d"},
+		{"&amp;lt; stays literal", "&lt; stays literal"},
+		{"see <https://docs.aws.amazon.com/x|the docs> now", "see the docs now"},
+		{"<https://example.com>", "https://example.com"},
+		{"ask <@U123|bob> and <@U456>", "ask @bob and @U456"},
+		{"in <#C123|general>", "in #general"},
+		{"<!here> what", "@here what"},
+		{"broken < no close", "broken < no close"},
+	}
+	for _, tt := range tests {
+		if got := decodeSlack(tt.in); got != tt.want {
+			t.Errorf("decodeSlack(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// The query reaches the index as typed.
+	var searched string
+	s := &fakeSearcher{SearchFn: func(ctx context.Context, q string, k int) ([]index.Hit, error) {
+		searched = q
+		return []index.Hit{canaryHit}, nil
+	}}
+	r := newTestRouter(s, nil, Options{})
+	r.Command(context.Background(), Request{User: "U1", Text: "lookup AWS::CloudFormation::Init &amp; cfn-hup &lt;v2&gt;"})
+	if searched != "AWS::CloudFormation::Init & cfn-hup <v2>" {
+		t.Errorf("searched %q", searched)
+	}
+	r.Mention(context.Background(), Request{User: "U1", Text: "<@UBOT> x &gt; y"})
+	if searched != "x > y" {
+		t.Errorf("mention searched %q", searched)
+	}
+}
