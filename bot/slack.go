@@ -60,7 +60,8 @@ func NewSlackClient(botToken, appToken, apiURL string) *slack.Client {
 
 // Slack sends the bot's messages through the Web API.
 //
-// The retry rule: a call is retried (up to maxAttempts in all, with
+// After a 429 every call of that method waits for Retry-After, not only the
+// one that got it. The retry rule: a call is retried (up to maxAttempts in all, with
 // exponential backoff and jitter, never past the context's deadline) only
 // when Slack cannot have acted on it:
 //
@@ -89,6 +90,9 @@ type Slack struct {
 	botID   atomic.Value // string: the bot's bot ID from auth.test
 
 	updates updateQueue
+
+	gateMu sync.Mutex
+	gates  map[string]time.Time // per method: no calls before this time (after a 429)
 }
 
 // NewSlack returns a Slack over a slack-go client (see NewSlackClient).
@@ -252,11 +256,19 @@ func (s *Slack) call(ctx context.Context, method string, idempotent bool, do fun
 				}
 			},
 		})
+		if attempt == 1 { // later attempts have waited for the gate already
+			if err = s.waitGate(ctx, method); err != nil {
+				break
+			}
+		}
 		err = do(tctx)
 		if err == nil {
 			return nil
 		}
 		wait, retry := s.retryAfter(err, wrote.Load(), idempotent, attempt)
+		if retry && isRateLimit(err) {
+			s.closeGate(method, wait)
+		}
 		if !retry || attempt >= s.maxAttempts || ctx.Err() != nil {
 			break
 		}
@@ -272,6 +284,40 @@ func (s *Slack) call(ctx context.Context, method string, idempotent bool, do fun
 	return err
 }
 
+// closeGate holds every call of method (Slack's rate limits are per method)
+// for wait after a 429.
+func (s *Slack) closeGate(method string, wait time.Duration) {
+	s.gateMu.Lock()
+	defer s.gateMu.Unlock()
+	if s.gates == nil {
+		s.gates = map[string]time.Time{}
+	}
+	if until := time.Now().Add(wait); until.After(s.gates[method]) {
+		s.gates[method] = until
+	}
+}
+
+// waitGate waits until calls of method may go out again.
+func (s *Slack) waitGate(ctx context.Context, method string) error {
+	s.gateMu.Lock()
+	until := s.gates[method]
+	s.gateMu.Unlock()
+	d := time.Until(until)
+	if d <= 0 {
+		return nil
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+		return fmt.Errorf("%s rate limited for %v: %w", method, d.Round(time.Second), context.DeadlineExceeded)
+	}
+	return s.sleep(ctx, d)
+}
+
+func isRateLimit(err error) bool {
+	var rl *slack.RateLimitedError
+	var sc slack.StatusCodeError
+	return errors.As(err, &rl) || (errors.As(err, &sc) && sc.Code == http.StatusTooManyRequests)
+}
+
 // retryAfter applies the retry rule to err; attempt counts from 1.
 func (s *Slack) retryAfter(err error, wrote, idempotent bool, attempt int) (time.Duration, bool) {
 	backoff := s.baseWait << (attempt - 1)
@@ -280,7 +326,7 @@ func (s *Slack) retryAfter(err error, wrote, idempotent bool, attempt int) (time
 	var rl *slack.RateLimitedError
 	if errors.As(err, &rl) {
 		if rl.RetryAfter > 0 {
-			return min(rl.RetryAfter, s.maxWait), true
+			return rl.RetryAfter, true
 		}
 		return backoff, true
 	}

@@ -306,3 +306,32 @@ func TestRespondErrorHidesResponseURL(t *testing.T) {
 		t.Errorf("error shows the response_url: %v", err)
 	}
 }
+
+// TestSlackRateLimitHoldsTheMethod: after a 429, the next call of the same
+// method waits out Retry-After too; other methods do not.
+func TestSlackRateLimitHoldsTheMethod(t *testing.T) {
+	fake := slackfake.New(t)
+	fake.FailNext("chat.postMessage", 429, "5")
+	s, waits := newTestSlack(t, fake.APIURL())
+	ctx := context.Background()
+	if _, err := s.Post(ctx, "C1", "", Response{Text: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update(ctx, "C1", "1.2", Response{Text: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(*waits) != 1 {
+		t.Fatalf("waits %v after a 429 and an update, want only the retry", *waits)
+	}
+	if _, err := s.Post(ctx, "C1", "", Response{Text: "c"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(*waits) != 2 || (*waits)[1] < 4*time.Second || (*waits)[1] > 5*time.Second {
+		t.Errorf("waits %v: the second post should wait out the rest of Retry-After", *waits)
+	}
+	short, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if _, err := s.Post(short, "C1", "", Response{Text: "d"}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a post that cannot wait out the limit: %v, want deadline exceeded", err)
+	}
+}
