@@ -1,5 +1,40 @@
 // Package bot is the Slack bot: a transport-agnostic command router for
-// /devops (lookup, ask, quiz, leaderboard, stats, help), Block Kit and plain
-// text rendering within Slack's size limits, and the transports that feed it:
-// Slack over HTTP, Slack Socket Mode and a local console.
+// /devops (lookup, ask, quiz, leaderboard, stats, help, and the admin-only
+// quiz post and quiz close), Block Kit and plain-text rendering within
+// Slack's size limits, and the transports that feed the router: Slack over
+// HTTP, Slack Socket Mode and a local console.
+//
+// # Router
+//
+// Router.Command answers a slash command, Router.Mention an app_mention or a
+// direct message, Router.Action a click on one of its buttons. Each returns
+// Responses: Block Kit blocks plus a plain-text fallback. The router calls
+// the index and the quiz engine through the small Searcher and Quiz
+// interfaces, and turns their errors into short replies; unknown errors are
+// logged and get an apology.
+//
+// Buttons carry an action_id made of one of the Action* constants and ":n"
+// (unique within a message) and a value:
+//
+//	ActionAnswerDaily     "roundID|choice"      answer the question of the day
+//	ActionAnswerPractice  "questionID|choice"   answer a practice question
+//	ActionPracticeNext    ""                    another practice question
+//	ActionQuizMe          "doc|sectionID"       a practice question on a section
+//	ActionShare           "command|argument"    post an ephemeral reply publicly
+//	ActionLookup          query                 look up a suggested section
+//
+// # Rendering
+//
+// Replies are built as a small model (parts made of styled runs) and then
+// rendered twice: as Block Kit (mrkdwn escaped, verbatim, every text and
+// the whole payload kept under Slack's limits, well below the 20 KB a Socket
+// Mode ack may take) and as plain text for the console, with ANSI bold only
+// when asked. RenderDaily and RenderClose render the question of the day for
+// the scheduler.
+//
+// # Console
+//
+// Console reads the same commands from an io.Reader, one per line, and
+// writes the replies as plain text; it adds "answer B", "next", "quiz me N"
+// and a multi-line "ask", and ends at EOF or "quit".
 package bot
