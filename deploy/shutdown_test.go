@@ -40,6 +40,7 @@ type fakeSlackAPI struct {
 
 	mu     sync.Mutex
 	posted []url.Values // chat.postMessage calls answered in full
+	doneAt time.Time    // when the last one was answered
 	tokens []string     // Authorization headers and token fields seen
 	once   sync.Once
 }
@@ -58,6 +59,7 @@ func (f *fakeSlackAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(f.postDelay)
 		f.mu.Lock()
 		f.posted = append(f.posted, r.Form)
+		f.doneAt = time.Now()
 		f.mu.Unlock()
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.000100"}`, r.Form.Get("channel"))
 	case "chat.postEphemeral":
@@ -112,7 +114,7 @@ func signedHeaders(body string) string {
 // healthcheck command worked before, and no secret reached the logs.
 func TestServeSIGTERMFinishesInFlightWork(t *testing.T) {
 	bin := imageBinary(t)
-	fake := &fakeSlackAPI{postDelay: 1500 * time.Millisecond, posting: make(chan struct{})}
+	fake := &fakeSlackAPI{postDelay: 2500 * time.Millisecond, posting: make(chan struct{})}
 	slackSrv := httptest.NewServer(fake)
 	defer slackSrv.Close()
 
@@ -212,12 +214,16 @@ func TestServeSIGTERMFinishesInFlightWork(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Both are in flight: SIGTERM now.
+	// Both are in flight: SIGTERM now. The pause lets the server accept
+	// the connection and read the request head (a connection still in the
+	// listen queue at shutdown is reset, which is not what is tested here);
+	// the fake holds the post for postDelay, well beyond it.
 	select {
 	case <-fake.posting:
 	case <-time.After(10 * time.Second):
 		t.Fatalf("the mention reply never reached chat.postMessage:\n%s", stderr.String())
 	}
+	time.Sleep(300 * time.Millisecond)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +261,11 @@ func TestServeSIGTERMFinishesInFlightWork(t *testing.T) {
 	fake.mu.Lock()
 	posted := append([]url.Values(nil), fake.posted...)
 	tokens := append([]string(nil), fake.tokens...)
+	doneAt := fake.doneAt
 	fake.mu.Unlock()
+	if !doneAt.After(sigterm) {
+		t.Errorf("the mention reply was answered at %v, before SIGTERM at %v: nothing was in flight", doneAt, sigterm)
+	}
 	if len(posted) != 1 || posted[0].Get("channel") != "C0E2E0001" || posted[0].Get("thread_ts") != "1700000000.000001" {
 		t.Errorf("chat.postMessage calls completed: %v; want the mention's reply in its thread", posted)
 	}
