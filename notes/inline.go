@@ -173,8 +173,9 @@ func collapse(s string) string {
 	return b.String()
 }
 
-// isCollapsed reports whether s is printable ASCII with single inner spaces
-// and no space at either end, so collapse would not change it.
+// isCollapsed reports whether collapse would leave s unchanged: no control
+// characters, no Unicode spaces, single inner spaces, none at either end.
+// It is conservative: any byte that may start a Unicode space says no.
 func isCollapsed(s string) bool {
 	if s == "" {
 		return true
@@ -183,8 +184,12 @@ func isCollapsed(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c >= 0x7f || (c == ' ' && s[i+1] == ' ') {
+		switch c := s[i]; {
+		case c < 0x20 || c == 0x7f || (c == ' ' && s[i+1] == ' '):
+			return false
+		case c == 0xc2 || c == 0xe1 || c == 0xe2 || c == 0xe3 || c == 0xef:
+			// Lead bytes of NBSP, C1 controls and the other Unicode
+			// spaces (U+1680, U+2000-U+205F, U+3000, U+FEFF): look closer.
 			return false
 		}
 	}
