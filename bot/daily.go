@@ -338,7 +338,8 @@ func (d *DailyScheduler) closeOverdue(ctx context.Context, now time.Time) error 
 	}
 	var errs []error
 	for _, rd := range rounds {
-		if due := d.close.Next(rd.OpenedAt); due.After(now) {
+		// Spec schedules run in the zone of the time they are given.
+		if due := d.close.Next(rd.OpenedAt.In(d.opts.Location)); due.After(now) {
 			continue
 		}
 		if _, err := d.closeOne(ctx, rd); err != nil {

@@ -185,8 +185,13 @@ func (c *clock) Set(t time.Time) {
 // runDaily starts a scheduler and stops it once its catch-up is done.
 func runDaily(t *testing.T, eng *quiz.Engine, p *fakePoster, clk *clock, schedule, closeSpec string) *DailyScheduler {
 	t.Helper()
+	return runDailyIn(t, eng, p, clk, schedule, closeSpec, time.UTC)
+}
+
+func runDailyIn(t *testing.T, eng *quiz.Engine, p *fakePoster, clk *clock, schedule, closeSpec string, loc *time.Location) *DailyScheduler {
+	t.Helper()
 	d, err := newDailyScheduler(nil, eng, p, nil, DailyOptions{
-		Channel: "CQUIZ", Schedule: schedule, Close: closeSpec, Location: time.UTC, Now: clk.Now,
+		Channel: "CQUIZ", Schedule: schedule, Close: closeSpec, Location: loc, Now: clk.Now,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -340,5 +345,33 @@ func TestDailyCronFires(t *testing.T) {
 	rounds, _ := eng.OpenRounds(context.Background())
 	if len(rounds) != 1 {
 		t.Errorf("%d open rounds, want only the latest", len(rounds))
+	}
+}
+
+// TestDailyCloseTimeIsInTheZone: a round stored with a UTC opening time is
+// closed at 17:00 in DEVOPSBOT_TZ, not 17:00 UTC.
+func TestDailyCloseTimeIsInTheZone(t *testing.T) {
+	ctx := context.Background()
+	berlin := mustLoc(t, "Europe/Berlin")
+	clk := &clock{t: time.Date(2026, 11, 25, 16, 30, 0, 0, time.UTC)} // 17:30 in Berlin
+	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Now: clk.Now, Seed: 1, Location: berlin})
+	opened := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) // 09:00 in Berlin
+	rd, err := eng.OpenRound(ctx, "2026-11-25T09:00:00+01:00", opened)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.SetRoundMessage(ctx, rd.ID, "CQUIZ", "1.1"); err != nil {
+		t.Fatal(err)
+	}
+	p := &fakePoster{}
+	runDailyIn(t, eng, p, clk, "0 9 * * *", "0 17 * * *", berlin)
+	if open, _ := eng.OpenRounds(ctx); len(open) != 0 {
+		t.Errorf("round still open at 17:30 Berlin time: %+v", open)
+	}
+	if n := len(p.threadPosts("1.1")); n != 1 {
+		t.Errorf("%d answers posted in the thread, want 1", n)
+	}
+	if n := len(p.questions()); n != 0 {
+		t.Errorf("today's slot was already posted, got %d new questions", n)
 	}
 }
