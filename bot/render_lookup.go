@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"math"
+	"net/url"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -27,9 +28,17 @@ type view struct {
 
 // sectionURL links a section: the base URL plus the anchor part of its ID
 // ("4_2_2_2" for "4_2_2_2/stack-policy"; the slug in files without anchors).
-func sectionURL(base, id string) string {
+// With several notes files, "{doc}" in the base URL becomes the document's
+// name.
+func sectionURL(base, doc, id string) string {
 	if base == "" || id == "" {
 		return ""
+	}
+	if strings.Contains(base, "{doc}") {
+		if doc == "" {
+			return ""
+		}
+		base = strings.ReplaceAll(base, "{doc}", url.PathEscape(doc))
 	}
 	anchor, _, _ := strings.Cut(id, "/")
 	return strings.TrimRight(base, "#") + "#" + anchor
@@ -73,7 +82,7 @@ func renderLookup(query string, hits []index.Hit, v view) *message {
 // its best facts with the matched terms in bold, and its ID.
 func sectionRuns(m *message, doc, id, path string, facts []index.HitFact, v view, b *button) {
 	var rs []run
-	if u := sectionURL(v.notesURL, id); u != "" {
+	if u := sectionURL(v.notesURL, doc, id); u != "" {
 		rs = append(rs, boldLink(path, u))
 	} else {
 		rs = append(rs, bold(path))
@@ -328,7 +337,7 @@ func renderAsk(q index.Question, a index.Answer, text string, v view) *message {
 			rs = append(rs, plain(truncateRunes(oneLine(clean(e.Fact)), maxFactRunes)))
 			path := pathText(e.Path, e.ID)
 			rs = append(rs, plain(" — "))
-			if u := sectionURL(v.notesURL, e.ID); u != "" {
+			if u := sectionURL(v.notesURL, e.Doc, e.ID); u != "" {
 				rs = append(rs, link(path, u))
 			} else {
 				rs = append(rs, plain(path))
@@ -347,7 +356,7 @@ func renderAsk(q index.Question, a index.Answer, text string, v view) *message {
 				rs = append(rs, plain(" · "))
 			}
 			path := pathText(h.Path, h.Title)
-			if u := sectionURL(v.notesURL, h.ID); u != "" {
+			if u := sectionURL(v.notesURL, h.Doc, h.ID); u != "" {
 				rs = append(rs, link(path, u))
 			} else {
 				rs = append(rs, plain(path))

@@ -132,7 +132,7 @@ func sourceRuns(s quiz.Source, v view) []run {
 		return []run{plain("Source: the question bank")}
 	}
 	rs := []run{plain("Source: ")}
-	if u := sectionURL(v.notesURL, s.Section); u != "" {
+	if u := sectionURL(v.notesURL, s.Doc, s.Section); u != "" {
 		rs = append(rs, link(path, u))
 	} else {
 		rs = append(rs, plain(path))

@@ -364,3 +364,19 @@ func TestGolden(t *testing.T) {
 	goldenResponse(t, "daily", RenderDaily(round, 3, 9, true))
 	goldenResponse(t, "close", RenderClose(quiz.Summary{Round: round, Answered: 4, Correct: 3}))
 }
+
+func TestSectionURL(t *testing.T) {
+	tests := []struct{ base, doc, id, want string }{
+		{"", "d", "4_2_4", ""},
+		{"https://n.example/notes.md", "d", "4_2_4", "https://n.example/notes.md#4_2_4"},
+		{"https://n.example/notes.md#", "d", "4_2_2_2/stack-policy", "https://n.example/notes.md#4_2_2_2"},
+		{"https://n.example/notes.md", "d", "stack-policy-1", "https://n.example/notes.md#stack-policy-1"},
+		{"https://n.example/{doc}.md", "devops pro", "4_2_4", "https://n.example/devops%20pro.md#4_2_4"},
+		{"https://n.example/{doc}.md", "", "4_2_4", ""},
+	}
+	for _, tt := range tests {
+		if got := sectionURL(tt.base, tt.doc, tt.id); got != tt.want {
+			t.Errorf("sectionURL(%q, %q, %q) = %q, want %q", tt.base, tt.doc, tt.id, got, tt.want)
+		}
+	}
+}

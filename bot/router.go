@@ -103,7 +103,7 @@ type ActionResult struct {
 // Options configure a Router.
 type Options struct {
 	Admins   []string       // user IDs allowed to quiz post / quiz close
-	NotesURL string         // base URL for links to sections; "" for none
+	NotesURL string         // base URL for links to sections ("{doc}" is replaced by the document name); "" for none
 	ExamDate time.Time      // zero when unset
 	Location *time.Location // nil means UTC
 	Now      func() time.Time
