@@ -320,3 +320,39 @@ func FuzzSearch(f *testing.F) {
 		_ = ix.Suggest(context.Background(), q, 3)
 	})
 }
+
+func TestSearchConcurrent(t *testing.T) {
+	ix := mustBuild(t, mustParse(t, "a", fixtureA), mustParse(t, "b", fixtureB))
+	queries := []string{"cloudtrail events", "lanch config", "x-ray", "how big is a template", "lambda retries"}
+	errc := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			for i := 0; i < 50; i++ {
+				q := queries[(g+i)%len(queries)]
+				hits, err := ix.Search(context.Background(), q, 3)
+				if err == nil && len(hits) == 0 {
+					err = errors.New("no hits for " + q)
+				}
+				if err != nil {
+					errc <- err
+					return
+				}
+			}
+			errc <- nil
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-errc; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestSearchCanceledContext(t *testing.T) {
+	ix := mustBuild(t, mustParse(t, "a", fixtureA))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ix.Search(ctx, "cloudtrail", 3); err == nil {
+		t.Error("Search with a canceled context: no error")
+	}
+}
