@@ -27,6 +27,7 @@ package quiz
 import (
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -155,6 +156,9 @@ type Engine struct {
 	pool  []Question
 	byID  map[string]int
 	opts  Options
+	// asked caches each round's question (it never changes once the round
+	// is stored), sparing a store read per answer.
+	asked sync.Map // round ID -> Question
 }
 
 // New returns an Engine over pool, persisting through store. Questions with a

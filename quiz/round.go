@@ -101,11 +101,17 @@ func (e *Engine) CloseRound(ctx context.Context, roundID string) (Summary, error
 // answer to a closed round is refused with Closed set. A choice outside the
 // question's options is an error wrapping ErrBadChoice.
 func (e *Engine) AnswerRound(ctx context.Context, roundID, user string, choice int) (Result, error) {
-	r, err := e.store.GetRound(ctx, roundID)
-	if err != nil {
-		return Result{}, fmt.Errorf("answer round %s: %w", roundID, err)
+	var q Question
+	if v, ok := e.asked.Load(roundID); ok {
+		q = v.(Question)
+	} else {
+		r, err := e.store.GetRound(ctx, roundID)
+		if err != nil {
+			return Result{}, fmt.Errorf("answer round %s: %w", roundID, err)
+		}
+		q = r.Question
+		e.asked.Store(roundID, q)
 	}
-	q := r.Question
 	if choice < 0 || choice >= len(q.Options) {
 		return Result{}, fmt.Errorf("answer round %s: choice %d of %d: %w", roundID, choice, len(q.Options), ErrBadChoice)
 	}

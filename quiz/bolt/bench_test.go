@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -30,6 +31,9 @@ func yearOfAnswers(tb testing.TB, s *Store, pool []quiz.Question, people int, en
 			}
 			ra, err := tx.Bucket(bRoundAns).CreateBucketIfNotExists([]byte(r.ID))
 			if err != nil {
+				return err
+			}
+			if err := ra.Put(countKey, binary.AppendUvarint(nil, uint64(people))); err != nil {
 				return err
 			}
 			for u := range people {

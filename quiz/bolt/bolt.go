@@ -8,7 +8,8 @@
 //	           "schema"  -> "1"               (decimal schema version)
 //	rounds     roundID   -> JSON of quiz.Round (with its question)
 //	roundidx   ts(8) ‖ roundID -> "o" open | "c" closed  (ordered by opening time)
-//	roundans   roundID   -> nested bucket: user -> seq(8) ‖ answer
+//	roundans   roundID   -> nested bucket: user -> seq(8) ‖ answer,
+//	                        and 0x00 "count" -> uvarint number of answers
 //	answers    ts(8) ‖ seq(8)          -> answer   (all answers, by time)
 //	byuser     user ‖ 0x00 ‖ ts(8) ‖ seq(8) -> answer (the same, by user)
 //	cards      user ‖ 0x00 ‖ questionID -> JSON of quiz.Card
@@ -72,6 +73,10 @@ var (
 	allBucket = [][]byte{bMeta, bRounds, bRoundIdx, bRoundAns, bAnswers, bByUser, bCards}
 )
 
+// countKey holds a round's answer count in its roundans bucket (Slack
+// user IDs never start with a zero byte).
+var countKey = []byte("\x00count")
+
 var _ quiz.Store = (*Store)(nil)
 
 // Store is a quiz.Store in one bbolt file.
@@ -121,12 +126,15 @@ func Open(lg *slog.Logger, path string, opts Options) (s *Store, err error) {
 			s, err = nil, fmt.Errorf("open store %s: %v: %w", path, r, ErrCorrupt)
 		}
 	}()
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
+	// The freelist is not written on commit (it is rebuilt at open): fewer
+	// pages per answer, the same durability.
+	bo := &bbolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly, NoFreelistSync: true, FreelistType: bbolt.FreelistMapType}
+	db, err := bbolt.Open(path, 0o600, bo)
 	if err != nil && !opts.ReadOnly && cannotWrite(err) {
 		if _, serr := os.Stat(path); serr == nil {
 			lg.Warn("bolt.Store open read-only", "path", path, "err", err)
-			opts.ReadOnly = true
-			db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: opts.Timeout, ReadOnly: true})
+			opts.ReadOnly, bo.ReadOnly = true, true
+			db, err = bbolt.Open(path, 0o600, bo)
 		}
 	}
 	if err != nil {
@@ -424,7 +432,14 @@ func (s *Store) AnswerRound(ctx context.Context, a quiz.Answer) (quiz.RoundAnswe
 		if ra == nil {
 			return fmt.Errorf("answers of round %q missing: %w", a.Round, ErrCorrupt)
 		}
-		count := ra.Stats().KeyN
+		count := 0
+		if v := ra.Get(countKey); v != nil {
+			n, k := binary.Uvarint(v)
+			if k <= 0 {
+				return fmt.Errorf("answer count of round %q: %w", a.Round, ErrCorrupt)
+			}
+			count = int(n)
+		}
 		if v := ra.Get([]byte(a.User)); v != nil {
 			if len(v) < 8 {
 				return fmt.Errorf("round answer %q/%q: %w", a.Round, a.User, ErrCorrupt)
@@ -445,6 +460,9 @@ func (s *Store) AnswerRound(ctx context.Context, a quiz.Answer) (quiz.RoundAnswe
 			return err
 		}
 		if err := ra.Put([]byte(a.User), cat(seqKey(seq), encodeAnswer(a))); err != nil {
+			return err
+		}
+		if err := ra.Put(countKey, binary.AppendUvarint(nil, uint64(count+1))); err != nil {
 			return err
 		}
 		out = quiz.RoundAnswer{Answer: a, Count: count + 1}
@@ -490,6 +508,9 @@ func (s *Store) RoundAnswers(ctx context.Context, roundID string) ([]quiz.Answer
 			return nil
 		}
 		return ra.ForEach(func(k, v []byte) error {
+			if bytes.Equal(k, countKey) {
+				return nil
+			}
 			if len(v) < 8 {
 				return fmt.Errorf("round answer %q/%q: %w", roundID, k, ErrCorrupt)
 			}
