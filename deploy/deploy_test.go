@@ -827,6 +827,7 @@ func TestCloudFormation(t *testing.T) {
 	if len(resources) == 0 {
 		t.Fatal("no Resources")
 	}
+	conditions, _ := get(tpl, "Conditions").(map[string]any)
 	defined := func(name string) bool {
 		_, p := params[name]
 		_, r := resources[name]
@@ -849,6 +850,16 @@ func TestCloudFormation(t *testing.T) {
 					if _, ok := resources[name]; !ok {
 						t.Errorf("!GetAtt %v: not a resource", c)
 					}
+				case "!If", "Fn::If", "Condition":
+					// A resource's Condition is a name; an IAM policy's
+					// Condition is a mapping and not CloudFormation's.
+					name := str(c)
+					if l := list(c); len(l) > 0 {
+						name = str(l[0])
+					}
+					if _, ok := conditions[name]; !ok && name != "" {
+						t.Errorf("%s %v: not a condition", k, c)
+					}
 				case "!Sub", "Fn::Sub":
 					for _, m := range subVar.FindAllStringSubmatch(str(c), -1) {
 						name, _, _ := strings.Cut(m[1], ".")
@@ -867,6 +878,7 @@ func TestCloudFormation(t *testing.T) {
 	}
 	walk(resources)
 	walk(get(tpl, "Outputs"))
+	walk(conditions)
 	for name, r := range resources {
 		deps := list(get(r, "DependsOn"))
 		if s := str(get(r, "DependsOn")); s != "" {
@@ -906,6 +918,9 @@ func TestCloudFormation(t *testing.T) {
 	vars := map[string]bool{}
 	var db string
 	for _, e := range list(get(c, "Environment")) {
+		if l := list(get(e, "!If")); len(l) == 3 {
+			e = l[1] // an optional variable: set only when its parameter is
+		}
 		name := str(get(e, "Name"))
 		if _, ok := env[name]; !ok {
 			t.Errorf("Environment %s is not a variable the bot knows", name)
