@@ -102,8 +102,8 @@ func validate(cfg Config) error {
 		bad("DEVOPSBOT_QUIZ_CHANNEL", "%q contains whitespace; give a channel ID like C0123456789", cfg.QuizChannel)
 	}
 	for name, spec := range map[string]string{"DEVOPSBOT_QUIZ_SCHEDULE": cfg.QuizSchedule, "DEVOPSBOT_QUIZ_CLOSE": cfg.QuizClose} {
-		if strings.TrimSpace(spec) == "" {
-			continue // empty disables the schedule
+		if spec == "" {
+			continue // empty disables the schedule (posts only on `quiz post`)
 		}
 		if _, err := cronParser.Parse(spec); err != nil {
 			bad(name, "invalid cron spec %q: %v (want 5 fields like \"0 9 * * MON-FRI\" or a descriptor like \"@every 5s\")", spec, err)

@@ -63,6 +63,7 @@ func TestValidate(t *testing.T) {
 		{"prose schedule fails", func(c *Config) { c.QuizSchedule = "every morning" }, "DEVOPSBOT_QUIZ_SCHEDULE"},
 		{"bad every fails", func(c *Config) { c.QuizSchedule = "@every soon" }, "DEVOPSBOT_QUIZ_SCHEDULE"},
 		{"bad close fails", func(c *Config) { c.QuizClose = "0 25 * * *" }, "DEVOPSBOT_QUIZ_CLOSE"},
+		{"blank schedule fails", func(c *Config) { c.QuizSchedule = " " }, "DEVOPSBOT_QUIZ_SCHEDULE"},
 		{"user token as bot token fails", func(c *Config) { c.BotToken = "xoxp-1111111111-2222222222-abcdef" }, "SLACK_BOT_TOKEN"},
 		{"bot token with newline fails", func(c *Config) { c.BotToken = opsBotToken + "\n" }, "SLACK_BOT_TOKEN"},
 		{"bot token with odd characters fails", func(c *Config) { c.BotToken = "xoxb-1111/2222?abcdefgh" }, "SLACK_BOT_TOKEN"},
