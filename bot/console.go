@@ -49,18 +49,23 @@ const maxConsoleLine = 1 << 20
 // line of push-back.
 type lines struct {
 	ch     chan string
-	err    error // set before ch is closed
+	stop   chan struct{} // closed when Run returns: the reader stops sending
+	err    error         // set before ch is closed
 	pushed []string
 }
 
 func readLines(in io.Reader) *lines {
-	l := &lines{ch: make(chan string)}
+	l := &lines{ch: make(chan string), stop: make(chan struct{})}
 	go func() {
 		defer close(l.ch)
 		sc := bufio.NewScanner(in)
 		sc.Buffer(make([]byte, 64*1024), maxConsoleLine)
 		for sc.Scan() {
-			l.ch <- strings.TrimRight(sc.Text(), "\r")
+			select {
+			case l.ch <- strings.TrimRight(sc.Text(), "\r"):
+			case <-l.stop:
+				return
+			}
 		}
 		l.err = sc.Err()
 	}()
@@ -95,6 +100,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 		w.printf("devopsbot console: the /devops commands, typed here. Type help for the list, quit to leave.\n")
 	}
 	ls := readLines(in)
+	defer close(ls.stop)
 	for w.err == nil {
 		if c.opts.Prompt {
 			w.printf("devops> ")

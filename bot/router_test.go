@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -836,4 +837,48 @@ func TestDecodeSlack(t *testing.T) {
 	if searched != "x > y" {
 		t.Errorf("mention searched %q", searched)
 	}
+}
+
+// TestRouterConcurrent runs commands, clicks and SetDaily at once (for -race).
+func TestRouterConcurrent(t *testing.T) {
+	var calls []string
+	s, q := consoleFakes(&calls)
+	var mu sync.Mutex
+	q.AnswerRoundFn = func(ctx context.Context, roundID, user string, choice int) (quiz.Result, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return quiz.Result{Question: sampleQuestion, Choice: choice, Answered: 1}, nil
+	}
+	q.RoundFn = func(ctx context.Context, id string) (quiz.Round, error) {
+		return quiz.Round{ID: id, Question: sampleQuestion, OpenedAt: fixedNow}, nil
+	}
+	// The fakes append to calls: serialise them.
+	search, practice := s.SearchFn, q.PracticeFn
+	s.SearchFn = func(ctx context.Context, qs string, k int) ([]index.Hit, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return search(ctx, qs, k)
+	}
+	q.PracticeFn = func(ctx context.Context, user string) (quiz.Question, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return practice(ctx, user)
+	}
+	r := newTestRouter(s, q, Options{Admins: []string{"UADMIN"}})
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := context.Background()
+			for j := 0; j < 20; j++ {
+				r.SetDaily(&fakeDaily{PostFn: func(context.Context) error { return nil }, CloseFn: func(context.Context) error { return nil }})
+				r.Command(ctx, Request{User: "U1", Text: "lookup canary"})
+				r.Command(ctx, Request{User: "UADMIN", Text: "quiz post"})
+				r.Command(ctx, Request{User: "U1", Text: "quiz"})
+				r.Action(ctx, Action{User: "U2", ActionID: ActionAnswerDaily, Value: "r|1"})
+			}
+		}()
+	}
+	wg.Wait()
 }
