@@ -18,9 +18,10 @@ import (
 
 // askFact is one fact of the notes as the answerer sees it.
 type askFact struct {
-	sec  *notes.Section
-	text string // the fact with its parent bullets
-	neg  bool   // the fact negates something ("not", "no", "can't", ...)
+	sec   *notes.Section
+	text  string // the fact with its parent bullets
+	neg   bool   // the fact negates something ("not", "no", "can't", ...)
+	nterm int    // distinct terms, for length normalisation
 }
 
 // factIndex is an inverted index from terms to facts.
@@ -30,6 +31,7 @@ type factIndex struct {
 	facts   []askFact
 	post    map[string][]int32 // term -> facts holding it
 	idf     map[string]float64
+	avgLen  float64 // mean distinct terms per fact
 }
 
 // askFrameWords are words of the exam question's frame ("which approach
@@ -65,6 +67,8 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 				for t := range terms {
 					fx.post[t] = append(fx.post[t], id)
 				}
+				fx.facts[id].nterm = len(terms)
+				fx.avgLen += float64(len(terms))
 			}
 			if len(s.Facts) == 0 {
 				if strings.TrimSpace(s.Text) != "" {
@@ -78,6 +82,9 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 		}
 	}
 	n := float64(len(fx.facts))
+	if n > 0 {
+		fx.avgLen /= n
+	}
 	for t, p := range fx.post {
 		fx.idf[t] = math.Log(1 + n/float64(len(p)))
 	}
@@ -180,6 +187,7 @@ type askParams struct {
 	restShare      float64 // weight of an option's facts after the best one
 	negation       float64 // factor for a fact that negates something
 	polarity       float64 // factor for a fact and an option of which one negates and the other does not
+	lenNorm        float64 // BM25-like length normalisation of a fact's scenario overlap (0: none)
 	secBest        float64 // weight of the best scenario overlap among the facts of the fact's section
 }
 
@@ -195,6 +203,7 @@ var defaultAskParams = askParams{
 	restShare:      0.1,
 	negation:       0.7,
 	polarity:       0.7,
+	lenNorm:        0.25,
 	secBest:        0.5,
 }
 
@@ -232,8 +241,13 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 		w := q[t]
 		for _, id := range fx.post[t] {
 			rq[id] += w
-			rqMax = math.Max(rqMax, rq[id])
 		}
+	}
+	for id, r := range rq {
+		if r > 0 && p.lenNorm > 0 {
+			rq[id] = r / (1 - p.lenNorm + p.lenNorm*float64(fx.facts[id].nterm)/fx.avgLen)
+		}
+		rqMax = math.Max(rqMax, rq[id])
 	}
 	secMax := map[*notes.Section]float64{}
 	for id, r := range rq {
