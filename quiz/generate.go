@@ -343,15 +343,21 @@ func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
 		desc := c.avgWords() >= 3
 		for ri, name := range names.cells {
 			v := c.cells[ri]
-			if name == "" || v == "" || c.count(v) > 1 || !hasLetters(v, 3) && !isNumeric(v) {
+			if name == "" || v == "" || !hasLetters(v, 3) && !isNumeric(v) {
 				continue
 			}
+			// A value shared by several rows still answers "what is the value
+			// of this key", but not "which key has this value".
+			unique := c.count(v) == 1
 			expl := name + ": " + v
 			if c.header != "" {
 				expl = names.header + " " + name + " — " + c.header + ": " + v
 			}
 			expl += " (" + tp + ")"
 			key := itoa(ti) + "/" + name + "/" + c.header
+			if desc && !unique {
+				continue
+			}
 			if desc && wordCount(v) >= 3 {
 				if len(attrs) == 1 || c.header == "" {
 					g.add(KindTerm, s, key, tp+": which "+noun+" is described as "+quote(v)+"?", name, others(names.cells, ri), expl)
@@ -379,7 +385,7 @@ func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
 					same = append(same, w)
 				}
 			}
-			if isNum && len(same) < 2 && limits {
+			if isNum && len(same) < 3 && limits {
 				same = append(same, g.limitValues(s, u, v)...)
 			}
 			what := "what is " + quote(name) + "?"
@@ -389,6 +395,9 @@ func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
 				what = "what is the limit for " + quote(name) + "?"
 			}
 			g.add(KindValue, s, key, tp+": "+what, v, same, expl)
+			if !unique {
+				continue
+			}
 			stem := tp + ": which " + noun + " has the value " + quote(v) + "?"
 			if c.header != "" {
 				stem = tp + ": which " + noun + " has " + strings.ToLower(c.header) + " " + quote(v) + "?"

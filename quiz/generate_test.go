@@ -186,6 +186,40 @@ func TestGenerateCoverage(t *testing.T) {
 	t.Logf("%d questions; per kind %v; %d of 19 services; %d from Concepts", len(qs), perKind, n, concepts)
 }
 
+// TestIssueExamples checks the questions the issue names as examples.
+func TestIssueExamples(t *testing.T) {
+	qs := Generate(mustDefault(t))
+	find := func(kind, section, stemPart, answer string) *Question {
+		t.Helper()
+		for i, q := range qs {
+			if q.Kind == kind && q.Source.Section == section && strings.Contains(q.Stem, stemPart) && q.Options[q.Correct] == answer {
+				return &qs[i]
+			}
+		}
+		t.Errorf("no %s question in %s with %q answered by %q", kind, section, stemPart, answer)
+		return nil
+	}
+	if q := find(KindTerm, "4_2_3_1", "check for updates to metadata", "cfn-hup"); q != nil {
+		for _, o := range q.Options {
+			if !strings.HasPrefix(o, "cfn-") {
+				t.Errorf("cfn-hup question has option %q from another column", o)
+			}
+		}
+	}
+	if q := find(KindValue, "4_2_4", "Resources per stack", "200"); q != nil {
+		for _, o := range q.Options {
+			if _, ok := numberUnit(o); !ok {
+				t.Errorf("Resources per stack question has non-number option %q", o)
+			}
+		}
+	}
+	find(KindRow, "3_1", "Testing: can test prior to cutover", "Blue/Green")
+	find(KindService, "4_2_1", "provides a common language", "CloudFormation")
+	find(KindGroup, "4_16_2", "Share common configuration elements", "Layer")
+	find(KindSequence, "4_7_3_1", "BeforeInstall", "Install")
+	find(KindNumber, "4_3_2_1", "Stored for ___", "90 days")
+}
+
 func TestGenerateIsStable(t *testing.T) {
 	a := Generate(mustDefault(t))
 	b := Generate(mustDefault(t))
