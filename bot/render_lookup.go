@@ -23,6 +23,7 @@ const (
 type view struct {
 	notesURL string
 	public   bool   // posted in a channel or thread: no Share button
+	showDoc  bool   // several notes files: name the document of each section
 	sharedBy string // user ID who shared it, for "shared by"
 }
 
@@ -105,7 +106,7 @@ func sectionRuns(m *message, doc, id, path string, facts []index.HitFact, v view
 		m.text(rs...)
 	}
 	ctx := []run{plain("Section "), code(id)}
-	if doc != "" {
+	if doc != "" && v.showDoc {
 		ctx = append(ctx, plain(" in "+doc))
 	}
 	m.context(ctx...)

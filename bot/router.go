@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/devopsbot/devopsbot/index"
+	"github.com/devopsbot/devopsbot/notes"
 	"github.com/devopsbot/devopsbot/quiz"
 )
 
@@ -117,6 +118,9 @@ type Router struct {
 	quiz   Quiz
 	opts   Options
 	admins map[string]bool
+	// multiDoc: the index holds several notes files, so replies name the
+	// document of each section.
+	multiDoc bool
 
 	mu    sync.Mutex
 	daily Daily
@@ -134,6 +138,9 @@ func NewRouter(lg *slog.Logger, s Searcher, q Quiz, opts Options) *Router {
 		opts.Now = time.Now
 	}
 	r := &Router{lg: lg, search: s, quiz: q, opts: opts, admins: map[string]bool{}}
+	if d, ok := s.(interface{ Docs() []*notes.Document }); ok {
+		r.multiDoc = len(d.Docs()) > 1
+	}
 	for _, a := range opts.Admins {
 		if a = strings.TrimSpace(a); a != "" {
 			r.admins[a] = true
@@ -167,7 +174,9 @@ func (r *Router) DaysToExam() (int, bool) {
 	return daysTo(r.opts.Now(), r.opts.ExamDate, r.opts.Location), true
 }
 
-func (r *Router) view(public bool) view { return view{notesURL: r.opts.NotesURL, public: public} }
+func (r *Router) view(public bool) view {
+	return view{notesURL: r.opts.NotesURL, public: public, showDoc: r.multiDoc}
+}
 
 // Command handles a /devops command. Replies are ephemeral (only the
 // requester sees them); their Share buttons make them public.
@@ -630,7 +639,8 @@ func (r *Router) share(ctx context.Context, a Action) ActionResult {
 	if !ok {
 		return r.badAction(ctx, a)
 	}
-	pub := view{notesURL: r.opts.NotesURL, public: true, sharedBy: a.User}
+	pub := r.view(true)
+	pub.sharedBy = a.User
 	var post Response
 	switch cmd {
 	case "lookup":

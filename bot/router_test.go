@@ -882,3 +882,25 @@ func TestRouterConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// docsSearcher is a fake index that also lists its documents.
+type docsSearcher struct {
+	*fakeSearcher
+	docs []*notes.Document
+}
+
+func (d docsSearcher) Docs() []*notes.Document { return d.docs }
+
+func TestLookupNamesDocumentsOnlyWithSeveral(t *testing.T) {
+	fs := &fakeSearcher{SearchFn: func(ctx context.Context, q string, k int) ([]index.Hit, error) {
+		return []index.Hit{canaryHit}, nil
+	}}
+	for _, n := range []int{1, 2} {
+		docs := make([]*notes.Document, n)
+		r := NewRouter(nil, docsSearcher{fs, docs}, &fakeQuiz{}, Options{})
+		got := blocksText(r.Command(context.Background(), Request{User: "U1", Text: "canary"}))
+		if named := strings.Contains(got, "in devops-engineer-professional"); named != (n > 1) {
+			t.Errorf("%d documents: named = %v:\n%s", n, named, got)
+		}
+	}
+}
