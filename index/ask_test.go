@@ -2,8 +2,10 @@ package index
 
 import (
 	"context"
+
 	"encoding/json"
 	"errors"
+	"github.com/devopsbot/devopsbot/notes"
 	"os"
 	"slices"
 	"sort"
@@ -370,6 +372,30 @@ func TestTopFacts(t *testing.T) {
 			if got := topFacts(facts, k); !slices.Equal(got, want) {
 				t.Fatalf("n=%d k=%d: got %v, want %v", n, k, got, want)
 			}
+		}
+	}
+}
+
+func TestAskConcurrent(t *testing.T) {
+	d, err := notes.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Build(d) // fresh index: the fact index is built by the first callers, concurrently
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			_, err := ix.Ask(context.Background(), sixtyWordQuestion)
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
 		}
 	}
 }
