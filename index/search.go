@@ -48,7 +48,7 @@ type rankParams struct {
 
 var defaultParams = rankParams{
 	alias:    1.0,
-	fuzzy:    0.45,
+	fuzzy:    0.6,
 	fact:     0.9,
 	head:     0.35,
 	title:    0.3,
@@ -106,6 +106,7 @@ func (ix *Index) plan(q string) (*plan, error) {
 	// close words of the notes; corrected tokens take part in alias matching.
 	corrected := make([]token, 0, len(all))
 	fuzzy := map[string]float64{}
+	var guessed []occ // words replaced by spelling guesses
 	nCorr := 0
 	if len(toks) > maxCorrectedQuery {
 		nCorr = maxCorrections // long questions: spelling is seldom the problem, guesses add noise
@@ -116,6 +117,7 @@ func (ix *Index) plan(q string) (*plan, error) {
 			continue
 		}
 		nCorr++
+		guessed = append(guessed, occ{t.term, t.start, t.end})
 		for _, c := range ix.corrections(t.term) {
 			corrected = append(corrected, token{term: c.term, start: t.start, end: t.end, pos: t.pos})
 			w := max(ix.prm.fuzzy, 1e-9) / float64(c.dist)
@@ -128,12 +130,9 @@ func (ix *Index) plan(q string) (*plan, error) {
 
 	// Distinct known terms with their weight, and every occurrence's byte
 	// range in the query for grouping.
-	type occ struct {
-		term       string
-		start, end int
-	}
 	weights := map[string]float64{}
 	order := []string{}
+	exact := false // some word matched as written (or through an alias)
 	occs := make([]occ, 0, len(expanded))
 	for _, t := range expanded {
 		if _, ok := ix.df[t.term]; !ok {
@@ -143,13 +142,21 @@ func (ix *Index) plan(q string) (*plan, error) {
 			continue
 		}
 		w := 1.0
+		_, isFuzzy := fuzzy[t.term]
 		switch {
 		case strings.HasPrefix(t.term, "_"):
 			w = ix.prm.alias
-		case fuzzy[t.term] > 0:
+			if within(t, guessed) {
+				// An alias reached through a spelling guess is a guess.
+				w, isFuzzy = ix.prm.fuzzy, true
+			}
+		case isFuzzy:
 			w = fuzzy[t.term]
 		}
 		occs = append(occs, occ{t.term, t.start, t.end})
+		if !isFuzzy {
+			exact = true
+		}
 		if old, ok := weights[t.term]; ok {
 			weights[t.term] = max(old, w)
 			continue
@@ -158,6 +165,11 @@ func (ix *Index) plan(q string) (*plan, error) {
 		order = append(order, t.term)
 	}
 	p := &plan{index: map[string]int{}}
+	if !exact && unmatched(toks, occs) {
+		// Only guessed spellings, and some words matched nothing at all:
+		// better "nothing matched" than sections about the guesses.
+		return p, nil
+	}
 	n := float64(len(ix.secs))
 	for _, term := range order {
 		df := float64(ix.df[term])
@@ -245,6 +257,40 @@ func (ix *Index) plan(q string) (*plan, error) {
 		}
 	}
 	return p, nil
+}
+
+// occ is one occurrence of a search term in the query, by byte range.
+type occ struct {
+	term       string
+	start, end int
+}
+
+// within reports whether t lies inside one of the ranges.
+func within(t token, rs []occ) bool {
+	for _, r := range rs {
+		if r.start <= t.start && t.end <= r.end {
+			return true
+		}
+	}
+	return false
+}
+
+// unmatched reports whether some token of the query overlaps no term
+// occurrence.
+func unmatched(toks []token, occs []occ) bool {
+	for _, t := range toks {
+		hit := false
+		for _, o := range occs {
+			if o.start < t.end && t.start < o.end {
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			return true
+		}
+	}
+	return false
 }
 
 type correction struct {
