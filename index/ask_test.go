@@ -2,21 +2,21 @@ package index
 
 import (
 	"context"
-
 	"encoding/json"
 	"errors"
-	"github.com/devopsbot/devopsbot/notes"
 	"os"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/devopsbot/devopsbot/notes"
 )
 
 // askEval answers every exam item of an eval file and returns the share of
-// right choices, the share with a deciding section among the answer's
-// first three sections, and the items.
+// right choices and the share with a deciding section among the answer's
+// first three sections.
 func askEval(t *testing.T, ix *Index, path string) (acc, hit3 float64) {
 	t.Helper()
 	f, err := os.Open(path)
