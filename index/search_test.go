@@ -356,3 +356,14 @@ func TestSearchCanceledContext(t *testing.T) {
 		t.Error("Search with a canceled context: no error")
 	}
 }
+
+func TestSearchGuessesNeedSupport(t *testing.T) {
+	ix := mustBuild(t, mustParse(t, "a", fixtureA))
+	ctx := context.Background()
+	if hits, err := ix.Search(ctx, "evnts", 3); err != nil || len(hits) == 0 {
+		t.Errorf("a lone misspelling: %d hits, %v; want its section", len(hits), err)
+	}
+	if hits, err := ix.Search(ctx, "zzqxv evnts", 3); err != nil || len(hits) != 0 {
+		t.Errorf("a guess next to a word matching nothing: %d hits, %v; want none", len(hits), err)
+	}
+}
