@@ -10,9 +10,10 @@ import (
 )
 
 // cmdConfig prints the effective configuration, one VAR=value line per
-// setting in Config order with secrets masked, then checks it with validate:
-// a bad value makes it exit 1 with one line per problem, so it doubles as a
-// preflight check (`docker run ... devopsbot config`).
+// setting in Config order with secrets masked, then checks it with validate
+// (validateServe when Slack credentials are set, as a bare `devopsbot` would
+// serve): a bad value makes it exit 1 with one line per problem, so it
+// doubles as a preflight check (`docker run ... devopsbot config`).
 func cmdConfig(ctx context.Context, e *env, args []string) error {
 	const synopsis = "config [--json]\n\nPrints the effective configuration (environment and defaults) with secrets masked,\nthen validates it: exit 1 with one line per bad variable."
 	fs := e.flags("config", synopsis)
@@ -41,7 +42,12 @@ func cmdConfig(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "%s=%s\n", f.Env, f.Shown)
 		}
 	}
-	if err := validate(e.cfg); err != nil {
+	// With Slack credentials a bare `devopsbot` serves: check what serve checks.
+	check := validate
+	if e.cfg.BotToken != "" || e.cfg.AppToken != "" {
+		check = validateServe
+	}
+	if err := check(e.cfg); err != nil {
 		return fmt.Errorf("configuration has problems:\n%w", err)
 	}
 	return nil
@@ -52,6 +58,8 @@ func mode(cfg Config) string {
 	switch {
 	case cfg.BotToken == "" && cfg.AppToken == "":
 		return "console (no Slack credentials)"
+	case cfg.BotToken == "":
+		return "Slack: incomplete (set SLACK_BOT_TOKEN)"
 	case cfg.AppToken != "" && cfg.SigningSecret != "":
 		return "Slack: Socket Mode and HTTP Request URLs"
 	case cfg.AppToken != "":

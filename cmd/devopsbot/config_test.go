@@ -73,6 +73,18 @@ func TestConfigJSON(t *testing.T) {
 	}
 }
 
+func TestConfigChecksWhatServeNeedsWhenSlackIsConfigured(t *testing.T) {
+	cfg := opsDefaultConfig(t)
+	cfg.AppToken = opsAppToken // Socket Mode without a bot token
+	out, _, err := opsRun(t, cfg, "config")
+	if !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), "\nSLACK_BOT_TOKEN: ") {
+		t.Fatalf("config with only an app token: err = %v, want a line naming SLACK_BOT_TOKEN", err)
+	}
+	if !strings.Contains(out, "# mode: Slack: incomplete (set SLACK_BOT_TOKEN)\n") {
+		t.Errorf("mode line missing:\n%s", out)
+	}
+}
+
 func TestConfigFailsOnBadValues(t *testing.T) {
 	cfg := opsDefaultConfig(t)
 	cfg.TZ = "Mars/Base"
