@@ -399,3 +399,50 @@ func TestAskConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestAskOptionOrder checks that the choice follows the option, not its
+// letter: the dev questions with their options in reverse order get the
+// same option text chosen.
+func TestAskOptionOrder(t *testing.T) {
+	ix := mustDefault(t)
+	f, err := os.Open("testdata/dev.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	items, err := ReadEval(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, it := range items {
+		if len(it.Options) == 0 {
+			continue
+		}
+		opts := sortedOptions(it.Options)
+		a, err := ix.Ask(ctx, Question{Text: it.Query, Options: opts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rev := make([]Option, len(opts))
+		for i, o := range opts {
+			rev[len(opts)-1-i] = Option{Key: string(rune('A' + len(opts) - 1 - i)), Text: o.Text}
+		}
+		b, err := ix.Ask(ctx, Question{Text: it.Query, Options: rev})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if optionText(a) != optionText(b) {
+			t.Errorf("%s: chose %q, reversed %q", it.ID, optionText(a), optionText(b))
+		}
+	}
+}
+
+func optionText(a Answer) string {
+	for _, o := range a.Options {
+		if o.Key == a.Chosen {
+			return o.Text
+		}
+	}
+	return ""
+}
