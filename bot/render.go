@@ -368,6 +368,16 @@ func runMrkdwn(r run) string {
 	if r.text == "" {
 		return ""
 	}
+	if (r.bold || r.code) && strings.Contains(r.text, "\n") {
+		// Slack's *bold* and `code` end at a line break: style each line.
+		lines := strings.Split(r.text, "\n")
+		for i, l := range lines {
+			rr := r
+			rr.text = l
+			lines[i] = runMrkdwn(rr)
+		}
+		return strings.Join(lines, "\n")
+	}
 	var s string
 	switch {
 	case r.code:

@@ -45,6 +45,8 @@ func TestRunMrkdwn(t *testing.T) {
 		want string
 	}{
 		{"bold keeps spaces outside", bold(" term "), " *term* "},
+		{"bold per line", bold("one\n\ntwo "), "*one*\n\n*two* "},
+		{"code per line", code("a\nb"), "`a`\n`b`"},
 		{"bold of only space is plain", bold("  "), "  "},
 		{"bold escapes", bold("a<b"), "*a&lt;b*"},
 		{"code", code("x `y` & z*"), "`x ˋyˋ &amp; z*`"},
