@@ -222,7 +222,30 @@ type optionSupport struct {
 }
 
 // scoreOptions scores each option by the facts that support it, given the
-// scenario text and the relevance of sections to it (0..1).
+// scenario text and the relevance of sections to it (0..1, from Search).
+//
+// The method, in the order it runs:
+//
+//   - Scenario terms (frame words such as "team" or "best" dropped) weigh
+//     their idf over facts. A fact's overlap with the scenario is the sum
+//     of the weights of the scenario terms it holds (with its parent
+//     bullets and section path), length-normalised like BM25.
+//   - An option term weighs its idf times how distinctive it is: 1 when only
+//     this option uses it, 0 when every option does, linear in between;
+//     terms the scenario uses too weigh queryTermShare of that. Unknown
+//     words are spelling-corrected against the notes.
+//   - A fact's relevance is its overlap with the scenario (relative to the
+//     best fact), plus secBest times the best overlap in its section, plus
+//     secShare times its section's Search rank score, raised to relPower so
+//     that the facts closest to the scenario decide.
+//   - Every fact that mentions options casts a vote of its relevance,
+//     shared among the options by their matched weight (over their total
+//     weight^normPower), with smoothing left unassigned so that a fact
+//     barely touching one option does not give it a full vote. Facts that
+//     negate are weighed down (negation), more so when the option's
+//     polarity differs ("cannot use a custom location" against "can specify
+//     a custom location").
+//   - An option's score is its best vote plus restShare of the next ones.
 func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[*notes.Section]float64, p askParams) []optionSupport {
 	nf := len(fx.facts)
 	q := map[string]float64{}
