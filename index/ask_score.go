@@ -242,9 +242,9 @@ type optionSupport struct {
 //     shared among the options by their matched weight (over their total
 //     weight^normPower), with smoothing left unassigned so that a fact
 //     barely touching one option does not give it a full vote. Facts that
-//     negate are weighed down (negation), more so when the option's
-//     polarity differs ("cannot use a custom location" against "can specify
-//     a custom location").
+//     negate are weighed down (negation), and so is a vote between a fact
+//     and an option of which only one negates ("cannot use a custom
+//     location" against "can specify a custom location": polarity).
 //   - An option's score is its best vote plus restShare of the next ones.
 func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[*notes.Section]float64, p askParams) []optionSupport {
 	nf := len(fx.facts)
