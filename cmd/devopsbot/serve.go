@@ -95,9 +95,10 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	if err != nil {
 		return fmt.Errorf("load notes: %w", err)
 	}
-	if a.index, err = index.Build(docs...); err != nil {
-		return fmt.Errorf("index notes: %w", err)
+	if a.index, err = buildIndexFrom(docs, nil); err != nil {
+		return err
 	}
+	defer a.index.Close()
 	sections := 0
 	for _, d := range docs {
 		sections += len(d.Sections)
