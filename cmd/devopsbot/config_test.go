@@ -53,7 +53,7 @@ func TestConfigPrintsEveryVariableWithSecretsMasked(t *testing.T) {
 
 func TestConfigJSON(t *testing.T) {
 	cfg := opsDefaultConfig(t)
-	cfg.BotToken = opsBotToken
+	cfg.BotToken, cfg.AppToken = opsBotToken, opsAppToken
 	out, _, err := opsRun(t, cfg, "config", "--json")
 	if err != nil {
 		t.Fatalf("config --json: %v", err)

@@ -140,7 +140,7 @@ func validateServe(cfg Config) error {
 	case cfg.BotToken == "":
 		errs = append(errs, &configError{Var: "SLACK_BOT_TOKEN", Msg: "is required to serve Slack (or run `devopsbot console` without Slack)"})
 	case cfg.SigningSecret == "" && cfg.AppToken == "":
-		errs = append(errs, &configError{Var: "SLACK_APP_TOKEN", Msg: "or SLACK_SIGNING_SECRET is required: set SLACK_APP_TOKEN for Socket Mode or SLACK_SIGNING_SECRET for HTTP Request URLs"})
+		errs = append(errs, &configError{Var: "SLACK_APP_TOKEN", Msg: "is required for Socket Mode; or set SLACK_SIGNING_SECRET for HTTP Request URLs"})
 	}
 	return errors.Join(errs...)
 }
