@@ -229,6 +229,9 @@ func TestAnswerRound(t *testing.T) {
 	if _, err := e.AnswerRound(ctx, r.ID, "U3", 9); !errors.Is(err, quiz.ErrBadChoice) {
 		t.Errorf("choice 9: error = %v, want ErrBadChoice", err)
 	}
+	if _, err := e.AnswerRound(ctx, r.ID, "", right); !errors.Is(err, quiz.ErrNoUser) {
+		t.Errorf("empty user: error = %v, want ErrNoUser", err)
+	}
 	if _, err := e.AnswerRound(ctx, "nope", "U3", 0); !errors.Is(err, quiz.ErrNotFound) {
 		t.Errorf("unknown round: error = %v, want ErrNotFound", err)
 	}
@@ -567,6 +570,12 @@ func TestPracticeLeitner(t *testing.T) {
 	}
 	if next.ID != soonest.Question {
 		t.Errorf("nothing due: got %s, want the soonest due %s", next.ID, soonest.Question)
+	}
+	if _, err := e.Practice(ctx, ""); !errors.Is(err, quiz.ErrNoUser) {
+		t.Errorf("Practice with no user: %v", err)
+	}
+	if _, err := e.AnswerPractice(ctx, "", q1.ID, 0); !errors.Is(err, quiz.ErrNoUser) {
+		t.Errorf("AnswerPractice with no user: %v", err)
 	}
 	if _, err := e.AnswerPractice(ctx, "ann", "nope", 0); !errors.Is(err, quiz.ErrNotFound) {
 		t.Errorf("unknown question: %v", err)

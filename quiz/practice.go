@@ -40,6 +40,9 @@ func (e *Engine) PracticeFrom(ctx context.Context, user, doc, section string) (Q
 }
 
 func (e *Engine) practice(ctx context.Context, user string, keep func(Question) bool) (Question, error) {
+	if user == "" {
+		return Question{}, fmt.Errorf("practice: %w", ErrNoUser)
+	}
 	var pool []Question
 	for _, q := range e.pool {
 		if keep(q) {
@@ -123,6 +126,9 @@ func (e *Engine) practice(ctx context.Context, user string, keep func(Question) 
 // Leitner boxes; counts toward readiness, not the leaderboard). One answer
 // counts per hand-out: a repeat returns the recorded answer with Already set.
 func (e *Engine) AnswerPractice(ctx context.Context, user, questionID string, choice int) (Result, error) {
+	if user == "" {
+		return Result{}, fmt.Errorf("answer practice %s: %w", questionID, ErrNoUser)
+	}
 	q, ok := e.Question(questionID)
 	if !ok {
 		return Result{}, fmt.Errorf("answer practice %s: question %s: %w", user, questionID, ErrNotFound)

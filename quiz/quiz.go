@@ -36,6 +36,7 @@ var (
 	ErrNotFound    = errors.New("quiz: not found")
 	ErrNoQuestions = errors.New("quiz: no questions")
 	ErrBadChoice   = errors.New("quiz: no such option")
+	ErrNoUser      = errors.New("quiz: no user given")
 	ErrBank        = errors.New("quiz: invalid question bank")
 	// ErrReadOnly is wrapped by stores that cannot write (a read-only or
 	// full disk): answers are refused while reads keep working.

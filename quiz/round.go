@@ -101,6 +101,9 @@ func (e *Engine) CloseRound(ctx context.Context, roundID string) (Summary, error
 // answer to a closed round is refused with Closed set. A choice outside the
 // question's options is an error wrapping ErrBadChoice.
 func (e *Engine) AnswerRound(ctx context.Context, roundID, user string, choice int) (Result, error) {
+	if user == "" {
+		return Result{}, fmt.Errorf("answer round %s: %w", roundID, ErrNoUser)
+	}
 	var q Question
 	if v, ok := e.asked.Load(roundID); ok {
 		q = v.(Question)

@@ -126,9 +126,9 @@ func Open(lg *slog.Logger, path string, opts Options) (s *Store, err error) {
 			s, err = nil, fmt.Errorf("open store %s: %v: %w", path, r, ErrCorrupt)
 		}
 	}()
-	// The freelist is not written on commit (it is rebuilt at open): fewer
-	// pages per answer, the same durability.
-	bo := &bbolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly, NoFreelistSync: true, FreelistType: bbolt.FreelistMapType}
+	// The freelist stays synced: without it bbolt walks every page at open
+	// in a goroutine that crashes the process on a damaged file.
+	bo := &bbolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly, FreelistType: bbolt.FreelistMapType}
 	db, err := bbolt.Open(path, 0o600, bo)
 	if err != nil && !opts.ReadOnly && cannotWrite(err) {
 		if _, serr := os.Stat(path); serr == nil {
@@ -191,8 +191,14 @@ func (s *Store) init() error {
 				}
 			}
 			// Walk every page once: damage is found now, not mid-answer.
+			var first error
 			for err := range tx.Check() {
-				return fmt.Errorf("check: %v: %w", err, ErrCorrupt)
+				if first == nil {
+					first = err
+				}
+			}
+			if first != nil {
+				return fmt.Errorf("check: %v: %w", first, ErrCorrupt)
 			}
 			return nil
 		}

@@ -3,6 +3,7 @@ package bolt_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -223,5 +224,53 @@ func TestReadOnlyStoreReadsAndRefusesWrites(t *testing.T) {
 	}
 	if _, err := bolt.Open(nil, filepath.Join(t.TempDir(), "new.db"), bolt.Options{ReadOnly: true}); err == nil {
 		t.Error("read-only open of a missing file succeeded")
+	}
+}
+
+func TestOpenRefusesDamagedPages(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "quiz.db")
+	s := mustOpen(t, path)
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	if _, _, err := s.CreateRound(ctx, quiz.Round{ID: "r1", Question: quiz.Question{ID: "q1", Options: []string{"a", "b"}}, OpenedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	// Enough answers for several levels of pages.
+	for i := range 1500 {
+		if _, err := s.AnswerRound(ctx, quiz.Answer{Round: "r1", User: fmt.Sprintf("U%05d", i), At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipped := append([]byte(nil), data...)
+	for i := len(flipped) / 2; i < len(flipped)/2+8192 && i < len(flipped); i++ {
+		flipped[i] ^= 0x5a
+	}
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{"bytes flipped mid-file", flipped},
+		{"truncated to a third", data[:len(data)/3]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "damaged.db")
+			if err := os.WriteFile(p, tt.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s, err := bolt.Open(nil, p, bolt.Options{})
+			if err == nil {
+				s.Close()
+				t.Fatal("Open succeeded on a damaged file")
+			}
+			if !errors.Is(err, bolt.ErrCorrupt) {
+				t.Errorf("Open error = %v, want ErrCorrupt", err)
+			}
+		})
 	}
 }
