@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/devopsbot/devopsbot/index"
 	"github.com/devopsbot/devopsbot/notes"
@@ -136,9 +137,13 @@ func writeHits(w io.Writer, hits []index.Hit, multi bool, m marker) {
 // control characters replaced and newlines (code facts) indented.
 func markSpans(f index.HitFact, m marker) string {
 	var b strings.Builder
-	last := 0
+	from, to := window(f, maxFactShown)
+	if from > 0 {
+		b.WriteString("…")
+	}
+	last := from
 	for _, s := range f.Matches {
-		if s.Start < last || s.End > len(f.Text) || s.Start >= s.End {
+		if s.Start < last || s.End > to || s.Start >= s.End {
 			continue
 		}
 		b.WriteString(f.Text[last:s.Start])
@@ -147,7 +152,10 @@ func markSpans(f index.HitFact, m marker) string {
 		b.WriteString(m.close)
 		last = s.End
 	}
-	b.WriteString(f.Text[last:])
+	b.WriteString(f.Text[last:to])
+	if to < len(f.Text) {
+		b.WriteString("…")
+	}
 	out := strings.ReplaceAll(b.String(), "\n", "\n     ")
 	return strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\x1b' {
@@ -158,6 +166,57 @@ func markSpans(f index.HitFact, m marker) string {
 		}
 		return r
 	}, out)
+}
+
+// maxFactShown is the longest fact text printed whole, in bytes; longer
+// facts show a window around their first matched word.
+const maxFactShown = 320
+
+// window returns the byte range of f.Text to show: all of it when short,
+// else about n bytes starting a little before the first match, cut at word
+// boundaries.
+func window(f index.HitFact, n int) (from, to int) {
+	if len(f.Text) <= n {
+		return 0, len(f.Text)
+	}
+	// Start near the match whose window holds the most matches.
+	first, most := 0, 0
+	for _, a := range f.Matches {
+		if a.Start < 0 || a.End > len(f.Text) || a.Start >= a.End {
+			continue
+		}
+		lo := max(0, a.Start-n/4)
+		c := 0
+		for _, b := range f.Matches {
+			if b.Start >= lo && b.End <= lo+n {
+				c++
+			}
+		}
+		if c > most {
+			first, most = a.Start, c
+		}
+	}
+	from = max(0, first-n/4)
+	if from > 0 {
+		if i := strings.IndexByte(f.Text[from:first], ' '); i >= 0 {
+			from += i + 1
+		} else {
+			from = first
+		}
+	}
+	to = min(len(f.Text), from+n)
+	if to < len(f.Text) {
+		if i := strings.LastIndexByte(f.Text[from:to], ' '); i > 0 {
+			to = from + i
+		}
+	}
+	for from > 0 && !utf8.RuneStart(f.Text[from]) {
+		from--
+	}
+	for to < len(f.Text) && !utf8.RuneStart(f.Text[to]) {
+		to--
+	}
+	return from, to
 }
 
 // printable shortens s to n bytes and replaces control characters, for

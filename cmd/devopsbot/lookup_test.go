@@ -153,3 +153,12 @@ func TestMarkSpans(t *testing.T) {
 		t.Errorf("markSpans with bad spans = %q, want abc", got)
 	}
 }
+
+func TestMarkSpansLongFactShowsWindow(t *testing.T) {
+	text := strings.Repeat("filler words here ", 40) + "the answer is 460kB " + strings.Repeat("more filler ", 40)
+	i := strings.Index(text, "460kB")
+	got := markSpans(hitFact(text, [][2]int{{i, i + 5}}), marker{"*", "*"})
+	if !strings.Contains(got, "*460kB*") || !strings.HasPrefix(got, "…") || !strings.HasSuffix(got, "…") || len(got) > maxFactShown+20 {
+		t.Errorf("window = %q", got)
+	}
+}
