@@ -69,7 +69,10 @@ const (
 // every option by the facts that support it (facts relevant to the scenario
 // that contain what sets the option apart), and chooses the best one when
 // it leads clearly. A question without options is answered like a lookup
-// with the scenario's key terms.
+// of its text (Search drops stop words itself; the scorer also drops the
+// question's frame words such as "team" or "best"). Errors: ErrEmptyQuery
+// when the text has nothing to search for and there are no options,
+// ErrQuestionTooLong, ErrTooManyOptions, and a cancelled ctx.
 func (ix *Index) Ask(ctx context.Context, q Question) (Answer, error) {
 	switch {
 	case len(q.Text) > MaxQuestionBytes:
@@ -77,14 +80,14 @@ func (ix *Index) Ask(ctx context.Context, q Question) (Answer, error) {
 	case len(q.Options) > MaxOptions:
 		return Answer{}, ErrTooManyOptions
 	}
-	query := keyTerms(q.Text)
+	query := keyTerms(q.Text) // "" when only stop and frame words
 	if query == "" && len(q.Options) < MinOptions {
 		return Answer{}, ErrEmptyQuery
 	}
 	var hits []Hit
 	if query != "" {
 		var err error
-		hits, err = ix.Search(ctx, query, askSearchK)
+		hits, err = ix.Search(ctx, q.Text, askSearchK)
 		if err != nil && !errors.Is(err, ErrEmptyQuery) {
 			return Answer{}, fmt.Errorf("ask: %w", err)
 		}
