@@ -242,7 +242,7 @@ func forwardRunes(s string, i, n int) int {
 // buttons that look them up.
 func renderNothing(query string, suggestions []string, v view) *message {
 	m := &message{ephemeral: !v.public}
-	m.text(plain("Nothing in the notes matched "), bold(truncateRunes(oneLine(query), maxQueryEcho)), plain("."))
+	m.text(plain("Nothing in the notes matched “"), bold(truncateRunes(oneLine(query), maxQueryEcho)), plain("”."))
 	if len(suggestions) == 0 {
 		m.context(plain("Try other words, an AWS service name or an abbreviation (ASG, CFN, CW)."))
 		return m
