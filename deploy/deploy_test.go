@@ -452,6 +452,11 @@ func TestSlackManifests(t *testing.T) {
 			}
 			if len(cmds) > 0 {
 				need[scopesByFeature["slash_commands"]] = true
+				// `/devops stats @ana` reaches the bot as <@U…|ana> only
+				// with escaping on; the router reads user IDs from that.
+				if get(cmds[0], "should_escape") != "true" {
+					t.Error("/devops needs should_escape: true for stats @user")
+				}
 			}
 			events := list(get(m, "settings", "event_subscriptions", "bot_events"))
 			var names []string
