@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # devopsbot: a static Go binary on distroless (CA certificates, time zones and
 # a nonroot user 65532 included; no shell). Build and run:
-#   docker build -t devopsbot .
+#   docker build --build-arg VERSION=$(git describe --always) -t devopsbot .
 #   docker run --rm -e SLACK_BOT_TOKEN=xoxb-... -e SLACK_APP_TOKEN=xapp-... \
 #     -v devopsbot-data:/data devopsbot
 # The console without Slack: docker run --rm -it devopsbot console
@@ -12,7 +12,8 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=dev
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" \
+RUN --mount=type=cache,target=/root/.cache/go-build \
+    CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" \
       -o /out/devopsbot ./cmd/devopsbot \
  && mkdir -p /out/data
 
