@@ -652,3 +652,36 @@ func TestWriteFailuresAreReported(t *testing.T) {
 		t.Errorf("Stats = %+v, %v", st, err)
 	}
 }
+
+func TestPeriodsFollowTheLocation(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	e, c, _ := newEngine(t, pool(10, 2), quiz.Options{Location: ny})
+	// Sunday 29 Nov 23:30 in New York is Monday 04:30 UTC: last week there.
+	sunday := time.Date(2026, 11, 29, 23, 30, 0, 0, ny)
+	play(t, e, c, sunday, 1, map[string][]bool{"ann": {true}})
+	// Monday 30 Nov 09:00 New York: this week.
+	mon := time.Date(2026, 11, 30, 9, 0, 0, 0, ny)
+	play(t, e, c, mon, 1, map[string][]bool{"ben": {true}})
+	c.Set(time.Date(2026, 12, 1, 12, 0, 0, 0, ny))
+	week, err := e.Leaderboard(ctx, quiz.Week, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := users(week); !slices.Equal(u, []string{"ben"}) {
+		t.Errorf("this week in New York = %v, want only ben", u)
+	}
+	month, err := e.Leaderboard(ctx, quiz.Month, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(month) != 0 {
+		t.Errorf("December in New York = %v, want nobody (both answered in November)", users(month))
+	}
+	// The two rounds are on consecutive New York days: ann's streak ended.
+	if st, _ := e.Stats(ctx, "ann"); st.Streak != 0 || st.BestStreak != 1 {
+		t.Errorf("ann: streak %d best %d, want 0 and 1", st.Streak, st.BestStreak)
+	}
+}
