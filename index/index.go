@@ -124,7 +124,7 @@ func BuildWith(opts Options, docs ...*notes.Document) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	ix := &Index{al: al, df: map[string]int{}, vocab: map[int][]vocabTerm{}, prm: defaultParams}
+	ix := &Index{al: al, df: map[string]int{}, vocab: map[int][]vocabTerm{}, prm: defaultParams()}
 	for _, d := range docs {
 		if d != nil {
 			ix.docs = append(ix.docs, d)

@@ -28,10 +28,10 @@ const (
 	maxFactsPerHit    = 3
 )
 
-// rankParams are the ranking weights. Scores add up: Bleve's BM25 score
-// (relative to the best hit), the best fact's weighted share of the query's
-// terms, the path's share, the own title's share and a bonus for query word
-// pairs found side by side in a fact.
+// rankParams are the ranking weights. A section's score adds up: Bleve's
+// BM25 score (relative to the best hit's), the best fact's weighted share of
+// the query's ideas (plus a bonus for query word pairs side by side in it),
+// and the shares found in the path, the own title and the whole section.
 type rankParams struct {
 	alias    float64 // an alias class term, relative to an exact term
 	fuzzy    float64 // a spelling correction at distance 1 (halved at 2)
@@ -39,23 +39,25 @@ type rankParams struct {
 	head     float64 // path coverage
 	title    float64 // own title coverage
 	bigram   float64 // share of adjacent query word pairs adjacent in a fact
-	second   float64 // weight of the second best fact's coverage
 	section  float64 // weight of the whole section's coverage
 	bm25     float64 // weight of Bleve's score relative to the best hit's
 	factKeep float64 // extra facts shown must score this share of the best
-	nested   bool    // one Bleve clause per query group instead of per term
 }
 
-var defaultParams = rankParams{
-	alias:    1.0,
-	fuzzy:    0.6,
-	fact:     0.9,
-	head:     0.35,
-	title:    0.3,
-	bigram:   0.15,
-	section:  1.0,
-	bm25:     1.0,
-	factKeep: 0.5,
+// defaultParams returns the weights measured best on the development set
+// (see BENCHMARKS.md, "## index").
+func defaultParams() rankParams {
+	return rankParams{
+		alias:    1.0,
+		fuzzy:    0.6,
+		fact:     0.9,
+		head:     0.35,
+		title:    0.3,
+		bigram:   0.15,
+		section:  1.0,
+		bm25:     1.0,
+		factKeep: 0.5,
+	}
 }
 
 // qterm is one distinct search term of a query.
@@ -415,29 +417,11 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		return nil, nil
 	}
 	clauses := make([]query.Query, 0, len(p.terms))
-	if ix.prm.nested {
-		for _, g := range p.groups {
-			var alts []query.Query
-			for _, i := range g.terms {
-				t := p.terms[i]
-				tq := bleve.NewTermQuery(t.term)
-				tq.SetField(bodyField)
-				tq.SetBoost(t.weight)
-				alts = append(alts, tq)
-			}
-			if len(alts) == 1 {
-				clauses = append(clauses, alts[0])
-				continue
-			}
-			clauses = append(clauses, bleve.NewDisjunctionQuery(alts...))
-		}
-	} else {
-		for _, t := range p.terms {
-			tq := bleve.NewTermQuery(t.term)
-			tq.SetField(bodyField)
-			tq.SetBoost(t.weight)
-			clauses = append(clauses, tq)
-		}
+	for _, t := range p.terms {
+		tq := bleve.NewTermQuery(t.term)
+		tq.SetField(bodyField)
+		tq.SetBoost(t.weight)
+		clauses = append(clauses, tq)
 	}
 	dq := bleve.NewDisjunctionQuery(clauses...)
 	req := bleve.NewSearchRequestOptions(dq, max(k, minCandidates), 0, false)
@@ -465,14 +449,11 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		from := len(scored)
 		scored = p.scoreFacts(e, ix.prm.bigram, scored)
 		facts := scored[from:len(scored):len(scored)]
-		best, second := 0.0, 0.0
+		best := 0.0
 		if len(facts) > 0 {
 			best = facts[0].score
 		}
-		if len(facts) > 1 {
-			second = facts[1].score
-		}
-		score := ix.prm.bm25*h.Score/top + ix.prm.fact*best + ix.prm.second*second + ix.prm.section*p.coverage(e.all) + ix.prm.head*p.coverage(e.head) + ix.prm.title*p.coverage(e.title)
+		score := ix.prm.bm25*h.Score/top + ix.prm.fact*best + ix.prm.section*p.coverage(e.all) + ix.prm.head*p.coverage(e.head) + ix.prm.title*p.coverage(e.title)
 		rs = append(rs, ranked{e: e, score: score, facts: facts})
 	}
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].score > rs[j].score })
