@@ -176,3 +176,16 @@ func BenchmarkSearchTenExam(b *testing.B) {
 	defer ix.Close()
 	benchSearch(b, ix, examQuestions(b))
 }
+
+// BenchmarkSearchHuge is a 10 KB pasted query (cut to maxQueryBytes).
+func BenchmarkSearchHuge(b *testing.B) {
+	qs := examQuestions(b)
+	var sb strings.Builder
+	for sb.Len() < 10<<10 {
+		for _, q := range qs {
+			sb.WriteString(q)
+			sb.WriteByte(' ')
+		}
+	}
+	benchSearch(b, mustDefault(b), []string{sb.String()})
+}
