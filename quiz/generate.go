@@ -820,6 +820,10 @@ func (g *gen) statements() {
 					continue // a detail under a bullet needs its context
 				}
 				text := strings.TrimSpace(f.Text)
+				if len(f.Context) > 0 {
+					// A detail needs the bullet it hangs under.
+					text = strings.TrimSpace(f.FullText())
+				}
 				if first := strings.ToLower(strings.Fields(text + " x")[0]); first == "those" || first == "this" || first == "it" || first == "they" || first == "these" || first == "e.g." || first == "eg." || first == "-" || first == "->" || first == "..." {
 					continue
 				}
@@ -943,10 +947,15 @@ func (g *gen) groups() {
 			if len(ms) < 2 || described < 2 {
 				continue
 			}
+			// Only members with details of their own are options: a bare
+			// short bullet beside them is not necessarily the same kind of
+			// thing.
 			var names []string
 			descCount := map[string]int{}
 			for _, m := range ms {
-				names = append(names, m.name)
+				if len(m.descs) > 0 {
+					names = append(names, m.name)
+				}
 				for _, d := range m.descs {
 					descCount[normKey(d)]++
 				}
@@ -954,11 +963,12 @@ func (g *gen) groups() {
 			label := g.topic(s)
 			if k != "" {
 				ctx := strings.Split(k, "\x00")
-				if last := ctx[len(ctx)-1]; wordCount(last) <= 12 {
-					label += " › " + strings.TrimSuffix(strings.TrimSpace(last), ":")
+				last := strings.TrimSuffix(strings.TrimSpace(ctx[len(ctx)-1]), ":")
+				if wordCount(last) <= 12 && !strings.EqualFold(last, s.Title) {
+					label += " › " + last
 				}
 			}
-			for mi, m := range ms {
+			for _, m := range ms {
 				n := 0
 				for _, d := range m.descs {
 					if n >= 3 || descCount[normKey(d)] > 1 || !hasLetters(d, 2) || strings.EqualFold(d, "etc") {
@@ -973,7 +983,7 @@ func (g *gen) groups() {
 					} else {
 						stem = label + ": under which one is " + quote(d) + " listed?"
 					}
-					if g.add(KindGroup, s, k+"/"+m.name+"/"+d, stem, m.name, others(names, mi), m.name+": "+d+" ("+label+")") {
+					if g.add(KindGroup, s, k+"/"+m.name+"/"+d, stem, m.name, names, m.name+": "+d+" ("+label+")") {
 						n++
 					}
 				}
