@@ -111,7 +111,7 @@ func TestHTTPDocumentedSlashCommand(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("status %d: %s", code, body)
 	}
-	var r slashReply
+	var r replyJSON
 	if err := json.Unmarshal(body, &r); err != nil {
 		t.Fatalf("reply %q: %v", body, err)
 	}
@@ -298,4 +298,11 @@ func TestHTTPEventsAfterShutdownAreRefused(t *testing.T) {
 	if code != http.StatusServiceUnavailable {
 		t.Errorf("status %d, want 503 so that Slack retries", code)
 	}
+}
+
+// replyJSON decodes a slash command reply.
+type replyJSON struct {
+	ResponseType string          `json:"response_type"`
+	Text         string          `json:"text"`
+	Blocks       json.RawMessage `json:"blocks"`
 }

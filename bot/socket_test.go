@@ -111,7 +111,7 @@ func TestSocketSlashCommandAckedWithAnswer(t *testing.T) {
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("ack after %v, over Slack's 3 s", d)
 	}
-	var payload slashReply
+	var payload replyJSON
 	if err := json.Unmarshal(ack["payload"], &payload); err != nil {
 		t.Fatalf("ack payload %s: %v", ack["payload"], err)
 	}
