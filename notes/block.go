@@ -2,6 +2,7 @@ package notes
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -11,6 +12,7 @@ import (
 // Block structure: headings, lists, tables, fences, paragraphs.
 
 func (p *parser) heading(level int, raw string, ln int) {
+	p.endSection()
 	anchor := p.pending
 	p.pending = ""
 	if anchor == "" {
@@ -127,8 +129,18 @@ func (p *parser) flushAll() {
 	p.flushTable()
 }
 
+// addFact collects a fact of the current section in a reused buffer;
+// endSection gives the section an exactly sized copy.
 func (p *parser) addFact(f Fact) {
-	p.sec.Facts = append(p.sec.Facts, f)
+	p.facts = append(p.facts, f)
+}
+
+func (p *parser) endSection() {
+	if len(p.facts) > 0 {
+		p.sec.Facts = slices.Clone(p.facts)
+		clear(p.facts)
+		p.facts = p.facts[:0]
+	}
 }
 
 // flushPara ends the paragraph being read and returns its text.
@@ -159,6 +171,7 @@ func (p *parser) startItem(indent, content int, text string, ln int) {
 		p.resetList()
 		if lead != "" && (strings.HasSuffix(lead, ":") || utf8.RuneCountInString(lead) <= maxLeadIn) {
 			p.leadIn = strings.TrimSpace(strings.TrimRight(lead, ":"))
+			p.ctxOK = false
 		}
 	}
 	p.flushItem()
@@ -166,13 +179,29 @@ func (p *parser) startItem(indent, content int, text string, ln int) {
 	for len(p.list) > 0 && p.list[len(p.list)-1].indent >= indent {
 		p.list = p.list[:len(p.list)-1]
 	}
+	if len(p.list) < p.ctxN {
+		p.ctxOK = false // an entry the cached context used is gone
+	}
 	p.list = append(p.list, listEntry{indent: indent})
-	p.item = &item{indent: indent, content: content, line: ln, raw: []string{text}, context: p.context(len(p.list) - 1)}
+	p.itemBuf = item{indent: indent, content: content, line: ln, raw: append(p.itemBuf.raw[:0], text), context: p.context(len(p.list) - 1)}
+	p.item = &p.itemBuf
 }
 
 // context is the lead-in paragraph and the texts of the first n bullets on
 // the list stack.
+//
+// Siblings share one slice: it is computed again only when the entries or
+// the lead-in it was made from change.
 func (p *parser) context(n int) []string {
+	if p.ctxOK && p.ctxN == n {
+		return p.ctx
+	}
+	c := p.buildContext(n)
+	p.ctx, p.ctxN, p.ctxOK = c, n, true
+	return c
+}
+
+func (p *parser) buildContext(n int) []string {
 	var c []string
 	if p.leadIn != "" {
 		c = append(c, p.leadIn)
@@ -185,7 +214,7 @@ func (p *parser) context(n int) []string {
 			c = append(c, e.text)
 		}
 	}
-	return c
+	return slices.Clip(c)
 }
 
 func (p *parser) flushItem() {
@@ -229,6 +258,7 @@ func (p *parser) resetList() {
 	p.flushItem()
 	p.list = p.list[:0]
 	p.leadIn = ""
+	p.ctxOK = false
 }
 
 func (p *parser) startTable(hdr []string, indent, ln int) {

@@ -122,12 +122,18 @@ type parser struct {
 	lines []string
 	i     int // index of the current line
 
-	in inliner // reused for every inline conversion
+	in      inliner // reused for every inline conversion
+	facts   []Fact  // facts of the current section (see endSection)
+	itemBuf item    // storage for item
+	ctx     []string
+	ctxN    int  // ctx is the context of the first ctxN list entries
+	ctxOK   bool // ctx may be reused
 }
 
 func (p *parser) run(src string) {
 	p.sec = &Section{Doc: p.doc.Name}
 	pre := p.sec
+	p.doc.Sections = make([]Section, 0, strings.Count(src, "\n#")+1)
 	p.lines = strings.Split(src, "\n")
 	if n := len(p.lines); n > 1 && p.lines[n-1] == "" {
 		p.lines = p.lines[:n-1] // the final line end
@@ -139,6 +145,7 @@ func (p *parser) run(src string) {
 	if p.fence != nil {
 		p.closeFence()
 	}
+	p.endSection()
 	if len(p.doc.Sections) == 0 {
 		// No headings: one section named after the file.
 		pre.ID = slug(p.doc.Name)
