@@ -165,6 +165,13 @@ func appendCompound(dst []token, text string, words []span, pos int) ([]token, i
 			dst = append(dst, token{term: lower, start: w.start, end: w.end, pos: pos, stop: true})
 			continue
 		}
+		if pluralAcronym(raw) {
+			// "AZs", "AMIs", "ASGs": the acronym itself.
+			pos++
+			dst = append(dst, token{term: lower[:len(lower)-1], start: w.start, end: w.end, pos: pos})
+			emitted++
+			continue
+		}
 		parts := camelParts(raw)
 		if len(parts) > 1 {
 			for _, p := range parts {
@@ -190,6 +197,21 @@ func appendCompound(dst []token, text string, words []span, pos int) ([]token, i
 		dst = append(dst, token{term: stem(g), start: words[0].start, end: words[len(words)-1].end, pos: pos})
 	}
 	return dst, pos
+}
+
+// pluralAcronym reports whether w is two or more capitals (or digits after
+// the first capital) followed by a lower-case "s".
+func pluralAcronym(w string) bool {
+	n := len(w)
+	if n < 3 || w[n-1] != 's' || w[0] < 'A' || w[0] > 'Z' {
+		return false
+	}
+	for i := 1; i < n-1; i++ {
+		if !(w[i] >= 'A' && w[i] <= 'Z' || w[i] >= '0' && w[i] <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // camelParts splits a word at lower-to-upper case changes ("DeletionPolicy")
@@ -236,10 +258,16 @@ func camelParts(w string) []span {
 
 // stem is a light English suffix stemmer: plurals, -ed, -ing and a final
 // silent e, so that "scale", "scaled", "scaling" and "scales" meet. Words of
-// three letters or fewer, words with digits or non-ASCII letters, and
-// protected words are returned unchanged.
+// three letters or fewer (but for plural acronyms like "AZs"), words with
+// digits or non-ASCII letters, and protected words are returned unchanged.
 func stem(w string) string {
-	if len(w) <= 3 || protectedWords[w] {
+	if protectedWords[w] {
+		return w
+	}
+	if len(w) == 3 && w[2] == 's' && w[0] >= 'a' && w[0] <= 'z' && w[1] >= 'a' && w[1] <= 'z' && !strings.ContainsRune("siu", rune(w[1])) {
+		return w[:2] // plural acronyms: "azs", "lcs", "ids"
+	}
+	if len(w) <= 3 {
 		return w
 	}
 	for i := 0; i < len(w); i++ {

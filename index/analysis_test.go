@@ -25,6 +25,7 @@ func TestAnalyze(t *testing.T) {
 		{"keeps digits", "S3 and EC2 t2.micro", "s3 ec2 t2 micro t2micro"},
 		{"conflates plurals and verb forms", "scaling scaled scales scale", "scal scal scal scal"},
 		{"plurals in ies", "policies policy retries", "policy policy retry"},
+		{"plural acronyms", "AZs LCs ASGs AMIs but AWS ECS", "az lc asg ami aws ecs"},
 		{"drops possessives", "the stack's policy", "stack policy"},
 		{"drops stop words", "what is the max size of a template", "max size templat"},
 		{"colon compound", "pending:wait", "pend wait pendingwait"},
