@@ -343,10 +343,12 @@ func TestServeSlashLookupAnsweredInline(t *testing.T) {
 
 func TestServeRefusesBadSignatures(t *testing.T) {
 	fake := slackfake.New(t)
-	b := startBot(t, testConfig(t, fake, filepath.Join(t.TempDir(), "bot.db")))
+	cfg := testConfig(t, fake, filepath.Join(t.TempDir(), "bot.db"))
+	cfg.QuizChannel = quizChan // an admin's "quiz post" would post a question
+	b := startBot(t, cfg)
 	before := len(fake.Calls())
 
-	cmd := []byte(url.Values{"command": {"/devops"}, "text": {"lookup canary"}, "user_id": {"U1"}, "channel_id": {"C1"},
+	cmd := []byte(url.Values{"command": {"/devops"}, "text": {"quiz post"}, "user_id": {adminUser}, "channel_id": {"C1"},
 		"response_url": {fake.ResponseURL("cmd")}}.Encode())
 	mention := bytes.Replace(readSlack(t, "app_mention.event_callback.json"), []byte("Ev0MDYHUEL"), []byte("EvBADSIG01"), 1)
 	click := readSlack(t, "block_actions.http-body.txt")
@@ -387,6 +389,14 @@ func TestServeRefusesBadSignatures(t *testing.T) {
 	time.Sleep(300 * time.Millisecond) // anything started in the background would show by now
 	if calls := fake.Calls(); len(calls) != before {
 		t.Errorf("refused requests reached Slack: %+v", calls[before:])
+	}
+	// The same command, signed, does post: the refusals above were the
+	// signatures, not the command.
+	if code, body := b.send(bot.PathCommands, "application/x-www-form-urlencoded", cmd, signOK); code != http.StatusOK {
+		t.Fatalf("signed quiz post: %d %s", code, body)
+	}
+	if _, ok := fake.Wait(5*time.Second, func(c []slackfake.Call) bool { return len(questions(c)) == 1 }); !ok {
+		t.Errorf("signed quiz post did not post")
 	}
 	if !strings.Contains(b.logs.String(), "bot.HTTP signature refused") {
 		t.Errorf("refusals not logged")
