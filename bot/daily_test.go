@@ -375,3 +375,38 @@ func TestDailyCloseTimeIsInTheZone(t *testing.T) {
 		t.Errorf("today's slot was already posted, got %d new questions", n)
 	}
 }
+
+// TestDailyCronCloses runs the real cron on a close schedule of "@every 1s":
+// the open question closes and its answer goes to its thread.
+func TestDailyCronCloses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for cron")
+	}
+	ctx := context.Background()
+	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Seed: 1})
+	p := &fakePoster{}
+	d, err := newDailyScheduler(nil, eng, p, nil, DailyOptions{Channel: "CQUIZ", Close: "@every 1s", Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Post(ctx); err != nil {
+		t.Fatal(err)
+	}
+	q := p.questions()[0]
+	d.Start(ctx)
+	deadline := time.Now().Add(5 * time.Second)
+	for len(p.threadPosts(q.ts)) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := d.Stop(sctx); err != nil {
+		t.Fatal(err)
+	}
+	if th := p.threadPosts(q.ts); len(th) != 1 || !strings.Contains(th[0].r.Text, "answer") {
+		t.Fatalf("thread posts %+v, want the answer once", th)
+	}
+	if open, _ := eng.OpenRounds(ctx); len(open) != 0 {
+		t.Errorf("still open: %+v", open)
+	}
+}
