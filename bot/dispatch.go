@@ -369,6 +369,13 @@ func newTracker() *tracker {
 	return &tracker{ctx: ctx, cancel: cancel}
 }
 
+// open reports whether the tracker still takes work.
+func (t *tracker) open() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return !t.closed
+}
+
 // goCtx runs f in a goroutine; false (and f not run) after close.
 func (t *tracker) goCtx(f func(ctx context.Context)) bool {
 	t.mu.Lock()

@@ -164,8 +164,8 @@ func (s *Socket) onCommand(e *socketmode.Event, c *socketmode.Client) {
 }
 
 func (s *Socket) onEvent(e *socketmode.Event, c *socketmode.Client) {
-	if e.Request == nil {
-		return
+	if e.Request == nil || !s.d.bg.open() {
+		return // shutting down: without an ack, Slack delivers it again
 	}
 	if err := c.Ack(*e.Request); err != nil {
 		s.lg.Error("bot.Socket ack event", "err", err)
@@ -189,7 +189,7 @@ func (s *Socket) onEvent(e *socketmode.Event, c *socketmode.Client) {
 
 func (s *Socket) onInteractive(e *socketmode.Event, c *socketmode.Client) {
 	cb, ok := e.Data.(slack.InteractionCallback)
-	if !ok || e.Request == nil {
+	if !ok || e.Request == nil || !s.d.bg.open() {
 		return
 	}
 	if err := c.Ack(*e.Request); err != nil {
