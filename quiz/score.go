@@ -212,9 +212,11 @@ func (e *Engine) personStreak(ctx context.Context, user string) (int, error) {
 // streakDays tallies answers per question-of-the-day day for streaks (see
 // the package comment for the rules).
 type streakDays struct {
-	e        *Engine
-	roundDay map[string]int // round ID -> index into days
-	days     []dayInfo      // in time order
+	e         *Engine
+	roundDay  map[string]int // round ID -> index into days
+	days      []dayInfo      // in time order
+	lastRound string         // answers come grouped by round: skip the map
+	lastDay   int
 }
 
 type dayInfo struct {
@@ -266,9 +268,13 @@ func (s *streakDays) add(a Answer) {
 	if a.Practice() {
 		return
 	}
-	i, ok := s.roundDay[a.Round]
-	if !ok {
-		return
+	i := s.lastDay
+	if a.Round != s.lastRound || s.lastRound == "" {
+		var ok bool
+		if i, ok = s.roundDay[a.Round]; !ok {
+			return
+		}
+		s.lastRound, s.lastDay = a.Round, i
 	}
 	d := &s.days[i]
 	d.total++

@@ -721,19 +721,24 @@ func decodeAnswer(b []byte) (quiz.Answer, error) { return (&decoder{}).decode(b)
 // is reused from one answer to the next.
 type decoder struct {
 	strs  map[string]string
+	last  [5]string // the previous answer's strings: a day's answers share most
 	reuse bool
 	doms  []int
 }
 
-func (d *decoder) str(b []byte) string {
+func (d *decoder) str(field int, b []byte) string {
 	if d.strs == nil {
 		return string(b)
 	}
-	if s, ok := d.strs[string(b)]; ok {
-		return s
+	if string(b) == d.last[field] {
+		return d.last[field]
 	}
-	s := string(b)
-	d.strs[s] = s
+	s, ok := d.strs[string(b)]
+	if !ok {
+		s = string(b)
+		d.strs[s] = s
+	}
+	d.last[field] = s
 	return s
 }
 
@@ -749,7 +754,7 @@ func (d *decoder) decode(b []byte) (quiz.Answer, error) {
 		if k <= 0 || uint64(len(b)-k) < n {
 			return a, errShort
 		}
-		strs[i] = d.str(b[k : k+int(n)])
+		strs[i] = d.str(i, b[k:k+int(n)])
 		b = b[k+int(n):]
 	}
 	a.Round, a.User, a.Question, a.Doc, a.Section = strs[0], strs[1], strs[2], strs[3], strs[4]
