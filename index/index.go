@@ -147,10 +147,11 @@ func BuildWith(opts Options, docs ...*notes.Document) (*Index, error) {
 	}
 	batch := bi.NewBatch()
 	seen := map[string]bool{}
+	cache := analysisCache{}
 	for _, d := range ix.docs {
 		for i := range d.Sections {
 			s := &d.Sections[i]
-			e, body := ix.entry(d, s)
+			e, body := ix.entry(d, s, cache)
 			for _, t := range body {
 				if !seen[t.term] {
 					seen[t.term] = true
@@ -189,7 +190,7 @@ func BuildWith(opts Options, docs ...*notes.Document) (*Index, error) {
 
 // entry analyses one section: its facts for highlighting and the token
 // stream of the searchable field (path, title and text, with alias terms).
-func (ix *Index) entry(d *notes.Document, s *notes.Section) (secEntry, []token) {
+func (ix *Index) entry(d *notes.Document, s *notes.Section, cache analysisCache) (secEntry, []token) {
 	e := secEntry{sec: s, doc: s.Doc, head: map[string]bool{}, title: map[string]bool{}}
 	if e.doc == "" {
 		e.doc = d.Name
@@ -225,7 +226,7 @@ func (ix *Index) entry(d *notes.Document, s *notes.Section) (secEntry, []token) 
 		if strings.TrimSpace(ft) == "" {
 			continue
 		}
-		e.facts = append(e.facts, factEntry{text: ft, toks: ix.al.expand(analyzeAll(ft))})
+		e.facts = append(e.facts, factEntry{text: ft, toks: ix.al.expand(cache.fact(f))})
 	}
 	// Code blocks are searchable too (IAM policies, appspec files) and can
 	// be shown as facts, cut to a readable length.
@@ -241,6 +242,51 @@ func (ix *Index) entry(d *notes.Document, s *notes.Section) (secEntry, []token) 
 		e.facts = append(e.facts, factEntry{text: ct, toks: ix.al.expand(analyzeAll(ct))})
 	}
 	return e, body
+}
+
+// analysisCache holds the tokens of fact texts: a parent bullet is the
+// context of each of its children and is analysed once.
+type analysisCache map[string][]token
+
+// factSep joins a fact's context and text (notes.Fact.FullText).
+const factSep = " › "
+
+// fact returns the tokens of f.FullText() (stop words included), with byte
+// ranges into it. The slice is the caller's.
+func (c analysisCache) fact(f notes.Fact) []token {
+	var parts [8][]token
+	pieces := parts[:0]
+	n := 0
+	for i := 0; i <= len(f.Context); i++ {
+		piece := f.Text
+		if i < len(f.Context) {
+			piece = f.Context[i]
+		}
+		toks, ok := c[piece]
+		if !ok {
+			toks = analyzeAll(piece)
+			c[piece] = toks
+		}
+		pieces = append(pieces, toks)
+		n += len(toks)
+	}
+	out := make([]token, 0, n)
+	off, base := 0, 0
+	for i, toks := range pieces {
+		for _, t := range toks {
+			t.start += off
+			t.end += off
+			t.pos += base
+			out = append(out, t)
+		}
+		if i < len(f.Context) {
+			off += len(f.Context[i]) + len(factSep)
+		}
+		if len(out) > 0 {
+			base = out[len(out)-1].pos + 1
+		}
+	}
+	return out
 }
 
 // preAnalyzed is a Bleve analyzer that returns tokens analysed beforehand by
