@@ -560,6 +560,9 @@ func TestServeQuestionOfTheDay(t *testing.T) {
 	if winner == "" {
 		t.Fatalf("nobody got it right with four different options")
 	}
+	if r, _ := replyTo(calls, winner); testing.Verbose() {
+		t.Logf("private reply to %s (response_url, %s):\n%s", winner, r.ResponseType, r.BlockText())
+	}
 	again, _ := replyTo(calls, users[0]+"-again")
 	if !strings.Contains(again.Text+again.BlockText(), "already answered") {
 		t.Errorf("double click reply does not say already answered:\n%s", again.Text)
@@ -576,6 +579,8 @@ func TestServeQuestionOfTheDay(t *testing.T) {
 	})
 	if !ok {
 		t.Errorf("channel message not updated to 4 answered; updates: %+v", filter(calls, "chat.update"))
+	} else if ups := filter(calls, "chat.update"); testing.Verbose() {
+		t.Logf("%d chat.update calls for 4 answers; the last:\n%s", len(ups), ups[len(ups)-1].BlockText())
 	}
 
 	// The leaderboard shows exactly one winner.
