@@ -977,3 +977,45 @@ func TestCloudFormation(t *testing.T) {
 		break
 	}
 }
+
+func TestPrometheusAlertsUseExportedMetrics(t *testing.T) {
+	m := bot.NewMetrics("test", bot.Routes()...)
+	// Vectors appear once they have a series.
+	m.SlackError("auth.test")
+	m.ObserveHTTP(bot.PathCommands, 200, 0)
+	families, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{"up": true}
+	for _, f := range families {
+		name := f.GetName()
+		have[name] = true
+		for _, suffix := range []string{"_bucket", "_sum", "_count"} {
+			have[name+suffix] = true
+		}
+	}
+	doc := yamlDocs(t, filepath.Join("prometheus", "alerts.yaml"))[0]
+	metric := regexp.MustCompile(`\b(?:up|devopsbot_[a-z_]+|process_[a-z_]+|go_[a-z_]+)\b`)
+	n := 0
+	for _, g := range list(get(doc, "groups")) {
+		for _, r := range list(get(g, "rules")) {
+			n++
+			expr := str(get(r, "expr"))
+			if get(r, "alert") == nil || expr == "" {
+				t.Errorf("rule %v lacks alert or expr", r)
+			}
+			for _, name := range metric.FindAllString(expr, -1) {
+				if !have[name] {
+					t.Errorf("alert %v uses %s, which the bot does not export", get(r, "alert"), name)
+				}
+			}
+			if route := regexp.MustCompile(`route="([^"]+)"`).FindStringSubmatch(expr); route != nil && !slices.Contains(bot.Routes(), route[1]) {
+				t.Errorf("alert %v filters on route %s, which the bot does not serve", get(r, "alert"), route[1])
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no alerting rules")
+	}
+}
