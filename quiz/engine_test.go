@@ -387,8 +387,8 @@ func TestLeaderboard(t *testing.T) {
 	if len(top1) != 1 {
 		t.Errorf("limit 1 = %d rows", len(top1))
 	}
-	if _, err := e.Leaderboard(ctx, "year", 5); err == nil {
-		t.Error("unknown period accepted")
+	if _, err := e.Leaderboard(ctx, "year", 5); !errors.Is(err, quiz.ErrBadPeriod) {
+		t.Errorf("unknown period: %v, want ErrBadPeriod", err)
 	}
 }
 

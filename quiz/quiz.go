@@ -22,6 +22,10 @@
 //   - Practice uses Leitner boxes 1-5: a miss sends the question to box 1
 //     (back after 10 minutes); a right answer moves it one box up (back after
 //     1, 3, 7 and then 21 days).
+//
+// Questions come from Generate (kinds listed in generate.go, every one
+// checked by Problems) and from YAML bank files (format in bank.go). Each
+// section's exam domains come from the data file domains.txt.
 package quiz
 
 import (
@@ -37,6 +41,7 @@ var (
 	ErrNoQuestions = errors.New("quiz: no questions")
 	ErrBadChoice   = errors.New("quiz: no such option")
 	ErrNoUser      = errors.New("quiz: no user given")
+	ErrBadPeriod   = errors.New("quiz: unknown leaderboard period (want week, month or all)")
 	ErrBank        = errors.New("quiz: invalid question bank")
 	// ErrReadOnly is wrapped by stores that cannot write (a read-only or
 	// full disk): answers are refused while reads keep working.

@@ -22,7 +22,7 @@ func periodStart(p Period, now time.Time, loc *time.Location) (time.Time, error)
 	case Month:
 		return time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc), nil
 	}
-	return time.Time{}, fmt.Errorf("leaderboard: unknown period %q: %w", p, ErrNotFound)
+	return time.Time{}, fmt.Errorf("leaderboard: period %q: %w", p, ErrBadPeriod)
 }
 
 // Leaderboard ranks people for a period by points, then accuracy, then who
