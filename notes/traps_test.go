@@ -340,3 +340,19 @@ func longBullets(n int) string {
 	}
 	return b.String()
 }
+
+// TestContextNotAliased: siblings share their context slice, so appending to
+// one fact's Context must not show up in another's.
+func TestContextNotAliased(t *testing.T) {
+	d := MustParse(t, "ctx", "# S\n* parent\n  * a\n  * b\n")
+	facts := d.Sections[0].Facts
+	a, b := facts[1], facts[2]
+	_ = append(a.Context, "extra")
+	c := append(b.Context, "other")
+	if len(a.Context) != 1 || a.Context[0] != "parent" || c[1] != "other" {
+		t.Fatalf("contexts alias: a=%q b=%q", a.Context, c)
+	}
+	if x := append(a.Context, "x"); b.Context[:cap(b.Context)][len(b.Context)-1] != "parent" || x[1] != "x" {
+		t.Fatalf("append to one context changed another")
+	}
+}
