@@ -66,6 +66,7 @@ type gen struct {
 }
 
 func newGen(d *notes.Document) *gen {
+	d = withOwnContexts(d)
 	g := &gen{doc: d, byID: map[string]*notes.Section{}, children: map[string][]*notes.Section{}, ids: map[string]bool{}}
 	for i := range d.Sections {
 		s := &d.Sections[i]
@@ -74,6 +75,35 @@ func newGen(d *notes.Document) *gen {
 	}
 	g.collectNumbers()
 	return g
+}
+
+// withOwnContexts returns a copy of d in which a fact keeps its context
+// (parent bullets) only if every parent is a fact of the same section: a
+// context carried over from another section would mislabel the fact.
+func withOwnContexts(d *notes.Document) *notes.Document {
+	out := *d
+	out.Sections = slices.Clone(d.Sections)
+	for i := range out.Sections {
+		s := &out.Sections[i]
+		texts := make(map[string]bool, len(s.Facts))
+		for _, f := range s.Facts {
+			texts[f.Text] = true
+		}
+		var facts []notes.Fact
+		for j, f := range s.Facts {
+			if len(f.Context) == 0 || !slices.ContainsFunc(f.Context, func(c string) bool { return !texts[c] }) {
+				continue
+			}
+			if facts == nil {
+				facts = slices.Clone(s.Facts)
+			}
+			facts[j].Context = nil
+		}
+		if facts != nil {
+			s.Facts = facts
+		}
+	}
+	return &out
 }
 
 // topic is a section's path joined with " › ", without a top-level
@@ -1122,6 +1152,12 @@ func (g *gen) numbers() {
 					}
 					cands := slices.Clone(g.numVals[u])
 					cands = append(cands, scaled(sent[m[4]:m[5]], sent[m[6]:m[7]])...)
+					// "every 5 or ___": 5 minutes would only confuse.
+					blankWords := words(blank)
+					cands = slices.DeleteFunc(cands, func(c string) bool {
+						w := words(c)
+						return len(w) > 0 && slices.Contains(blankWords, w[0])
+					})
 					g.add(KindNumber, s, sent+"/"+ans, lead+": fill in the blank. "+quote(blank), ans, cands, f.FullText()+" ("+g.topic(s)+")")
 				}
 			}

@@ -425,3 +425,22 @@ func BenchmarkGenerate(b *testing.B) {
 		}
 	}
 }
+
+func TestForeignContextIsDropped(t *testing.T) {
+	d := &notes.Document{Name: "n", Sections: []notes.Section{{
+		ID: "a", Title: "A",
+		Facts: []notes.Fact{
+			{Kind: notes.FactBullet, Text: "Parent"},
+			{Kind: notes.FactBullet, Text: "Child", Context: []string{"Parent"}},
+			{Kind: notes.FactBullet, Text: "Orphan", Context: []string{"Events"}},
+		},
+	}}}
+	got := withOwnContexts(d)
+	f := got.Sections[0].Facts
+	if !slices.Equal(f[1].Context, []string{"Parent"}) || f[2].Context != nil {
+		t.Errorf("contexts = %v, %v; want [Parent] and none", f[1].Context, f[2].Context)
+	}
+	if d.Sections[0].Facts[2].Context == nil {
+		t.Error("the input document was changed")
+	}
+}
