@@ -345,7 +345,7 @@ func longBullets(n int) string {
 // full (len == cap): an append by one reader then copies instead of writing
 // into the array its siblings see.
 func TestContextNotAliased(t *testing.T) {
-	d := MustParse(t, "ctx", "Intro:\n* parent\n  * a\n  * b\n# S\n| K | V |\n|-|-|\n| k | v |\n")
+	d := MustParse(t, "ctx", "Intro:\n* parent\n  * child\n    * a\n    * b\n# S\n| K | V |\n|-|-|\n| k | v |\n")
 	for _, s := range append(d.Sections, *d.Preamble) {
 		for _, f := range s.Facts {
 			if len(f.Context) != cap(f.Context) {
@@ -354,8 +354,9 @@ func TestContextNotAliased(t *testing.T) {
 		}
 	}
 	facts := d.Preamble.Facts
-	_ = append(facts[2].Context, "extra")
-	if c := append(facts[3].Context, "other"); len(facts[2].Context) != 2 || c[2] != "other" {
-		t.Fatalf("contexts alias: %q %q", facts[2].Context, c)
+	a := append(facts[3].Context, "extra")
+	b := append(facts[4].Context, "other")
+	if a[3] != "extra" || b[3] != "other" {
+		t.Fatalf("contexts alias: %q %q", a, b)
 	}
 }
