@@ -136,6 +136,7 @@ func (m *domainMap) domains(doc, id string, path []string) []int {
 	if best >= 0 {
 		return append([]int(nil), m.sections[best].domains...)
 	}
+	path = append([]string{doc}, path...)
 	for i := len(path) - 1; i >= 0; i-- {
 		title := strings.ToLower(path[i])
 		for _, r := range m.titles {

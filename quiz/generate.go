@@ -1060,7 +1060,7 @@ func (g *gen) sequences() {
 			default:
 				continue
 			}
-			if hasDup(steps) {
+			if hasDup(steps) || slices.ContainsFunc(steps, func(st string) bool { return wordCount(st) > 6 }) {
 				continue
 			}
 			for j := 0; j+1 < len(steps); j++ {

@@ -1,6 +1,8 @@
 package quiz
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -442,5 +444,38 @@ func TestForeignContextIsDropped(t *testing.T) {
 	}
 	if d.Sections[0].Facts[2].Context == nil {
 		t.Error("the input document was changed")
+	}
+}
+
+// TestGenerateForeignNotes runs the generators over notes in another style
+// (the robustness corpus kept by the notes package).
+func TestGenerateForeignNotes(t *testing.T) {
+	paths, _ := filepath.Glob("../notes/testdata/corpus/p0o/*.md")
+	if len(paths) == 0 {
+		t.Skip("no corpus notes")
+	}
+	var docs []*notes.Document
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := notes.Parse(notes.DocName(p), data)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		docs = append(docs, d)
+	}
+	qs := Generate(docs...)
+	if len(qs) < 20 {
+		t.Errorf("%d questions from %d foreign notes files, want at least 20", len(qs), len(docs))
+	}
+	for _, q := range qs {
+		if p := Problems(q); len(p) > 0 {
+			t.Errorf("%s: %v", q.ID, p)
+		}
+		if len(q.Domains) == 0 {
+			t.Errorf("%s (%s %v): no domain", q.ID, q.Source.Doc, q.Source.Path)
+		}
 	}
 }
