@@ -1,0 +1,67 @@
+package bot
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+func TestCommandName(t *testing.T) {
+	tests := map[string]string{
+		"":                     CommandHelp,
+		"help":                 CommandHelp,
+		"lookup canary":        CommandLookup,
+		"canary deployment":    CommandLookup,
+		"LEADERBOARD month":    CommandLeaderboard,
+		"stats <@U1>":          CommandStats,
+		"quiz":                 CommandQuiz,
+		"quiz post":            CommandQuizPost,
+		"quiz close":           CommandQuizClose,
+		"ask Which service? A": CommandAsk,
+		"<@UBOT> lookup x":     CommandLookup,
+	}
+	for text, want := range tests {
+		if got := commandName(text); got != want {
+			t.Errorf("commandName(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+func TestSeenSetForgetsAfterTTL(t *testing.T) {
+	s := newSeenSet(time.Hour)
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	steps := []struct {
+		name  string
+		at    time.Duration
+		first bool
+	}{
+		{"first delivery", 0, true},
+		{"retry after a minute", time.Minute, false},
+		{"retry after 59 minutes", 59 * time.Minute, false},
+		{"after the TTL it is new again", 61 * time.Minute, true},
+	}
+	for _, st := range steps {
+		if got := s.add("Ev1", now.Add(st.at)); got != st.first {
+			t.Errorf("%s: first = %v, want %v", st.name, got, st.first)
+		}
+	}
+}
+
+func TestTrackerWaitsThenRefuses(t *testing.T) {
+	tr := newTracker()
+	release := make(chan struct{})
+	done := make(chan struct{})
+	if !tr.goCtx(func(ctx context.Context) { <-release; close(done) }) {
+		t.Fatal("refused before close")
+	}
+	short, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := tr.close(short); err == nil {
+		t.Errorf("close returned before the work finished")
+	}
+	if tr.goCtx(func(context.Context) {}) {
+		t.Errorf("took work after close")
+	}
+	close(release)
+	<-done
+}
