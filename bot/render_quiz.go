@@ -184,7 +184,11 @@ func RenderDaily(rd quiz.Round, answered int, daysToExam int, examSet bool) Resp
 		m.buttons(answerButtons(ActionAnswerDaily, rd.ID, len(q.Options))...)
 		m.context(plain(answeredText(answered) + " · your answer stays private; the answer comes at close"))
 	} else {
-		m.context(plain("Closed · " + answeredText(answered) + " · the answer is in the thread"))
+		n := answeredText(answered)
+		if answered == 0 {
+			n = "nobody answered"
+		}
+		m.context(plain("Closed · " + n + " · the answer is in the thread"))
 	}
 	return m.response()
 }

@@ -276,6 +276,9 @@ func TestRenderDailyNeverRevealsAnswer(t *testing.T) {
 	if len(buttonsOf(resp)) != 0 || !strings.Contains(resp.Text, "Closed · 5 answered") {
 		t.Errorf("closed round: %s", resp.Text)
 	}
+	if resp := RenderDaily(closed, 0, 9, true); !strings.Contains(resp.Text, "Closed · nobody answered") {
+		t.Errorf("closed round without answers: %s", resp.Text)
+	}
 }
 
 func TestRenderClose(t *testing.T) {
