@@ -365,7 +365,9 @@ func (r *Router) quizCommand(ctx context.Context, req Request, rest string) Resp
 	switch strings.ToLower(sub) {
 	case "post", "close":
 		return r.admin(ctx, req, strings.ToLower(sub))
-	case "":
+	}
+	switch strings.ToLower(strings.Trim(rest, " .!?")) {
+	case "", "me", "please", "me please", "random", "any", "anything":
 		return r.practice(ctx, req.User)
 	}
 	// quiz <topic>: a practice question from the best section for the topic.

@@ -79,6 +79,7 @@ func TestCommandRoutes(t *testing.T) {
 		{name: "ask decided", text: "ask Which strategy? A) Rolling B) Canary", want: []string{"Answer: B)", "high (85%)", "shift 10% of traffic"}, wantButton: ActionShare},
 		{name: "ask without text", text: "ask", want: []string{"Paste an exam question"}},
 		{name: "quiz", text: "quiz", want: []string{"Which helper script", "*A)*", "cfn-get-metadata"}, wantButton: ActionAnswerPractice},
+		{name: "quiz me is not a topic", text: "quiz me!", want: []string{"Which helper script"}, wantButton: ActionAnswerPractice},
 		{name: "leaderboard default week", text: "leaderboard", wantBoard: "week", want: []string{"this week", "<@U1>", "30 pts"}, wantButton: ActionShare},
 		{name: "leaderboard month", text: "leaderboard month", wantBoard: "month", want: []string{"this month"}},
 		{name: "leaderboard all", text: "LEADERBOARD all", wantBoard: "all", want: []string{"all time"}},
