@@ -446,3 +446,13 @@ func optionText(a Answer) string {
 	}
 	return ""
 }
+
+// BenchmarkFactIndex builds the answerer's fact index, the one-time cost
+// of the first Ask.
+func BenchmarkFactIndex(b *testing.B) {
+	ix := mustDefault(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		newFactIndex(ix.docs, ix.al.expand)
+	}
+}
