@@ -390,12 +390,12 @@ func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
 			}
 			if desc && wordCount(v) >= 3 {
 				if len(attrs) == 1 || c.header == "" {
-					g.add(KindTerm, s, key, tp+": which "+noun+" is described as "+quote(v)+"?", name, others(names.cells, ri), expl)
-					g.add(KindDefinition, s, key, tp+": what does the "+noun+" "+quote(name)+" describe?", v, uniqueOthers(c, ri), expl)
+					g.add(KindTerm, s, key, tp+": which "+noun+" is described as "+quote(v)+"?", name, distinctRows(names, c, ri), expl)
+					g.add(KindDefinition, s, key, tp+": what does the "+noun+" "+quote(name)+" describe?", v, distinctRows(c, c, ri), expl)
 					continue
 				}
-				g.add(KindTerm, s, key, tp+": which "+noun+" has "+strings.ToLower(c.header)+" "+quote(v)+"?", name, others(names.cells, ri), expl)
-				g.add(KindValue, s, key, tp+": what is the "+strings.ToLower(c.header)+" of "+quote(name)+"?", v, uniqueOthers(c, ri), expl)
+				g.add(KindTerm, s, key, tp+": which "+noun+" has "+strings.ToLower(c.header)+" "+quote(v)+"?", name, distinctRows(names, c, ri), expl)
+				g.add(KindValue, s, key, tp+": what is the "+strings.ToLower(c.header)+" of "+quote(name)+"?", v, distinctRows(c, c, ri), expl)
 				continue
 			}
 			if desc {
@@ -485,14 +485,50 @@ func others(cells []string, skip int) []string {
 	return out
 }
 
-func uniqueOthers(c column, skip int) []string {
+// distinctRows returns the cells of column from, except row skip and the
+// rows whose description (column desc) says nearly the same as row skip's:
+// such a row would be a second defensible answer. Descriptions are kept
+// only when unique in their column and of three words or more.
+func distinctRows(from, desc column, skip int) []string {
+	mine := newWordSet(words(desc.cells[skip]))
 	var out []string
-	for i, v := range c.cells {
-		if i != skip && v != "" && c.count(v) == 1 && wordCount(v) >= 3 {
-			out = append(out, v)
+	for i, v := range from.cells {
+		if i == skip || v == "" {
+			continue
 		}
+		if desc.cells[i] == "" {
+			if from.keys[i] != desc.keys[i] {
+				out = append(out, v) // a name without a description: not a rival answer
+			}
+			continue
+		}
+		if from.keys[i] == desc.keys[i] && (desc.count(v) != 1 || wordCount(v) < 3) {
+			continue
+		}
+		if nearlySame(mine, newWordSet(words(desc.cells[i]))) {
+			continue
+		}
+		out = append(out, v)
 	}
 	return out
+}
+
+// nearlySame reports whether two descriptions say nearly the same: one's
+// words are a strict part of the other's, or they share most words. The
+// same words in another order ("from a client to a target", "from a target
+// to a client") differ in meaning and are not nearly the same.
+func nearlySame(a, b wordSet) bool {
+	j := jaccard(a, b)
+	if j == 1 && len(a) == len(b) {
+		return false
+	}
+	inter := 0
+	for w := range a {
+		if _, ok := b[w]; ok {
+			inter++
+		}
+	}
+	return inter == len(a) || inter == len(b) || j >= 0.75
 }
 
 // rows asks for a row of a comparison table from the fewest attributes
