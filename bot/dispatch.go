@@ -95,6 +95,27 @@ func commandName(text string) string {
 	return CommandLookup
 }
 
+// outcomeKey carries the outcome recorder of one router call.
+type outcomeKey struct{}
+
+// withOutcome returns ctx with a recorder for the outcome of the router
+// call made with it; the pointer holds OutcomeOK until setOutcome changes it.
+func withOutcome(ctx context.Context) (context.Context, *string) {
+	o := new(string)
+	*o = OutcomeOK
+	return context.WithValue(ctx, outcomeKey{}, o), o
+}
+
+// setOutcome notes how the command running with ctx ended (one of the
+// Outcome* constants: no_result, invalid, denied, error) for the transports'
+// log lines and metrics. Without a recorder in ctx it does nothing, so the
+// router may call it whatever drives it.
+func setOutcome(ctx context.Context, outcome string) {
+	if o, ok := ctx.Value(outcomeKey{}).(*string); ok {
+		*o = outcome
+	}
+}
+
 // reqInfo collects what a request's log line reports.
 type reqInfo struct {
 	command string
@@ -106,8 +127,9 @@ type reqInfo struct {
 func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, transport string) Response {
 	start := time.Now()
 	name := commandName(cmd.Text)
-	resp := d.r.Command(ctx, Request{User: cmd.UserID, UserName: cmd.UserName, Channel: cmd.ChannelID, Text: cmd.Text})
-	outcome := OutcomeOK
+	rctx, o := withOutcome(ctx)
+	resp := d.r.Command(rctx, Request{User: cmd.UserID, UserName: cmd.UserName, Channel: cmd.ChannelID, Text: cmd.Text})
+	outcome := *o
 	if ctx.Err() != nil {
 		outcome = OutcomeError
 	}
@@ -238,7 +260,8 @@ func (d *Dispatcher) event(ctx context.Context, transport string, raw json.RawMe
 		return
 	}
 	start := time.Now()
-	resp := d.r.Mention(ctx, Request{User: ev.User, Channel: ev.Channel, Text: ev.Text})
+	rctx, o := withOutcome(ctx)
+	resp := d.r.Mention(rctx, Request{User: ev.User, Channel: ev.Channel, Text: ev.Text})
 	thread := cmp.Or(ev.ThreadTS, ev.TS)
 	var err error
 	if resp.Ephemeral {
@@ -246,7 +269,7 @@ func (d *Dispatcher) event(ctx context.Context, transport string, raw json.RawMe
 	} else {
 		_, err = d.slack.Post(ctx, ev.Channel, thread, resp)
 	}
-	outcome := OutcomeOK
+	outcome := *o
 	if err != nil {
 		outcome = OutcomeError
 		d.lg.Error("bot.Dispatcher reply to event", "transport", transport, "type", ev.Type, "err", err)
@@ -284,8 +307,10 @@ func (d *Dispatcher) interaction(ctx context.Context, transport string, cb slack
 			Ephemeral:   cb.Container.IsEphemeral,
 		}
 		name := actionCommand(ba.ActionID)
-		outcome := OutcomeOK
-		if err := d.clicks.handle(ctx, k); err != nil {
+		rctx, o := withOutcome(ctx)
+		err := d.clicks.handle(rctx, k)
+		outcome := *o
+		if err != nil {
 			outcome = OutcomeError
 		}
 		d.m.Command(name, outcome)

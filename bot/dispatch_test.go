@@ -65,3 +65,15 @@ func TestTrackerWaitsThenRefuses(t *testing.T) {
 	close(release)
 	<-done
 }
+
+func TestOutcomeRecorder(t *testing.T) {
+	ctx, o := withOutcome(context.Background())
+	if *o != OutcomeOK {
+		t.Errorf("default outcome %q", *o)
+	}
+	setOutcome(ctx, OutcomeNoResult)
+	if *o != OutcomeNoResult {
+		t.Errorf("outcome %q, want %q", *o, OutcomeNoResult)
+	}
+	setOutcome(context.Background(), OutcomeError) // no recorder: nothing happens
+}
