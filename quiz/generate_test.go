@@ -448,11 +448,11 @@ func TestForeignContextIsDropped(t *testing.T) {
 }
 
 // TestGenerateForeignNotes runs the generators over notes in another style
-// (the robustness corpus kept by the notes package).
+// (the robustness corpus in the shared folder beside the repository).
 func TestGenerateForeignNotes(t *testing.T) {
-	paths, _ := filepath.Glob("../notes/testdata/corpus/p0o/*.md")
+	paths, _ := filepath.Glob("../../shared/corpus/p0o/*.md")
 	if len(paths) == 0 {
-		t.Skip("no corpus notes")
+		t.Fatal("no corpus notes under ../../shared/corpus/p0o")
 	}
 	var docs []*notes.Document
 	for _, p := range paths {

@@ -57,7 +57,7 @@ func TestSectionsDefaultNotes(t *testing.T) {
 }
 
 func TestSectionsOtherNotes(t *testing.T) {
-	ec2 := "../../notes/testdata/corpus/p0o/ec2.md"
+	ec2 := "../../../shared/corpus/p0o/ec2.md"
 	out, errOut, code := runCLI(t, Config{}, "sections", "--json", "--notes", ec2)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
