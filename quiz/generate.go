@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/devopsbot/devopsbot/notes"
@@ -384,7 +385,7 @@ func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
 				expl = names.header + " " + name + " — " + c.header + ": " + v
 			}
 			expl += " (" + tp + ")"
-			key := itoa(ti) + "/" + name + "/" + c.header
+			key := strconv.Itoa(ti) + "/" + name + "/" + c.header
 			if desc && !unique {
 				continue
 			}
@@ -465,14 +466,6 @@ func (g *gen) limitValues(s *notes.Section, u, not string) []string {
 func isNumeric(v string) bool {
 	_, ok := numberUnit(v)
 	return ok
-}
-
-func itoa(n int) string {
-	const digits = "0123456789"
-	if n < 10 {
-		return digits[n : n+1]
-	}
-	return itoa(n/10) + digits[n%10:n%10+1]
 }
 
 func others(cells []string, skip int) []string {
@@ -585,7 +578,7 @@ func (g *gen) rows(s *notes.Section, ti int, cols []column, nc int, attrs []int)
 			parts = append(parts, cols[ci].header+": "+cols[ci].cells[ri])
 		}
 		attrsText := strings.Join(parts, "; ")
-		g.add(KindRow, s, itoa(ti)+"/"+name, tp+": which "+noun+" has "+attrsText+"?", name, others(names.cells, ri),
+		g.add(KindRow, s, strconv.Itoa(ti)+"/"+name, tp+": which "+noun+" has "+attrsText+"?", name, others(names.cells, ri),
 			name+" — "+attrsText+" ("+tp+")")
 	}
 }
@@ -617,7 +610,7 @@ func (g *gen) parallelTable(s *notes.Section, ti int, cols []column) {
 			if inOther {
 				continue
 			}
-			g.add(KindColumn, s, itoa(ti)+"/"+c.header+"/"+v, tp+": which of these is listed under "+quote(c.header)+"?", v, cands,
+			g.add(KindColumn, s, strconv.Itoa(ti)+"/"+c.header+"/"+v, tp+": which of these is listed under "+quote(c.header)+"?", v, cands,
 				c.header+": "+v+" ("+tp+")")
 		}
 	}
@@ -812,8 +805,7 @@ func jaccard(a, b wordSet) float64 {
 }
 
 func (g *gen) statements() {
-	for parentID, kids := range g.sortedChildren() {
-		_ = parentID
+	for _, kids := range g.sortedChildren() {
 		var sibs []*notes.Section
 		for _, k := range kids {
 			if len(g.subtreeFacts(k)) > 0 {
@@ -1222,7 +1214,7 @@ func scaled(num, unit string) []string {
 		} else if n == 1 && m != 1 && len(u) > 2 && !strings.HasSuffix(u, "s") && hasLetters(u, 3) {
 			u += "s"
 		}
-		ms := itoa(m)
+		ms := strconv.Itoa(m)
 		if strings.Contains(num, ",") {
 			ms = thousands(ms)
 		}
