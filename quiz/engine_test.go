@@ -685,3 +685,35 @@ func TestPeriodsFollowTheLocation(t *testing.T) {
 		t.Errorf("ann: streak %d best %d, want 0 and 1", st.Streak, st.BestStreak)
 	}
 }
+
+func TestConcurrentClicksCountOnce(t *testing.T) {
+	e, _, _ := newEngine(t, pool(5, 1), quiz.Options{})
+	r, err := e.OpenRound(ctx, "slot", monday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	counted := 0
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() {
+			res, err := e.AnswerRound(ctx, r.ID, "ann", i%3)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if !res.Already {
+				mu.Lock()
+				counted++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if counted != 1 {
+		t.Errorf("%d answers counted for one person, want 1", counted)
+	}
+	if lb, _ := e.Leaderboard(ctx, quiz.All, 0); len(lb) == 1 && lb[0].Answered != 1 {
+		t.Errorf("leaderboard = %+v, want one answer", lb)
+	}
+}
