@@ -192,7 +192,9 @@ func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
 			if desc && wordCount(v) >= 3 {
 				if len(attrs) == 1 || c.header == "" {
 					g.add(KindTerm, s, key, tp+": which "+noun+" is described as "+quote(v)+"?", name, distinctRows(names, c, ri), expl)
-					g.add(KindDefinition, s, key, tp+": what does the "+noun+" "+quote(name)+" describe?", v, distinctRows(c, c, ri), expl)
+					if !containsSeq(words(v), words(name)) { // a description naming its term gives it away
+						g.add(KindDefinition, s, key, tp+": what does the "+noun+" "+quote(name)+" describe?", v, distinctRows(c, c, ri), expl)
+					}
 					continue
 				}
 				g.add(KindTerm, s, key, tp+": which "+noun+" has "+strings.ToLower(c.header)+" "+quote(v)+"?", name, distinctRows(names, c, ri), expl)
