@@ -85,7 +85,8 @@ func ParseQuestion(text string) (Question, error) {
 		if i+1 < len(run.marks) {
 			end = run.marks[i+1].start
 		}
-		opt := cleanSpace(text[m.end:end])
+		// Inline lists separate options with commas or semicolons.
+		opt := strings.TrimRight(cleanSpace(text[m.end:end]), ",;")
 		if !hasWord(opt) {
 			return Question{}, ErrEmptyOption
 		}

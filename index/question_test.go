@@ -39,6 +39,7 @@ func TestParseQuestion(t *testing.T) {
 		{"windows line ends", "Where to store files?\r\nA) Use S3\r\nB) Use EBS\r\nC) Use EFS\r\nD) Use Glacier\r\n", "Where to store files?", abcd},
 		{"option continues on next line", "Which?\nA) Use S3\n   with versioning\nB) Use EBS", "Which?", opts("A", "Use S3 with versioning", "B", "Use EBS")},
 		{"two options", "Which? A) yes B) no", "Which?", opts("A", "yes", "B", "no")},
+		{"comma separated inline", "Which? A) Use S3, B) Use EBS, C) Use EFS; D) Use Glacier", "Which?", abcd},
 		{"six options", "Which? A) a1 B) b1 C) c1 D) d1 E) e1 F) f1", "Which?", opts("A", "a1", "B", "b1", "C", "c1", "D", "d1", "E", "e1", "F", "f1")},
 		{"article A is not an option", "A company runs a web app. A team wants logs in S3. Which service?", "A company runs a web app. A team wants logs in S3. Which service?", nil},
 		{"a. m. in prose is not an option", "The job runs at 9 a. m. every day and fails. Why?", "The job runs at 9 a. m. every day and fails. Why?", nil},
