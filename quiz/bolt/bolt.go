@@ -36,11 +36,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -120,16 +122,20 @@ func Open(lg *slog.Logger, path string, opts Options) (s *Store, err error) {
 			return nil, fmt.Errorf("open store %s: %w", path, err)
 		}
 	}
+	var db *bbolt.DB
 	// bbolt panics on some kinds of damage; report them as errors.
 	defer func() {
 		if r := recover(); r != nil {
+			if db != nil {
+				db.Close()
+			}
 			s, err = nil, fmt.Errorf("open store %s: %v: %w", path, r, ErrCorrupt)
 		}
 	}()
 	// The freelist stays synced: without it bbolt walks every page at open
 	// in a goroutine that crashes the process on a damaged file.
 	bo := &bbolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly, FreelistType: bbolt.FreelistMapType}
-	db, err := bbolt.Open(path, 0o600, bo)
+	db, err = bbolt.Open(path, 0o600, bo)
 	if err != nil && !opts.ReadOnly && cannotWrite(err) {
 		if _, serr := os.Stat(path); serr == nil {
 			lg.Warn("bolt.Store open read-only", "path", path, "err", err)
@@ -157,11 +163,16 @@ func Open(lg *slog.Logger, path string, opts Options) (s *Store, err error) {
 }
 
 // isFormatError recognises bbolt's errors for files that are too small or
-// have an unreadable header.
+// have unreadable pages; errors from the file system (which carry the path)
+// are not format errors.
 func isFormatError(err error) bool {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return false
+	}
 	msg := err.Error()
-	for _, s := range []string{"file size too small", "invalid database", "version mismatch", "checksum", "meta"} {
-		if bytes.Contains([]byte(msg), []byte(s)) {
+	for _, s := range []string{"too small", "invalid", "checksum", "version", "page"} {
+		if strings.Contains(msg, s) {
 			return true
 		}
 	}
