@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/devopsbot/devopsbot/index"
+	"github.com/devopsbot/devopsbot/quiz"
 )
 
 // Dispatcher is what the Slack transports (HTTP and Socket Mode) share: it
@@ -114,6 +117,20 @@ func setOutcome(ctx context.Context, outcome string) {
 	if o, ok := ctx.Value(outcomeKey{}).(*string); ok {
 		*o = outcome
 	}
+}
+
+// failOutcome classifies an error the router turns into user text: bad
+// input (an empty query, a malformed question, a choice or question that no
+// longer exists) is invalid, anything else an error.
+func failOutcome(err error) string {
+	for _, e := range []error{index.ErrEmptyQuery, index.ErrQuestionTooLong, index.ErrNoScenario,
+		index.ErrDuplicateOption, index.ErrTooManyOptions, index.ErrEmptyOption,
+		quiz.ErrBadChoice, quiz.ErrNotFound, quiz.ErrBadPeriod, quiz.ErrNoUser} {
+		if errors.Is(err, e) {
+			return OutcomeInvalid
+		}
+	}
+	return OutcomeError
 }
 
 // reqInfo collects what a request's log line reports.

@@ -323,9 +323,14 @@ func TestServeSlashLookupAnsweredInline(t *testing.T) {
 	if r2 := b.command("U2147483697", "C2147483705", "canary"); !strings.Contains(strings.ToLower(r2.Text+r2.call().BlockText()), "canary") {
 		t.Errorf("bare query not answered as lookup: %s", r2.Text)
 	}
+	// Nothing matches: answered, counted as no_result.
+	if r3 := b.command("U2147483697", "C2147483705", "lookup zzqxv wqqzx"); r3.ResponseType != "ephemeral" {
+		t.Errorf("no-match reply %+v", r3)
+	}
 	if m := b.get(bot.PathMetrics); !regexp.MustCompile(`devopsbot_lookup_duration_seconds_count [1-9]`).MatchString(m) ||
-		!strings.Contains(m, `devopsbot_commands_total{command="lookup",outcome="ok"} 2`) {
-		t.Errorf("metrics do not count the lookups")
+		!strings.Contains(m, `devopsbot_commands_total{command="lookup",outcome="ok"} 2`) ||
+		!strings.Contains(m, `devopsbot_commands_total{command="lookup",outcome="no_result"} 1`) {
+		t.Errorf("metrics do not count the lookups by outcome")
 	}
 	if err := b.stop(); err != nil {
 		t.Errorf("shutdown: %v", err)
@@ -645,6 +650,8 @@ func TestServeQuestionOfTheDay(t *testing.T) {
 		`devopsbot_answers_recorded_total{outcome="duplicate"} 1`,
 		`devopsbot_answers_recorded_total{outcome="closed"} 1`,
 		`devopsbot_commands_total{command="leaderboard",outcome="ok"} 1`,
+		`devopsbot_commands_total{command="quiz_close",outcome="denied"} 1`,
+		`devopsbot_commands_total{command="quiz_close",outcome="ok"} 1`,
 		`devopsbot_http_requests_total{code="200",route="/slack/interactions"}`,
 	} {
 		if !strings.Contains(metrics, want) {
