@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -422,5 +423,68 @@ func TestServeSocketModeLikeTheECSTask(t *testing.T) {
 	}
 	if !strings.Contains(logs, `"socket_mode":true`) {
 		t.Errorf("the bot did not log that it runs Socket Mode:\n%s", logs)
+	}
+}
+
+// TestServeRefusesBadConfigWithOneLine starts the image binary with one bad
+// value at a time: it must exit 1 at once with a single stderr line that
+// names the variable, before listening or touching the database.
+func TestServeRefusesBadConfigWithOneLine(t *testing.T) {
+	bin := imageBinary(t)
+	tests := []struct {
+		name, variable, value string
+	}{
+		{"unknown time zone", "DEVOPSBOT_TZ", "Mars/Base"},
+		{"bad cron spec", "DEVOPSBOT_QUIZ_SCHEDULE", "every morning"},
+		{"user token as bot token", "SLACK_BOT_TOKEN", "xoxp-1111111111-2222222222-abcdef"},
+		{"bot token as app token", "SLACK_APP_TOKEN", e2eBotToken},
+		{"exam date not ISO", "DEVOPSBOT_EXAM_DATE", "15.03.2026"},
+		{"address without colon", "DEVOPSBOT_ADDR", "3000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "devopsbot.db")
+			env := map[string]string{
+				"PATH": "/usr/bin:/bin", "HOME": t.TempDir(),
+				"SLACK_BOT_TOKEN": e2eBotToken, "SLACK_SIGNING_SECRET": e2eSecret,
+				"SLACK_API_URL": "http://127.0.0.1:1/api/", "DEVOPSBOT_ADDR": freePort(t), "DEVOPSBOT_DB": db,
+			}
+			env[tt.variable] = tt.value
+			cmd := exec.Command(bin, "serve")
+			for k, v := range env {
+				cmd.Env = append(cmd.Env, k+"="+v)
+			}
+			var stdout, stderr strings.Builder
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			done := make(chan error, 1)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			go func() { done <- cmd.Wait() }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(10 * time.Second):
+				_ = cmd.Process.Kill()
+				<-done
+				t.Fatalf("serve with %s=%q is still running", tt.variable, tt.value)
+			}
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+				t.Errorf("exit: %v, want status 1", err)
+			}
+			lines := strings.Split(strings.TrimRight(stderr.String(), "\n"), "\n")
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], "devopsbot: "+tt.variable+": ") {
+				t.Errorf("stderr = %q, want one line starting with %q", stderr.String(), "devopsbot: "+tt.variable+": ")
+			}
+			for _, s := range []string{e2eBotToken, e2eSecret, "1111111111-2222222222"} {
+				if strings.Contains(stderr.String()+stdout.String(), s) {
+					t.Errorf("the error shows secret material %q", s)
+				}
+			}
+			if _, err := os.Stat(db); err == nil {
+				t.Error("the database was created although the configuration is bad")
+			}
+		})
 	}
 }
