@@ -334,6 +334,7 @@ func (r *Router) lookup(ctx context.Context, query string, v view) Response {
 }
 
 func (r *Router) nothing(ctx context.Context, query string, v view) Response {
+	setOutcome(ctx, OutcomeNoResult)
 	if strings.TrimFunc(query, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) }) == "" {
 		return textResponse(!v.public, plain("Type a few words to look up, for example "), code("/devops lookup blue green deployment"), plain("."))
 	}
@@ -404,6 +405,7 @@ func (r *Router) practice(ctx context.Context, user string) Response {
 
 func (r *Router) admin(ctx context.Context, req Request, what string) Response {
 	if !r.IsAdmin(req.User) {
+		setOutcome(ctx, OutcomeDenied)
 		return textResponse(true, plain("Sorry, only quiz admins can "+what+" the question of the day. "+
 			"Admins are set in DEVOPSBOT_ADMINS."))
 	}
@@ -502,6 +504,7 @@ func (r *Router) statsFor(ctx context.Context, user string, v view) Response {
 // fail turns an error from index or quiz into a short reply; unknown errors
 // are logged and get an apology.
 func (r *Router) fail(ctx context.Context, op string, err error) Response {
+	setOutcome(ctx, failOutcome(err))
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return textResponse(true, plain("That took too long. Please try again."))
@@ -568,6 +571,7 @@ func (r *Router) Action(ctx context.Context, a Action) ActionResult {
 }
 
 func (r *Router) badAction(ctx context.Context, a Action) ActionResult {
+	setOutcome(ctx, OutcomeInvalid)
 	r.lg.WarnContext(ctx, "bot.Router unknown action", "action_id", a.ActionID, "user", a.User)
 	resp := textResponse(true, plain("Sorry, that button no longer works. Try the command again."))
 	return ActionResult{Reply: &resp}
