@@ -632,9 +632,17 @@ func TestKubernetes(t *testing.T) {
 		return byKind[kind][0]
 	}
 	// kustomization.yaml lists files that exist.
+	// It must not apply the placeholder Secret over the real one.
 	for _, r := range list(get(one("Kustomization"), "resources")) {
-		if _, err := os.Stat(filepath.Join("kubernetes", str(r))); err != nil {
+		p := filepath.Join("kubernetes", str(r))
+		if _, err := os.Stat(p); err != nil {
 			t.Errorf("kustomization resource %s: %v", str(r), err)
+			continue
+		}
+		for _, d := range yamlDocs(t, p) {
+			if get(d, "kind") == "Secret" {
+				t.Errorf("kustomization applies the Secret in %s: it would overwrite the real tokens", str(r))
+			}
 		}
 	}
 
