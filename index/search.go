@@ -21,6 +21,8 @@ import (
 const (
 	maxQueryBytes     = 4 << 10 // longer queries are cut (a long exam question is ~2 KB)
 	maxQueryTerms     = 48      // distinct terms kept, highest IDF first
+	maxBleveTerms     = 24      // of which Bleve ranks candidates by at most these
+	commonShare       = 0.3     // and, in long queries, not terms in more than this share of sections
 	maxCorrections    = 8       // misspelt words corrected per query
 	maxCorrectedQuery = 24      // queries with more tokens are not spelling-corrected
 	maxK              = 100     // hits returned at most
@@ -417,7 +419,15 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		return nil, nil
 	}
 	clauses := make([]query.Query, 0, len(p.terms))
-	for _, t := range p.terms {
+	for i, t := range p.terms {
+		// Long queries: only the most telling terms go to Bleve (the rest
+		// still count in re-ranking); common terms cost the most postings.
+		if i >= maxBleveTerms {
+			break
+		}
+		if len(p.terms) > 12 && float64(ix.df[t.term]) > commonShare*float64(len(ix.secs)) {
+			continue
+		}
 		tq := bleve.NewTermQuery(t.term)
 		tq.SetField(bodyField)
 		tq.SetBoost(t.weight)
