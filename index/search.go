@@ -443,6 +443,9 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		return nil, nil
 	}
 	top := res.Hits[0].Score
+	if top <= 0 {
+		top = 1
+	}
 	type ranked struct {
 		e     *secEntry
 		score float64
