@@ -77,6 +77,14 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 				continue
 			}
 			for _, f := range s.Facts {
+				if f.Kind == notes.FactParagraph {
+					// A paragraph says several things; each sentence is
+					// evidence on its own.
+					for _, sent := range sentences(f.FullText()) {
+						add(sent)
+					}
+					continue
+				}
 				add(f.FullText())
 			}
 		}
@@ -90,6 +98,32 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 	}
 	return fx
 }
+
+// sentences splits a paragraph after ".", "!" or "?" followed by a space
+// and an upper-case letter; short pieces stay with the sentence before.
+func sentences(text string) []string {
+	var out []string
+	start := 0
+	for i := 0; i+2 < len(text); i++ {
+		switch text[i] {
+		case '.', '!', '?':
+		default:
+			continue
+		}
+		if text[i+1] != ' ' || text[i+2] < 'A' || text[i+2] > 'Z' || i+1-start < askMinSentence {
+			continue
+		}
+		out = append(out, strings.TrimSpace(text[start:i+1]))
+		start = i + 2
+	}
+	if rest := strings.TrimSpace(text[start:]); rest != "" {
+		out = append(out, rest)
+	}
+	return out
+}
+
+// askMinSentence is the shortest piece of a paragraph kept as a sentence.
+const askMinSentence = 40
 
 func hasNegation(text string) bool {
 	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
