@@ -141,7 +141,9 @@ type reqInfo struct {
 
 // command runs a slash command through the router, logging it and counting
 // it in the metrics.
-func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, transport string) Response {
+// Over HTTP the request's own log line carries the outcome, so this line
+// is at debug level there.
+func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, transport string) (Response, string) {
 	start := time.Now()
 	name := commandName(cmd.Text)
 	rctx, o := withOutcome(ctx)
@@ -151,9 +153,13 @@ func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, transp
 		outcome = OutcomeError
 	}
 	d.m.Command(name, outcome)
-	d.lg.Info("bot.Dispatcher command", "transport", transport, "command", name, "outcome", outcome,
+	lvl := slog.LevelInfo
+	if transport == "http" {
+		lvl = slog.LevelDebug
+	}
+	d.lg.Log(ctx, lvl, "bot.Dispatcher command", "transport", transport, "command", name, "outcome", outcome,
 		"latency_ms", msSince(start))
-	return resp
+	return resp, outcome
 }
 
 // commandWithin runs a slash command in the background and waits up to
@@ -161,18 +167,19 @@ func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, transp
 // answer to put in the acknowledgement. Otherwise the answer is delivered
 // through the response_url when it is ready, and resp is a short "working on
 // it" note to acknowledge with. ok is false when shutting down.
-func (d *Dispatcher) commandWithin(cmd slack.SlashCommand, wait time.Duration, transport string) (resp Response, inline, ok bool) {
+func (d *Dispatcher) commandWithin(cmd slack.SlashCommand, wait time.Duration, transport string) (resp Response, outcome string, inline, ok bool) {
 	var (
 		mu   sync.Mutex
 		late bool
 		out  Response
+		outc string
 		done = make(chan struct{})
 	)
 	ok = d.goBackground(func(ctx context.Context) {
-		resp := d.command(ctx, cmd, transport)
+		resp, outcome := d.command(ctx, cmd, transport)
 		mu.Lock()
 		if !late {
-			out = resp
+			out, outc = resp, outcome
 			mu.Unlock()
 			close(done)
 			return
@@ -181,23 +188,23 @@ func (d *Dispatcher) commandWithin(cmd slack.SlashCommand, wait time.Duration, t
 		d.respondLater(ctx, cmd, resp)
 	})
 	if !ok {
-		return Response{}, false, false
+		return Response{}, "", false, false
 	}
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
 	case <-done:
-		return out, true, true
+		return out, outc, true, true
 	case <-t.C:
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	select {
 	case <-done:
-		return out, true, true
+		return out, outc, true, true
 	default:
 		late = true
-		return Response{Text: "Working on it…", Ephemeral: true}, false, true
+		return Response{Text: "Working on it…", Ephemeral: true}, "late", false, true
 	}
 }
 

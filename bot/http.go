@@ -214,15 +214,13 @@ func (h *HTTP) commands(w http.ResponseWriter, r *http.Request, body []byte, inf
 	}
 	info.command = commandName(cmd.Text)
 
-	resp, inline, ok := h.d.commandWithin(cmd, h.opts.CommandWait, "http")
+	resp, outcome, _, ok := h.d.commandWithin(cmd, h.opts.CommandWait, "http")
 	if !ok {
 		info.outcome = "shutting_down"
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	if !inline {
-		info.outcome = "late"
-	}
+	info.outcome = outcome
 	writeJSON(w, newSlashReply(resp))
 }
 

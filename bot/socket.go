@@ -139,7 +139,7 @@ func (s *Socket) onCommand(e *socketmode.Event, c *socketmode.Client) {
 	}
 	req := *e.Request
 	start := time.Now()
-	resp, inline, ok := s.d.commandWithin(cmd, s.opts.CommandWait, "socket")
+	resp, _, inline, ok := s.d.commandWithin(cmd, s.opts.CommandWait, "socket")
 	if !ok {
 		return // shutting down: without an ack, Slack delivers it again
 	}

@@ -336,8 +336,8 @@ func TestServeSlashLookupAnsweredInline(t *testing.T) {
 		t.Errorf("shutdown: %v", err)
 	}
 	logs := b.logs.String()
-	if !strings.Contains(logs, `"command":"lookup"`) || !strings.Contains(logs, `"latency_ms"`) {
-		t.Errorf("request log lacks command or latency:\n%s", logs)
+	if !regexp.MustCompile(`"msg":"bot.HTTP request","route":"/slack/commands","command":"lookup","outcome":"no_result",.*"latency_ms":`).MatchString(logs) {
+		t.Errorf("no request log line with command, outcome and latency:\n%s", logs)
 	}
 	for _, secret := range []string{testSecret, slackfake.BotToken} {
 		if strings.Contains(logs, secret) {
