@@ -456,3 +456,22 @@ func BenchmarkFactIndex(b *testing.B) {
 		newFactIndex(ix.docs, ix.al.expand)
 	}
 }
+
+func TestSentences(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{"One short line.", []string{"One short line."}},
+		{"AWS Config records the configuration of resources over time. It also checks them against rules you define.",
+			[]string{"AWS Config records the configuration of resources over time.", "It also checks them against rules you define."}},
+		{"Use e.g. S3. Then more text follows here in the same paragraph.", []string{"Use e.g. S3. Then more text follows here in the same paragraph."}},
+		{"Version 1.2 is out and the build number went up by one again. Next.", []string{"Version 1.2 is out and the build number went up by one again.", "Next."}},
+	}
+	for _, tt := range tests {
+		if got := sentences(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("sentences(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
