@@ -40,8 +40,9 @@ func isTerminal(w io.Writer) bool {
 // redactHandler wraps h so that the message and every attribute value
 // (strings, errors, structs, byte slices, nested groups, attributes added
 // with With) are scrubbed before h sees them: anything shaped like a Slack
-// token (xoxb-…, xoxp-…, xapp-…) keeps only its prefix, and the exact values
-// of cfg's secrets (bot token, app token, signing secret) become [REDACTED].
+// token (xoxb-…, xoxp-…, xapp-…) keeps only its prefix, the exact values of
+// cfg's secrets (bot token, app token, signing secret) become [REDACTED],
+// and so does the secret part of response_url and webhook URLs.
 // Use it around any handler, e.g. a test's slog.NewTextHandler(&buf, nil).
 func redactHandler(h slog.Handler, cfg Config) slog.Handler {
 	r := &redactor{}
@@ -64,6 +65,10 @@ func redactHandler(h slog.Handler, cfg Config) slog.Handler {
 // tokenShape matches Slack tokens of every type, including rotated ones.
 var tokenShape = regexp.MustCompile(`(xox[a-z]|xapp|xoxe\.xox[a-z]|xoxe)-[A-Za-z0-9-]+`)
 
+// hookURL matches response_url and incoming webhook URLs: whoever has one
+// can post with it for a while, so only the kind of URL is kept.
+var hookURL = regexp.MustCompile(`(hooks\.slack\.com/(?:actions|commands|services|workflows)/)[^\s"'<>]+`)
+
 const redacted = "[REDACTED]"
 
 type redactor struct {
@@ -82,6 +87,9 @@ func (r *redactor) str(s string) string {
 	}
 	if strings.Contains(s, "xox") || strings.Contains(s, "xapp-") {
 		s = tokenShape.ReplaceAllString(s, "$1-"+redacted)
+	}
+	if strings.Contains(s, "hooks.slack.com/") {
+		s = hookURL.ReplaceAllString(s, "${1}"+redacted)
 	}
 	return s
 }

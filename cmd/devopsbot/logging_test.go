@@ -14,7 +14,7 @@ import (
 
 // opsSecretValues are the strings no log line may contain.
 var opsSecretValues = []string{opsBotToken, opsAppToken, opsSecret,
-	"xoxp-9999999999-8888888888-unconfiguredusertoken", "AbCdEfGhIjKlMnOpQrStUvWx"}
+	"xoxp-9999999999-8888888888-unconfiguredusertoken", "AbCdEfGhIjKlMnOpQrStUvWx", "Zm9vYmFyc2VjcmV0"}
 
 type opsSlackRequest struct {
 	Token   string `json:"token"`
@@ -35,6 +35,7 @@ func TestLoggerRedactsSecretsEverywhere(t *testing.T) {
 	lg.Info("bot.Socket dial", "body", []byte("token="+opsAppToken))
 	lg.Info("bot.Router handle", slog.Group("slack", slog.String("token", userToken), slog.Int("status", 200)))
 	lg.With("token", opsBotToken).WithGroup("g").With("secret", opsSecret).Info("cmd.Serve start", "k", "xoxe.xoxp-1-abcdefghijkl")
+	lg.Warn("bot.Slack respond", "err", errors.New(`Post "https://hooks.slack.com/actions/T0001/1234567890/Zm9vYmFyc2VjcmV0": timeout`))
 	lg.Info("bot.Slack batch", "ids", []string{"U1", opsBotToken}, "m", map[string]string{"t": opsAppToken}, "clean", []int{1, 2})
 	lg.Info("bot.Router handle", "command", "lookup", "latency_ms", 1.5, "outcome", "ok", "users", []string{"U1"})
 
@@ -48,8 +49,8 @@ func TestLoggerRedactsSecretsEverywhere(t *testing.T) {
 		t.Errorf("log output has no [REDACTED] marker:\n%s", out)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 8 {
-		t.Fatalf("got %d log lines, want 8:\n%s", len(lines), out)
+	if len(lines) != 9 {
+		t.Fatalf("got %d log lines, want 9:\n%s", len(lines), out)
 	}
 	var last map[string]any
 	for i, line := range lines {
@@ -64,6 +65,9 @@ func TestLoggerRedactsSecretsEverywhere(t *testing.T) {
 		t.Errorf("clean record changed: %v", last)
 	}
 	// The token type prefix stays, to help debugging which token was involved.
+	if !strings.Contains(out, "https://hooks.slack.com/actions/[REDACTED]") {
+		t.Errorf("want response URLs kept as hooks.slack.com/actions/[REDACTED]:\n%s", out)
+	}
 	if !strings.Contains(out, "xoxb-[REDACTED]") {
 		t.Errorf("want token prefixes kept (xoxb-[REDACTED]):\n%s", out)
 	}
