@@ -814,3 +814,36 @@ func TestServeSocketMode(t *testing.T) {
 		t.Errorf("shutdown: %v", err)
 	}
 }
+
+// TestServeDirectMessages: a direct message is answered in its thread; the
+// bot's own messages and edits are not.
+func TestServeDirectMessages(t *testing.T) {
+	fake := slackfake.New(t)
+	b := startBot(t, testConfig(t, fake, filepath.Join(t.TempDir(), "bot.db")))
+	event := func(id string, ev map[string]any) []byte {
+		env := map[string]any{"token": "x", "team_id": "T0001", "api_app_id": "A0001", "type": "event_callback",
+			"event_id": id, "event_time": 1764100000, "event": ev}
+		raw, _ := json.Marshal(env)
+		return raw
+	}
+	dm := map[string]any{"type": "message", "channel_type": "im", "channel": "D0001", "user": "U2147483697",
+		"text": "blue green deployment", "ts": "1764100001.000100"}
+	own := map[string]any{"type": "message", "channel_type": "im", "channel": "D0001", "user": slackfake.BotUser,
+		"bot_id": slackfake.BotID, "text": "canary", "ts": "1764100002.000100"}
+	edit := map[string]any{"type": "message", "subtype": "message_changed", "channel_type": "im", "channel": "D0001",
+		"ts": "1764100003.000100", "message": map[string]any{"text": "canary", "user": "U2147483697"}}
+	for id, ev := range map[string]map[string]any{"EvDM000001": dm, "EvOWN00001": own, "EvEDIT0001": edit} {
+		if code, out := b.send(bot.PathEvents, "application/json", event(id, ev), signOK); code != http.StatusOK {
+			t.Fatalf("%s: %d %s", id, code, out)
+		}
+	}
+	calls, ok := fake.Wait(5*time.Second, func(c []slackfake.Call) bool { return len(filter(c, "chat.postMessage")) > 0 })
+	if !ok {
+		t.Fatalf("direct message not answered; logs:\n%s", b.logs)
+	}
+	time.Sleep(200 * time.Millisecond)
+	posts := filter(fake.Calls(), "chat.postMessage")
+	if len(posts) != 1 || posts[0].Channel != "D0001" || posts[0].ThreadTS != "1764100001.000100" {
+		t.Errorf("posts %+v, want one reply in the direct message's thread", calls)
+	}
+}
