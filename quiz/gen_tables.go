@@ -198,7 +198,7 @@ func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
 					continue
 				}
 				g.add(KindTerm, s, key, tp+": which "+noun+" has "+strings.ToLower(c.header)+" "+quote(v)+"?", name, distinctRows(names, c, ri), expl)
-				g.add(KindValue, s, key, tp+": what is the "+strings.ToLower(c.header)+" of "+quote(name)+"?", v, distinctRows(c, c, ri), expl)
+				g.add(KindValue, s, key, tp+": for "+quote(name)+", which of these is listed under "+quote(c.header)+"?", v, distinctRows(c, c, ri), expl)
 				continue
 			}
 			if desc {
@@ -223,7 +223,7 @@ func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
 			}
 			what := "what is " + quote(name) + "?"
 			if c.header != "" {
-				what = "what is the " + strings.ToLower(c.header) + " of " + quote(name) + "?"
+				what = "for " + quote(name) + ", which of these is listed under " + quote(c.header) + "?"
 			} else if limits {
 				what = "what is the limit for " + quote(name) + "?"
 			}
