@@ -146,32 +146,60 @@ func (fx *factIndex) termSet(text string) map[string]bool {
 }
 
 // addTerm adds t to m, with the parts of a word glued to a number
-// ("canary10" from "LambdaCanary10Percent10Minutes": "canary", "10") and
-// the digits of a number word ("ten": "10").
+// ("canary10" from "LambdaCanary10Percent10Minutes": "canary", "10"), the
+// number and unit of a short duration ("8h": "8", "hour") and the digits of
+// a number word ("ten": "10").
 func addTerm(m map[string]bool, t string) {
 	m[t] = true
 	if d, ok := numberWords[t]; ok {
 		m[d] = true
 		return
 	}
+	// letters then digits
 	i := len(t)
-	for i > 0 && t[i-1] >= '0' && t[i-1] <= '9' {
+	for i > 0 && isDigit(t[i-1]) {
 		i--
 	}
-	if i > 0 && i < len(t) {
-		letters := true
-		for j := 0; j < i; j++ {
-			if t[j] < 'a' || t[j] > 'z' {
-				letters = false
-				break
-			}
-		}
-		if letters {
-			m[stem(t[:i])] = true
-			m[t[i:]] = true
+	if i > 0 && i < len(t) && allLower(t[:i]) {
+		m[stem(t[:i])] = true
+		m[t[i:]] = true
+		return
+	}
+	// digits then a unit
+	j := 0
+	for j < len(t) && isDigit(t[j]) {
+		j++
+	}
+	if j > 0 && j < len(t) {
+		if u, ok := durationUnits[t[j:]]; ok {
+			m[t[:j]] = true
+			m[u] = true
 		}
 	}
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func allLower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// durationUnits maps unit suffixes of numbers to the analysed unit word.
+var durationUnits = func() map[string]string {
+	m := map[string]string{}
+	for unit, word := range map[string]string{
+		"s": "seconds", "sec": "seconds", "secs": "seconds", "m": "minutes", "min": "minutes",
+		"mins": "minutes", "h": "hours", "hr": "hours", "hrs": "hours", "d": "days",
+	} {
+		m[unit] = stem(word)
+	}
+	return m
+}()
 
 // numberWords are number words exam questions spell out.
 var numberWords = map[string]string{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"slices"
 	"sort"
@@ -472,6 +473,28 @@ func TestSentences(t *testing.T) {
 	for _, tt := range tests {
 		if got := sentences(tt.in); !slices.Equal(got, tt.want) {
 			t.Errorf("sentences(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestAddTerm(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"lambda", []string{"lambda"}},
+		{"canary10", []string{"10", "canary", "canary10"}},
+		{"8h", []string{"8", "8h", stem("hours")}},
+		{"15min", []string{"15", "15min", stem("minutes")}},
+		{"ten", []string{"10", "ten"}},
+		{"10gb", []string{"10gb"}},
+		{"x509", []string{"509", "x", "x509"}},
+	}
+	for _, tt := range tests {
+		m := map[string]bool{}
+		addTerm(m, tt.in)
+		if got := slices.Sorted(maps.Keys(m)); !slices.Equal(got, tt.want) {
+			t.Errorf("addTerm(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
