@@ -71,8 +71,8 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 				fx.avgLen += float64(len(terms))
 			}
 			if len(s.Facts) == 0 {
-				if strings.TrimSpace(s.Text) != "" {
-					add(s.Text)
+				for _, sent := range sentences(s.Text) {
+					add(sent)
 				}
 				continue
 			}
@@ -100,7 +100,8 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 }
 
 // sentences splits a paragraph after ".", "!" or "?" followed by a space
-// and an upper-case letter; short pieces stay with the sentence before.
+// and an upper-case letter. A piece shorter than askMinSentence bytes is not
+// cut off but joined to what follows ("Use e.g. S3. Then ...").
 func sentences(text string) []string {
 	var out []string
 	start := 0
@@ -125,6 +126,7 @@ func sentences(text string) []string {
 // askMinSentence is the shortest piece of a paragraph kept as a sentence.
 const askMinSentence = 40
 
+// hasNegation reports whether text holds one of negationWords.
 func hasNegation(text string) bool {
 	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r == '\'' || r == '’')
