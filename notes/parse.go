@@ -199,6 +199,7 @@ func (p *parser) line(l string, ln int) {
 	}
 	if lvl, text, ok := atxHeading(l); ok {
 		p.flushAll()
+		p.resetList() // a list and its lead-in end at the next heading
 		p.inTOC, p.inComment = false, false
 		p.heading(lvl, text, ln)
 		return

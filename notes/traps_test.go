@@ -360,3 +360,21 @@ func TestContextNotAliased(t *testing.T) {
 		t.Fatalf("contexts alias: %q %q", a, b)
 	}
 }
+
+// TestListContextEndsAtHeading: a lead-in paragraph and the open list of one
+// section never become the context of the next section's facts.
+func TestListContextEndsAtHeading(t *testing.T) {
+	src := "# A\n\n**Events**\n* one\n  * nested\n\n# B\n\nPlain paragraph.\n\n* two\n"
+	d, err := Parse("ctx", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range d.Sections[1].Facts {
+		if len(f.Context) != 0 {
+			t.Errorf("fact %q of section B has context %q from section A", f.Text, f.Context)
+		}
+	}
+	if got := d.Sections[0].Facts; len(got) < 2 || len(got[1].Context) == 0 || got[1].Context[0] != "Events" {
+		t.Errorf("section A facts = %+v, want the lead-in as context", got)
+	}
+}
