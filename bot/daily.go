@@ -17,6 +17,11 @@ import (
 // day is open; it matches quiz.ErrNotFound too.
 var ErrNoOpenRound = fmt.Errorf("bot: no open question of the day: %w", quiz.ErrNotFound)
 
+// unknownTS is the message timestamp recorded for a round whose post
+// reached Slack without an answer (ErrMaybeDone): the round counts as
+// posted, so it is never posted again.
+const unknownTS = "unknown"
+
 // DailyQuiz is what the question of the day needs from the quiz engine;
 // *quiz.Engine implements it.
 type DailyQuiz interface {
@@ -317,6 +322,13 @@ func (d *DailyScheduler) postSlot(ctx context.Context, at time.Time, slot string
 	days, examSet := d.daysToExam()
 	rd.OpenedAt = rd.OpenedAt.In(d.opts.Location)
 	ts, err := d.slack.Post(ctx, d.opts.Channel, "", RenderDaily(rd, 0, days, examSet))
+	if errors.Is(err, ErrMaybeDone) {
+		// Slack may have posted it: record that, so that no restart posts
+		// the slot a second time.
+		if serr := d.q.SetRoundMessage(ctx, rd.ID, d.opts.Channel, unknownTS); serr != nil {
+			err = errors.Join(err, serr)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("post round %s: %w", slot, err)
 	}
@@ -396,6 +408,15 @@ func (d *DailyScheduler) closeOne(ctx context.Context, rd quiz.Round) (bool, err
 	channel := rd.Channel
 	if channel == "" {
 		channel = d.opts.Channel
+	}
+	if rd.MessageTS == unknownTS {
+		// Whether the question was posted is unknown: the answer goes to the
+		// channel itself.
+		_, err := d.slack.Post(ctx, channel, "", RenderClose(sum))
+		if err != nil {
+			return true, fmt.Errorf("post close of %s: %w", rd.ID, err)
+		}
+		return true, nil
 	}
 	if _, err := d.slack.Post(ctx, channel, rd.MessageTS, RenderClose(sum)); err != nil {
 		return true, fmt.Errorf("post close of %s: %w", rd.ID, err)

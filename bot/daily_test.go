@@ -410,3 +410,34 @@ func TestDailyCronCloses(t *testing.T) {
 		t.Errorf("still open: %+v", open)
 	}
 }
+
+// TestDailyMaybePostedIsNotPostedAgain: a post that reached Slack without an
+// answer may have been posted, so a restart does not post the slot again;
+// its close goes to the channel.
+func TestDailyMaybePostedIsNotPostedAgain(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
+	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Now: clk.Now, Seed: 1})
+	p := &fakePoster{failPost: fmt.Errorf("chat.postMessage: %w: timeout", ErrMaybeDone)}
+	runDaily(t, eng, p, clk, "0 9 * * *", "")
+	open, err := eng.OpenRounds(ctx)
+	if err != nil || len(open) != 1 || open[0].MessageTS != unknownTS {
+		t.Fatalf("open rounds %+v %v, want one marked %q", open, err, unknownTS)
+	}
+	p.failPost = nil
+	runDaily(t, eng, p, clk, "0 9 * * *", "")
+	if n := len(p.questions()); n != 0 {
+		t.Errorf("restart posted the slot again (%d posts)", n)
+	}
+	d, err := newDailyScheduler(nil, eng, p, nil, DailyOptions{Channel: "CQUIZ", Location: time.UTC, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	qs := p.questions() // posts without a thread: the close went to the channel
+	if len(qs) != 1 || !strings.Contains(qs[0].r.Text, "answer") || len(p.updates) != 0 {
+		t.Errorf("close posts %+v, updates %+v: want the answer in the channel and no update", qs, p.updates)
+	}
+}

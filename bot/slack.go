@@ -247,8 +247,9 @@ func (s *Slack) Respond(ctx context.Context, responseURL string, r Response, mod
 // call runs one Web API call under the retry rule documented on Slack.
 func (s *Slack) call(ctx context.Context, method string, idempotent bool, do func(ctx context.Context) error) error {
 	var err error
+	var wrote atomic.Bool
 	for attempt := 1; ; attempt++ {
-		var wrote atomic.Bool
+		wrote.Store(false)
 		tctx := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 			WroteRequest: func(info httptrace.WroteRequestInfo) {
 				if info.Err == nil {
@@ -281,7 +282,30 @@ func (s *Slack) call(ctx context.Context, method string, idempotent bool, do fun
 		}
 	}
 	s.m.SlackError(method)
+	if wrote.Load() && !answered(err) {
+		return fmt.Errorf("%w: %w", ErrMaybeDone, err)
+	}
 	return err
+}
+
+// ErrMaybeDone marks a failed call that reached Slack without an answer
+// (a timeout or a broken connection after the request was sent, a 5xx): it
+// may have been carried out, so a post must not be sent again.
+var ErrMaybeDone = errors.New("slack: outcome unknown")
+
+// answered reports whether err is Slack's answer that it did not carry
+// out the call: an error code, a 429 or another 4xx.
+func answered(err error) bool {
+	var se slack.SlackErrorResponse
+	var rl *slack.RateLimitedError
+	var sc slack.StatusCodeError
+	switch {
+	case errors.As(err, &se), errors.As(err, &rl):
+		return true
+	case errors.As(err, &sc):
+		return sc.Code < 500
+	}
+	return false
 }
 
 // closeGate holds every call of method (Slack's rate limits are per method)

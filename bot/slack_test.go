@@ -53,6 +53,7 @@ func TestSlackRetryRule(t *testing.T) {
 		retry     string // Retry-After of the failures
 		call      func(ctx context.Context, s *Slack, fake *slackfake.Server) error
 		wantErr   bool
+		maybe     bool // the error is ErrMaybeDone
 		wantHits  int
 		wantWaits []time.Duration // nil: don't check exact waits
 	}{
@@ -66,7 +67,7 @@ func TestSlackRetryRule(t *testing.T) {
 		},
 		{
 			name: "post after 500 is not retried", method: "chat.postMessage",
-			fail: []int{500}, wantErr: true, wantHits: 1,
+			fail: []int{500}, wantErr: true, maybe: true, wantHits: 1,
 			call: func(ctx context.Context, s *Slack, _ *slackfake.Server) error {
 				_, err := s.Post(ctx, "C1", "", msg)
 				return err
@@ -74,7 +75,7 @@ func TestSlackRetryRule(t *testing.T) {
 		},
 		{
 			name: "ephemeral after 503 is not retried", method: "chat.postEphemeral",
-			fail: []int{503}, wantErr: true, wantHits: 1,
+			fail: []int{503}, wantErr: true, maybe: true, wantHits: 1,
 			call: func(ctx context.Context, s *Slack, _ *slackfake.Server) error {
 				return s.PostEphemeral(ctx, "C1", "U1", "", msg)
 			},
@@ -88,7 +89,7 @@ func TestSlackRetryRule(t *testing.T) {
 		},
 		{
 			name: "update gives up after four attempts", method: "chat.update",
-			fail: []int{500, 500, 500, 500, 500}, wantErr: true, wantHits: 4,
+			fail: []int{500, 500, 500, 500, 500}, wantErr: true, maybe: true, wantHits: 4,
 			call: func(ctx context.Context, s *Slack, _ *slackfake.Server) error {
 				return s.Update(ctx, "C1", "1.2", msg)
 			},
@@ -106,7 +107,7 @@ func TestSlackRetryRule(t *testing.T) {
 		},
 		{
 			name: "ephemeral response_url after 500 is not retried", method: "response_url",
-			fail: []int{500}, wantErr: true, wantHits: 1,
+			fail: []int{500}, wantErr: true, maybe: true, wantHits: 1,
 			call: func(ctx context.Context, s *Slack, fake *slackfake.Server) error {
 				return s.Respond(ctx, fake.ResponseURL("r"), msg, respondEphemeral)
 			},
@@ -142,6 +143,9 @@ func TestSlackRetryRule(t *testing.T) {
 			err := tt.call(ctx, s, fake)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
+			}
+			if errors.Is(err, ErrMaybeDone) != tt.maybe {
+				t.Errorf("err = %v: ErrMaybeDone %v, want %v", err, errors.Is(err, ErrMaybeDone), tt.maybe)
 			}
 			if got := fake.Hits(tt.method); got != tt.wantHits {
 				t.Errorf("%s reached the fake %d times, want %d", tt.method, got, tt.wantHits)
@@ -185,8 +189,12 @@ func TestSlackRetriesWhenNothingWasSent(t *testing.T) {
 	s, waits := newTestSlack(t, "http://"+addr+"/api/")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if _, err := s.Post(ctx, "C1", "", Response{Text: "x"}); err == nil {
+	_, err = s.Post(ctx, "C1", "", Response{Text: "x"})
+	if err == nil {
 		t.Fatal("post to a closed port succeeded")
+	}
+	if errors.Is(err, ErrMaybeDone) {
+		t.Errorf("a post that never left is reported as maybe done: %v", err)
 	}
 	if len(*waits) != s.maxAttempts-1 {
 		t.Errorf("%d retries, want %d", len(*waits), s.maxAttempts-1)
@@ -228,6 +236,9 @@ func TestSlackDoesNotRetryAfterSending(t *testing.T) {
 	defer mu.Unlock()
 	if hits != 1 || len(*waits) != 0 {
 		t.Errorf("server hit %d times with %d waits, want once without retry", hits, len(*waits))
+	}
+	if !errors.Is(err, ErrMaybeDone) {
+		t.Errorf("a post that reached the server without an answer: %v, want ErrMaybeDone", err)
 	}
 }
 
