@@ -32,7 +32,8 @@ type OptionScore struct {
 	Evidence []Evidence `json:"evidence"`
 }
 
-// Evidence is a fact that supports an option.
+// Evidence is a fact that supports an option. Doc names the notes document
+// (for links); the JSON form is {id, path, fact}.
 type Evidence struct {
 	Doc  string   `json:"-"`
 	ID   string   `json:"id"`
