@@ -76,7 +76,10 @@ func NewSlackClient(botToken, appToken, apiURL string) *slack.Client {
 //
 // Everything else (timeouts after sending, Slack errors such as
 // channel_not_found, a 5xx on a post) fails at once, so a message is never
-// posted twice. Final failures are counted in the metrics by method.
+// posted twice. A failure after the request was sent and without Slack's
+// answer wraps ErrMaybeDone: the caller must treat the post as possibly
+// made (the question of the day then never posts that slot again). Final
+// failures are counted in the metrics by method.
 type Slack struct {
 	lg          *slog.Logger
 	api         slackAPI
