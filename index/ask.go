@@ -55,6 +55,8 @@ const (
 	// to 5; with 5 the mean confidence is 0.82 where 0.86 were right, and
 	// answers given 80% or more were right 25 times in 28.
 	askConfidencePower = 5.0
+	// askMaxConfidence caps the confidence: notes can be wrong or dated.
+	askMaxConfidence = 0.99
 )
 
 // Notes on undecided answers, for the user.
@@ -135,7 +137,7 @@ func (ix *Index) Ask(ctx context.Context, q Question) (Answer, error) {
 	}
 	probs := confidences(sup)
 	ans.Chosen = q.Options[best].Key
-	ans.Confidence = round3(probs[best])
+	ans.Confidence = round3(min(probs[best], askMaxConfidence))
 	top, next := sup[best].score, sup[second].score
 	switch {
 	case top <= 0:
