@@ -299,11 +299,18 @@ func renderAsk(q index.Question, a index.Answer, text string, v view) *message {
 		chosen := optionText(a, q, a.Chosen)
 		m.text(bold("Answer: " + a.Chosen + ") " + truncateRunes(oneLine(chosen), maxOptionEcho)))
 		m.context(plain("Confidence: " + confidenceWords(a.Confidence) + " (" + percent(a.Confidence) + ")"))
+	case a.Note == index.NoteNoEvidence:
+		m.text(bold("The notes don't separate these options:"), plain(" nothing in them supports any of the options."))
+	case a.Note == index.NoteNoScenario:
+		m.text(bold("The notes don't separate these options:"), plain(" there is no question text to go on, only options."))
 	default:
-		m.text(bold("The notes don't separate these options."), plain(" Here is the closest evidence; judge for yourself."))
-		if a.Confidence > 0 {
-			m.context(plain("Confidence: " + confidenceWords(a.Confidence) + " (" + percent(a.Confidence) + ")"))
+		rs := []run{bold("The notes don't separate these options.")}
+		if lead := optionText(a, q, a.Chosen); a.Chosen != "" && lead != "" {
+			rs = append(rs, plain(" "+a.Chosen+") leads by a little ("+percent(a.Confidence)+"); judge for yourself from the evidence."))
+		} else {
+			rs = append(rs, plain(" Here is the closest evidence; judge for yourself."))
 		}
+		m.text(rs...)
 	}
 	// Options, the chosen one marked, each with its best evidence.
 	if len(a.Options) > 0 {
