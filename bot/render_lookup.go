@@ -293,7 +293,7 @@ func renderAsk(q index.Question, a index.Answer, text string, v view) *message {
 		m.context(plain("Question: "), plain(truncateRunes(stem, 2*maxQueryEcho)))
 	}
 	switch {
-	case len(a.Options) == 0 && len(q.Options) == 0:
+	case len(a.Options) == 0 || a.Note == index.NoteNoOptions:
 		m.text(plain("I found no options (A) … D)) in that, so here are the sections that match it best."))
 	case a.Decided && a.Chosen != "":
 		chosen := optionText(a, q, a.Chosen)
