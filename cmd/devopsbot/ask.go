@@ -44,7 +44,7 @@ func cmdAsk(ctx context.Context, e *env, args []string) error {
 	}
 	q, err := index.ParseQuestion(text)
 	if err != nil {
-		return fmt.Errorf("ask: %s", strings.TrimPrefix(err.Error(), "index: "))
+		return fmt.Errorf("ask: %w", err)
 	}
 	ix, err := e.buildIndex(nil)
 	if err != nil {
