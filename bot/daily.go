@@ -205,7 +205,7 @@ func (d *DailyScheduler) slotID(t time.Time) string {
 
 // Start catches up on missed work in the background, then starts the cron
 // schedule.
-func (d *DailyScheduler) Start(ctx context.Context) {
+func (d *DailyScheduler) Start() {
 	d.startMu.Lock()
 	defer d.startMu.Unlock()
 	if d.started || d.stopped {

@@ -196,7 +196,7 @@ func runDailyIn(t *testing.T, eng *quiz.Engine, p *fakePoster, clk *clock, sched
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Start(context.Background())
+	d.Start()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := d.Stop(ctx); err != nil {
@@ -328,7 +328,7 @@ func TestDailyCronFires(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Start(context.Background())
+	d.Start()
 	deadline := time.Now().Add(6 * time.Second)
 	for len(p.questions()) < 3 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
@@ -393,7 +393,7 @@ func TestDailyCronCloses(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := p.questions()[0]
-	d.Start(ctx)
+	d.Start()
 	deadline := time.Now().Add(5 * time.Second)
 	for len(p.threadPosts(q.ts)) == 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)

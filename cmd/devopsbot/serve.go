@@ -248,7 +248,7 @@ func (a *app) authThenDaily(ctx context.Context) {
 		wait = min(wait*2, time.Minute)
 	}
 	if a.daily != nil {
-		a.daily.Start(ctx)
+		a.daily.Start()
 	}
 }
 
