@@ -151,6 +151,22 @@ func TestHTTPRoutes(t *testing.T) {
 			c, b := e.post(t, PathEvents, "application/json", readTestdata(t, "url_verification.json"), false)
 			return c, string(b)
 		}, 401, ""},
+		{"signed interaction without payload is 400", func() (int, string) {
+			c, b := e.post(t, PathInteractions, "application/x-www-form-urlencoded", []byte("x=1"), true)
+			return c, string(b)
+		}, 400, "payload"},
+		{"signed interaction with bad JSON is 400", func() (int, string) {
+			c, b := e.post(t, PathInteractions, "application/x-www-form-urlencoded", []byte("payload=%7Bnot+json"), true)
+			return c, string(b)
+		}, 400, "payload"},
+		{"signed event with bad JSON is 400", func() (int, string) {
+			c, b := e.post(t, PathEvents, "application/json", []byte("{not json"), true)
+			return c, string(b)
+		}, 400, ""},
+		{"signed unknown event type is acknowledged", func() (int, string) {
+			c, b := e.post(t, PathEvents, "application/json", []byte(`{"type":"app_rate_limited","minute_rate_limited":1}`), true)
+			return c, string(b)
+		}, 200, ""},
 		{"documented url_verification echoes the challenge", func() (int, string) {
 			c, b := e.post(t, PathEvents, "application/json", readTestdata(t, "url_verification.json"), true)
 			return c, string(b)
