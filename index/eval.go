@@ -131,7 +131,7 @@ func (ix *Index) Evaluate(ctx context.Context, items []EvalItem, ask Asker) (*Ev
 			return nil, fmt.Errorf("evaluate: %w", err)
 		}
 		r := EvalResult{Item: it, Ranked: []string{}}
-		hits, err := ix.Search(ctx, it.Query, 3*EvalRanked)
+		hits, err := ix.Search(ctx, it.Query, 2*EvalRanked)
 		if err != nil {
 			r.Err = err.Error()
 		}

@@ -26,7 +26,7 @@ const (
 	maxCorrections    = 8       // misspelt words corrected per query
 	maxCorrectedQuery = 24      // queries with more tokens are not spelling-corrected
 	maxK              = 100     // hits returned at most
-	minCandidates     = 30      // sections ranked by Bleve before re-ranking
+	minCandidates     = 20      // sections ranked by Bleve before re-ranking
 	maxFactsPerHit    = 3
 )
 
@@ -452,7 +452,7 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		facts []rankedFact
 	}
 	rs := make([]ranked, 0, len(res.Hits))
-	scored := make([]rankedFact, 0, 8*len(res.Hits))
+	scored := make([]rankedFact, 0, 4*len(res.Hits))
 	for _, h := range res.Hits {
 		i, err := strconv.Atoi(h.ID)
 		if err != nil || i < 0 || i >= len(ix.secs) {
