@@ -34,7 +34,7 @@ const (
 
 var slackDir = filepath.Join("..", "..", "bot", "testdata", "slack")
 
-func readSlack(t *testing.T, name string) []byte {
+func readSlack(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(slackDir, name))
 	if err != nil {
@@ -61,7 +61,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -74,7 +74,7 @@ func freeAddr(t *testing.T) string {
 
 // testConfig is an HTTP-mode configuration against fake, with the database
 // at db.
-func testConfig(t *testing.T, fake *slackfake.Server, db string) Config {
+func testConfig(t testing.TB, fake *slackfake.Server, db string) Config {
 	return Config{
 		BotToken:      slackfake.BotToken,
 		SigningSecret: testSecret,
@@ -88,7 +88,7 @@ func testConfig(t *testing.T, fake *slackfake.Server, db string) Config {
 
 // testBot is one running `devopsbot serve`.
 type testBot struct {
-	t      *testing.T
+	t      testing.TB
 	cfg    Config
 	base   string
 	logs   *syncBuffer
@@ -98,7 +98,7 @@ type testBot struct {
 }
 
 // startBot runs serve with cfg and waits until /readyz answers 200.
-func startBot(t *testing.T, cfg Config) *testBot {
+func startBot(t testing.TB, cfg Config) *testBot {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	b := &testBot{t: t, cfg: cfg, base: "http://" + cfg.Addr, logs: &syncBuffer{}, cancel: cancel,
