@@ -39,10 +39,11 @@ func cmdLookup(ctx context.Context, e *env, args []string) error {
 	k := fs.Int("k", 5, "number of sections to show (1-100)")
 	var aliasFiles stringList
 	fs.Var(&aliasFiles, "aliases", "extra alias file (repeatable; format of index/aliases.txt)")
-	if err := e.parse(fs, lookupSynopsis, args); err != nil {
+	words, err := e.parseInterspersed(fs, lookupSynopsis, args)
+	if err != nil {
 		return err
 	}
-	query := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	query := strings.TrimSpace(strings.Join(words, " "))
 	if query == "" {
 		return usageError{msg: "lookup: what should I look up?", usage: "usage: devopsbot " + lookupSynopsis + "\n"}
 	}
@@ -80,6 +81,31 @@ func cmdLookup(ctx context.Context, e *env, args []string) error {
 	}
 	writeHits(e.stdout, hits, len(ix.Docs()) > 1, markerFor(e.stdout))
 	return nil
+}
+
+// parseInterspersed parses flags anywhere among the words ("lookup asg
+// limits --json"); after "--" everything is words. It returns the words.
+func (e *env) parseInterspersed(fs *flag.FlagSet, synopsis string, args []string) ([]string, error) {
+	var tail []string
+	for i, a := range args {
+		if a == "--" {
+			args, tail = args[:i], args[i+1:]
+			break
+		}
+	}
+	var words []string
+	for {
+		if err := e.parse(fs, synopsis, args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		words = append(words, args[0])
+		args = args[1:]
+	}
+	return append(words, tail...), nil
 }
 
 // noHitsMessage explains an empty result: nothing searchable, or nothing

@@ -73,6 +73,21 @@ func TestLookupJSON(t *testing.T) {
 	}
 }
 
+func TestLookupFlagsAmongWords(t *testing.T) {
+	out, _, err := searchRun(t, "", "lookup", "cloudtrail", "retention", "--json", "-k", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hits []map[string]any
+	if err := json.Unmarshal([]byte(out), &hits); err != nil || len(hits) != 1 {
+		t.Fatalf("flags after words not honoured (%v):\n%s", err, out)
+	}
+	out, _, err = searchRun(t, "", "lookup", "--", "-k", "cloudtrail")
+	if err != nil || !strings.Contains(out, "CloudTrail") {
+		t.Errorf("words after -- : %v\n%s", err, out)
+	}
+}
+
 func TestLookupBadInput(t *testing.T) {
 	tests := []struct {
 		name      string
