@@ -51,14 +51,16 @@ type HTTPOptions struct {
 // Every /slack/ request is checked before anything else: the body is read
 // whole (up to MaxBody, else 413) and its v0 signature verified with
 // slack-go's SecretsVerifier; a missing, wrong or stale (over five minutes)
-// signature gets 401 and nothing is parsed or changed. Slash commands are
+// signature gets 401 and nothing is parsed or changed, and so does a slash
+// command or click whose signature was already seen (a replay). Slash commands are
 // answered in the response body when the router is done within
 // CommandWait, else through the response_url. Events and clicks are
 // acknowledged at once and handled in the background.
 type HTTP struct {
-	lg   *slog.Logger
-	d    *Dispatcher
-	opts HTTPOptions
+	lg      *slog.Logger
+	d       *Dispatcher
+	opts    HTTPOptions
+	replays *seenSet // signatures seen while their timestamp is acceptable
 }
 
 // NewHTTP returns the HTTP transport over d.
@@ -72,7 +74,9 @@ func NewHTTP(lg *slog.Logger, d *Dispatcher, opts HTTPOptions) *HTTP {
 	if opts.CommandWait <= 0 {
 		opts.CommandWait = 2500 * time.Millisecond
 	}
-	return &HTTP{lg: lg, d: d, opts: opts}
+	// A timestamp passes for five minutes either side of now, so a captured
+	// request could be replayed for up to ten.
+	return &HTTP{lg: lg, d: d, opts: opts, replays: newSeenSet(10 * time.Minute)}
 }
 
 // Handler returns the routes, mapped in one place.
@@ -164,6 +168,16 @@ func (h *HTTP) slackRoute(route string, f func(w http.ResponseWriter, r *http.Re
 			info.outcome = "unauthorized"
 			h.lg.Warn("bot.HTTP signature refused", "route", route, "reason", err.Error())
 			http.Error(sw, "invalid request signature", http.StatusUnauthorized)
+			return
+		}
+		// Slack signs every slash command and click anew, each with its own
+		// trigger_id: the same signature twice is a replayed request. (Events
+		// are de-duplicated by event_id instead: a quick retry may carry the
+		// same timestamp and body.)
+		if route != PathEvents && !h.replays.add(r.Header.Get("X-Slack-Signature"), time.Now()) {
+			info.outcome = "replayed"
+			h.lg.Warn("bot.HTTP replayed request refused", "route", route)
+			http.Error(sw, "replayed request", http.StatusUnauthorized)
 			return
 		}
 		f(sw, r, body, info)

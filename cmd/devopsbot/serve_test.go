@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -196,6 +197,9 @@ func (b *testBot) send(path, contentType string, body []byte, sig signing, heade
 	return resp.StatusCode, out
 }
 
+// triggers numbers the trigger_id of each request, unique as in Slack's.
+var triggers atomic.Int64
+
 // slashReply is what the bot answers to a slash command.
 type slashReply struct {
 	ResponseType string          `json:"response_type"`
@@ -213,7 +217,7 @@ func (b *testBot) command(user, channel, text string) slashReply {
 		"token": {"gIkuvaNzQIHg97ATvDxqgjtO"}, "team_id": {"T0001"}, "team_domain": {"example"},
 		"channel_id": {channel}, "channel_name": {"test"}, "user_id": {user}, "user_name": {strings.ToLower(user)},
 		"command": {"/devops"}, "text": {text}, "response_url": {"http://127.0.0.1:1/commands/unused"},
-		"trigger_id": {"13345224609.738474920.8088930838d88f008e0"},
+		"trigger_id": {fmt.Sprintf("13345224609.738474920.%d", triggers.Add(1))},
 	}
 	start := time.Now()
 	code, body := b.send(bot.PathCommands, "application/x-www-form-urlencoded", []byte(form.Encode()), signOK)
@@ -243,6 +247,7 @@ func (b *testBot) click(fake *slackfake.Server, user, channel, ts string, btn sl
 	p["channel"] = map[string]any{"id": channel, "name": "devops-quiz"}
 	p["message"] = map[string]any{"type": "message", "ts": ts, "text": "question", "bot_id": slackfake.BotID}
 	p["response_url"] = fake.ResponseURL(responseName)
+	p["trigger_id"] = fmt.Sprintf("12321423423.333649436676.%d", triggers.Add(1))
 	p["actions"] = []any{map[string]any{"action_id": btn.ActionID, "block_id": "answers", "value": btn.Value,
 		"type": "button", "text": map[string]any{"type": "plain_text", "text": btn.Text}, "action_ts": "1548426417.840180"}}
 	raw, _ := json.Marshal(p)
@@ -396,12 +401,33 @@ func TestServeRefusesBadSignatures(t *testing.T) {
 		t.Errorf("refused requests reached Slack: %+v", calls[before:])
 	}
 	// The same command, signed, does post: the refusals above were the
-	// signatures, not the command.
-	if code, body := b.send(bot.PathCommands, "application/x-www-form-urlencoded", cmd, signOK); code != http.StatusOK {
-		t.Fatalf("signed quiz post: %d %s", code, body)
+	// signatures, not the command. Sent again as it is (a replay), it is
+	// refused and posts nothing.
+	req := func() *http.Request {
+		r, _ := http.NewRequest(http.MethodPost, b.base+bot.PathCommands, bytes.NewReader(cmd))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return r
+	}
+	first := req()
+	slackfake.SignRequest(first, testSecret, cmd, time.Now())
+	for i, want := range []int{http.StatusOK, http.StatusUnauthorized} {
+		r := req()
+		r.Header = first.Header.Clone()
+		resp, err := b.client.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("signed quiz post, delivery %d: status %d, want %d", i+1, resp.StatusCode, want)
+		}
 	}
 	if _, ok := fake.Wait(5*time.Second, func(c []slackfake.Call) bool { return len(questions(c)) == 1 }); !ok {
 		t.Errorf("signed quiz post did not post")
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := len(questions(fake.Calls())); n != 1 {
+		t.Errorf("%d questions posted, want 1: the replay must change nothing", n)
 	}
 	if !strings.Contains(b.logs.String(), "bot.HTTP signature refused") {
 		t.Errorf("refusals not logged")
