@@ -99,13 +99,26 @@ func (e *env) parseInterspersed(fs *flag.FlagSet, synopsis string, args []string
 			return nil, err
 		}
 		args = fs.Args()
+		// Words, and dash words that name no flag ("-bar" in a query).
+		for len(args) > 0 && !isFlag(fs, args[0]) {
+			words = append(words, args[0])
+			args = args[1:]
+		}
 		if len(args) == 0 {
 			break
 		}
-		words = append(words, args[0])
-		args = args[1:]
 	}
 	return append(words, tail...), nil
+}
+
+// isFlag reports whether arg names a flag of fs ("-k", "--json", "-k=3").
+func isFlag(fs *flag.FlagSet, arg string) bool {
+	if len(arg) < 2 || arg[0] != '-' {
+		return false
+	}
+	name := strings.TrimLeft(arg, "-")
+	name, _, _ = strings.Cut(name, "=")
+	return name != "" && fs.Lookup(name) != nil
 }
 
 // noHitsMessage explains an empty result: nothing searchable, or nothing

@@ -82,6 +82,10 @@ func TestLookupFlagsAmongWords(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &hits); err != nil || len(hits) != 1 {
 		t.Fatalf("flags after words not honoured (%v):\n%s", err, out)
 	}
+	out, _, err = searchRun(t, "", "lookup", "cloudtrail", "+events", "-retention", "--json")
+	if err != nil || !strings.HasPrefix(strings.TrimSpace(out), "[") {
+		t.Errorf("dash words in a query: %v\n%s", err, out)
+	}
 	out, _, err = searchRun(t, "", "lookup", "--", "-k", "cloudtrail")
 	if err != nil || !strings.Contains(out, "CloudTrail") {
 		t.Errorf("words after -- : %v\n%s", err, out)
