@@ -108,6 +108,7 @@ func TestAblation(t *testing.T) {
 	run("default without aliases", Options{NoDefaultAliases: true}, nil)
 	run("default without spelling", Options{}, func(p *rankParams) { p.fuzzy = 0 })
 	run("default without fact coverage", Options{}, func(p *rankParams) { p.fact = 0 })
+	run("default without path in facts", Options{}, func(p *rankParams) { p.factPath = 0 })
 }
 
 func evalItems(t *testing.T, file string) []EvalItem {

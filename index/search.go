@@ -44,6 +44,7 @@ type rankParams struct {
 	section  float64 // weight of the whole section's coverage
 	bm25     float64 // weight of Bleve's score relative to the best hit's
 	factKeep float64 // extra facts shown must score this share of the best
+	factPath float64 // share of a path match that counts inside each fact
 }
 
 // defaultParams returns the weights measured best on the development set
@@ -59,6 +60,7 @@ func defaultParams() rankParams {
 		section:  1.0,
 		bm25:     1.0,
 		factKeep: 0.5,
+		factPath: 0.5,
 	}
 }
 
@@ -460,7 +462,7 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		}
 		e := &ix.secs[i]
 		from := len(scored)
-		scored = p.scoreFacts(e, ix.prm.bigram, scored)
+		scored = p.scoreFacts(e, ix.prm.bigram, ix.prm.factPath, scored)
 		facts := scored[from:len(scored):len(scored)]
 		best := 0.0
 		if len(facts) > 0 {
@@ -512,28 +514,40 @@ type rankedFact struct {
 // groups it holds, plus a bonus for query word pairs that appear side by
 // side, best first; facts matching nothing are left out. The scored facts
 // are appended to out, and the extended slice is returned.
-func (p *plan) scoreFacts(e *secEntry, bigramW float64, out []rankedFact) []rankedFact {
+func (p *plan) scoreFacts(e *secEntry, bigramW, ctxW float64, out []rankedFact) []rankedFact {
 	if p.total == 0 {
 		return out
 	}
 	start := len(out)
-	var arr [maxQueryTerms]float64
+	var arr, headArr [maxQueryTerms]float64
 	buf := arr[:len(p.groups)]
+	// What the path already says counts for every fact of the section
+	// ("Parameters per stack: 60" under "CloudFormation › Limits").
+	head := headArr[:len(p.groups)]
+	if ctxW > 0 {
+		for _, t := range p.terms {
+			if e.head[t.term] {
+				head[t.group] = max(head[t.group], ctxW*min(t.weight*t.idf, p.groups[t.group].weight))
+			}
+		}
+	}
 	for fi := range e.facts {
 		f := &e.facts[fi]
-		clear(buf)
+		copy(buf, head)
+		matched := false
 		for _, tk := range f.toks {
 			if i, ok := p.index[tk.term]; ok {
 				t := &p.terms[i]
 				buf[t.group] = max(buf[t.group], min(t.weight*t.idf, p.groups[t.group].weight))
+				matched = true
 			}
+		}
+		if !matched {
+			continue
 		}
 		s := 0.0
 		for _, v := range buf {
 			s += v
-		}
-		if s == 0 {
-			continue
 		}
 		s /= p.total
 		if len(p.bigrams) > 0 && bigramW > 0 {
