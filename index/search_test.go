@@ -367,3 +367,14 @@ func TestSearchGuessesNeedSupport(t *testing.T) {
 		t.Errorf("a guess next to a word matching nothing: %d hits, %v; want none", len(hits), err)
 	}
 }
+
+func TestSearchLimitQuestionPicksRow(t *testing.T) {
+	ix := mustBuild(t, mustParse(t, "a", fixtureA))
+	hits, err := ix.Search(context.Background(), "how many stacks can I have", 1)
+	if err != nil || len(hits) == 0 {
+		t.Fatalf("Search: %v, %d hits", err, len(hits))
+	}
+	if hits[0].ID != "1_4" || len(hits[0].Facts) == 0 || !strings.Contains(hits[0].Facts[0].Text, "200") {
+		t.Errorf("first hit %s facts %+v, want 1_4 with the 200 stacks row first", hits[0].ID, hits[0].Facts)
+	}
+}
