@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -82,7 +83,6 @@ func (a *app) ready() error {
 func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	cfg := e.cfg
 	a := &app{lg: lg, cfg: cfg}
-	defer tuneGC(lg)()
 	if a.loc, err = loadTZ(cfg.TZ); err != nil {
 		return fmt.Errorf("DEVOPSBOT_TZ: %w", err)
 	}
@@ -125,6 +125,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	a.engine = quiz.New(lg, a.store, pool, quiz.Options{ExamDate: a.exam, Location: a.loc})
 	lg.Info("serve quiz ready", "questions", len(pool))
 	debug.FreeOSMemory() // the garbage of parsing, indexing and generating
+	defer tuneGC(lg)()
 
 	a.metrics = bot.NewMetrics(version, bot.Routes()...)
 	a.router = bot.NewRouter(lg, bot.InstrumentSearcher(a.index, a.metrics), bot.InstrumentQuiz(a.engine, a.metrics), bot.Options{
@@ -284,29 +285,36 @@ func loadQuestionPool(e *env, docs []*notes.Document) ([]quiz.Question, error) {
 // Garbage collector settings for serving (see tuneGC).
 const (
 	serveGCPercent  = 400
-	serveMemorySoft = 36 << 20 // bytes
+	serveMemorySoft = 36 << 20 // bytes: the soft limit with the default notes
 )
 
-// tuneGC sets the garbage collector for serving unless GOGC or GOMEMLIMIT
+// tuneGC sets the garbage collector for serving, unless GOGC or GOMEMLIMIT
 // is set in the environment, and returns a function restoring the previous
-// settings. The live heap is small (the index of the default notes is a few
-// MB) while every lookup allocates about 80 KB, so with Go's default GOGC=100
-// the collector runs every few dozen requests and takes about a quarter of
-// the CPU under load (BENCHMARKS.md, "slack"). GOGC=400 lets the heap grow to
-// five times the live data, and the 36 MiB soft limit makes the collector
-// work harder before resident memory nears the 60 MB budget. serve also
-// returns the garbage of building the index to the OS once it is ready.
+// settings. serve calls it once the notes are indexed and the start-up
+// garbage is collected, so the heap then holds the live data only.
+//
+// That live heap is small (a few MB with the default notes) while every
+// lookup allocates about 80 KB, so with Go's default GOGC=100 the collector
+// runs every few dozen requests and takes about a quarter of the CPU under
+// load (BENCHMARKS.md, "slack"). GOGC=400 lets the heap grow to five times
+// the live data; the soft memory limit, 36 MiB or twice the live heap plus
+// 16 MiB if that is more (bigger notes), makes the collector work harder
+// before resident memory nears the 60 MB budget, and never sits so close to
+// the live data that the collector would run without pause.
 func tuneGC(lg *slog.Logger) (restore func()) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	limit := max(int64(serveMemorySoft), 2*int64(ms.HeapAlloc)+16<<20)
 	var undo []func()
 	if os.Getenv("GOGC") == "" {
 		prev := debug.SetGCPercent(serveGCPercent)
 		undo = append(undo, func() { debug.SetGCPercent(prev) })
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		prev := debug.SetMemoryLimit(serveMemorySoft)
+		prev := debug.SetMemoryLimit(limit)
 		undo = append(undo, func() { debug.SetMemoryLimit(prev) })
 	}
-	lg.Debug("serve gc", "gc_percent", serveGCPercent, "memory_limit_bytes", serveMemorySoft,
+	lg.Info("serve gc", "live_heap_mib", ms.HeapAlloc>>20, "gc_percent", serveGCPercent, "memory_limit_mib", limit>>20,
 		"gogc_env", os.Getenv("GOGC"), "gomemlimit_env", os.Getenv("GOMEMLIMIT"))
 	return func() {
 		for _, f := range undo {
