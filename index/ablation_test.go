@@ -93,22 +93,36 @@ func TestAblation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fmt.Printf("%-34s %s | extra L %.3f X %.3f\n", name, fig(rep), rx.Kinds["lookup"].Hit1, rx.Kinds["exam"].Hit3)
+		fmt.Printf("%-34s %s | extra L %.3f X %.3f/%.3f\n", name, fig(rep), rx.Kinds["lookup"].Hit1, rx.Kinds["exam"].Hit1, rx.Kinds["exam"].Hit3)
 	}
-	norerank := func(p *rankParams) { p.fact, p.head, p.title, p.bigram, p.section = 0, 0, 0, 0, 0 }
+	norerank := func(p *rankParams) { p.fact, p.head, p.title, p.bigram, p.factPath = 0, 0, 0, 0, 0 }
 	run("our analyzer only", Options{NoDefaultAliases: true}, func(p *rankParams) { norerank(p); p.fuzzy = 0 })
 	run("+ spelling", Options{NoDefaultAliases: true}, norerank)
 	run("+ aliases", Options{}, norerank)
-	run("+ fact coverage", Options{}, func(p *rankParams) { p.head, p.title, p.bigram, p.section = 0, 0, 0, 0 })
-	run("+ path coverage", Options{}, func(p *rankParams) { p.title, p.bigram, p.section = 0, 0, 0 })
-	run("+ title coverage", Options{}, func(p *rankParams) { p.bigram, p.section = 0, 0 })
-	run("+ bigrams", Options{}, func(p *rankParams) { p.section = 0 })
-	run("+ section coverage (= default)", Options{}, nil)
+	run("+ fact coverage", Options{}, func(p *rankParams) { p.head, p.title, p.bigram, p.factPath = 0, 0, 0, 0 })
+	run("+ path coverage", Options{}, func(p *rankParams) { p.title, p.bigram, p.factPath = 0, 0, 0 })
+	run("+ title coverage", Options{}, func(p *rankParams) { p.bigram, p.factPath = 0, 0 })
+	run("+ bigrams", Options{}, func(p *rankParams) { p.factPath = 0 })
+	run("+ path inside facts (= default)", Options{}, nil)
 	run("default but TF-IDF", Options{tfidf: true}, nil)
 	run("default without aliases", Options{NoDefaultAliases: true}, nil)
 	run("default without spelling", Options{}, func(p *rankParams) { p.fuzzy = 0 })
 	run("default without fact coverage", Options{}, func(p *rankParams) { p.fact = 0 })
 	run("default without path in facts", Options{}, func(p *rankParams) { p.factPath = 0 })
+	if os.Getenv("DEVOPSBOT_SWEEP") != "" {
+		for _, v := range []float64{0.6, 1.2} {
+			run(fmt.Sprintf("fact=%.2f", v), Options{}, func(p *rankParams) { p.fact = v })
+		}
+		for _, v := range []float64{0.15, 0.5} {
+			run(fmt.Sprintf("title=%.2f", v), Options{}, func(p *rankParams) { p.title = v })
+		}
+		for _, v := range []float64{0.2, 0.6} {
+			run(fmt.Sprintf("head=%.2f", v), Options{}, func(p *rankParams) { p.head = v })
+		}
+		for _, v := range []float64{0, 0.3} {
+			run(fmt.Sprintf("bigram=%.2f", v), Options{}, func(p *rankParams) { p.bigram = v })
+		}
+	}
 }
 
 func evalItems(t *testing.T, file string) []EvalItem {

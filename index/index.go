@@ -55,7 +55,6 @@ type secEntry struct {
 	doc   string
 	head  map[string]bool // terms of the path and title
 	title map[string]bool // terms of the own title
-	all   map[string]bool // every term of the searchable field
 	facts []factEntry
 }
 
@@ -157,10 +156,6 @@ func BuildWith(opts Options, docs ...*notes.Document) (*Index, error) {
 					seen[t.term] = true
 					ix.df[t.term]++
 				}
-			}
-			e.all = make(map[string]bool, len(seen))
-			for t := range seen {
-				e.all[t] = true
 			}
 			clear(seen)
 			doc := document.NewDocument(strconv.Itoa(len(ix.secs)))

@@ -33,7 +33,7 @@ const (
 // rankParams are the ranking weights. A section's score adds up: Bleve's
 // BM25 score (relative to the best hit's), the best fact's weighted share of
 // the query's ideas (plus a bonus for query word pairs side by side in it),
-// and the shares found in the path, the own title and the whole section.
+// and the shares found in the path and in the own title.
 type rankParams struct {
 	alias    float64 // an alias class term, relative to an exact term
 	fuzzy    float64 // a spelling correction at distance 1 (halved at 2)
@@ -41,7 +41,6 @@ type rankParams struct {
 	head     float64 // path coverage
 	title    float64 // own title coverage
 	bigram   float64 // share of adjacent query word pairs adjacent in a fact
-	section  float64 // weight of the whole section's coverage
 	bm25     float64 // weight of Bleve's score relative to the best hit's
 	factKeep float64 // extra facts shown must score this share of the best
 	factPath float64 // share of a path match that counts inside each fact
@@ -57,7 +56,6 @@ func defaultParams() rankParams {
 		head:     0.35,
 		title:    0.3,
 		bigram:   0.15,
-		section:  1.0,
 		bm25:     1.0,
 		factKeep: 0.5,
 		factPath: 0.5,
@@ -468,7 +466,7 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		if len(facts) > 0 {
 			best = facts[0].score
 		}
-		score := ix.prm.bm25*h.Score/top + ix.prm.fact*best + ix.prm.section*p.coverage(e.all) + ix.prm.head*p.coverage(e.head) + ix.prm.title*p.coverage(e.title)
+		score := ix.prm.bm25*h.Score/top + ix.prm.fact*best + ix.prm.head*p.coverage(e.head) + ix.prm.title*p.coverage(e.title)
 		rs = append(rs, ranked{e: e, score: score, facts: facts})
 	}
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].score > rs[j].score })
