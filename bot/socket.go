@@ -119,6 +119,17 @@ func (s *Socket) runOnce(ctx context.Context) error {
 		s.connected.Store(false)
 		s.lg.Info("bot.Socket disconnect requested")
 	})
+	h.Handle(socketmode.EventTypeErrorWriteFailed, func(e *socketmode.Event, _ *socketmode.Client) {
+		s.d.m.SlackError("socket_mode")
+		if wf, ok := e.Data.(*socketmode.ErrorWriteFailed); ok {
+			s.lg.Warn("bot.Socket ack not sent", "err", wf.Cause)
+		}
+	})
+	h.Handle(socketmode.EventTypeErrorBadMessage, func(e *socketmode.Event, _ *socketmode.Client) {
+		if bm, ok := e.Data.(*socketmode.ErrorBadMessage); ok {
+			s.lg.Warn("bot.Socket bad message", "err", bm.Cause)
+		}
+	})
 	h.Handle(socketmode.EventTypeSlashCommand, s.onCommand)
 	h.Handle(socketmode.EventTypeEventsAPI, s.onEvent)
 	h.Handle(socketmode.EventTypeInteractive, s.onInteractive)
