@@ -610,8 +610,14 @@ func TestServeQuestionOfTheDay(t *testing.T) {
 	})
 	if !ok {
 		t.Errorf("channel message not updated to 4 answered; updates: %+v", filter(calls, "chat.update"))
-	} else if ups := filter(calls, "chat.update"); testing.Verbose() {
-		t.Logf("%d chat.update calls for 4 answers; the last:\n%s", len(ups), ups[len(ups)-1].BlockText())
+	} else if testing.Verbose() {
+		var ups []slackfake.Call
+		for _, c := range filter(calls, "chat.update") {
+			if c.TS == q.TS {
+				ups = append(ups, c)
+			}
+		}
+		t.Logf("%d chat.update calls of the question for 4 answers; the last:\n%s", len(ups), ups[len(ups)-1].BlockText())
 	}
 
 	// The leaderboard shows exactly one winner.
