@@ -142,17 +142,21 @@ func (ix *Index) plan(q string) (*plan, error) {
 		if _, ok := ix.df[t.term]; !ok {
 			continue
 		}
-		if _, isFuzzy := fuzzy[t.term]; isFuzzy && ix.prm.fuzzy == 0 {
+		// A term is a guess when it stands where a misspelt word was: a
+		// correction, or an alias reached through one.
+		isFuzzy := within(t, guessed)
+		if _, corrected := fuzzy[t.term]; isFuzzy && !corrected && !strings.HasPrefix(t.term, "_") {
+			isFuzzy = false // a known part of a misspelt compound ("Capabilities")
+		}
+		if isFuzzy && ix.prm.fuzzy == 0 {
 			continue
 		}
 		w := 1.0
-		_, isFuzzy := fuzzy[t.term]
 		switch {
 		case strings.HasPrefix(t.term, "_"):
 			w = ix.prm.alias
-			if within(t, guessed) {
-				// An alias reached through a spelling guess is a guess.
-				w, isFuzzy = ix.prm.fuzzy, true
+			if isFuzzy {
+				w = ix.prm.fuzzy
 			}
 		case isFuzzy:
 			w = fuzzy[t.term]

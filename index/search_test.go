@@ -378,3 +378,31 @@ func TestSearchLimitQuestionPicksRow(t *testing.T) {
 		t.Errorf("first hit %s facts %+v, want 1_4 with the 200 stacks row first", hits[0].ID, hits[0].Facts)
 	}
 }
+
+func TestPlanWeights(t *testing.T) {
+	ix := mustBuild(t, mustParse(t, "a", fixtureA))
+	tests := []struct {
+		name, query, term string
+		want              float64
+	}{
+		{"exact word", "launch", "launch", 1},
+		{"guess weighs less", "lanch", "launch", defaultParams().fuzzy},
+		{"exact beats the same word guessed", "lanch launch", "launch", 1},
+		{"known part of a misspelt compound stays exact", "LanchConfigurations", "configuration", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := ix.plan(tt.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			i, ok := p.index[tt.term]
+			if !ok {
+				t.Fatalf("plan(%q) lacks %q: %+v", tt.query, tt.term, p.terms)
+			}
+			if got := p.terms[i].weight; got != tt.want {
+				t.Errorf("weight of %q = %v, want %v", tt.term, got, tt.want)
+			}
+		})
+	}
+}
