@@ -406,3 +406,18 @@ func TestPlanWeights(t *testing.T) {
 		})
 	}
 }
+
+func TestEmptyDocument(t *testing.T) {
+	ix := mustBuild(t, &notes.Document{Name: "empty"})
+	hits, err := ix.Search(context.Background(), "cloudtrail", 3)
+	if err != nil || len(hits) != 0 {
+		t.Errorf("Search on an empty document: %d hits, %v", len(hits), err)
+	}
+	_ = ix.Suggest(context.Background(), "cloudtrail", 3)
+	md := "# Only a title\n\n## Empty section\n"
+	ix = mustBuild(t, mustParse(t, "t", md))
+	hits, err = ix.Search(context.Background(), "empty section", 3)
+	if err != nil || len(hits) == 0 || hits[0].Title != "Empty section" || hits[0].Facts == nil {
+		t.Errorf("title-only section: %+v, %v", hits, err)
+	}
+}
