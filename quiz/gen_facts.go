@@ -154,21 +154,28 @@ func (g *gen) sequences() {
 			default:
 				continue
 			}
-			if hasDup(steps) || slices.ContainsFunc(steps, func(st string) bool { return wordCount(st) > 6 }) {
-				continue
-			}
-			for j := 0; j+1 < len(steps); j++ {
-				stem := g.topic(s) + ": " + lead + ". Which " + noun + " comes right after " + quote(steps[j]) + "?"
-				var cands []string
-				for x, st := range steps {
-					if x != j && x != j+1 {
-						cands = append(cands, st)
-					}
-				}
-				g.add(KindSequence, s, strings.Join(steps, ">")+"/"+steps[j], stem, steps[j+1], cands,
-					strings.Join(steps, " → ")+" ("+g.topic(s)+")")
+			g.orderedSteps(s, steps, noun, lead, 6)
+		}
+	}
+}
+
+// orderedSteps asks, for each step of an ordered list but the last, which
+// step comes right after it; the other steps are the distractors.
+// Steps longer than maxWords make the list prose, not a sequence.
+func (g *gen) orderedSteps(s *notes.Section, steps []string, noun, lead string, maxWords int) {
+	if len(steps) < 4 || hasDup(steps) || slices.ContainsFunc(steps, func(st string) bool { return wordCount(st) > maxWords }) {
+		return
+	}
+	for j := 0; j+1 < len(steps); j++ {
+		stem := g.topic(s) + ": " + lead + ". Which " + noun + " comes right after " + quote(steps[j]) + "?"
+		var cands []string
+		for x, st := range steps {
+			if x != j && x != j+1 {
+				cands = append(cands, st)
 			}
 		}
+		g.add(KindSequence, s, strings.Join(steps, ">")+"/"+steps[j], stem, steps[j+1], cands,
+			strings.Join(steps, " → ")+" ("+g.topic(s)+")")
 	}
 }
 

@@ -238,9 +238,14 @@ func (g *gen) statements() {
 				}
 			}
 		}
+		counts := make([]map[string]int, len(sibs))
 		for i := range sibs {
+			counts[i] = map[string]int{}
 			for _, f := range facts[i] {
 				sets[i] = append(sets[i], newWordSet(words(f.Text)))
+				for _, w := range terms(f.Text, false) {
+					counts[i][w]++
+				}
 			}
 		}
 		for i, k := range sibs {
@@ -304,13 +309,12 @@ func (g *gen) statements() {
 						}
 					}
 				}
-				if dup {
+				if dup || !anchored(terms(text, false), counts, i) {
 					continue
 				}
-				label := g.topic(parent)
-				stem := "In the notes on " + label + ", which topic does this statement belong to? " + quote(text)
+				stem := g.topic(parent) + ": which topic is this statement about? " + quote(text)
 				if service {
-					stem = "Which service do the notes describe with this statement? " + quote(text)
+					stem = "Which service is this statement about? " + quote(text)
 				}
 				if g.add(KindStatement, k, text, stem, k.Title, others(titles, i), f.FullText()+" ("+g.topic(k)+")") {
 					n++
@@ -318,6 +322,48 @@ func (g *gen) statements() {
 			}
 		}
 	}
+}
+
+// anchored reports whether a statement with terms ts is tied to sibling i
+// by a word of its own: a term that sibling's notes use more than once and
+// no other sibling uses at all ("layer", "recipe" for OpsWorks). Without
+// one, a statement ("Application is pulled from S3 or GitHub") may fit
+// several options and is right only "according to the notes".
+//
+// A statement is not anchored either when one of its words is the own
+// word of one other sibling (used only there among the others, at least
+// twice and as often as in its own): "application source bundle" leans
+// toward CodeDeploy as much as toward Elastic Beanstalk.
+func anchored(ts []string, counts []map[string]int, i int) bool {
+	for _, t := range ts {
+		users, lean := 0, false
+		for j, c := range counts {
+			if j == i || c[t] == 0 {
+				continue
+			}
+			users++
+			lean = lean || c[t] >= max(2, counts[i][t])
+		}
+		if users == 1 && lean {
+			return false
+		}
+	}
+	for _, t := range ts {
+		if counts[i][t] < 2 || isNumber(t) {
+			continue
+		}
+		own := true
+		for j, c := range counts {
+			if j != i && c[t] > 0 {
+				own = false
+				break
+			}
+		}
+		if own {
+			return true
+		}
+	}
+	return false
 }
 
 // sortedChildren returns children lists keyed by parent, iterated in a

@@ -1,6 +1,7 @@
 package quiz
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -160,6 +161,13 @@ func (g *gen) tables() {
 
 func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
 	names := cols[nc]
+	if stageNames(names) {
+		// "Initial State", "Deployment Stage 1", ...: the order is the fact;
+		// asking for a stage's number is rote and its header ("Deploy") is
+		// no noun for a question.
+		g.stageTable(s, cols, nc)
+		return
+	}
 	noun := nounFor(names.header)
 	tp := g.topic(s)
 	var attrs []int
@@ -240,6 +248,37 @@ func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
 	}
 	if len(attrs) >= 3 {
 		g.rows(s, ti, cols, nc, attrs)
+	}
+}
+
+var stageRE = regexp.MustCompile(`(?i)^(.*\b(stage|step|phase)\s*\d+|(initial|final|start|end)( state| stage| step)?)$`)
+
+// stageNames reports whether a column names the stages of a process in
+// order: most of its names are "Stage 2", "Step 3", "Initial State".
+func stageNames(c column) bool {
+	n := 0
+	for _, v := range c.cells {
+		if v != "" && stageRE.MatchString(strings.TrimSpace(v)) {
+			n++
+		}
+	}
+	return n >= 3 && 3*n >= 2*c.nonEmpty()
+}
+
+// stageTable asks, for a table of ordered stages, which stage comes right
+// after another, from the column that says what happens in each stage.
+func (g *gen) stageTable(s *notes.Section, cols []column, nc int) {
+	for ci, c := range cols {
+		if ci == nc || c.avgWords() < 2 {
+			continue
+		}
+		var steps []string
+		for _, v := range c.cells {
+			if v != "" && hasLetters(v, 3) {
+				steps = append(steps, v)
+			}
+		}
+		g.orderedSteps(s, steps, "stage", "the stages run in this order", 10)
 	}
 }
 

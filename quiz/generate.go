@@ -118,7 +118,20 @@ func (g *gen) topic(s *notes.Section) string {
 			p = p[1:]
 		}
 	}
-	return strings.Join(p, " › ")
+	out := make([]string, len(p))
+	for i, h := range p {
+		out[i] = cleanHeading(h)
+	}
+	return strings.Join(out, " › ")
+}
+
+// cleanHeading drops a bullet list run into a heading ("Benefits * Fully
+// managed * Highly available" is the heading "Benefits").
+func cleanHeading(h string) string {
+	if i := strings.Index(h, " * "); i > 0 {
+		return strings.TrimSpace(h[:i])
+	}
+	return h
 }
 
 func questionID(kind, doc, section, key string) string {
@@ -142,6 +155,7 @@ func (g *gen) add(kind string, s *notes.Section, key, stem, answer string, cands
 	}
 	rng := rngFor(id)
 	ansKey := normKey(answer)
+	ansTerms := terms(answer, false)
 	stemWords := words(stem)
 	seen := map[string]bool{ansKey: true}
 	var ds []string
@@ -154,6 +168,11 @@ func (g *gen) add(kind string, s *notes.Section, key, stem, answer string, cands
 		if containsSeq(stemWords, words(c)) {
 			continue
 		}
+		// A distractor that nearly repeats the answer, or stands out by its
+		// length, makes the question a trick or a giveaway.
+		if !bothNumbers(answer, c) && nearDuplicate(ansTerms, terms(c, false)) || !comparableLength(answer, c) {
+			continue
+		}
 		seen[k] = true
 		ds = append(ds, c)
 	}
@@ -161,6 +180,20 @@ func (g *gen) add(kind string, s *notes.Section, key, stem, answer string, cands
 		return false
 	}
 	rng.Shuffle(len(ds), func(i, j int) { ds[i], ds[j] = ds[j], ds[i] })
+	// When the stem echoes a word of the answer, distractors sharing that
+	// word go first: they take the clue away.
+	if cl := clues(answer, stem, topicTerms(s.Path, answer)); len(cl) > 0 {
+		n := make(map[string]int, len(ds))
+		for _, d := range ds {
+			dt := terms(d, true)
+			for _, w := range cl {
+				if hasTerm(dt, w) {
+					n[d]++
+				}
+			}
+		}
+		slices.SortStableFunc(ds, func(a, b string) int { return n[b] - n[a] })
+	}
 	if len(ds) > 3 {
 		ds = ds[:3]
 	}

@@ -14,7 +14,10 @@ import (
 // correct option (Correct in range); no leftover Markdown or HTML (<br, **,
 // backticks, ](#, |) in stem, options or explanation; the correct option and
 // its obvious variants absent from the stem; numeric options carry the same
-// unit as the correct one; domains within 1-6.
+// unit as the correct one; domains within 1-6. A generated question (any
+// kind but bank) also passes the rules in weak: three options or more, no
+// distractor nearly repeating the answer, options of comparable length,
+// no word only the answer has echoed in the stem.
 func Problems(q Question) []string {
 	var p []string
 	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
@@ -54,6 +57,9 @@ func Problems(q Question) []string {
 		if v := answerInStem(ans, q.Stem); v != "" {
 			add("the answer %q appears in the stem (as %q)", ans, v)
 		}
+		if q.Kind != KindBank && q.Kind != "" {
+			p = append(p, weak(q)...)
+		}
 		if u, ok := numberUnit(ans); ok {
 			for i, o := range q.Options {
 				if ou, ok := numberUnit(o); !ok || ou != u {
@@ -70,7 +76,7 @@ func Problems(q Question) []string {
 	return p
 }
 
-var markupPatterns = []string{"<br", "**", "`", "](#", "|", "<a ", "</", "&nbsp;", "&lt;", "&gt;"}
+var markupPatterns = []string{"<br", "**", "`", "](#", "|", "<a ", "</", "&nbsp;", "&lt;", "&gt;", " * "}
 
 func markup(s string) string {
 	for _, m := range markupPatterns {
