@@ -182,11 +182,13 @@ func appendCompound(dst []token, text string, words []span, pos int) ([]token, i
 					continue
 				}
 				dst = append(dst, token{term: stem(pl), start: w.start + p.start, end: w.start + p.end, pos: pos})
+				dst = appendNumberParts(dst, dst[len(dst)-1])
 			}
 		} else {
 			pos++
 		}
 		dst = append(dst, token{term: stem(lower), start: w.start, end: w.end, pos: pos})
+		dst = appendNumberParts(dst, dst[len(dst)-1])
 		emitted++
 	}
 	if len(words) > 1 && len(words) <= maxCompoundParts {
@@ -197,6 +199,21 @@ func appendCompound(dst []token, text string, words []span, pos int) ([]token, i
 		dst = append(dst, token{term: stem(g), start: words[0].start, end: words[len(words)-1].end, pos: pos})
 	}
 	return dst, pos
+}
+
+// minNumberLetters is the fewest letters before a glued number for the
+// analyzer to split them ("canary10", "route53", "base64", but not "ec2",
+// "s3" or "x509", which are names).
+const minNumberLetters = 3
+
+// appendNumberParts appends the number parts of t (numberParts: "canary10"
+// also as "canary" and "10", "8h" also as "8" and "hour", "five" also as
+// "5") at t's position and byte range, so "8 hours" meets "8h".
+func appendNumberParts(dst []token, t token) []token {
+	for _, x := range numberParts(t.term, minNumberLetters) {
+		dst = append(dst, token{term: x, start: t.start, end: t.end, pos: t.pos})
+	}
+	return dst
 }
 
 // pluralAcronym reports whether w is two or more capitals (or digits after

@@ -153,19 +153,27 @@ func (fx *factIndex) termSet(text string) map[string]bool {
 // a number word ("ten": "10").
 func addTerm(m map[string]bool, t string) {
 	m[t] = true
+	for _, x := range numberParts(t, 1) {
+		m[x] = true
+	}
+}
+
+// numberParts returns the extra terms of a term holding a number: the
+// digits of a number word ("ten": "10"), the stemmed letters and the digits
+// of a word glued to a number when the letters are at least minLetters long
+// ("canary10": "canary", "10"), and the number and unit word of a short
+// duration ("8h": "8", "hour"). Other terms have none.
+func numberParts(t string, minLetters int) []string {
 	if d, ok := numberWords[t]; ok {
-		m[d] = true
-		return
+		return []string{d}
 	}
 	// letters then digits
 	i := len(t)
 	for i > 0 && isDigit(t[i-1]) {
 		i--
 	}
-	if i > 0 && i < len(t) && allLower(t[:i]) {
-		m[stem(t[:i])] = true
-		m[t[i:]] = true
-		return
+	if i >= minLetters && i > 0 && i < len(t) && allLower(t[:i]) {
+		return []string{stem(t[:i]), t[i:]}
 	}
 	// digits then a unit
 	j := 0
@@ -174,10 +182,10 @@ func addTerm(m map[string]bool, t string) {
 	}
 	if j > 0 && j < len(t) {
 		if u, ok := durationUnits[t[j:]]; ok {
-			m[t[:j]] = true
-			m[u] = true
+			return []string{t[:j], u}
 		}
 	}
+	return nil
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
