@@ -209,6 +209,17 @@ func TestAskSweep(t *testing.T) {
 	vary("polarity", []float64{-0.5, 0, 0.4, 1}, func(p *askParams, v float64) { p.polarity = v })
 	vary("lenNorm", []float64{0, 0.5}, func(p *askParams, v float64) { p.lenNorm = v })
 	vary("secBest", []float64{0, 1}, func(p *askParams, v float64) { p.secBest = v })
+	if os.Getenv("DEVOPSBOT_ASKSWEEP") == "2" {
+		for _, ng := range []float64{0.7, 0.85, 1} {
+			for _, pol := range []float64{0, 0.4, 0.7, 1} {
+				for _, sm := range []float64{3, 6} {
+					defaultAskParams = base
+					defaultAskParams.negation, defaultAskParams.polarity, defaultAskParams.smoothing = ng, pol, sm
+					run(fmt.Sprintf("neg=%g pol=%g smooth=%g", ng, pol, sm))
+				}
+			}
+		}
+	}
 }
 
 // unionFigures returns lookup Hit@1, Hit@3, exam Hit@3 and answering
