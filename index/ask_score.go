@@ -269,7 +269,7 @@ var defaultAskParams = askParams{
 	queryTermShare: 0.3,
 	secShare:       0.5,
 	relPower:       3,
-	smoothing:      6,
+	smoothing:      3,
 	normPower:      0.5,
 	topFacts:       5,
 	restShare:      0.1,

@@ -43,6 +43,15 @@ func TestUnionReport(t *testing.T) {
 		right bool
 	}
 	var answers []answered
+	var dump *os.File
+	if p := os.Getenv("DEVOPSBOT_UNION_DUMP"); p != "" {
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		dump = f
+	}
 	for _, file := range evalSets {
 		items := evalItems(t, file)
 		rep, err := ix.Evaluate(ctx, items, ix)
@@ -82,6 +91,17 @@ func TestUnionReport(t *testing.T) {
 				}
 			}
 			answers = append(answers, answered{r.Item.ID, ans.Confidence, ok})
+			if dump != nil {
+				var sc []float64
+				right := -1
+				for oi, o := range ans.Options {
+					sc = append(sc, o.Score)
+					if o.Key == r.Item.Correct {
+						right = oi
+					}
+				}
+				fmt.Fprintf(dump, "{\"id\":%q,\"scores\":%v,\"right\":%d}\n", r.Item.ID, strings.Join(strings.Fields(fmt.Sprint(sc)), ","), right)
+			}
 			if !ok {
 				var sc []string
 				for _, o := range ans.Options {
