@@ -85,6 +85,9 @@ func mask(text string, names []string) string {
 	}
 	text = strings.ReplaceAll(text, "this service (this service)", "this service")
 	text = strings.ReplaceAll(text, "this service’s", "this service's")
+	// "AWS Config is a service that enables…" masked reads "this service
+	// is a service that enables…".
+	text = strings.ReplaceAll(text, "this service is a service that ", "this service ")
 	for _, s := range []string{". this service", "? this service", "! this service"} {
 		text = strings.ReplaceAll(text, s, strings.Replace(s, "this", "This", 1))
 	}
@@ -243,7 +246,7 @@ func (g *gen) statements() {
 			counts[i] = map[string]int{}
 			for _, f := range facts[i] {
 				sets[i] = append(sets[i], newWordSet(words(f.Text)))
-				for _, w := range terms(f.Text, false) {
+				for _, w := range g.terms(f.Text, false) {
 					counts[i][w]++
 				}
 			}
@@ -296,10 +299,13 @@ func (g *gen) statements() {
 				if service && slices.ContainsFunc(titles, func(t string) bool { return containsSeq(fw, words(t)) }) {
 					continue // names a service: a giveaway or a trap
 				}
+				if !anchored(g.terms(text, false), counts, i) {
+					continue
+				}
 				dup := false
 				fs := newWordSet(fw)
 				for j := range sibs {
-					if j == i {
+					if j == i || dup {
 						continue
 					}
 					for _, os := range sets[j] {
@@ -309,7 +315,7 @@ func (g *gen) statements() {
 						}
 					}
 				}
-				if dup || !anchored(terms(text, false), counts, i) {
+				if dup {
 					continue
 				}
 				stem := g.topic(parent) + ": which topic is this statement about? " + quote(text)

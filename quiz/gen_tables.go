@@ -451,8 +451,20 @@ func (g *gen) parallelTable(s *notes.Section, ti int, cols []column) {
 			if inOther {
 				continue
 			}
-			g.add(KindColumn, s, strconv.Itoa(ti)+"/"+c.header+"/"+v, tp+": which of these is listed under "+quote(c.header)+"?", v, cands,
+			g.add(KindColumn, s, strconv.Itoa(ti)+"/"+c.header+"/"+v, tp+": "+columnAsk(c.header), v, cands,
 				c.header+": "+v+" ("+tp+")")
 		}
 	}
+}
+
+// columnAsk is the question for a cell of one of the side-by-side columns:
+// pros and cons read as advantages and drawbacks.
+func columnAsk(header string) string {
+	switch normKey(header) {
+	case "pro", "pros", "advantage", "advantages":
+		return "which of these is listed as an advantage?"
+	case "con", "cons", "disadvantage", "disadvantages", "drawback", "drawbacks":
+		return "which of these is listed as a drawback?"
+	}
+	return "which of these is listed under " + quote(header) + "?"
 }

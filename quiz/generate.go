@@ -62,11 +62,30 @@ type gen struct {
 	out      []Question
 	ids      map[string]bool
 	numVals  map[string][]string // unit -> number texts seen in the notes
+	termsOf  map[termKey][]string
+}
+
+type termKey struct {
+	text  string
+	parts bool
+}
+
+// terms is the package's terms, remembered: the same cells and facts come
+// up as options and statements again and again.
+func (g *gen) terms(s string, parts bool) []string {
+	k := termKey{s, parts}
+	if t, ok := g.termsOf[k]; ok {
+		return t
+	}
+	t := terms(s, parts)
+	g.termsOf[k] = t
+	return t
 }
 
 func newGen(d *notes.Document) *gen {
 	d = withOwnContexts(d)
-	g := &gen{doc: d, byID: map[string]*notes.Section{}, children: map[string][]*notes.Section{}, ids: map[string]bool{}}
+	g := &gen{doc: d, byID: map[string]*notes.Section{}, children: map[string][]*notes.Section{}, ids: map[string]bool{},
+		termsOf: map[termKey][]string{}}
 	for i := range d.Sections {
 		s := &d.Sections[i]
 		g.byID[s.ID] = s
@@ -155,7 +174,7 @@ func (g *gen) add(kind string, s *notes.Section, key, stem, answer string, cands
 	}
 	rng := rngFor(id)
 	ansKey := normKey(answer)
-	ansTerms := terms(answer, false)
+	ansTerms := g.terms(answer, false)
 	stemWords := words(stem)
 	seen := map[string]bool{ansKey: true}
 	var ds []string
@@ -170,7 +189,7 @@ func (g *gen) add(kind string, s *notes.Section, key, stem, answer string, cands
 		}
 		// A distractor that nearly repeats the answer, or stands out by its
 		// length, makes the question a trick or a giveaway.
-		if !bothNumbers(answer, c) && nearDuplicate(ansTerms, terms(c, false)) || !comparableLength(answer, c) {
+		if !bothNumbers(answer, c) && nearDuplicate(ansTerms, g.terms(c, false)) || !comparableLength(answer, c) {
 			continue
 		}
 		seen[k] = true
@@ -182,10 +201,10 @@ func (g *gen) add(kind string, s *notes.Section, key, stem, answer string, cands
 	rng.Shuffle(len(ds), func(i, j int) { ds[i], ds[j] = ds[j], ds[i] })
 	// When the stem echoes a word of the answer, distractors sharing that
 	// word go first: they take the clue away.
-	if cl := clues(answer, stem, topicTerms(s.Path, answer)); len(cl) > 0 {
+	if cl := clues(g.terms, answer, stem, topicTerms(g.terms, s.Path, answer)); len(cl) > 0 {
 		n := make(map[string]int, len(ds))
 		for _, d := range ds {
-			dt := terms(d, true)
+			dt := g.terms(d, true)
 			for _, w := range cl {
 				if hasTerm(dt, w) {
 					n[d]++
@@ -212,7 +231,7 @@ func (g *gen) add(kind string, s *notes.Section, key, stem, answer string, cands
 	if q.Source.Doc == "" {
 		q.Source.Doc = g.doc.Name
 	}
-	if len(Problems(q)) > 0 {
+	if len(problems(q, g.terms)) > 0 {
 		return false
 	}
 	g.ids[id] = true

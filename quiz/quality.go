@@ -18,7 +18,9 @@ import (
 // kind but bank) also passes the rules in weak: three options or more, no
 // distractor nearly repeating the answer, options of comparable length,
 // no word only the answer has echoed in the stem.
-func Problems(q Question) []string {
+func Problems(q Question) []string { return problems(q, terms) }
+
+func problems(q Question, tf termFunc) []string {
 	var p []string
 	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
 	if strings.TrimSpace(q.ID) == "" {
@@ -58,7 +60,7 @@ func Problems(q Question) []string {
 			add("the answer %q appears in the stem (as %q)", ans, v)
 		}
 		if q.Kind != KindBank && q.Kind != "" {
-			p = append(p, weak(q)...)
+			p = append(p, weak(q, tf)...)
 		}
 		if u, ok := numberUnit(ans); ok {
 			for i, o := range q.Options {

@@ -16,21 +16,21 @@ const minGenerated = 3
 
 // weak returns the rules a generated question q breaks; q has a correct
 // option in range.
-func weak(q Question) []string {
+func weak(q Question, tf termFunc) []string {
 	var p []string
 	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
 	if len(q.Options) < minGenerated {
 		add("only %d options, a generated question needs %d", len(q.Options), minGenerated)
 	}
 	ans := q.Options[q.Correct]
-	at := terms(ans, false)
+	at := tf(ans, false)
 	var others [][]string
 	for i, o := range q.Options {
 		if i == q.Correct {
 			continue
 		}
-		ot := terms(o, false)
-		others = append(others, terms(o, true))
+		ot := tf(o, false)
+		others = append(others, tf(o, true))
 		if !bothNumbers(ans, o) && nearDuplicate(at, ot) {
 			add("option %c %q nearly repeats the answer %q", 'A'+i, clip(o, 40), clip(ans, 40))
 		}
@@ -38,10 +38,12 @@ func weak(q Question) []string {
 			add("option %c %q and the answer %q differ too much in length", 'A'+i, clip(o, 40), clip(ans, 40))
 		}
 	}
-	if q.Kind != KindService { // a service stem is masked by its own rule
+	// A service stem is masked by its own rule; a sequence stem quotes the
+	// step before the answer, and neighbouring steps share words by nature.
+	if q.Kind != KindService && q.Kind != KindSequence {
 		// Words of the heading path are the topic, not a clue, unless the
 		// answer is that heading itself.
-		if w, s := echoed(ans, others, topicTerms(q.Source.Path, ans), q.Stem); w != "" {
+		if w, s := echoed(tf, ans, others, topicTerms(tf, q.Source.Path, ans), q.Stem); w != "" {
 			add("the answer's word %q is echoed in the stem as %q", w, s)
 		}
 	}
@@ -55,6 +57,7 @@ var stemStop = fieldSet(`the a an of and or to in for on with is are be can by i
 		was were been has have had does did do also only all any per via into out up e.g eg i.e etc
 		one describe described description listed under item element value values comes right after
 		step steps phase phases statement topic service notes blank fill use used using
+		every each some few many more most other others once twice just very well like such
 		aws amazon`)
 
 func fieldSet(s string) map[string]bool {
@@ -65,37 +68,68 @@ func fieldSet(s string) map[string]bool {
 	return m
 }
 
+// termFunc is terms or a remembering version of it.
+type termFunc func(s string, parts bool) []string
+
 // terms returns the stemmed content words of s. With parts, an identifier
 // written in camel case ("GroupMinSize") gives its parts instead.
 func terms(s string, parts bool) []string {
-	var out []string
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		ws := []string{f}
-		if parts {
-			ws = camelParts(f)
+	out := make([]string, 0, 8)
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
 		}
-		for _, w := range ws {
-			w = strings.ToLower(w)
-			if strings.ContainsAny(w, "0123456789") {
-				out = append(out, w) // numbers count whole, however short
-				continue
-			}
-			if negation[w] {
-				out = append(out, w)
-				continue
-			}
-			if len(w) < 3 || stemStop[w] {
-				continue
-			}
-			out = append(out, stemWord(w))
+		f := s[start:end]
+		start = -1
+		if !parts {
+			out = appendTerm(out, f)
+			return
+		}
+		for _, w := range camelParts(f) {
+			out = appendTerm(out, w)
 		}
 	}
+	for i, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		flush(i)
+	}
+	flush(len(s))
 	return out
+}
+
+// appendTerm appends the term of one word, if it is one.
+func appendTerm(out []string, w string) []string {
+	w = strings.ToLower(w) // no copy when already lower case
+	switch {
+	case strings.ContainsAny(w, "0123456789"):
+		return append(out, w) // numbers count whole, however short
+	case negation[w]:
+		return append(out, w)
+	case len(w) < 3 || stemStop[w]:
+		return out
+	}
+	return append(out, stemWord(w))
 }
 
 // camelParts splits an identifier at lower-to-upper case changes
 // ("GroupMinSize" -> Group Min Size, "HTTPCode" -> HTTP Code).
 func camelParts(s string) []string {
+	inner := false
+	for i := 1; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' || s[i] >= 0x80 {
+			inner = true
+			break
+		}
+	}
+	if !inner {
+		return []string{s}
+	}
 	rs := []rune(s)
 	var out []string
 	start := 0
@@ -151,7 +185,7 @@ func hasTerm(ts []string, w string) bool {
 // content words; all words of one (three or more) inside the other
 // ("…updating a group and phasing out instances" beside "…updating a group
 // and phasing out the instances from a previous configuration"); or, for
-// longer options, most words shared. An option that negates the other
+// longer options, three quarters of all their words shared. An option that negates the other
 // ("No data storage", "Data storage") says the opposite, not the same.
 func nearDuplicate(a, b []string) bool {
 	sa, sb := set(a), set(b)
@@ -175,7 +209,9 @@ func nearDuplicate(a, b []string) bool {
 	case small >= 3 && inter == small:
 		return true
 	case small >= 5:
-		return float64(inter) >= 0.8*float64(small) || float64(inter) >= 0.6*float64(union)
+		// One word apart ("minimum size…", "maximum size…") is a fair
+		// contrast; most words shared in another arrangement is a trick.
+		return float64(inter) >= 0.75*float64(union)
 	}
 	return false
 }
@@ -216,9 +252,9 @@ func comparableLength(a, b string) bool {
 // "" if there is none. Such a stem gives the answer away ("GroupMinSize"
 // beside "The minimum size of…", "cannot delete" beside "Stack Deletion").
 // Stem words of the topic (the heading path) do not count.
-func echoed(ans string, others [][]string, topic []string, stem string) (string, string) {
-	st := stemTerms(stem, topic)
-	for _, w := range terms(ans, true) {
+func echoed(tf termFunc, ans string, others [][]string, topic []string, stem string) (string, string) {
+	st := stemTerms(tf, stem, topic)
+	for _, w := range tf(ans, true) {
 		shared := false
 		for _, o := range others {
 			if hasTerm(o, w) {
@@ -239,9 +275,9 @@ func echoed(ans string, others [][]string, topic []string, stem string) (string,
 }
 
 // stemTerms returns the terms of a stem that are not topic terms.
-func stemTerms(stem string, topic []string) []string {
+func stemTerms(tf termFunc, stem string, topic []string) []string {
 	var st []string
-	for _, w := range terms(stem, true) {
+	for _, w := range tf(stem, true) {
 		if !hasTerm(topic, w) {
 			st = append(st, w)
 		}
@@ -251,11 +287,11 @@ func stemTerms(stem string, topic []string) []string {
 
 // topicTerms returns the terms of a heading path, without the heading that
 // is the answer itself.
-func topicTerms(path []string, ans string) []string {
+func topicTerms(tf termFunc, path []string, ans string) []string {
 	var topic []string
 	for _, h := range path {
 		if normKey(h) != normKey(ans) {
-			topic = append(topic, terms(h, true)...)
+			topic = append(topic, tf(h, true)...)
 		}
 	}
 	return topic
@@ -263,10 +299,10 @@ func topicTerms(path []string, ans string) []string {
 
 // clues returns the answer's terms that the stem echoes. A distractor with
 // the same words takes the clue away, so add prefers such distractors.
-func clues(ans, stem string, topic []string) []string {
-	st := stemTerms(stem, topic)
+func clues(tf termFunc, ans, stem string, topic []string) []string {
+	st := stemTerms(tf, stem, topic)
 	var out []string
-	for _, w := range terms(ans, true) {
+	for _, w := range tf(ans, true) {
 		if hasTerm(st, w) {
 			out = append(out, w)
 		}
