@@ -89,6 +89,16 @@ func TestAskDevAccuracy(t *testing.T) {
 	if acc < 0.60 {
 		t.Errorf("extra exam accuracy %.3f below 0.60", acc)
 	}
+	// Written blind from the notes (commit 75d67bc); 17 of 28 right when
+	// this guard was set, so it fails when two more go wrong.
+	acc, hit3 = askEval(t, ix, "testdata/holdout2_exam.jsonl")
+	t.Logf("blind exam: accuracy %.3f, answer sections Hit@3 %.3f", acc, hit3)
+	if acc < 0.53 {
+		t.Errorf("blind exam accuracy %.3f below 0.53", acc)
+	}
+	if hit3 < 0.92 {
+		t.Errorf("blind exam answer sections Hit@3 %.3f below 0.92", hit3)
+	}
 }
 
 // baselineChoice is the rule issue 7 measures against: the option whose
