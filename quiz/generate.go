@@ -63,6 +63,21 @@ type gen struct {
 	ids      map[string]bool
 	numVals  map[string][]string // unit -> number texts seen in the notes
 	termsOf  map[termKey][]string
+	asked    map[string]bool // repeatKey of every question kept
+}
+
+// repeatKey identifies a question apart from the heading path its stem
+// starts with: the kind, the rest of the stem, the answer and the options.
+func repeatKey(kind, stem, answer string, distractors []string) string {
+	if i := strings.Index(stem, ": "); i >= 0 {
+		stem = stem[i+2:]
+	}
+	ds := make([]string, len(distractors))
+	for i, d := range distractors {
+		ds[i] = normKey(d)
+	}
+	slices.Sort(ds)
+	return kind + "\x00" + normKey(stem) + "\x00" + normKey(answer) + "\x00" + strings.Join(ds, "\x00")
 }
 
 type termKey struct {
@@ -85,7 +100,7 @@ func (g *gen) terms(s string, parts bool) []string {
 func newGen(d *notes.Document) *gen {
 	d = withOwnContexts(d)
 	g := &gen{doc: d, byID: map[string]*notes.Section{}, children: map[string][]*notes.Section{}, ids: map[string]bool{},
-		termsOf: map[termKey][]string{}}
+		termsOf: map[termKey][]string{}, asked: map[string]bool{}}
 	for i := range d.Sections {
 		s := &d.Sections[i]
 		g.byID[s.ID] = s
@@ -234,6 +249,13 @@ func (g *gen) add(kind string, s *notes.Section, key, stem, answer string, cands
 	if len(problems(q, g.terms)) > 0 {
 		return false
 	}
+	// The same block of notes under two headings would ask the same
+	// question twice, only the heading path differing.
+	rk := repeatKey(kind, stem, answer, ds)
+	if g.asked[rk] {
+		return false
+	}
+	g.asked[rk] = true
 	g.ids[id] = true
 	g.out = append(g.out, q)
 	return true

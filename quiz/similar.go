@@ -38,6 +38,11 @@ func weak(q Question, tf termFunc) []string {
 			add("option %c %q and the answer %q differ too much in length", 'A'+i, clip(o, 40), clip(ans, 40))
 		}
 	}
+	for _, quoted := range quotedParts(q.Stem) {
+		if cutOff(quoted) {
+			add("the quoted text %q is cut off", clip(quoted, 60))
+		}
+	}
 	// A service stem is masked by its own rule; a sequence stem quotes the
 	// step before the answer, and neighbouring steps share words by nature.
 	if q.Kind != KindService && q.Kind != KindSequence {
@@ -316,4 +321,41 @@ func bothNumbers(a, b string) bool {
 	_, x := numberUnit(a)
 	_, y := numberUnit(b)
 	return x && y
+}
+
+// quotedParts returns the texts between “ and ” in s.
+func quotedParts(s string) []string {
+	var out []string
+	for {
+		i := strings.Index(s, "“")
+		if i < 0 {
+			return out
+		}
+		s = s[i+len("“"):]
+		j := strings.Index(s, "”")
+		if j < 0 {
+			return out
+		}
+		out = append(out, s[:j])
+		s = s[j+len("”"):]
+	}
+}
+
+// dangling are words a complete statement does not end with: a list or a
+// clause was meant to follow ("…with different sections like", "eg:").
+var dangling = fieldSet("like eg e.g such including include includes of the a an to and or with for from by via than e.g.:")
+
+// cutOff reports whether a quoted statement stops where a list or clause
+// should follow, or is only a parenthesis ("(default)").
+func cutOff(t string) bool {
+	t = strings.TrimSpace(t)
+	if t == "" {
+		return false
+	}
+	if strings.HasSuffix(t, ":") || strings.HasPrefix(t, "(") && strings.HasSuffix(t, ")") {
+		return true
+	}
+	f := strings.Fields(strings.ToLower(t))
+	last := strings.TrimRight(f[len(f)-1], ",;")
+	return dangling[last]
 }

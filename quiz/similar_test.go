@@ -54,6 +54,12 @@ func TestWeakRules(t *testing.T) {
 			[]string{"Features", "Supported languages"}, nil, "only 2 options"},
 		{"bank questions may have two options", KindBank, "Is CloudTrail regional?",
 			[]string{"Yes", "No"}, nil, ""},
+		{"quoted text stops before its list", KindStatement, "Elastic Beanstalk › Configuration: which topic is this statement about? “Contains *.config in YAML format with different sections like”",
+			[]string{".ebextensions in project", "Default values", "Settings applied directly"}, nil, "cut off"},
+		{"quoted text ends in a colon", KindGroup, "ECS › Components: which one does this describe? “Specify various parameters, eg:”",
+			[]string{"Task Definition", "Task", "Service"}, nil, "cut off"},
+		{"quoted text is only a parenthesis", KindGroup, "DeletionPolicy: under which one is “(default)” listed?",
+			[]string{"Delete", "Retain", "Snapshot"}, nil, "cut off"},
 		{"bullets run into a heading", KindGroup, "CodeCommit › Benefits * Fully managed * Highly available: which one does this describe? “Encryption”",
 			[]string{"Secure", "Collaborate on code", "Use existing tools"}, nil, "leftover markup"},
 	}
@@ -235,6 +241,35 @@ func TestGeneratedOptionsAreFair(t *testing.T) {
 		}
 		if q.Kind == KindService && strings.Contains(q.Stem, "this service is a service") {
 			t.Errorf("%s: clumsy mask %q", q.ID, q.Stem)
+		}
+	}
+}
+
+// TestRepeatedBlockAskedOnce: the same block of notes under two headings
+// gives its questions once, not once per heading.
+func TestRepeatedBlockAskedOnce(t *testing.T) {
+	block := `
+* Update can impact a resource in 3 possible ways
+  * No interruption
+    * E.g. change the provisioned throughput of a table
+  * Some interruption
+    * E.g. change the instance type of a server
+  * Replacement
+    * E.g. change the image of a server
+`
+	qs := Generate(mustParse(t, "# Guide\n\n## Stacks\n\n### Template\n"+block+"\n### Updates\n"+block))
+	n := map[string]int{}
+	for _, q := range qs {
+		if q.Kind == KindGroup {
+			n[q.Options[q.Correct]+" / "+q.Stem[strings.Index(q.Stem, ": ")+2:]]++
+		}
+	}
+	if len(n) == 0 {
+		t.Fatal("no group questions from the repeated block")
+	}
+	for k, c := range n {
+		if c > 1 {
+			t.Errorf("asked %d times: %s", c, k)
 		}
 	}
 }
