@@ -205,7 +205,7 @@ func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
 					}
 					continue
 				}
-				g.add(KindTerm, s, key, tp+": which "+noun+" has "+strings.ToLower(c.header)+" "+quote(v)+"?", name, distinctRows(names, c, ri), expl)
+				g.add(KindTerm, s, key, tp+": "+whichHas(noun, c.header, v), name, distinctRows(names, c, ri), expl)
 				g.add(KindValue, s, key, tp+": for "+quote(name)+", which of these is listed under "+quote(c.header)+"?", v, distinctRows(c, c, ri), expl)
 				continue
 			}
@@ -241,7 +241,7 @@ func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
 			}
 			stem := tp + ": which " + noun + " has the value " + quote(v) + "?"
 			if c.header != "" {
-				stem = tp + ": which " + noun + " has " + strings.ToLower(c.header) + " " + quote(v) + "?"
+				stem = tp + ": " + whichHas(noun, c.header, v)
 			}
 			g.add(KindTerm, s, key+"/reverse", stem, name, others(names.cells, ri), expl)
 		}
@@ -366,7 +366,7 @@ func nearlySame(a, b wordSet) bool {
 }
 
 // rows asks for a row of a comparison table from the fewest attributes
-// that single it out.
+// that single it out, when no one attribute does.
 func (g *gen) rows(s *notes.Section, ti int, cols []column, nc int, attrs []int) {
 	names := cols[nc]
 	tp := g.topic(s)
@@ -410,16 +410,19 @@ func (g *gen) rows(s *notes.Section, ti int, cols []column, nc int, attrs []int)
 				}
 			}
 		}
-		if len(rest) > 0 || len(chosen) == 0 {
+		// A row that one attribute singles out is the term question for
+		// that attribute again: rows need two or three.
+		if len(rest) > 0 || len(chosen) < 2 {
 			continue
 		}
 		slices.Sort(chosen)
-		var parts []string
+		var parts, asked []string
 		for _, ci := range chosen {
 			parts = append(parts, cols[ci].header+": "+cols[ci].cells[ri])
+			asked = append(asked, cols[ci].header+" "+quote(cols[ci].cells[ri]))
 		}
 		attrsText := strings.Join(parts, "; ")
-		g.add(KindRow, s, strconv.Itoa(ti)+"/"+name, tp+": which "+noun+" has "+attrsText+"?", name, others(names.cells, ri),
+		g.add(KindRow, s, strconv.Itoa(ti)+"/"+name, tp+": which "+noun+" has "+strings.Join(asked, " and ")+"?", name, others(names.cells, ri),
 			name+" — "+attrsText+" ("+tp+")")
 	}
 }
@@ -467,4 +470,17 @@ func columnAsk(header string) string {
 		return "which of these is listed as a drawback?"
 	}
 	return "which of these is listed under " + quote(header) + "?"
+}
+
+// describing are headers whose cells describe the row's name.
+var describing = fieldSet("description descriptions effect meaning purpose definition use usage notes comment comments")
+
+// whichHas asks for the row whose cell under header is v: "which metric is
+// described as “…”?" for a description, else "which strategy has “…” under
+// “Testing”?".
+func whichHas(noun, header, v string) string {
+	if describing[normKey(header)] {
+		return "which " + noun + " is described as " + quote(v) + "?"
+	}
+	return "which " + noun + " has " + quote(v) + " under " + quote(header) + "?"
 }

@@ -215,7 +215,7 @@ func TestIssueExamples(t *testing.T) {
 			}
 		}
 	}
-	find(KindRow, "3_1", "Testing: can test prior to cutover", "Blue/Green")
+	find(KindRow, "3_1", "Downtime “usually none” and Deployment Costs “no extra costs”", "Rolling")
 	find(KindService, "4_2_1", "provides a common language", "CloudFormation")
 	find(KindGroup, "4_16_2", "Share common configuration elements", "Layer")
 	find(KindSequence, "4_7_3_1", "BeforeInstall", "Install")

@@ -1,6 +1,7 @@
 package quiz
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -271,5 +272,43 @@ func TestRepeatedBlockAskedOnce(t *testing.T) {
 		if c > 1 {
 			t.Errorf("asked %d times: %s", c, k)
 		}
+	}
+}
+
+// TestStemsRead checks the stems of the default notes' questions read as
+// questions: a header is not glued between "has" and a quote ("which item
+// has description “…”"), and every stem asks something.
+func TestStemsRead(t *testing.T) {
+	glued := regexp.MustCompile(`\bhas (?:[a-z]+ )*[a-z]+ “`)
+	for _, q := range Generate(mustDefault(t)) {
+		if m := glued.FindString(q.Stem); m != "" && m != "has the value “" {
+			t.Errorf("%s (%s): %q", q.ID, q.Kind, q.Stem)
+		}
+		if !strings.Contains(q.Stem, "?") && !strings.Contains(q.Stem, "fill in the blank") {
+			t.Errorf("%s (%s): stem asks nothing: %q", q.ID, q.Kind, q.Stem)
+		}
+	}
+}
+
+// TestNoQuestionAskedTwice: two questions from one section with the same
+// answer do not quote the same text as their longest quote (a one-attribute
+// row question is the term question again).
+func TestNoQuestionAskedTwice(t *testing.T) {
+	seen := map[string]string{}
+	for _, q := range Generate(mustDefault(t)) {
+		longest := ""
+		for _, p := range quotedParts(q.Stem) {
+			if len(p) > len(longest) {
+				longest = p
+			}
+		}
+		if longest == "" {
+			continue
+		}
+		k := q.Source.Section + "\x00" + q.Options[q.Correct] + "\x00" + longest
+		if other, ok := seen[k]; ok {
+			t.Errorf("%s (%s) asks what %s asks: %q", q.ID, q.Kind, other, q.Stem)
+		}
+		seen[k] = q.ID + " (" + q.Kind + ")"
 	}
 }
