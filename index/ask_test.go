@@ -99,6 +99,15 @@ func TestAskDevAccuracy(t *testing.T) {
 	if hit3 < 0.92 {
 		t.Errorf("blind exam answer sections Hit@3 %.3f below 0.92", hit3)
 	}
+	// The second blind set (commit 016995f): 11 of 15 right when set.
+	acc, hit3 = askEval(t, ix, "testdata/holdout3_exam.jsonl")
+	t.Logf("second blind exam: accuracy %.3f, answer sections Hit@3 %.3f", acc, hit3)
+	if acc < 0.60 {
+		t.Errorf("second blind exam accuracy %.3f below 0.60", acc)
+	}
+	if hit3 < 0.80 {
+		t.Errorf("second blind exam answer sections Hit@3 %.3f below 0.80", hit3)
+	}
 }
 
 // baselineChoice is the rule issue 7 measures against: the option whose

@@ -12,7 +12,8 @@ import (
 
 // evalSets are every eval file of this package: the development set, the
 // authors' extra sets and the held-out set written blind from the notes
-// (holdout2*, committed before the ranking code was read).
+// (holdout2*, committed before the ranking code was read; holdout3*,
+// committed after the first changes and before being run).
 var evalSets = []string{
 	"testdata/dev.jsonl",
 	"testdata/extra.jsonl",
@@ -20,6 +21,8 @@ var evalSets = []string{
 	"testdata/exam_extra.jsonl",
 	"testdata/holdout2.jsonl",
 	"testdata/holdout2_exam.jsonl",
+	"testdata/holdout3.jsonl",
+	"testdata/holdout3_exam.jsonl",
 }
 
 // TestUnionReport prints search and answering figures per eval file and
