@@ -278,7 +278,7 @@ func (g *gen) stageTable(s *notes.Section, cols []column, nc int) {
 				steps = append(steps, v)
 			}
 		}
-		g.orderedSteps(s, steps, "stage", "the stages run in this order", 10)
+		g.orderedSteps(s, steps, "stage", "the stages run in a fixed order", 10)
 	}
 }
 
