@@ -320,3 +320,33 @@ func TestAliasLeaveOneOut(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchSweep prints the union figures while one ranking weight at a
+// time is varied:
+//
+//	DEVOPSBOT_SEARCHSWEEP=1 go test ./index -run SearchSweep -v
+func TestSearchSweep(t *testing.T) {
+	if os.Getenv("DEVOPSBOT_SEARCHSWEEP") == "" {
+		t.Skip("set DEVOPSBOT_SEARCHSWEEP=1 to print the sweep")
+	}
+	ix := mustDefault(t)
+	base := ix.prm
+	run := func(name string) {
+		l1, l3, x3, acc := unionFigures(t, ix)
+		fmt.Printf("%-24s lookup %.3f %.3f exam Hit@3 %.3f accuracy %.3f\n", name, l1, l3, x3, acc)
+	}
+	run("default")
+	vary := func(name string, vals []float64, set func(*rankParams, float64)) {
+		for _, v := range vals {
+			ix.prm = base
+			set(&ix.prm, v)
+			run(fmt.Sprintf("%s=%g", name, v))
+		}
+	}
+	vary("fact", []float64{0.6, 1.2}, func(p *rankParams, v float64) { p.fact = v })
+	vary("head", []float64{0.2, 0.5}, func(p *rankParams, v float64) { p.head = v })
+	vary("title", []float64{0.15, 0.5}, func(p *rankParams, v float64) { p.title = v })
+	vary("bm25", []float64{0.7, 1.3}, func(p *rankParams, v float64) { p.bm25 = v })
+	vary("bigram", []float64{0, 0.3}, func(p *rankParams, v float64) { p.bigram = v })
+	vary("factPath", []float64{0.25, 0.75}, func(p *rankParams, v float64) { p.factPath = v })
+}
