@@ -39,8 +39,11 @@ func weak(q Question, tf termFunc) []string {
 		}
 	}
 	for _, quoted := range quotedParts(q.Stem) {
-		if cutOff(quoted) {
-			add("the quoted text %q is cut off", clip(quoted, 60))
+		// A detail quoted with its parent bullets: "Parent › detail".
+		for _, part := range strings.Split(quoted, " › ") {
+			if cutOff(part) {
+				add("the quoted text %q is cut off", clip(part, 60))
+			}
 		}
 	}
 	// A service stem is masked by its own rule; a sequence stem quotes the
@@ -343,7 +346,7 @@ func quotedParts(s string) []string {
 
 // dangling are words a complete statement does not end with: a list or a
 // clause was meant to follow ("…with different sections like", "eg:").
-var dangling = fieldSet("like eg e.g such including include includes of the a an to and or with for from by via than e.g.:")
+var dangling = fieldSet("like eg e.g such including include includes of the a an to and or with for from by via than e.g.: be is are can will should must")
 
 // cutOff reports whether a quoted statement stops where a list or clause
 // should follow, or is only a parenthesis ("(default)").

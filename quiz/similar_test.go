@@ -57,6 +57,8 @@ func TestWeakRules(t *testing.T) {
 			[]string{"Yes", "No"}, nil, ""},
 		{"quoted text stops before its list", KindStatement, "Elastic Beanstalk › Configuration: which topic is this statement about? “Contains *.config in YAML format with different sections like”",
 			[]string{".ebextensions in project", "Default values", "Settings applied directly"}, nil, "cut off"},
+		{"parent bullet of a quoted detail is a fragment", KindStatement, "CloudFormation › Components: which topic is this statement about? “Can be › constructed value / parameter reference / pseudo parameter”",
+			[]string{"Template", "Stacks", "Stack Sets"}, nil, "cut off"},
 		{"quoted text ends in a colon", KindGroup, "ECS › Components: which one does this describe? “Specify various parameters, eg:”",
 			[]string{"Task Definition", "Task", "Service"}, nil, "cut off"},
 		{"quoted text is only a parenthesis", KindGroup, "DeletionPolicy: under which one is “(default)” listed?",
