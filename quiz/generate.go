@@ -228,9 +228,19 @@ func (g *gen) add(kind string, s *notes.Section, key, stem, answer string, cands
 		}
 		slices.SortStableFunc(ds, func(a, b string) int { return n[b] - n[a] })
 	}
-	if len(ds) > 3 {
-		ds = ds[:3]
+	// Up to three distractors, none nearly repeating another: two
+	// near-twins read as a careless question.
+	var picked []string
+	for _, d := range ds {
+		if len(picked) == 3 {
+			break
+		}
+		dt := g.terms(d, false)
+		if !slices.ContainsFunc(picked, func(p string) bool { return !bothNumbers(p, d) && nearDuplicate(g.terms(p, false), dt) }) {
+			picked = append(picked, d)
+		}
 	}
+	ds = picked
 	opts := append([]string{answer}, ds...)
 	rng.Shuffle(len(opts), func(i, j int) { opts[i], opts[j] = opts[j], opts[i] })
 	q := Question{

@@ -7,7 +7,8 @@ import (
 )
 
 // Rules for generated questions beyond the hard rules every question
-// passes: a distractor must not nearly repeat the answer, the stem must not
+// passes: a distractor must not nearly repeat the answer or another
+// distractor, the stem must not
 // echo a word only the answer has, the answer must not stand out by its
 // length, and there must be at least three options (two are a coin flip).
 
@@ -36,6 +37,11 @@ func weak(q Question, tf termFunc) []string {
 		}
 		if !comparableLength(ans, o) {
 			add("option %c %q and the answer %q differ too much in length", 'A'+i, clip(o, 40), clip(ans, 40))
+		}
+		for j := i + 1; j < len(q.Options); j++ {
+			if j != q.Correct && !bothNumbers(o, q.Options[j]) && nearDuplicate(ot, tf(q.Options[j], false)) {
+				add("options %c and %c nearly repeat each other", 'A'+i, 'A'+j)
+			}
 		}
 	}
 	for _, quoted := range quotedParts(q.Stem) {
