@@ -99,13 +99,53 @@ func clip(s string, n int) string {
 
 // words splits s into lower-case runs of letters and digits.
 func words(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	out := make([]string, 0, 8)
+	start := -1
+	for i, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			out = append(out, strings.ToLower(s[start:i])) // no copy when already lower case
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, strings.ToLower(s[start:]))
+	}
+	return out
 }
 
 // normKey is the normal form used to compare options: lower-case words.
-func normKey(s string) string { return strings.Join(words(s), " ") }
+func normKey(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strings.ToLower(s[start:end]))
+		start = -1
+	}
+	for i, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		flush(i)
+	}
+	flush(len(s))
+	return b.String()
+}
 
 func containsSeq(hay, needle []string) bool {
 	if len(needle) == 0 || len(needle) > len(hay) {
