@@ -85,12 +85,20 @@ func (g *gen) groups() {
 				}
 			}
 			label := g.topic(s)
+			head := cleanHeading(s.Title)
 			if k != "" {
 				ctx := strings.Split(k, "\x00")
 				last := strings.TrimSuffix(strings.TrimSpace(ctx[len(ctx)-1]), ":")
 				if wordCount(last) <= 12 && !strings.EqualFold(last, s.Title) {
 					label += " › " + last
+					head = last
 				}
+			}
+			if sellingHead[normKey(head)] {
+				// "Can use own docker images" under "Fully managed build
+				// service" fits "Extensible" as well: selling points are
+				// grouped by taste, not by fact.
+				continue
 			}
 			for _, m := range ms {
 				n := 0
@@ -115,6 +123,9 @@ func (g *gen) groups() {
 		}
 	}
 }
+
+// sellingHead are headings of selling points.
+var sellingHead = fieldSet("benefits benefit features advantages highlights why")
 
 // childrenOf returns the facts nested under text below fact f.
 func (g *gen) childrenOf(s *notes.Section, f notes.Fact, text string) []notes.Fact {

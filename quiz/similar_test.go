@@ -212,23 +212,32 @@ func TestStageTablesAskForOrder(t *testing.T) {
 // TestHeadingWithBullets: a heading with a bullet list run into it is named
 // by its first part in stems.
 func TestHeadingWithBullets(t *testing.T) {
-	qs := Generate(mustParse(t, `# Guide
-
-## Benefits * Fully managed * Highly available
-
-* Secure
-  * Encryption and IAM integration
-* Use existing tools
-  * CodeBuild, Jenkins and other CI tools
-* Fully enabled for automation
-  * Notifications and triggers for all repository events
-`))
+	qs := Generate(mustParse(t, "# Guide\n\n## Parts * Fully managed * Highly available\n"+partsList))
 	if len(qs) == 0 {
 		t.Fatal("no questions from a heading with bullets run into it")
 	}
 	for _, q := range qs {
-		if strings.Contains(q.Stem, "*") || !strings.HasPrefix(q.Stem, "Benefits:") {
+		if strings.Contains(q.Stem, "*") || !strings.HasPrefix(q.Stem, "Parts:") {
 			t.Errorf("stem %q, want it to start with the heading's first part", q.Stem)
+		}
+	}
+}
+
+const partsList = `
+* Vault
+  * Encryption and IAM integration
+* Gateway
+  * CodeBuild, Jenkins and other CI tools
+* Relay
+  * Notifications and triggers for all repository events
+`
+
+// TestSellingPointsAreNotGroups: bullets under "Benefits" are grouped by
+// taste; which selling point a detail belongs to is no fact to ask.
+func TestSellingPointsAreNotGroups(t *testing.T) {
+	for _, q := range Generate(mustParse(t, "# Guide\n\n## Benefits\n"+partsList)) {
+		if q.Kind == KindGroup {
+			t.Errorf("group question from selling points: %s %q", q.Stem, q.Options)
 		}
 	}
 }
