@@ -33,6 +33,11 @@ func TestAnalyze(t *testing.T) {
 		{"control characters are separators", "cloud\x00trail\x07logs", "cloud trail log"},
 		{"other scripts survive", "Облако 云", "облако 云"},
 		{"invalid utf8", "ab\xffcd", "ab cd"},
+		{"splits a number glued to a word", "route53 base64", "route53 rout 53 base64 base 64"},
+		{"a name with a short prefix keeps its digits", "ec2 s3 x509", "ec2 s3 x509"},
+		{"number in camel case", "Canary10Percent", "canary10 canary 10 percent canary10percent"},
+		{"duration unit", "up to 8h, 15min", "8h 8 hour 15min 15 minut"},
+		{"number words", "five hours", "five 5 hour"},
 		{"query syntax is plain text", "AWS::CloudFormation::Init +foo -bar ~baz \"q\"", "aws cloud formation cloudformation init foo bar baz q"},
 	}
 	for _, tt := range tests {
