@@ -17,14 +17,16 @@ type Answer struct {
 	// too small to call (Decided false: show it as a leaning, not an
 	// answer); "" when there are no options or no option has support.
 	Chosen     string        `json:"chosen"`
-	Confidence float64       `json:"confidence"`     // 0..1, the chosen option's share of the support
-	Decided    bool          `json:"decided"`        // false: the evidence does not separate the options
+	Confidence float64       `json:"confidence"`     // 0..1, the mean of the two scorers' shares for the chosen option
+	Decided    bool          `json:"decided"`        // false: the evidence does not separate the options, or the scorers disagree
 	Note       string        `json:"note,omitempty"` // why the answer is undecided or has no options
 	Options    []OptionScore `json:"options"`
 	Sections   []Hit         `json:"sections"`
 }
 
-// OptionScore is an option with its support in the notes.
+// OptionScore is an option with its support in the notes. Score (0..1) is
+// its standing under both scorers (see ensemble); Evidence comes from the
+// fact-vote scorer.
 type OptionScore struct {
 	Key      string     `json:"key"`
 	Text     string     `json:"text"`
@@ -70,9 +72,11 @@ const (
 )
 
 // Ask answers q from the notes: it ranks sections for the scenario, scores
-// every option by the facts that support it (facts relevant to the scenario
-// that contain what sets the option apart), and chooses the best one when
-// it leads clearly. A question without options is answered like a lookup
+// every option twice, by the facts that support it (facts relevant to the
+// scenario that contain what sets the option apart, ask_score.go) and as a
+// hypothesis "scenario + option" stated by single facts (ask_hyp.go), and
+// chooses by the two rankings together; the answer is decided when both
+// put the same option first and it leads clearly. A question without options is answered like a lookup
 // of its text (Search drops stop words itself; the scorer also drops the
 // question's frame words such as "team" or "best"). Errors: ErrEmptyQuery
 // when the text has nothing to search for and there are no options,
@@ -111,50 +115,51 @@ func (ix *Index) Ask(ctx context.Context, q Question) (Answer, error) {
 		return Answer{}, fmt.Errorf("ask: %w", err)
 	}
 
-	secRel := map[*notes.Section]float64{}
-	if len(hits) > 0 && hits[0].Score > 0 {
-		for _, h := range hits {
-			if h.Section != nil {
-				secRel[h.Section] = h.Score / hits[0].Score
-			}
-		}
-	}
+	secRel := sectionRelevance(hits)
 	fx := ix.factIndex()
 	sup := fx.scoreOptions(q.Text, q.Options, secRel, defaultAskParams)
+	hyp := fx.scoreHypotheses(q.Text, q.Options, secRel, defaultAskParams)
+	en := ensemble(sup, hyp)
 
-	best, second := -1, -1
 	for i, s := range sup {
-		o := OptionScore{Key: q.Options[i].Key, Text: q.Options[i].Text, Score: round3(s.score), Evidence: []Evidence{}}
+		o := OptionScore{Key: q.Options[i].Key, Text: q.Options[i].Text, Score: round3(en.score[i]), Evidence: []Evidence{}}
 		for _, e := range s.evidence {
 			f := fx.facts[e.fact]
 			o.Evidence = append(o.Evidence, Evidence{Doc: f.sec.Doc, ID: f.sec.ID, Path: f.sec.Path, Fact: f.text})
 		}
 		ans.Options = append(ans.Options, o)
-		switch {
-		case best < 0 || s.score > sup[best].score:
-			best, second = i, best
-		case second < 0 || s.score > sup[second].score:
-			second = i
-		}
 	}
-	probs := confidences(sup)
+	best := en.best
 	ans.Chosen = q.Options[best].Key
-	ans.Confidence = round3(min(probs[best], askMaxConfidence))
-	top, next := sup[best].score, sup[second].score
+	ans.Confidence = round3(min(en.conf, askMaxConfidence))
 	switch {
-	case top <= 0:
+	case sup[best].score <= 0:
 		ans.Chosen, ans.Confidence = "", 0
 		ans.Note = NoteNoEvidence
 		if query == "" {
 			ans.Note = NoteNoScenario
 		}
-	case (top-next)/top < askMinMargin:
+	case !en.decided:
 		ans.Note = NoteUndecided
 	default:
 		ans.Decided = true
 	}
 	ans.Sections = evidenceFirst(ans.Sections, hits, sup[best], fx)
 	return ans, nil
+}
+
+// sectionRelevance maps the ranked sections to their score relative to
+// the best one (0..1).
+func sectionRelevance(hits []Hit) map[*notes.Section]float64 {
+	rel := map[*notes.Section]float64{}
+	if len(hits) > 0 && hits[0].Score > 0 {
+		for _, h := range hits {
+			if h.Section != nil {
+				rel[h.Section] = h.Score / hits[0].Score
+			}
+		}
+	}
+	return rel
 }
 
 // evidenceFirst moves the section of the chosen option's best fact to the

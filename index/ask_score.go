@@ -261,6 +261,11 @@ type askParams struct {
 	polarity       float64 // factor for a fact and an option of which one negates and the other does not
 	lenNorm        float64 // BM25-like length normalisation of a fact's scenario overlap (0: none)
 	secBest        float64 // weight of the best scenario overlap among the facts of the fact's section
+
+	// The hypothesis scorer (ask_hyp.go).
+	hypOption  float64 // weight of a fact's share of the option's distinctive terms against its share of the scenario's
+	hypSection float64 // weight of the fact's section's Search rank score
+	hypTemp    float64 // temperature of the soft maximum over facts (small: close to the best fact)
 }
 
 // defaultAskParams were set on the development questions and on
@@ -279,6 +284,9 @@ var defaultAskParams = askParams{
 	polarity:       0.7,
 	lenNorm:        0.25,
 	secBest:        0.5,
+	hypOption:      0.5,
+	hypSection:     0.5,
+	hypTemp:        0.02,
 }
 
 const askEvidence = 3 // facts shown per option

@@ -108,6 +108,17 @@ func TestAskDevAccuracy(t *testing.T) {
 	if hit3 < 0.80 {
 		t.Errorf("second blind exam answer sections Hit@3 %.3f below 0.80", hit3)
 	}
+	// The third blind set (commit 284c050, committed before it was run):
+	// 16 of 20 right with the fact-vote scorer alone, 18 with the rank
+	// ensemble; the guard fails when four more go wrong.
+	acc, hit3 = askEval(t, ix, "testdata/holdout4_exam.jsonl")
+	t.Logf("third blind exam: accuracy %.3f, answer sections Hit@3 %.3f", acc, hit3)
+	if acc < 0.70 {
+		t.Errorf("third blind exam accuracy %.3f below 0.70", acc)
+	}
+	if hit3 < 0.90 {
+		t.Errorf("third blind exam answer sections Hit@3 %.3f below 0.90", hit3)
+	}
 }
 
 // baselineChoice is the rule issue 7 measures against: the option whose

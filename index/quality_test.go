@@ -53,6 +53,9 @@ func TestDevSetQuality(t *testing.T) {
 		// 016995f): lookup 0.971 / 1.000, exam Hit@3 0.867 when set.
 		{"testdata/holdout3.jsonl", "lookup", 0.91, 0.97},
 		{"testdata/holdout3_exam.jsonl", "exam", 0, 0.80},
+		// A third blind set of exam items (commit 284c050), scenario
+		// Hit@3 1.000 when set.
+		{"testdata/holdout4_exam.jsonl", "exam", 0, 0.90},
 	}
 	reports := map[string]*EvalReport{}
 	for _, tt := range tests {

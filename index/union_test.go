@@ -23,6 +23,7 @@ var evalSets = []string{
 	"testdata/holdout2_exam.jsonl",
 	"testdata/holdout3.jsonl",
 	"testdata/holdout3_exam.jsonl",
+	"testdata/holdout4_exam.jsonl",
 }
 
 // TestUnionReport prints search and answering figures per eval file and

@@ -1,0 +1,159 @@
+package index
+
+import (
+	"maps"
+	"math"
+	"slices"
+
+	"github.com/devopsbot/devopsbot/notes"
+)
+
+// scoreHypotheses is a second, differently built option scorer: each
+// option is a hypothesis "scenario + option", and its score is a soft
+// maximum over facts of how well one fact states the whole hypothesis: the
+// fact's BM25-style match of the scenario's terms plus its match of the
+// option's distinctive terms, both as shares of what could be matched, so
+// that the fact has to be about the scenario and about this option at once.
+func (fx *factIndex) scoreHypotheses(scenario string, options []Option, secRel map[*notes.Section]float64, p askParams) []float64 {
+	nf := len(fx.facts)
+	q := map[string]float64{}
+	qTotal := 0.0
+	for t := range fx.termSet(scenario) {
+		if !askFrameTerms[t] {
+			q[t] = fx.weight(t)
+			if _, ok := fx.post[t]; ok {
+				qTotal += q[t]
+			}
+		}
+	}
+	rq := make([]float64, nf)
+	for _, t := range slices.Sorted(maps.Keys(q)) {
+		for _, id := range fx.post[t] {
+			rq[id] += q[t]
+		}
+	}
+	lnorm := func(id int32) float64 {
+		return 1 - p.lenNorm + p.lenNorm*float64(fx.facts[id].nterm)/fx.avgLen
+	}
+	optTerms := make([]map[string]bool, len(options))
+	count := map[string]int{}
+	for i, o := range options {
+		optTerms[i] = fx.askTerms(o.Text)
+		for t := range optTerms[i] {
+			if askFrameTerms[t] {
+				delete(optTerms[i], t)
+				continue
+			}
+			count[t]++
+		}
+	}
+	n := float64(len(options))
+	out := make([]float64, len(options))
+	for i := range options {
+		w := map[string]float64{}
+		total := 0.0
+		for t := range optTerms[i] {
+			d := 1.0
+			if n > 1 {
+				d = (n - float64(count[t])) / (n - 1)
+			}
+			if _, ok := q[t]; ok {
+				continue // the scenario part counts it already
+			}
+			if d <= 0 {
+				continue
+			}
+			w[t] = fx.weight(t) * d
+			total += w[t]
+		}
+		if total == 0 || qTotal == 0 {
+			continue
+		}
+		m := map[int32]float64{}
+		for _, t := range slices.Sorted(maps.Keys(w)) {
+			for _, id := range fx.post[t] {
+				m[id] += w[t]
+			}
+		}
+		// soft maximum over facts with temperature hypTemp
+		sum := 0.0
+		for _, id := range slices.Sorted(maps.Keys(m)) {
+			f := &fx.facts[id]
+			s := (rq[id]/qTotal+p.hypOption*m[id]/total)/lnorm(id) + p.hypSection*secRel[f.sec]
+			sum += math.Exp(s / p.hypTemp)
+		}
+		out[i] = p.hypTemp * math.Log(sum)
+	}
+	return out
+}
+
+// ensembleResult is the two scorers' joint verdict.
+type ensembleResult struct {
+	best    int       // the chosen option
+	score   []float64 // per option, 0..1: rank votes with the main scorer's share breaking ties
+	conf    float64   // confidence in best
+	decided bool      // both scorers put best first and the main one by a clear margin
+}
+
+// ensemble joins the fact-vote scorer (sup) and the hypothesis scorer
+// (hyp) by rank: each option gets one point for every option a scorer puts
+// below it, from each scorer; the fact-vote scorer's share breaks ties, so
+// the hypothesis scorer overturns its choice only when it ranks that
+// choice below another option that the fact-vote scorer has second or
+// close. The confidence is the mean of the two scorers' shares for the
+// chosen option, so that disagreement shows as doubt.
+func ensemble(sup []optionSupport, hyp []float64) ensembleResult {
+	n := len(sup)
+	pc := confidences(sup)
+	ph := make([]float64, n)
+	hmax := math.Inf(-1)
+	for _, h := range hyp {
+		hmax = math.Max(hmax, h)
+	}
+	sum := 0.0
+	for i, h := range hyp {
+		ph[i] = math.Exp((h - hmax) / hypShareTemp)
+		sum += ph[i]
+	}
+	for i := range ph {
+		ph[i] /= sum
+	}
+	r := ensembleResult{score: make([]float64, n)}
+	for i := range sup {
+		pts := 0.0
+		for j := range sup {
+			if sup[i].score > sup[j].score {
+				pts++
+			}
+			if hyp[i] > hyp[j] {
+				pts++
+			}
+		}
+		r.score[i] = (pts + pc[i]) / float64(2*(n-1)+1)
+	}
+	first := func(x func(int) float64) int {
+		b := 0
+		for i := 1; i < n; i++ {
+			if x(i) > x(b) {
+				b = i
+			}
+		}
+		return b
+	}
+	r.best = first(func(i int) float64 { return r.score[i] })
+	cur := first(func(i int) float64 { return sup[i].score })
+	hb := first(func(i int) float64 { return hyp[i] })
+	r.conf = (pc[r.best] + ph[r.best]) / 2
+	second := -1.0
+	for i := range sup {
+		if i != r.best {
+			second = math.Max(second, sup[i].score)
+		}
+	}
+	top := sup[r.best].score
+	r.decided = cur == r.best && hb == r.best && top > 0 && (top-second)/top >= askMinMargin
+	return r
+}
+
+// hypShareTemp turns hypothesis scores into shares (softmax temperature).
+const hypShareTemp = 0.1
