@@ -1,0 +1,153 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+)
+
+// TestEnsembleSweep prints, per eval file with options, how many questions
+// the fact-vote scorer alone, the hypothesis scorer alone and their rank
+// ensemble (what Ask uses) get right, while the hypothesis scorer's
+// parameters vary over a small grid. It only measures:
+//
+//	DEVOPSBOT_ENSEMBLE=1 go test ./index -run EnsembleSweep -v
+func TestEnsembleSweep(t *testing.T) {
+	if os.Getenv("DEVOPSBOT_ENSEMBLE") == "" {
+		t.Skip("set DEVOPSBOT_ENSEMBLE=1 to print the sweep")
+	}
+	ix := mustDefault(t)
+	ctx := context.Background()
+	fx := ix.factIndex()
+	base := defaultAskParams
+	defer func() { defaultAskParams = base }()
+	run := func(name string, p askParams) {
+		s := ""
+		var rc, rh, re, n, agree, agreeRight int
+		for _, f := range evalSets {
+			var c, h, e, m int
+			for _, it := range evalItems(t, f) {
+				if len(it.Options) == 0 {
+					continue
+				}
+				opts := sortedOptions(it.Options)
+				hits, err := ix.Search(ctx, it.Query, askSearchK)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rel := sectionRelevance(hits)
+				sup := fx.scoreOptions(it.Query, opts, rel, p)
+				hyp := fx.scoreHypotheses(it.Query, opts, rel, p)
+				en := ensemble(sup, hyp)
+				bc, bh := 0, 0
+				for i := range opts {
+					if sup[i].score > sup[bc].score {
+						bc = i
+					}
+					if hyp[i] > hyp[bh] {
+						bh = i
+					}
+				}
+				m++
+				right := func(i int) int {
+					if opts[i].Key == it.Correct {
+						return 1
+					}
+					return 0
+				}
+				c += right(bc)
+				h += right(bh)
+				e += right(en.best)
+				if bc == bh {
+					agree++
+					agreeRight += right(bc)
+				}
+			}
+			if m > 0 {
+				s += fmt.Sprintf(" %s %d/%d/%d of %d;", f[len("testdata/"):], c, h, e, m)
+				rc, rh, re, n = rc+c, rh+h, re+e, n+m
+			}
+		}
+		fmt.Printf("%-34s votes %d hyp %d ensemble %d of %d (agree %d, %d right) |%s\n", name, rc, rh, re, n, agree, agreeRight, s)
+	}
+	run("default", base)
+	for _, temp := range []float64{0.01, 0.02, 0.05} {
+		for _, opt := range []float64{0.25, 0.5, 1} {
+			for _, sec := range []float64{0, 0.5, 1} {
+				p := base
+				p.hypTemp, p.hypOption, p.hypSection = temp, opt, sec
+				run(fmt.Sprintf("temp=%g option=%g section=%g", temp, opt, sec), p)
+			}
+		}
+	}
+}
+
+func TestEnsemble(t *testing.T) {
+	sup := func(s ...float64) []optionSupport {
+		out := make([]optionSupport, len(s))
+		for i, v := range s {
+			out[i].score = v
+		}
+		return out
+	}
+	tests := []struct {
+		name    string
+		sup     []optionSupport
+		hyp     []float64
+		best    int
+		decided bool
+	}{
+		{"both agree with a clear lead", sup(1, 3, 0.5, 0.2), []float64{0.2, 0.9, 0.1, 0.3}, 1, true},
+		{"both agree, lead too small", sup(2.9, 3, 0.5, 0.2), []float64{0.2, 0.9, 0.1, 0.3}, 1, false},
+		{"hypotheses rank the votes' choice last: the runner-up wins", sup(2.5, 3, 0.5, 0.2), []float64{0.9, 0.1, 0.5, 0.3}, 0, false},
+		{"the hypotheses prefer another option: chosen but undecided", sup(1, 3, 0.5, 0.2), []float64{0.2, 0.5, 0.1, 0.9}, 1, false},
+		{"a tie in rank votes goes to the fact votes", sup(3, 2, 1, 0), []float64{0.5, 0.9, 0.1, 0}, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := ensemble(tt.sup, tt.hyp)
+			if r.best != tt.best || r.decided != tt.decided {
+				t.Errorf("best %d decided %v, want %d %v", r.best, r.decided, tt.best, tt.decided)
+			}
+			if r.conf <= 0 || r.conf > 1 {
+				t.Errorf("confidence %v not in (0, 1]", r.conf)
+			}
+			for i, s := range r.score {
+				if s > r.score[r.best] {
+					t.Errorf("option %d scores %v above the chosen %v", i, s, r.score[r.best])
+				}
+			}
+		})
+	}
+	// Disagreement shows as doubt: the same choice with the hypotheses
+	// against it is less confident.
+	agree := ensemble(sup(1, 3, 0.5, 0.2), []float64{0.2, 0.9, 0.1, 0.3})
+	against := ensemble(sup(1, 3, 0.5, 0.2), []float64{0.2, 0.5, 0.1, 0.9})
+	if against.conf >= agree.conf {
+		t.Errorf("confidence with the hypotheses against %v, not below %v", against.conf, agree.conf)
+	}
+}
+
+func TestScoreHypotheses(t *testing.T) {
+	ix := mustDefault(t)
+	fx := ix.factIndex()
+	ctx := context.Background()
+	scenario := "An ECS cluster must run exactly one copy of a monitoring agent container on every container instance."
+	opts := []Option{{"A", "A service of the Daemon type"}, {"B", "A service of the Replica type"}, {"C", "A task with static host port mapping"}, {"D", "A Kinesis data stream"}}
+	hits, err := ix.Search(ctx, scenario, askSearchK)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := fx.scoreHypotheses(scenario, opts, sectionRelevance(hits), defaultAskParams)
+	for i := 1; i < len(s); i++ {
+		if s[0] <= s[i] {
+			t.Errorf("daemon option %.3f not above option %s %.3f", s[0], opts[i].Key, s[i])
+		}
+	}
+	// Options that share every word tell nothing apart.
+	same := fx.scoreHypotheses(scenario, []Option{{"A", "Daemon"}, {"B", "Daemon"}}, nil, defaultAskParams)
+	if same[0] != same[1] {
+		t.Errorf("identical options score %v", same)
+	}
+}
