@@ -75,14 +75,24 @@ func (fx *factIndex) scoreHypotheses(scenario string, options []Option, secRel m
 				m[id] += w[t]
 			}
 		}
-		// soft maximum over facts with temperature hypTemp
-		sum := 0.0
-		for _, id := range slices.Sorted(maps.Keys(m)) {
-			f := &fx.facts[id]
-			s := (rq[id]/qTotal+p.hypOption*m[id]/total)/lnorm(id) + p.hypSection*secRel[f.sec]
-			sum += math.Exp(s / p.hypTemp)
+		if len(m) == 0 {
+			continue // no fact holds any of its words: no support
 		}
-		out[i] = p.hypTemp * math.Log(sum)
+		// Soft maximum over facts: T·log Σ exp(s/T), shifted by the best s
+		// so that the exponentials stay finite.
+		states := func(id int32) float64 {
+			return (rq[id]/qTotal+p.hypOption*m[id]/total)/lnorm(id) + p.hypSection*secRel[fx.facts[id].sec]
+		}
+		ids := slices.Sorted(maps.Keys(m))
+		best := 0.0
+		for _, id := range ids {
+			best = math.Max(best, states(id))
+		}
+		sum := 0.0
+		for _, id := range ids {
+			sum += math.Exp((states(id) - best) / p.hypTemp)
+		}
+		out[i] = best + p.hypTemp*math.Log(sum)
 	}
 	return out
 }

@@ -2,8 +2,11 @@ package index
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math"
 	"os"
+	"slices"
 	"testing"
 )
 
@@ -150,4 +153,42 @@ func TestScoreHypotheses(t *testing.T) {
 	if same[0] != same[1] {
 		t.Errorf("identical options score %v", same)
 	}
+}
+
+// FuzzAsk answers arbitrary pasted text: never a panic, a finite
+// confidence in [0, 1], a chosen key among the options, and JSON that
+// encodes (NaN would not).
+//
+//	go test ./index -run '^$' -fuzz FuzzAsk -fuzztime 60s
+func FuzzAsk(f *testing.F) {
+	for _, s := range []string{
+		"Which service records API calls? A) CloudTrail B) Config C) X-Ray D) Kinesis",
+		"A) zzzz B) qqqq",
+		"Quel service ? A) un seau B) un disque",
+		"ECS daemon? A) Daemon B) Daemon",
+		"lambda A) 1 B) 2 C) 3 D) 4 E) 5 F) 6",
+		"\xff A) \xfe B) x",
+	} {
+		f.Add(s)
+	}
+	ix := mustDefault(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := ParseQuestion(s)
+		if err != nil {
+			return
+		}
+		ans, err := ix.Ask(context.Background(), q)
+		if err != nil {
+			return
+		}
+		if math.IsNaN(ans.Confidence) || ans.Confidence < 0 || ans.Confidence > 1 {
+			t.Fatalf("confidence %v", ans.Confidence)
+		}
+		if ans.Chosen != "" && !slices.ContainsFunc(q.Options, func(o Option) bool { return o.Key == ans.Chosen }) {
+			t.Fatalf("chosen %q not an option of %+v", ans.Chosen, q.Options)
+		}
+		if _, err := json.Marshal(ans); err != nil {
+			t.Fatalf("JSON: %v", err)
+		}
+	})
 }
