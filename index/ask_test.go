@@ -119,6 +119,17 @@ func TestAskDevAccuracy(t *testing.T) {
 	if hit3 < 0.90 {
 		t.Errorf("third blind exam answer sections Hit@3 %.3f below 0.90", hit3)
 	}
+	// The fourth blind set (commit cece040, committed before it was run):
+	// 16 of 16 right both with and without the ensemble; its wording is
+	// close to the notes', so it guards against regressions only.
+	acc, hit3 = askEval(t, ix, "testdata/holdout5_exam.jsonl")
+	t.Logf("fourth blind exam: accuracy %.3f, answer sections Hit@3 %.3f", acc, hit3)
+	if acc < 0.80 {
+		t.Errorf("fourth blind exam accuracy %.3f below 0.80", acc)
+	}
+	if hit3 < 0.90 {
+		t.Errorf("fourth blind exam answer sections Hit@3 %.3f below 0.90", hit3)
+	}
 }
 
 // baselineChoice is the rule issue 7 measures against: the option whose

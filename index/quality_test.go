@@ -56,6 +56,8 @@ func TestDevSetQuality(t *testing.T) {
 		// A third blind set of exam items (commit 284c050), scenario
 		// Hit@3 1.000 when set.
 		{"testdata/holdout4_exam.jsonl", "exam", 0, 0.90},
+		// The fourth (commit cece040): Hit@3 1.000 when set.
+		{"testdata/holdout5_exam.jsonl", "exam", 0, 0.90},
 	}
 	reports := map[string]*EvalReport{}
 	for _, tt := range tests {

@@ -24,6 +24,7 @@ var evalSets = []string{
 	"testdata/holdout3.jsonl",
 	"testdata/holdout3_exam.jsonl",
 	"testdata/holdout4_exam.jsonl",
+	"testdata/holdout5_exam.jsonl",
 }
 
 // TestUnionReport prints search and answering figures per eval file and
