@@ -404,6 +404,13 @@ func (s *seenSet) add(key string, now time.Time) bool {
 	return true
 }
 
+// forget drops key, so add reports it as new again.
+func (s *seenSet) forget(key string) {
+	s.mu.Lock()
+	delete(s.m, key)
+	s.mu.Unlock()
+}
+
 // tracker runs background work that shutdown waits for.
 type tracker struct {
 	ctx    context.Context
@@ -543,6 +550,12 @@ func (c *clicker) handle(ctx context.Context, k click) error {
 	if res.Post != nil {
 		if err := c.post(ctx, k, *res.Post); err != nil {
 			errs = append(errs, err)
+			// The update describes the posted message (a shared reply):
+			// keep the clicked message as it is, its button working.
+			if k.MessageTS == "" || k.Ephemeral {
+				sendUpdate = func(context.Context) error { return nil }
+			}
+			c.r.forgetShare(res.shareKey)
 		}
 	}
 	if err := sendUpdate(ctx); err != nil {

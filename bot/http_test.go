@@ -267,10 +267,32 @@ func TestHTTPShareFallsBackToResponseURL(t *testing.T) {
 	if !ok {
 		t.Fatalf("no response_url fallback: %+v", calls)
 	}
+	// Each share replaces the clicker's private copy (one replace_original
+	// per share, without the Share button); every other response_url call
+	// is the public post.
+	calls, _ = e.fake.Wait(5*time.Second, func(c []slackfake.Call) bool {
+		n := 0
+		for _, x := range c {
+			if x.ReplaceOriginal {
+				n++
+			}
+		}
+		return n >= 2
+	})
+	replaced := map[string]int{}
 	for _, x := range calls {
-		if x.Method == "response_url" && x.ResponseType != "in_channel" {
+		switch {
+		case x.Method == "response_url" && x.ReplaceOriginal:
+			replaced[x.Path[strings.LastIndexByte(x.Path, '/')+1:]]++
+			if strings.Contains(string(x.Blocks), ActionShare) {
+				t.Errorf("private copy keeps its Share button: %s", x.Blocks)
+			}
+		case x.Method == "response_url" && x.ResponseType != "in_channel":
 			t.Errorf("fallback response_type %q, want in_channel", x.ResponseType)
 		}
+	}
+	if replaced["in-channel"] != 1 || replaced["fallback"] != 1 {
+		t.Errorf("private copies replaced %v, want once per share", replaced)
 	}
 }
 

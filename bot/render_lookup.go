@@ -25,6 +25,17 @@ type view struct {
 	public   bool   // posted in a channel or thread: no Share button
 	showDoc  bool   // several notes files: name the document of each section
 	sharedBy string // user ID who shared it, for "shared by"
+	shared   bool   // the private copy after sharing: no Share button, a note instead
+}
+
+// shareable reports whether a reply in this view gets a Share button.
+func (v view) shareable() bool { return !v.public && !v.shared }
+
+// sharedNote tells the requester that this private reply was shared.
+func sharedNote(m *message, v view) {
+	if v.shared {
+		m.context(plain("✓ Shared in the channel."))
+	}
 }
 
 // sectionURL links a section: the base URL plus the anchor part of its ID
@@ -73,9 +84,10 @@ func renderLookup(query string, hits []index.Hit, v view) *message {
 		}
 		sectionRuns(m, h.Doc, h.ID, pathText(h.Path, h.Title), h.Facts, v, quizMe)
 	}
-	if !v.public {
+	if v.shareable() {
 		m.buttons(button{label: "Share in channel", actionID: ActionShare, value: shareValue("lookup", query)})
 	}
+	sharedNote(m, v)
 	return m
 }
 
@@ -378,11 +390,12 @@ func renderAsk(q index.Question, a index.Answer, text string, v view) *message {
 			h := a.Sections[0]
 			bs = append(bs, button{label: "Quiz me on this", actionID: ActionQuizMe, value: h.Doc + "|" + h.ID})
 		}
-		if !v.public {
+		if v.shareable() {
 			bs = append(bs, button{label: "Share in channel", actionID: ActionShare, value: shareValue("ask", text)})
 		}
 		m.buttons(bs...)
 	}
+	sharedNote(m, v)
 	return m
 }
 

@@ -256,9 +256,10 @@ func renderLeaderboard(p quiz.Period, rows []quiz.Standing, v view) *message {
 		}
 		m.text(rs...)
 	}
-	if !v.public {
+	if v.shareable() {
 		m.buttons(button{label: "Share in channel", actionID: ActionShare, value: shareValue("leaderboard", string(p))})
 	}
+	sharedNote(m, v)
 	return m
 }
 
@@ -332,7 +333,8 @@ func renderStats(st quiz.Stats, v view) *message {
 			m.context(plain("Exam day: good luck!"))
 		}
 	}
-	if !v.public {
+	sharedNote(m, v)
+	if v.shareable() {
 		arg := st.User
 		if arg == "" {
 			arg = "team"

@@ -98,7 +98,11 @@ type Response struct {
 type ActionResult struct {
 	Reply  *Response // private to the clicker
 	Post   *Response // public in Action.Channel
-	Update *Response // replaces the clicked message
+	Update *Response // replaces the clicked message; skipped when Post fails
+
+	// shareKey identifies a share click; a transport that fails to post
+	// the share calls Router.forgetShare with it so the button works again.
+	shareKey string
 }
 
 // Options configure a Router.
@@ -124,6 +128,9 @@ type Router struct {
 
 	mu    sync.Mutex
 	daily Daily
+	// shared remembers the messages whose Share button was clicked, so a
+	// second click (before the private copy is replaced) posts nothing.
+	shared *seenSet
 }
 
 // NewRouter returns a Router over the index and the quiz engine.
@@ -137,7 +144,8 @@ func NewRouter(lg *slog.Logger, s Searcher, q Quiz, opts Options) *Router {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	r := &Router{lg: lg, search: s, quiz: q, opts: opts, admins: map[string]bool{}}
+	r := &Router{lg: lg, search: s, quiz: q, opts: opts, admins: map[string]bool{},
+		shared: newSeenSet(24 * time.Hour)}
 	if d, ok := s.(interface{ Docs() []*notes.Document }); ok {
 		r.multiDoc = len(d.Docs()) > 1
 	}
@@ -639,45 +647,73 @@ func (r *Router) answerDaily(ctx context.Context, a Action) ActionResult {
 }
 
 // share posts an ephemeral reply publicly, naming who shared it, and
-// replaces the private copy with one without the Share button.
+// replaces the private copy with one without the Share button. A second
+// click on the same message posts nothing.
 func (r *Router) share(ctx context.Context, a Action) ActionResult {
 	cmd, arg, ok := strings.Cut(a.Value, "|")
 	if !ok {
 		return r.badAction(ctx, a)
 	}
+	key := ""
+	if a.MessageTS != "" {
+		key = a.User + "|" + a.Channel + "|" + a.MessageTS + "|" + a.Value
+		if !r.shared.add(key, r.opts.Now()) {
+			resp := textResponse(true, plain("Already shared in the channel."))
+			return ActionResult{Reply: &resp}
+		}
+	}
 	pub := r.view(true)
 	pub.sharedBy = a.User
-	var post Response
+	priv := r.view(false)
+	priv.shared = true
+	var post, mine Response
 	switch cmd {
 	case "lookup":
 		post = r.lookup(ctx, arg, pub)
+		mine = r.lookup(ctx, arg, priv)
 	case "ask":
 		q, err := index.ParseQuestion(arg)
 		if err != nil {
-			resp := r.fail(ctx, "parse question", err)
-			return ActionResult{Reply: &resp}
+			post = r.fail(ctx, "parse question", err)
+			break
 		}
 		ans, err := r.search.Ask(ctx, q)
 		if err != nil {
-			resp := r.fail(ctx, "ask", err)
-			return ActionResult{Reply: &resp}
+			post = r.fail(ctx, "ask", err)
+			break
 		}
 		post = renderAsk(q, ans, arg, pub).response()
+		mine = renderAsk(q, ans, arg, priv).response()
 	case "leaderboard":
 		post = r.leaderboard(ctx, arg, pub)
+		mine = r.leaderboard(ctx, arg, priv)
 	case "stats":
 		user := arg // from our own button: a user ID, or "team"
 		if arg == "team" {
 			user = ""
 		}
 		post = r.statsFor(ctx, user, pub)
+		mine = r.statsFor(ctx, user, priv)
 	default:
+		r.forgetShare(key)
 		return r.badAction(ctx, a)
 	}
 	if post.Ephemeral {
-		// An error reply: show it to the clicker only.
+		// An error reply: show it to the clicker only; the button still works.
+		r.forgetShare(key)
 		return ActionResult{Reply: &post}
 	}
 	post.Ephemeral = false
-	return ActionResult{Post: &post}
+	res := ActionResult{Post: &post, shareKey: key}
+	if len(mine.Blocks) > 0 && mine.Ephemeral {
+		res.Update = &mine
+	}
+	return res
+}
+
+// forgetShare lets a share be clicked again (its post failed).
+func (r *Router) forgetShare(key string) {
+	if key != "" {
+		r.shared.forget(key)
+	}
 }

@@ -578,6 +578,16 @@ func TestShare(t *testing.T) {
 			if buttonWith(*res.Post, ActionShare) != nil {
 				t.Errorf("shared post has a share button")
 			}
+			// The private copy is replaced by one without the button.
+			if res.Update == nil || !res.Update.Ephemeral {
+				t.Fatalf("private copy not replaced: %+v", res.Update)
+			}
+			if buttonWith(*res.Update, ActionShare) != nil {
+				t.Errorf("private copy keeps its share button")
+			}
+			if got := blocksText(*res.Update); !strings.Contains(got, "Shared in the channel") {
+				t.Errorf("private copy does not say it was shared:\n%s", got)
+			}
 		})
 	}
 	if statsFor != "" {
@@ -588,6 +598,37 @@ func TestShare(t *testing.T) {
 	res := r.Action(ctx, Action{User: "U1", ActionID: ActionShare, Value: "lookup|canary"})
 	if res.Post != nil || res.Reply == nil || !strings.Contains(res.Reply.Text, "Sorry") {
 		t.Errorf("failed share: %+v", res)
+	}
+}
+
+func TestShareTwicePostsOnce(t *testing.T) {
+	s := &fakeSearcher{SearchFn: func(ctx context.Context, q string, k int) ([]index.Hit, error) {
+		return []index.Hit{canaryHit}, nil
+	}}
+	r := newTestRouter(s, &fakeQuiz{}, Options{})
+	ctx := context.Background()
+	click := Action{User: "U1", Channel: "C1", MessageTS: "1.000100", ActionID: ActionShare, Value: "lookup|canary"}
+	if res := r.Action(ctx, click); res.Post == nil {
+		t.Fatalf("first click posted nothing: %+v", res.Reply)
+	}
+	res := r.Action(ctx, click)
+	if res.Post != nil {
+		t.Errorf("second click posted again")
+	}
+	if res.Reply == nil || !strings.Contains(res.Reply.Text, "Already shared") || !res.Reply.Ephemeral {
+		t.Errorf("second click reply %+v", res.Reply)
+	}
+	// Another message, or another person, shares again.
+	other := click
+	other.MessageTS = "1.000200"
+	if res := r.Action(ctx, other); res.Post == nil {
+		t.Errorf("share of another message posted nothing")
+	}
+	// When the post fails the transport forgets the share; the button works again.
+	res = r.Action(ctx, Action{User: "U2", Channel: "C1", MessageTS: "1.000300", ActionID: ActionShare, Value: "lookup|canary"})
+	r.forgetShare(res.shareKey)
+	if res := r.Action(ctx, Action{User: "U2", Channel: "C1", MessageTS: "1.000300", ActionID: ActionShare, Value: "lookup|canary"}); res.Post == nil {
+		t.Errorf("share after a failed post posted nothing")
 	}
 }
 
