@@ -534,6 +534,24 @@ func (r *Router) fail(ctx context.Context, op string, err error) Response {
 		return textResponse(true, plain(fmt.Sprintf("That has too many options: at most %d, lettered A) B) C) …", index.MaxOptions)))
 	case errors.Is(err, index.ErrEmptyOption):
 		return textResponse(true, plain("One of the options has no text. Check the options and paste the question again."))
+	case errors.Is(err, quiz.ErrReadOnly):
+		r.lg.WarnContext(ctx, "bot.Router store read-only", "op", op, "err", err)
+		return textResponse(true, plain("Scores can't be saved right now; lookups still work. Please try again later."))
+	case errors.Is(err, quiz.ErrNoUser):
+		return textResponse(true, plain("I could not tell who you are, so nothing was recorded. Please try again."))
+	case errors.Is(err, quiz.ErrBadPeriod):
+		return textResponse(true, plain("Which period? "), code("/devops leaderboard week"), plain(", "),
+			code("month"), plain(" or "), code("all"), plain("."))
+	case errors.Is(err, quiz.ErrBank):
+		r.lg.WarnContext(ctx, "bot.Router bad question bank", "op", op, "err", err)
+		return textResponse(true, plain("The question bank has problems; "), code("devopsbot quiz check FILE"), plain(" lists them."))
+	case errors.Is(err, index.ErrNoDocuments):
+		return textResponse(true, plain("There are no notes to search: the notes files given were empty."))
+	case errors.Is(err, index.ErrAliases):
+		r.lg.WarnContext(ctx, "bot.Router bad alias file", "op", op, "err", err)
+		return textResponse(true, plain("The alias files have problems; check DEVOPSBOT_ALIASES."))
+	case errors.Is(err, index.ErrEvalFile):
+		return textResponse(true, plain("That eval file has problems: each line must be one JSON object."))
 	}
 	r.lg.ErrorContext(ctx, "bot.Router failed", "op", op, "err", err)
 	return textResponse(true, plain("Sorry, something went wrong. Please try again in a moment."))

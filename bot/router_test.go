@@ -768,6 +768,54 @@ func BenchmarkRouterLookupIndex(b *testing.B) {
 	}
 }
 
+// TestFailSentinels checks that every sentinel error of index and quiz gets
+// its own short text, not the apology for unknown errors.
+func TestFailSentinels(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{quiz.ErrReadOnly, "Scores can't be saved right now; lookups still work"},
+		{quiz.ErrNoUser, "could not tell who you are"},
+		{quiz.ErrBadPeriod, "leaderboard week"},
+		{quiz.ErrNotFound, "no longer available"},
+		{quiz.ErrNoQuestions, "no quiz questions yet"},
+		{quiz.ErrBadChoice, "option does not exist"},
+		{quiz.ErrBank, "quiz check"},
+		{index.ErrEmptyQuery, "Type a few words"},
+		{index.ErrNoDocuments, "no notes to search"},
+		{index.ErrAliases, "alias files"},
+		{index.ErrEvalFile, "eval file"},
+		{index.ErrQuestionTooLong, "too long"},
+		{index.ErrNoScenario, "no question before them"},
+		{index.ErrDuplicateOption, "appears twice"},
+		{index.ErrTooManyOptions, "too many options"},
+		{index.ErrEmptyOption, "no text"},
+	}
+	r := newTestRouter(&fakeSearcher{}, &fakeQuiz{}, Options{})
+	for _, tt := range tests {
+		t.Run(tt.err.Error(), func(t *testing.T) {
+			resp := r.fail(context.Background(), "op", fmt.Errorf("op: %w", tt.err))
+			checkSlackLimits(t, resp)
+			if !strings.Contains(resp.Text, tt.want) || strings.Contains(resp.Text, "Sorry") {
+				t.Errorf("reply %q, want %q", resp.Text, tt.want)
+			}
+			if !resp.Ephemeral {
+				t.Errorf("error reply is public")
+			}
+		})
+	}
+	// Through a click: a read-only store refuses the answer with that text.
+	q := &fakeQuiz{AnswerPracticeFn: func(ctx context.Context, user, id string, choice int) (quiz.Result, error) {
+		return quiz.Result{}, fmt.Errorf("record answer: %w", quiz.ErrReadOnly)
+	}}
+	r = newTestRouter(&fakeSearcher{}, q, Options{})
+	res := r.Action(context.Background(), Action{User: "U1", ActionID: ActionAnswerPractice, Value: "q1|0"})
+	if res.Reply == nil || !strings.Contains(res.Reply.Text, "can't be saved") {
+		t.Errorf("read-only answer reply %+v", res.Reply)
+	}
+}
+
 func TestAskBadQuestions(t *testing.T) {
 	s := &fakeSearcher{AskFn: func(ctx context.Context, q index.Question) (index.Answer, error) {
 		return index.Answer{}, nil
