@@ -55,7 +55,7 @@ func cmdConsole(ctx context.Context, e *env, args []string) (err error) {
 	if err != nil {
 		return fmt.Errorf("load notes: %w", err)
 	}
-	ix, err := buildIndexFrom(docs, nil)
+	ix, err := buildIndexFrom(docs, e.cfg.Aliases)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/devopsbot/devopsbot/bot/slackfake"
 )
 
 // runConsoleCmd runs the real wiring with input on stdin.
@@ -87,5 +89,35 @@ func TestConsoleFlags(t *testing.T) {
 	}
 	if _, _, err := runConsoleCmd(t, Config{TZ: "Mars/Olympus"}, []string{"console"}, ""); err == nil {
 		t.Errorf("bad time zone accepted")
+	}
+}
+
+// TestAliasesFromEnvironment checks that DEVOPSBOT_ALIASES extends the
+// aliases of the index the console and the Slack bot search.
+func TestAliasesFromEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "aliases.txt")
+	if err := os.WriteFile(file, []byte("# team words\nflaxgrub | canary deployment\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{DB: filepath.Join(dir, "console.db"), TZ: "UTC", Aliases: []string{file}}
+	out, errOut, err := runConsoleCmd(t, cfg, []string{"console"}, "lookup flaxgrub\n")
+	if err != nil || !strings.Contains(out, "Canary deployment") {
+		t.Errorf("console lookup through an alias (err %v):\n%s%s", err, out, errOut)
+	}
+
+	fake := slackfake.New(t)
+	scfg := testConfig(t, fake, filepath.Join(dir, "bot.db"))
+	scfg.Aliases = []string{file}
+	b := startBot(t, scfg)
+	r := b.command("U2147483697", "C2147483705", "lookup flaxgrub")
+	if got := r.Text + "\n" + r.call().BlockText(); !strings.Contains(got, "Canary deployment") {
+		t.Errorf("serve lookup through an alias:\n%s", got)
+	}
+
+	// A missing alias file stops the start with a line naming it.
+	cfg.Aliases = []string{filepath.Join(dir, "missing.txt")}
+	if _, _, err := runConsoleCmd(t, cfg, []string{"console"}, "quit\n"); err == nil || !strings.Contains(err.Error(), "missing.txt") {
+		t.Errorf("missing alias file: err %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -284,7 +285,9 @@ func (e *env) buildIndex(aliasFiles []string) (*index.Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	return buildIndexFrom(docs, aliasFiles)
+	// DEVOPSBOT_ALIASES applies here as in the bot, so lookup answers as
+	// /devops lookup does; --aliases adds to it.
+	return buildIndexFrom(docs, append(slices.Clip(e.cfg.Aliases), aliasFiles...))
 }
 
 func buildIndexFrom(docs []*notes.Document, aliasFiles []string) (*index.Index, error) {
@@ -297,6 +300,9 @@ func buildIndexFrom(docs []*notes.Document, aliasFiles []string) (*index.Index, 
 		opts.AliasFiles = append(opts.AliasFiles, data)
 	}
 	ix, err := index.BuildWith(opts, docs...)
+	if err != nil && len(aliasFiles) > 0 && errors.Is(err, index.ErrAliases) {
+		return nil, fmt.Errorf("build index with aliases %s: %w", strings.Join(aliasFiles, ", "), err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}

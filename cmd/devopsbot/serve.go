@@ -97,7 +97,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	if err != nil {
 		return fmt.Errorf("load notes: %w", err)
 	}
-	if a.index, err = buildIndexFrom(docs, nil); err != nil {
+	if a.index, err = buildIndexFrom(docs, cfg.Aliases); err != nil {
 		return err
 	}
 	defer a.index.Close()
