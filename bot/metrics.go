@@ -143,7 +143,7 @@ func NewMetrics(version string, routes ...string) *Metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Start the common series at zero so rates work from the first scrape.
 	for _, c := range knownCommands {
-		for _, o := range knownOutcomes {
+		for _, o := range []string{OutcomeOK, OutcomeError} {
 			m.commands.WithLabelValues(c, o)
 		}
 	}
