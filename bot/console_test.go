@@ -197,3 +197,29 @@ func TestConsoleLongLine(t *testing.T) {
 		t.Errorf("help after a long line missing")
 	}
 }
+
+// TestBareCommandExamples checks that replies suggest commands as they are
+// typed: without "/devops " in the console, with it in Slack.
+func TestBareCommandExamples(t *testing.T) {
+	var calls []string
+	s, q := consoleFakes(&calls)
+	q.LeaderboardFn = func(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error) { return nil, nil }
+	s.SearchFn = func(ctx context.Context, q string, k int) ([]index.Hit, error) { return nil, nil }
+	for _, bare := range []bool{true, false} {
+		r := newTestRouter(s, q, Options{Bare: bare})
+		for _, text := range []string{"stats", "lookup", "lookup ???"} {
+			got := r.Command(context.Background(), Request{User: "U1", Text: text}).Text
+			if has := strings.Contains(got, "/devops"); has == bare {
+				t.Errorf("bare %v, %q: %q", bare, text, got)
+			}
+		}
+		resp := r.fail(context.Background(), "op", quiz.ErrNotFound)
+		if has := strings.Contains(resp.Text, "/devops quiz"); has == bare {
+			t.Errorf("bare %v: fail text %q", bare, resp.Text)
+		}
+		// An empty board says practice answers do not count there.
+		if got := r.Command(context.Background(), Request{User: "U1", Text: "leaderboard"}).Text; !strings.Contains(got, "practice questions count in your stats") {
+			t.Errorf("empty leaderboard: %q", got)
+		}
+	}
+}

@@ -26,6 +26,15 @@ type view struct {
 	showDoc  bool   // several notes files: name the document of each section
 	sharedBy string // user ID who shared it, for "shared by"
 	shared   bool   // the private copy after sharing: no Share button, a note instead
+	bare     bool   // commands are typed without "/devops " (the console)
+}
+
+// cmd shows a command as people type it in this view.
+func (v view) cmd(s string) run {
+	if v.bare {
+		return code(s)
+	}
+	return code("/devops " + s)
 }
 
 // shareable reports whether a reply in this view gets a Share button.

@@ -232,7 +232,12 @@ func renderLeaderboard(p quiz.Period, rows []quiz.Standing, v view) *message {
 		m.context(plain("Shared by "), mention(v.sharedBy))
 	}
 	if len(rows) == 0 {
-		m.text(plain("No answers " + periodWords(p) + " yet. Answer the question of the day to get on the board."))
+		when := " " + periodWords(p)
+		if p == quiz.All {
+			when = ""
+		}
+		m.text(plain("No one has answered the question of the day" + when + " yet. " +
+			"Only its answers count here; practice questions count in your stats."))
 	} else {
 		var rs []run
 		for i, s := range rows {
@@ -286,7 +291,7 @@ func renderStats(st quiz.Stats, v view) *message {
 	}
 	m.text(who...)
 	if st.Answered == 0 {
-		m.text(plain("No answers yet. Try "), code("/devops quiz"), plain(" for a practice question, or answer the question of the day."))
+		m.text(plain("No answers yet. Try "), v.cmd("quiz"), plain(" for a practice question, or answer the question of the day."))
 	} else {
 		streak := ""
 		if st.BestStreak > 0 {
@@ -320,7 +325,7 @@ func renderStats(st quiz.Stats, v view) *message {
 				}
 			}
 			m.text(plain("Weakest: "), bold(fmt.Sprintf("%d. %s", st.Weakest, name)),
-				plain(". "), code("/devops quiz"), plain(" brings back the questions you missed."))
+				plain(". "), v.cmd("quiz"), plain(" brings back the questions you missed."))
 		}
 	}
 	if st.ExamSet {

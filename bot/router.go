@@ -112,6 +112,9 @@ type Options struct {
 	ExamDate time.Time      // zero when unset
 	Location *time.Location // nil means UTC
 	Now      func() time.Time
+	// Bare: commands are typed without "/devops " (the console), so the
+	// examples in replies leave it out too.
+	Bare bool
 }
 
 // Router turns commands, mentions and clicks into Responses. It knows no
@@ -183,8 +186,12 @@ func (r *Router) DaysToExam() (int, bool) {
 }
 
 func (r *Router) view(public bool) view {
-	return view{notesURL: r.opts.NotesURL, public: public, showDoc: r.multiDoc}
+	return view{notesURL: r.opts.NotesURL, public: public, showDoc: r.multiDoc, bare: r.opts.Bare}
 }
+
+// cmd is a command as people type it here: "/devops quiz", or "quiz" in the
+// console.
+func (r *Router) cmd(s string) run { return r.view(false).cmd(s) }
 
 // Command handles a /devops command. Replies are ephemeral (only the
 // requester sees them); their Share buttons make them public.
@@ -270,8 +277,11 @@ func (r *Router) command(ctx context.Context, req Request, public bool) Response
 	text := strings.TrimSpace(clean(req.Text))
 	sub, rest := splitWord(text)
 	prefix := "/devops "
-	if public {
+	switch {
+	case public:
 		prefix = "@devopsbot "
+	case r.opts.Bare:
+		prefix = ""
 	}
 	// Text as people typed it: Slack escapes &, < and > and wraps links and
 	// mentions in <...>; stats reads the raw mention itself.
@@ -344,7 +354,7 @@ func (r *Router) lookup(ctx context.Context, query string, v view) Response {
 func (r *Router) nothing(ctx context.Context, query string, v view) Response {
 	setOutcome(ctx, OutcomeNoResult)
 	if strings.TrimFunc(query, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) }) == "" {
-		return textResponse(!v.public, plain("Type a few words to look up, for example "), code("/devops lookup blue green deployment"), plain("."))
+		return textResponse(!v.public, plain("Type a few words to look up, for example "), v.cmd("lookup blue green deployment"), plain("."))
 	}
 	return renderNothing(query, r.search.Suggest(ctx, query, 5), v).response()
 }
@@ -519,11 +529,11 @@ func (r *Router) fail(ctx context.Context, op string, err error) Response {
 	case errors.Is(err, quiz.ErrNoQuestions):
 		return textResponse(true, plain("There are no quiz questions yet: the notes gave none and the question bank is empty."))
 	case errors.Is(err, quiz.ErrNotFound):
-		return textResponse(true, plain("That question is no longer available. Try "), code("/devops quiz"), plain(" for a new one."))
+		return textResponse(true, plain("That question is no longer available. Try "), r.cmd("quiz"), plain(" for a new one."))
 	case errors.Is(err, quiz.ErrBadChoice):
-		return textResponse(true, plain("That option does not exist any more. Try "), code("/devops quiz"), plain(" for a new question."))
+		return textResponse(true, plain("That option does not exist any more. Try "), r.cmd("quiz"), plain(" for a new question."))
 	case errors.Is(err, index.ErrEmptyQuery):
-		return textResponse(true, plain("Type a few words to look up, for example "), code("/devops lookup canary"), plain("."))
+		return textResponse(true, plain("Type a few words to look up, for example "), r.cmd("lookup canary"), plain("."))
 	case errors.Is(err, index.ErrQuestionTooLong):
 		return textResponse(true, plain(fmt.Sprintf("That is too long for one question (over %d KB). Paste just the scenario and its options.", index.MaxQuestionBytes>>10)))
 	case errors.Is(err, index.ErrNoScenario):
@@ -540,7 +550,7 @@ func (r *Router) fail(ctx context.Context, op string, err error) Response {
 	case errors.Is(err, quiz.ErrNoUser):
 		return textResponse(true, plain("I could not tell who you are, so nothing was recorded. Please try again."))
 	case errors.Is(err, quiz.ErrBadPeriod):
-		return textResponse(true, plain("Which period? "), code("/devops leaderboard week"), plain(", "),
+		return textResponse(true, plain("Which period? "), r.cmd("leaderboard week"), plain(", "),
 			code("month"), plain(" or "), code("all"), plain("."))
 	case errors.Is(err, quiz.ErrBank):
 		r.lg.WarnContext(ctx, "bot.Router bad question bank", "op", op, "err", err)

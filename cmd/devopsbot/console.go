@@ -81,6 +81,7 @@ func cmdConsole(ctx context.Context, e *env, args []string) (err error) {
 	}
 	engine := quiz.New(lg, store, pool, quiz.Options{ExamDate: exam, Location: loc})
 	router := bot.NewRouter(lg, ix, engine, bot.Options{
+		Bare:   true,
 		Admins: e.cfg.Admins, NotesURL: e.cfg.NotesURL, ExamDate: exam, Location: loc,
 	})
 	name := strings.TrimSpace(*user)
