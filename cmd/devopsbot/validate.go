@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -96,6 +97,23 @@ func validate(cfg Config) error {
 	if cfg.NotesURL != "" {
 		if u, err := url.Parse(cfg.NotesURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			bad("DEVOPSBOT_NOTES_URL", "%q is not an http(s) URL", cfg.NotesURL)
+		}
+	}
+	// Files are read later; a wrong path (a typo, a volume not mounted)
+	// should fail here with the variable's name.
+	for _, f := range []struct {
+		name  string
+		paths []string
+	}{{"DEVOPSBOT_NOTES", cfg.Notes}, {"DEVOPSBOT_QUESTIONS", cfg.Questions}} {
+		for _, p := range f.paths {
+			if p = strings.TrimSpace(p); p == "" {
+				continue
+			}
+			if st, err := os.Stat(p); err != nil {
+				bad(f.name, "cannot read %s: %v", p, errors.Unwrap(err))
+			} else if !st.Mode().IsRegular() {
+				bad(f.name, "%s is not a file", p)
+			}
 		}
 	}
 	if strings.ContainsAny(strings.TrimSpace(cfg.QuizChannel), " \t\r\n") {

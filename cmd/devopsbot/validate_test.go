@@ -79,6 +79,9 @@ func TestValidate(t *testing.T) {
 		{"notes URL without scheme fails", func(c *Config) { c.NotesURL = "github.com/acme/notes" }, "DEVOPSBOT_NOTES_URL"},
 		{"admin by name fails", func(c *Config) { c.Admins = []string{"U0123ABCD", "@alice"} }, "DEVOPSBOT_ADMINS"},
 		{"channel with spaces fails", func(c *Config) { c.QuizChannel = "devops quiz" }, "DEVOPSBOT_QUIZ_CHANNEL"},
+		{"missing notes file fails", func(c *Config) { c.Notes = []string{"no/such/notes.md"} }, "DEVOPSBOT_NOTES"},
+		{"directory as question bank fails", func(c *Config) { c.Questions = []string{"."} }, "DEVOPSBOT_QUESTIONS"},
+		{"existing notes file is valid", func(c *Config) { c.Notes = []string{"main.go"} }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
