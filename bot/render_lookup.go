@@ -110,6 +110,7 @@ func sectionRuns(m *message, doc, id, path string, facts []index.HitFact, v view
 		rs = append(rs, bold(path))
 	}
 	n := 0
+	var prev, prevCtx string // the last fact shown and its parent bullets
 	for _, f := range facts {
 		if strings.TrimSpace(f.Text) == "" {
 			continue
@@ -118,8 +119,18 @@ func sectionRuns(m *message, doc, id, path string, facts []index.HitFact, v view
 			break
 		}
 		n++
-		rs = append(rs, plain("\n• "))
-		rs = append(rs, factRuns(f)...)
+		// A fact carries its parent bullets as context ("parent › child").
+		// Right below its parent or a sibling, that context is already on
+		// screen: show only the child, indented.
+		ctx, _, nested := cutLastContext(f.Text)
+		if nested && (ctx == prev || ctx == prevCtx) {
+			rs = append(rs, plain("\n      › "))
+			rs = append(rs, factRuns(trimFact(f, len(ctx)+len(factContextSep)))...)
+		} else {
+			rs = append(rs, plain("\n• "))
+			rs = append(rs, factRuns(f)...)
+		}
+		prev, prevCtx = f.Text, ctx
 	}
 	if b != nil {
 		m.textButton(*b, rs...)
@@ -131,6 +142,30 @@ func sectionRuns(m *message, doc, id, path string, facts []index.HitFact, v view
 		ctx = append(ctx, plain(" in "+doc))
 	}
 	m.context(ctx...)
+}
+
+// factContextSep joins a fact's parent bullets to it (notes.Fact text).
+const factContextSep = " › "
+
+// cutLastContext splits a fact into its parent bullets and its own text;
+// nested is false when it has no parent.
+func cutLastContext(text string) (ctx, own string, nested bool) {
+	i := strings.LastIndex(text, factContextSep)
+	if i <= 0 {
+		return "", text, false
+	}
+	return text[:i], text[i+len(factContextSep):], true
+}
+
+// trimFact drops the first n bytes of a fact's text, moving its matches.
+func trimFact(f index.HitFact, n int) index.HitFact {
+	out := index.HitFact{Text: f.Text[n:]}
+	for _, m := range f.Matches {
+		if m.Start >= n {
+			out.Matches = append(out.Matches, index.Span{Start: m.Start - n, End: m.End - n})
+		}
+	}
+	return out
 }
 
 // factRuns renders a fact with its matched terms in bold. Matches are

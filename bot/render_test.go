@@ -385,3 +385,31 @@ func TestSectionURL(t *testing.T) {
 		}
 	}
 }
+
+func TestLookupNestedFactsShowParentOnce(t *testing.T) {
+	parent := "Can enable canary deployments for a stage"
+	hit := index.Hit{ID: "4_1_2_2", Title: "Stage", Path: []string{"API Gateway", "Stage"}, Facts: []index.HitFact{
+		{Text: parent, Matches: []index.Span{{Start: 11, End: 17}}},
+		{Text: parent + " › Canary releases shift traffic", Matches: []index.Span{{Start: 11, End: 17}, {Start: len(parent) + 5, End: len(parent) + 11}}},
+		{Text: parent + " › Metrics are kept apart for canary requests"},
+	}}
+	got := renderLookup("canary", []index.Hit{hit}, view{}).response().Text
+	if n := strings.Count(got, parent); n != 1 {
+		t.Errorf("parent shown %d times, want once:\n%s", n, got)
+	}
+	for _, want := range []string{"• " + parent, "› Canary releases shift traffic", "› Metrics are kept apart"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("lacks %q:\n%s", want, got)
+		}
+	}
+	// The match in the shown child keeps its bold.
+	blocks := renderLookup("canary", []index.Hit{hit}, view{}).response()
+	if b := blocksText(blocks); !strings.Contains(b, "› *Canary* releases") {
+		t.Errorf("child match not bold:\n%s", b)
+	}
+	// A fact whose parent is not on screen keeps its context.
+	hit.Facts = hit.Facts[1:2]
+	if got := renderLookup("canary", []index.Hit{hit}, view{}).response().Text; !strings.Contains(got, "• "+parent+" › Canary") {
+		t.Errorf("context dropped without its parent:\n%s", got)
+	}
+}
