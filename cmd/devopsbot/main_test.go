@@ -169,3 +169,34 @@ func TestNotesErrorsNameTheFile(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryCommandHelpAndBadFlag runs every command of the table (and quiz
+// check) with --help, which prints its usage and exits 0, and with an unknown
+// flag, which prints the usage on stderr and exits 2.
+func TestEveryCommandHelpAndBadFlag(t *testing.T) {
+	var cmds [][]string
+	for _, c := range commands() {
+		if c.name != "help" {
+			cmds = append(cmds, []string{c.name})
+		}
+	}
+	cmds = append(cmds, []string{"quiz", "check"})
+	if len(cmds) < 10 {
+		t.Fatalf("only %d commands in the table", len(cmds))
+	}
+	for _, args := range cmds {
+		name := strings.Join(args, " ")
+		t.Run(name+" --help exits 0 with usage", func(t *testing.T) {
+			out, errOut, code := runCLI(t, Config{}, append(args, "--help")...)
+			if code != 0 || !strings.Contains(out+errOut, "usage: devopsbot "+name) {
+				t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+			}
+		})
+		t.Run(name+" unknown flag exits 2 with usage", func(t *testing.T) {
+			out, errOut, code := runCLI(t, Config{}, append(args, "--bogus")...)
+			if code != 2 || !strings.Contains(errOut, "-bogus") || !strings.Contains(errOut, "usage: devopsbot "+name) {
+				t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+			}
+		})
+	}
+}
