@@ -61,7 +61,9 @@ func renderPractice(q quiz.Question) *message {
 		for _, d := range q.Domains {
 			names = append(names, domainName(d))
 		}
-		ctx += " · " + strings.Join(names, ", ")
+		// Domain names hold commas themselves ("High Availability, Fault
+		// Tolerance, and Disaster Recovery").
+		ctx += " · " + strings.Join(names, " / ")
 	}
 	m.context(plain(ctx))
 	m.text(bold(truncateRunes(clean(q.Stem), maxStemRunes)))
@@ -108,7 +110,12 @@ func renderResult(res quiz.Result, daily bool, v view) *message {
 		if res.Streak > 1 {
 			parts = append(parts, fmt.Sprintf("streak %d days", res.Streak))
 		}
-		parts = append(parts, answeredText(res.Answered))
+		switch {
+		case res.Answered == 1:
+			parts = append(parts, "you are the first to answer")
+		case res.Answered > 1:
+			parts = append(parts, fmt.Sprintf("%d answered so far", res.Answered))
+		}
 		m.context(plain(strings.Join(parts, " · ")))
 	} else {
 		m.buttons(button{label: "Another question", actionID: ActionPracticeNext, primary: true})

@@ -413,3 +413,13 @@ func TestLookupNestedFactsShowParentOnce(t *testing.T) {
 		t.Errorf("context dropped without its parent:\n%s", got)
 	}
 }
+
+func TestPracticeNamesSeveralDomainsApart(t *testing.T) {
+	q := sampleQuestion
+	q.Domains = []int{1, 6}
+	got := renderPractice(q).response().Text
+	want := "Practice question · " + quiz.DomainName(1) + " / " + quiz.DomainName(6)
+	if !strings.Contains(got, want) {
+		t.Errorf("header %q, want %q", strings.SplitN(got, "\n", 2)[0], want)
+	}
+}
