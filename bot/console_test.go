@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,7 +56,7 @@ func runConsole(t *testing.T, input string, opts ConsoleOptions) (string, []stri
 	t.Helper()
 	var calls []string
 	s, q := consoleFakes(&calls)
-	c := NewConsole(nil, newTestRouter(s, q, Options{}), opts)
+	c := NewConsole(nil, newTestRouter(s, q, Options{Bare: true}), opts) // as cmd/devopsbot builds it
 	var out bytes.Buffer
 	if err := c.Run(context.Background(), strings.NewReader(input), &out); err != nil {
 		t.Fatalf("Run: %v", err)
@@ -221,5 +222,15 @@ func TestBareCommandExamples(t *testing.T) {
 		if got := r.Command(context.Background(), Request{User: "U1", Text: "leaderboard"}).Text; !strings.Contains(got, "practice questions count in your stats") {
 			t.Errorf("empty leaderboard: %q", got)
 		}
+	}
+}
+
+func TestConsoleStatsOfNamedUser(t *testing.T) {
+	out, calls := runConsole(t, "stats @bob\nstats carol\n", ConsoleOptions{User: "alice"})
+	if !slices.Contains(calls, "stats bob") || !slices.Contains(calls, "stats carol") {
+		t.Errorf("calls %v, want stats of bob and carol\n%s", calls, out)
+	}
+	if strings.Contains(out, "Whose stats") {
+		t.Errorf("named user refused:\n%s", out)
 	}
 }

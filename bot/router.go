@@ -500,6 +500,12 @@ func parseUser(s, self string) (user string, ok bool) {
 
 func (r *Router) stats(ctx context.Context, req Request, arg string, v view) Response {
 	user, ok := parseUser(arg, req.User)
+	if !ok && r.opts.Bare {
+		// Console users are plain names (console --user alice).
+		if name := strings.TrimPrefix(strings.TrimSpace(arg), "@"); name != "" && !strings.ContainsFunc(name, unicode.IsSpace) {
+			user, ok = name, true
+		}
+	}
 	if !ok {
 		return textResponse(!v.public, plain("Whose stats? Mention someone ("), code("stats @name"),
 			plain("), or use "), code("stats"), plain(" for yours and "), code("stats team"), plain(" for the team's."))
