@@ -332,7 +332,7 @@ func renderStats(st quiz.Stats, v view) *message {
 				}
 			}
 			m.text(plain("Weakest: "), bold(fmt.Sprintf("%d. %s", st.Weakest, name)),
-				plain(". "), v.cmd("quiz"), plain(" brings back the questions you missed."))
+				plain(". Try "), v.cmd("quiz"), plain(": it brings back the questions you missed."))
 		}
 	}
 	if st.ExamSet {
