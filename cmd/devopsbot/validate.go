@@ -104,7 +104,7 @@ func validate(cfg Config) error {
 	for _, f := range []struct {
 		name  string
 		paths []string
-	}{{"DEVOPSBOT_NOTES", cfg.Notes}, {"DEVOPSBOT_QUESTIONS", cfg.Questions}} {
+	}{{"DEVOPSBOT_NOTES", cfg.Notes}, {"DEVOPSBOT_QUESTIONS", cfg.Questions}, {"DEVOPSBOT_ALIASES", cfg.Aliases}} {
 		for _, p := range f.paths {
 			if p = strings.TrimSpace(p); p == "" {
 				continue

@@ -81,6 +81,7 @@ func TestValidate(t *testing.T) {
 		{"channel with spaces fails", func(c *Config) { c.QuizChannel = "devops quiz" }, "DEVOPSBOT_QUIZ_CHANNEL"},
 		{"missing notes file fails", func(c *Config) { c.Notes = []string{"no/such/notes.md"} }, "DEVOPSBOT_NOTES"},
 		{"directory as question bank fails", func(c *Config) { c.Questions = []string{"."} }, "DEVOPSBOT_QUESTIONS"},
+		{"missing alias file fails", func(c *Config) { c.Aliases = []string{"no/such/aliases.txt"} }, "DEVOPSBOT_ALIASES"},
 		{"existing notes file is valid", func(c *Config) { c.Notes = []string{"main.go"} }, ""},
 	}
 	for _, tt := range tests {
