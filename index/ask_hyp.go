@@ -15,7 +15,6 @@ import (
 // option's distinctive terms, both as shares of what could be matched, so
 // that the fact has to be about the scenario and about this option at once.
 func (fx *factIndex) scoreHypotheses(scenario string, options []Option, secRel map[*notes.Section]float64, p askParams) []float64 {
-	nf := len(fx.facts)
 	q := map[string]float64{}
 	qTotal := 0.0
 	for t := range fx.termSet(scenario) {
@@ -26,37 +25,15 @@ func (fx *factIndex) scoreHypotheses(scenario string, options []Option, secRel m
 			}
 		}
 	}
-	rq := make([]float64, nf)
-	for _, t := range slices.Sorted(maps.Keys(q)) {
-		for _, id := range fx.post[t] {
-			rq[id] += q[t]
-		}
-	}
-	lnorm := func(id int32) float64 {
-		return 1 - p.lenNorm + p.lenNorm*float64(fx.facts[id].nterm)/fx.avgLen
-	}
-	optTerms := make([]map[string]bool, len(options))
-	count := map[string]int{}
-	for i, o := range options {
-		optTerms[i] = fx.askTerms(o.Text)
-		for t := range optTerms[i] {
-			if askFrameTerms[t] {
-				delete(optTerms[i], t)
-				continue
-			}
-			count[t]++
-		}
-	}
+	rq := fx.overlaps(q)
+	optTerms, count := fx.optionTerms(options)
 	n := float64(len(options))
 	out := make([]float64, len(options))
 	for i := range options {
 		w := map[string]float64{}
 		total := 0.0
 		for t := range optTerms[i] {
-			d := 1.0
-			if n > 1 {
-				d = (n - float64(count[t])) / (n - 1)
-			}
+			d := distinctiveness(n, count[t])
 			if _, ok := q[t]; ok {
 				continue // the scenario part counts it already
 			}
@@ -81,7 +58,7 @@ func (fx *factIndex) scoreHypotheses(scenario string, options []Option, secRel m
 		// Soft maximum over facts: T·log Σ exp(s/T), shifted by the best s
 		// so that the exponentials stay finite.
 		states := func(id int32) float64 {
-			return (rq[id]/qTotal+p.hypOption*m[id]/total)/lnorm(id) + p.hypSection*secRel[fx.facts[id].sec]
+			return (rq[id]/qTotal+p.hypOption*m[id]/total)/fx.lengthNorm(int(id), p.lenNorm) + p.hypSection*secRel[fx.facts[id].sec]
 		}
 		ids := slices.Sorted(maps.Keys(m))
 		best := 0.0

@@ -338,19 +338,11 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 	}
 	// Scenario overlap of every fact that shares a term with the scenario,
 	// and the best overlap in each section.
-	rq := make([]float64, nf)
+	rq := fx.overlaps(q)
 	rqMax := 0.0
-	// Terms are visited in sorted order so that float sums, and so ties,
-	// come out the same on every run.
-	for _, t := range slices.Sorted(maps.Keys(q)) {
-		w := q[t]
-		for _, id := range fx.post[t] {
-			rq[id] += w
-		}
-	}
 	for id, r := range rq {
 		if r > 0 && p.lenNorm > 0 {
-			rq[id] = r / (1 - p.lenNorm + p.lenNorm*float64(fx.facts[id].nterm)/fx.avgLen)
+			rq[id] = r / fx.lengthNorm(id, p.lenNorm)
 		}
 		rqMax = math.Max(rqMax, rq[id])
 	}
@@ -363,19 +355,10 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 	}
 	// Distinctive weight of each option term: terms every option uses tell
 	// nothing apart; terms the scenario uses weigh less.
-	optTerms := make([]map[string]bool, len(options))
+	optTerms, count := fx.optionTerms(options)
 	optNeg := make([]bool, len(options))
-	count := map[string]int{}
 	for i, o := range options {
 		optNeg[i] = hasNegation(o.Text)
-		optTerms[i] = fx.askTerms(o.Text)
-		for t := range optTerms[i] {
-			if askFrameTerms[t] {
-				delete(optTerms[i], t)
-				continue
-			}
-			count[t]++
-		}
 	}
 	n := float64(len(options))
 	out := make([]optionSupport, len(options))
@@ -387,10 +370,7 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 		terms := slices.Sorted(maps.Keys(optTerms[i]))
 		total := 0.0
 		for _, t := range terms {
-			d := 1.0
-			if n > 1 {
-				d = (n - float64(count[t])) / (n - 1)
-			}
+			d := distinctiveness(n, count[t])
 			if _, ok := q[t]; ok {
 				d *= p.queryTermShare
 			}
@@ -516,4 +496,52 @@ func (ix *Index) factIndex() *factIndex {
 		ix.ask.fx.correct = ix.corrections
 	})
 	return ix.ask.fx
+}
+
+// overlaps returns, for every fact, the sum of the weights of the query
+// terms it holds. Terms are visited in sorted order so that float sums, and
+// so ties, come out the same on every run.
+func (fx *factIndex) overlaps(q map[string]float64) []float64 {
+	r := make([]float64, len(fx.facts))
+	for _, t := range slices.Sorted(maps.Keys(q)) {
+		w := q[t]
+		for _, id := range fx.post[t] {
+			r[id] += w
+		}
+	}
+	return r
+}
+
+// optionTerms returns the terms of each option with the frame words
+// dropped, and for every term how many options use it.
+func (fx *factIndex) optionTerms(options []Option) ([]map[string]bool, map[string]int) {
+	terms := make([]map[string]bool, len(options))
+	count := map[string]int{}
+	for i, o := range options {
+		terms[i] = fx.askTerms(o.Text)
+		for t := range terms[i] {
+			if askFrameTerms[t] {
+				delete(terms[i], t)
+				continue
+			}
+			count[t]++
+		}
+	}
+	return terms, count
+}
+
+// distinctiveness is how well a term that c of n options use tells them
+// apart: 1 when only one option uses it (or there is only one option), 0
+// when every option does, linear in between.
+func distinctiveness(n float64, c int) float64 {
+	if n <= 1 {
+		return 1
+	}
+	return (n - float64(c)) / (n - 1)
+}
+
+// lengthNorm is the BM25-style length factor of fact id with strength b:
+// 1 for a fact of mean length, more for longer ones.
+func (fx *factIndex) lengthNorm(id int, b float64) float64 {
+	return 1 - b + b*float64(fx.facts[id].nterm)/fx.avgLen
 }
