@@ -22,8 +22,8 @@ func TestAblation(t *testing.T) {
 	if os.Getenv("DEVOPSBOT_ABLATION") == "" {
 		t.Skip("set DEVOPSBOT_ABLATION=1 to print the measurement log")
 	}
-	items := evalItems(t, "testdata/dev.jsonl")
-	extra := append(evalItems(t, "testdata/extra.jsonl"), evalItems(t, "testdata/extra_exam.jsonl")...)
+	items := mustLoadEval(t, "testdata/dev.jsonl")
+	extra := append(mustLoadEval(t, "testdata/extra.jsonl"), mustLoadEval(t, "testdata/extra_exam.jsonl")...)
 	d, err := notes.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -53,21 +53,7 @@ func TestAblation(t *testing.T) {
 			}
 			r := EvalResult{Item: it, Ranked: ids, Rank: FirstRank(ids, it.Anchors)}
 			rep.Results = append(rep.Results, r)
-			k := rep.Kinds[it.Kind]
-			if k == nil {
-				k = &EvalKind{}
-				rep.Kinds[it.Kind] = k
-			}
-			k.Items++
-			if r.Rank == 1 {
-				k.Hit1++
-			}
-			if r.Rank >= 1 && r.Rank <= 3 {
-				k.Hit3++
-			}
-			if r.Rank > 0 {
-				k.MRR += 1 / float64(r.Rank)
-			}
+			rep.tally(it.Kind, r.Rank)
 		}
 		for _, k := range rep.Kinds {
 			k.Hit1 /= float64(k.Items)
@@ -123,20 +109,6 @@ func TestAblation(t *testing.T) {
 			run(fmt.Sprintf("bigram=%.2f", v), Options{}, func(p *rankParams) { p.bigram = v })
 		}
 	}
-}
-
-func evalItems(t *testing.T, file string) []EvalItem {
-	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	items, err := ReadEval(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return items
 }
 
 // fig formats Hit@1, Hit@3 and MRR per kind and the items not ranked first.

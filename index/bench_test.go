@@ -28,17 +28,8 @@ var shortQueries = []string{
 // examQuestions returns scenario texts of about 60 words.
 func examQuestions(tb testing.TB) []string {
 	tb.Helper()
-	f, err := os.Open("testdata/dev.jsonl")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	items, err := ReadEval(f)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	var qs []string
-	for _, it := range items {
+	for _, it := range mustLoadEval(tb, "testdata/dev.jsonl") {
 		if it.Kind == "exam" {
 			qs = append(qs, it.Query)
 		}

@@ -30,7 +30,7 @@ func TestEnsembleSweep(t *testing.T) {
 		var rc, rh, re, n, agree, agreeRight int
 		for _, f := range evalSets {
 			var c, h, e, m int
-			for _, it := range evalItems(t, f) {
+			for _, it := range mustLoadEval(t, f) {
 				if len(it.Options) == 0 {
 					continue
 				}

@@ -121,6 +121,27 @@ type Asker interface {
 	Ask(ctx context.Context, q Question) (Answer, error)
 }
 
+// tally counts one item of kind found at rank (0: not found) into the
+// kind's sums of Hit@1, Hit@3 and reciprocal rank, and returns the kind.
+func (rep *EvalReport) tally(kind string, rank int) *EvalKind {
+	k := rep.Kinds[kind]
+	if k == nil {
+		k = &EvalKind{}
+		rep.Kinds[kind] = k
+	}
+	k.Items++
+	if rank == 1 {
+		k.Hit1++
+	}
+	if rank >= 1 && rank <= 3 {
+		k.Hit3++
+	}
+	if rank > 0 {
+		k.MRR += 1 / float64(rank)
+	}
+	return k
+}
+
 // Evaluate runs every item: the query through Search (scenario text alone
 // for exam items), and items with options through ask when it is not nil.
 // An item whose search fails is scored as a miss and carries the error.
@@ -151,21 +172,7 @@ func (ix *Index) Evaluate(ctx context.Context, items []EvalItem, ask Asker) (*Ev
 			}
 		}
 		r.Rank = FirstRank(r.Ranked, it.Anchors)
-		k := rep.Kinds[it.Kind]
-		if k == nil {
-			k = &EvalKind{}
-			rep.Kinds[it.Kind] = k
-		}
-		k.Items++
-		if r.Rank == 1 {
-			k.Hit1++
-		}
-		if r.Rank >= 1 && r.Rank <= 3 {
-			k.Hit3++
-		}
-		if r.Rank > 0 {
-			k.MRR += 1 / float64(r.Rank)
-		}
+		k := rep.tally(it.Kind, r.Rank)
 		if len(it.Options) > 0 {
 			k.WithOpts++
 			if ask != nil {

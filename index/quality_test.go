@@ -26,6 +26,22 @@ func mustDefault(tb testing.TB) *Index {
 	return ix
 }
 
+// mustLoadEval reads the eval items of path, failing the test when it
+// cannot.
+func mustLoadEval(tb testing.TB, path string) []EvalItem {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	items, err := ReadEval(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return items
+}
+
 // TestDevSetQuality fails when search on the development eval set drops
 // below the quality bars of issue 3 (DESIGN.md, quality targets), or when
 // our own extra lookups (testdata/extra.jsonl, written by hand from sections
@@ -64,16 +80,8 @@ func TestDevSetQuality(t *testing.T) {
 		t.Run(tt.file+"/"+tt.kind, func(t *testing.T) {
 			rep := reports[tt.file]
 			if rep == nil {
-				f, err := os.Open(tt.file)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer f.Close()
-				items, err := ReadEval(f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				rep, err = ix.Evaluate(context.Background(), items, nil)
+				var err error
+				rep, err = ix.Evaluate(context.Background(), mustLoadEval(t, tt.file), nil)
 				if err != nil {
 					t.Fatal(err)
 				}

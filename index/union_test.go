@@ -58,7 +58,7 @@ func TestUnionReport(t *testing.T) {
 		dump = f
 	}
 	for _, file := range evalSets {
-		items := evalItems(t, file)
+		items := mustLoadEval(t, file)
 		rep, err := ix.Evaluate(ctx, items, ix)
 		if err != nil {
 			t.Fatal(err)
@@ -185,7 +185,7 @@ func TestAskSweep(t *testing.T) {
 	var sets []set
 	for _, f := range evalSets {
 		var its []EvalItem
-		for _, it := range evalItems(t, f) {
+		for _, it := range mustLoadEval(t, f) {
 			if len(it.Options) > 0 {
 				its = append(its, it)
 			}
@@ -254,7 +254,7 @@ func unionFigures(t *testing.T, ix *Index) (l1, l3, x3, acc float64) {
 	ctx := context.Background()
 	var nl, nx, no, right int
 	for _, f := range evalSets {
-		items := evalItems(t, f)
+		items := mustLoadEval(t, f)
 		rep, err := ix.Evaluate(ctx, items, ix)
 		if err != nil {
 			t.Fatal(err)
