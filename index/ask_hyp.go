@@ -17,7 +17,7 @@ import (
 func (fx *factIndex) scoreHypotheses(scenario string, options []Option, secRel map[*notes.Section]float64, p askParams) []float64 {
 	q := map[string]float64{}
 	qTotal := 0.0
-	for t := range fx.termSet(scenario) {
+	for _, t := range slices.Sorted(maps.Keys(fx.termSet(scenario))) {
 		if !askFrameTerms[t] {
 			q[t] = fx.weight(t)
 			if _, ok := fx.post[t]; ok {
@@ -32,7 +32,8 @@ func (fx *factIndex) scoreHypotheses(scenario string, options []Option, secRel m
 	for i := range options {
 		w := map[string]float64{}
 		total := 0.0
-		for t := range optTerms[i] {
+		// Sorted, so that the float sum comes out the same on every run.
+		for _, t := range slices.Sorted(maps.Keys(optTerms[i])) {
 			d := distinctiveness(n, count[t])
 			if _, ok := q[t]; ok {
 				continue // the scenario part counts it already
