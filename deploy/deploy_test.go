@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"io"
 	"io/fs"
+	"maps"
 	"net"
 	"net/url"
 	"os"
@@ -268,27 +269,26 @@ func slackCalls(t *testing.T) []string {
 // (from Slack's method reference). A method the bot starts calling must be
 // added here, and its scope to both manifests.
 var scopesByMethod = map[string][]string{
-	"AuthTest":                 nil, // auth.test: no scope
-	"PostMessage":              {"chat:write"},
-	"PostEphemeral":            {"chat:write"},
-	"UpdateMessage":            {"chat:write"},
-	"DeleteMessage":            {"chat:write"},
-	"SendMessage":              {"chat:write"},
-	"GetPermalink":             nil,
-	"OpenView":                 nil, // views.open: trigger_id, no scope
-	"UpdateView":               nil,
-	"PublishView":              nil,
-	"GetUserInfo":              {"users:read"},
-	"GetUsersInfo":             {"users:read"},
-	"OpenConversation":         {"im:write"},
-	"AddReaction":              {"reactions:write"},
-	"GetConversationInfo":      {"channels:read"},
-	"GetConversationReplies":   {"channels:history"},
-	"GetConversationHistory":   {"channels:history"},
-	"JoinConversation":         {"channels:join"},
-	"GetConversationsForUser":  {"channels:read"},
-	"GetUserPresence":          {"users:read"},
-	"PostMessageWithResponses": {"chat:write"},
+	"AuthTest":                nil, // auth.test: no scope
+	"PostMessage":             {"chat:write"},
+	"PostEphemeral":           {"chat:write"},
+	"UpdateMessage":           {"chat:write"},
+	"DeleteMessage":           {"chat:write"},
+	"SendMessage":             {"chat:write"},
+	"GetPermalink":            nil,
+	"OpenView":                nil, // views.open: trigger_id, no scope
+	"UpdateView":              nil,
+	"PublishView":             nil,
+	"GetUserInfo":             {"users:read"},
+	"GetUsersInfo":            {"users:read"},
+	"OpenConversation":        {"im:write"},
+	"AddReaction":             {"reactions:write"},
+	"GetConversationInfo":     {"channels:read"},
+	"GetConversationReplies":  {"channels:history"},
+	"GetConversationHistory":  {"channels:history"},
+	"JoinConversation":        {"channels:join"},
+	"GetConversationsForUser": {"channels:read"},
+	"GetUserPresence":         {"users:read"},
 }
 
 // scopesByFeature are the scopes that come with a manifest feature rather
@@ -445,7 +445,7 @@ func TestSlackManifests(t *testing.T) {
 		m := yamlDocs(t, p)[0]
 		manifests[p] = m
 		t.Run(p, func(t *testing.T) {
-			need := maps(want)
+			need := maps.Clone(want)
 			cmds := list(get(m, "features", "slash_commands"))
 			if len(cmds) != 1 || str(get(cmds[0], "command")) != "/devops" {
 				t.Errorf("want exactly one slash command /devops, got %v", cmds)
@@ -537,14 +537,6 @@ func TestSlackManifests(t *testing.T) {
 			t.Errorf("bot.Routes() lists %s, which is not registered", p)
 		}
 	}
-}
-
-func maps(m map[string]bool) map[string]bool {
-	out := map[string]bool{}
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // collectURLs returns every url / request_url value in a manifest.

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -170,7 +171,7 @@ func TestDockerfile(t *testing.T) {
 	// what ENTRYPOINT and HEALTHCHECK run.
 	copied := false
 	for _, c := range final.copies {
-		if slicesContain(c, "--from="+builder.name) && len(c) >= 2 && c[len(c)-2] == built && c[len(c)-1] == d.binary {
+		if slices.Contains(c, "--from="+builder.name) && len(c) >= 2 && c[len(c)-2] == built && c[len(c)-1] == d.binary {
 			copied = true
 		}
 	}
@@ -188,14 +189,14 @@ func TestDockerfile(t *testing.T) {
 			t.Errorf("ENV %s is not a variable the bot knows", k)
 		}
 	}
-	if db := d.env["DEVOPSBOT_DB"]; db != "/data/devopsbot.db" || !slicesContain(d.volumes, path.Dir(db)) {
+	if db := d.env["DEVOPSBOT_DB"]; db != "/data/devopsbot.db" || !slices.Contains(d.volumes, path.Dir(db)) {
 		t.Errorf("ENV DEVOPSBOT_DB=%q, VOLUME %v: want the DB at /data/devopsbot.db on the /data volume", db, d.volumes)
 	}
 	addr := d.env["DEVOPSBOT_ADDR"]
 	if addr == "" {
 		addr = env["DEVOPSBOT_ADDR"].Default
 	}
-	if _, port, err := net.SplitHostPort(addr); err != nil || !slicesContain(d.expose, port) {
+	if _, port, err := net.SplitHostPort(addr); err != nil || !slices.Contains(d.expose, port) {
 		t.Errorf("EXPOSE %v does not match DEVOPSBOT_ADDR %q", d.expose, addr)
 	}
 	if u := strings.Split(d.user, ":")[0]; u == "" || u == "root" || u == "0" {
@@ -211,15 +212,6 @@ func TestDockerfile(t *testing.T) {
 			}
 		}
 	}
-}
-
-func slicesContain(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // ---------------------------------------------------------------------------
@@ -301,9 +293,8 @@ func dockerignore() ([]string, error) {
 func ignored(pats []string, rel string) bool {
 	parts := strings.Split(rel, "/")
 	for i := 1; i <= len(parts); i++ {
-		prefix := strings.Join(parts[:i], "/")
 		for _, p := range pats {
-			if matchGlob(strings.Split(p, "/"), parts[:i]) || p == prefix {
+			if matchGlob(strings.Split(p, "/"), parts[:i]) {
 				return true
 			}
 		}
