@@ -717,3 +717,24 @@ func TestConcurrentClicksCountOnce(t *testing.T) {
 		t.Errorf("leaderboard = %+v, want one answer", lb)
 	}
 }
+
+// TestStatsNoWeakestWhenNothingMissed: a domain answered without a miss is
+// not named the weakest, even when it is the only one answered.
+func TestStatsNoWeakestWhenNothingMissed(t *testing.T) {
+	e, c, _ := newEngine(t, pool(12, 6), quiz.Options{})
+	c.Set(monday)
+	q, err := e.Practice(ctx, "bea")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.AnswerPractice(ctx, "bea", q.ID, q.Correct); err != nil {
+		t.Fatal(err)
+	}
+	st, err := e.Stats(ctx, "bea")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Answered != 1 || st.Correct != 1 || st.Weakest != 0 {
+		t.Errorf("stats = answered %d, correct %d, weakest %d; want 1, 1, none", st.Answered, st.Correct, st.Weakest)
+	}
+}

@@ -131,7 +131,7 @@ type Stats struct {
 	Domains    []DomainStats `json:"domains"` // all six, in order
 	Streak     int           `json:"streak"`
 	BestStreak int           `json:"best_streak"`
-	Weakest    int           `json:"weakest,omitempty"`      // domain number, 0 if unknown
+	Weakest    int           `json:"weakest,omitempty"`      // lowest-accuracy domain with a miss; 0 if none
 	DaysToExam int           `json:"days_to_exam,omitempty"` // 0 when no exam date is set
 	ExamSet    bool          `json:"exam_set"`
 	Points     int           `json:"points"` // all-time points from questions of the day

@@ -164,6 +164,9 @@ func (e *Engine) Stats(ctx context.Context, user string) (Stats, error) {
 			st.Weakest = d.Domain
 		}
 	}
+	if st.Weakest != 0 && st.Domains[st.Weakest-1].Correct == st.Domains[st.Weakest-1].Answered {
+		st.Weakest = 0 // nothing missed yet: no domain is weak
+	}
 	st.Streak, st.BestStreak = days.streaks(user == "")
 	if !e.opts.ExamDate.IsZero() {
 		st.ExamSet = true
