@@ -136,10 +136,37 @@ func textResponse(ephemeral bool, rs ...run) Response {
 
 // ---- Block Kit ----
 
-// jsonLen is the length of s as a JSON string.
+// jsonLen is the length of s as a JSON string written by encoding/json
+// (quotes included; <, >, & and U+2028/U+2029 as \u00XX, invalid UTF-8 as
+// \ufffd), counted without encoding it.
 func jsonLen(s string) int {
-	b, _ := json.Marshal(s)
-	return len(b)
+	n := 2
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f':
+				n += 2
+			case c < 0x20 || c == '<' || c == '>' || c == '&':
+				n += 6
+			default:
+				n++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			n += 6
+		case r == '\u2028' || r == '\u2029':
+			n += 6
+		default:
+			n += size
+		}
+		i += size
+	}
+	return n
 }
 
 // renderBlocks turns m into Block Kit blocks within Slack's limits; extra
@@ -250,19 +277,19 @@ func appendTail(blocks []slack.Block, tail slack.Block) []slack.Block {
 	return blocks
 }
 
-// sizeBound is a cheap upper bound of the JSON size of blocks and the
-// fallback text: every text byte may take six bytes in JSON (\u003c), and
-// each block or element brings at most 300 bytes of keys and IDs.
+// sizeBound is a cheap upper bound of the JSON size of blocks: the exact
+// JSON length of every text, value and action ID, and at most 300 bytes of
+// keys and IDs for each block or element.
 func sizeBound(blocks []slack.Block, tail slack.Block) int {
 	n := 0
 	add := func(t *slack.TextBlockObject) {
 		if t != nil {
-			n += 6*len(t.Text) + 100
+			n += jsonLen(t.Text) + 100
 		}
 	}
 	addButton := func(b *slack.ButtonBlockElement) {
 		add(b.Text)
-		n += 6*(len(b.Value)+len(b.ActionID)) + 300
+		n += jsonLen(b.Value) + jsonLen(b.ActionID) + 300
 	}
 	for _, b := range append(blocks, tail) {
 		n += 300
@@ -661,8 +688,38 @@ func truncateRunes(s string, n int) string {
 	return strings.TrimRightFunc(t, unicode.IsSpace) + "…"
 }
 
-// oneLine collapses whitespace runs, newlines included, to single spaces.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine collapses whitespace runs, newlines included, to single spaces,
+// and trims the ends. Text that needs no more than trimming is returned
+// without a copy.
+func oneLine(s string) string {
+	t := strings.TrimFunc(s, unicode.IsSpace)
+	prevSpace := false
+	for i := 0; i < len(t); {
+		c := t[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case ' ':
+				if prevSpace {
+					return strings.Join(strings.Fields(t), " ")
+				}
+				prevSpace = true
+			case '\t', '\n', '\v', '\f', '\r':
+				return strings.Join(strings.Fields(t), " ")
+			default:
+				prevSpace = false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(t[i:])
+		if unicode.IsSpace(r) {
+			return strings.Join(strings.Fields(t), " ")
+		}
+		prevSpace = false
+		i += size
+	}
+	return t
+}
 
 // clean drops control characters (other than newline and tab) and invalid
 // UTF-8 from user text.

@@ -42,6 +42,7 @@ type Index struct {
 	bi    bleve.Index
 	al    *aliases
 	df    map[string]int      // sections containing each term (with alias terms)
+	ids   map[string]int32    // a number for each term of df, for matching fact tokens without string hashing
 	vocab map[int][]vocabTerm // real words by length, for spelling correction
 	multi bool                // more than one document: hits name theirs
 	prm   rankParams
@@ -63,6 +64,7 @@ type secEntry struct {
 type factEntry struct {
 	text string
 	toks []token
+	ids  []int32 // ix.ids of each token's term, -1 when not in df
 }
 
 type vocabTerm struct {
@@ -173,6 +175,23 @@ func BuildWith(opts Options, docs ...*notes.Document) (*Index, error) {
 		return nil, fmt.Errorf("build index: batch: %w", err)
 	}
 	ix.bi = bi
+	ix.ids = make(map[string]int32, len(ix.df))
+	for term := range ix.df {
+		ix.ids[term] = int32(len(ix.ids))
+	}
+	for i := range ix.secs {
+		for j := range ix.secs[i].facts {
+			f := &ix.secs[i].facts[j]
+			f.ids = make([]int32, len(f.toks))
+			for k, t := range f.toks {
+				id, ok := ix.ids[t.term]
+				if !ok {
+					id = -1
+				}
+				f.ids[k] = id
+			}
+		}
+	}
 	for term, n := range ix.df {
 		if strings.HasPrefix(term, "_") {
 			continue

@@ -86,6 +86,26 @@ type plan struct {
 	index   map[string]int // term -> index in terms
 	bigrams [][2]string    // adjacent query words, for proximity
 	total   float64        // sum of group weights
+
+	// The same terms and word pairs by their number in the index (ix.ids),
+	// for matching fact tokens (factEntry.ids) without hashing strings: a
+	// 256-bit filter turns most tokens away, the rest look through ids.
+	ids      []int32    // ix.ids of terms[i]
+	filter   [4]uint64  // bit id&255 set for every id
+	bigramID [][2]int32 // bigrams by number
+}
+
+// term returns the index in p.terms of the term numbered id, or -1.
+func (p *plan) term(id int32) int {
+	if id < 0 || p.filter[(id>>6)&3]&(1<<(id&63)) == 0 {
+		return -1
+	}
+	for i, x := range p.ids {
+		if x == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // plan analyses query: tokens, spelling correction of unknown words, alias
@@ -190,8 +210,12 @@ func (ix *Index) plan(q string) (*plan, error) {
 	if len(p.terms) > maxQueryTerms {
 		p.terms = p.terms[:maxQueryTerms]
 	}
+	p.ids = make([]int32, len(p.terms))
 	for i := range p.terms {
 		p.index[p.terms[i].term] = i
+		id := ix.ids[p.terms[i].term] // every term of the plan is in df
+		p.ids[i] = id
+		p.filter[(id>>6)&3] |= 1 << (id & 63)
 	}
 	// Group terms with overlapping occurrences in the query: one word, its
 	// parts, its corrections, the alias phrases it belongs to.
@@ -258,6 +282,7 @@ func (ix *Index) plan(q string) (*plan, error) {
 		}
 		if _, ok := p.index[t.term]; ok && prev != "" && t.pos == prevPos+1 {
 			p.bigrams = append(p.bigrams, [2]string{prev, t.term})
+			p.bigramID = append(p.bigramID, [2]int32{ix.ids[prev], ix.ids[t.term]})
 		}
 		prevPos, prev = t.pos, t.term
 		if _, ok := p.index[t.term]; !ok {
@@ -537,8 +562,8 @@ func (p *plan) scoreFacts(e *secEntry, bigramW, ctxW float64, out []rankedFact) 
 		f := &e.facts[fi]
 		copy(buf, head)
 		matched := false
-		for _, tk := range f.toks {
-			if i, ok := p.index[tk.term]; ok {
+		for _, id := range f.ids {
+			if i := p.term(id); i >= 0 {
 				t := &p.terms[i]
 				buf[t.group] = max(buf[t.group], min(t.weight*t.idf, p.groups[t.group].weight))
 				matched = true
@@ -553,7 +578,7 @@ func (p *plan) scoreFacts(e *secEntry, bigramW, ctxW float64, out []rankedFact) 
 		}
 		s /= p.total
 		if len(p.bigrams) > 0 && bigramW > 0 {
-			s += bigramW * bigramShare(f.toks, p.bigrams)
+			s += bigramW * bigramShare(f.toks, f.ids, p.bigramID)
 		}
 		out = append(out, rankedFact{fi, s})
 	}
@@ -571,7 +596,7 @@ func (p *plan) scoreFacts(e *secEntry, bigramW, ctxW float64, out []rankedFact) 
 
 // bigramShare is the share of the query's adjacent word pairs that occur at
 // adjacent positions in toks (at most 64 pairs count).
-func bigramShare(toks []token, bigrams [][2]string) float64 {
+func bigramShare(toks []token, ids []int32, bigrams [][2]int32) float64 {
 	var found uint64
 	n := min(len(bigrams), 64)
 	for i := range toks {
@@ -580,7 +605,7 @@ func bigramShare(toks []token, bigrams [][2]string) float64 {
 				continue
 			}
 			for b := 0; b < n; b++ {
-				if bigrams[b][0] == toks[i].term && bigrams[b][1] == toks[j].term {
+				if bigrams[b][0] == ids[i] && bigrams[b][1] == ids[j] {
 					found |= 1 << b
 				}
 			}
@@ -612,8 +637,8 @@ func (p *plan) pickFacts(e *secEntry, facts []rankedFact, keep float64) []HitFac
 // spans returns the merged byte ranges of f's tokens that match the query.
 func (p *plan) spans(f *factEntry) []Span {
 	var sp []Span
-	for _, t := range f.toks {
-		if _, ok := p.index[t.term]; ok {
+	for k, t := range f.toks {
+		if p.term(f.ids[k]) >= 0 {
 			sp = append(sp, Span{t.start, t.end})
 		}
 	}
