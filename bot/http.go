@@ -198,7 +198,13 @@ func verify(header http.Header, body []byte, secret string) error {
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
-	b, err := json.Marshal(v)
+	var b []byte
+	var err error
+	if r, ok := v.(slashReply); ok {
+		b, err = marshalReply(r) // the same bytes, without slack-go's nested encoders
+	} else {
+		b, err = json.Marshal(v)
+	}
 	if err != nil {
 		http.Error(w, "cannot encode reply", http.StatusInternalServerError)
 		return

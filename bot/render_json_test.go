@@ -1,0 +1,71 @@
+package bot
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/slack-go/slack"
+
+	"github.com/devopsbot/devopsbot/index"
+	"github.com/devopsbot/devopsbot/quiz"
+)
+
+// marshalReply must give exactly the bytes of json.Marshal for every reply.
+func TestMarshalReplyMatchesEncodingJSON(t *testing.T) {
+	odd := "a \"q\" \\ <b> & c\n\td\r\b\f\x01\x1f é ∗ \u2028\u2029 \xff\xfe 日本 `x` *y* _z_ ~w~ @channel <!here>"
+	hits := []index.Hit{limitsHit, canaryHit, {Doc: odd, ID: odd, Title: odd, Path: []string{odd, "Canary"},
+		Facts: []index.HitFact{{Text: odd, Matches: []index.Span{{Start: 0, End: 1}, {Start: 20, End: 24}}}}}}
+	v := view{notesURL: "https://notes.example/a b|c<d>"}
+	round := quiz.Round{ID: "2026-11-26T09:00:00Z", Question: sampleQuestion, OpenedAt: fixedNow}
+	emoji := false
+	tests := []struct {
+		name string
+		resp Response
+	}{
+		{"lookup", renderLookup("template size", hits, v).response()},
+		{"lookup odd query", renderLookup(odd, hits, view{public: true, sharedBy: "U1"}).response()},
+		{"nothing", renderNothing(odd, []string{odd, "CodeDeploy"}, v).response()},
+		{"ask", renderAsk(index.Question{Text: odd, Options: []index.Option{{Key: "A", Text: odd}, {Key: "B", Text: "b"}}},
+			index.Answer{Chosen: "A", Decided: true, Confidence: 0.9, Sections: hits,
+				Options: []index.OptionScore{{Key: "A", Text: odd, Score: 1, Evidence: []index.Evidence{{ID: "x", Path: []string{odd}, Fact: odd}}}, {Key: "B", Text: "b"}}}, odd, v).response()},
+		{"practice", renderPractice(sampleQuestion).response()},
+		{"daily", RenderDaily(round, 3, 9, true)},
+		{"close", RenderClose(quiz.Summary{Round: round, Answered: 4, Correct: 3})},
+		{"help", renderHelp(true, "/devops ").response()},
+		{"text only", textResponse(true, plain(odd))},
+		{"no blocks", Response{Text: odd}},
+		{"every field", Response{Text: "x", Blocks: []slack.Block{
+			&slack.HeaderBlock{Type: slack.MBTHeader, Text: slack.NewTextBlockObject(slack.PlainTextType, odd, true, false), BlockID: odd, Level: 2},
+			&slack.SectionBlock{Type: slack.MBTSection, BlockID: "b", Expand: true, Accessory: slack.NewAccessory(&slack.ButtonBlockElement{
+				Type: slack.METButton, ActionID: odd, URL: odd, Value: odd, Style: slack.StyleDanger, AccessibilityLabel: odd, AgentPrompt: "p", AgentPromptDisplay: "d"})},
+			&slack.ContextBlock{Type: slack.MBTContext, BlockID: "c", ContextElements: slack.ContextElements{Elements: []slack.MixedElement{
+				&slack.TextBlockObject{Type: slack.MarkdownType, Text: odd, Emoji: &emoji}}}},
+			&slack.DividerBlock{Type: slack.MBTDivider, BlockID: "d"},
+			slack.NewActionBlock("e", &slack.ButtonBlockElement{Text: slack.NewTextBlockObject(slack.PlainTextType, "b", false, false)}),
+		}}},
+		{"falls back: image", Response{Text: "x", Blocks: []slack.Block{slack.NewDividerBlock(), slack.NewImageBlock("https://x/y.png", "alt", "", nil)}}},
+		{"falls back: confirm", Response{Text: "x", Blocks: []slack.Block{slack.NewActionBlock("", &slack.ButtonBlockElement{Type: slack.METButton, Confirm: &slack.ConfirmationBlockObject{}})}}},
+	}
+	for _, tt := range tests {
+		for _, eph := range []bool{false, true} {
+			tt.resp.Ephemeral = eph
+			r := newSlashReply(tt.resp)
+			want, err := json.Marshal(r)
+			if err != nil {
+				t.Fatalf("%s: json.Marshal: %v", tt.name, err)
+			}
+			got, err := marshalReply(r)
+			if err != nil {
+				t.Fatalf("%s: marshalReply: %v", tt.name, err)
+			}
+			if _, fast := appendReply(nil, r); fast == strings.HasPrefix(tt.name, "falls back") {
+				t.Errorf("%s: encoded without json.Marshal: %v", tt.name, fast)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s (ephemeral %v):\n got %s\nwant %s", tt.name, eph, got, want)
+			}
+		}
+	}
+}
