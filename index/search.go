@@ -90,9 +90,10 @@ type plan struct {
 	// The same terms and word pairs by their number in the index (ix.ids),
 	// for matching fact tokens (factEntry.ids) without hashing strings: a
 	// 256-bit filter turns most tokens away, the rest look through ids.
-	ids      []int32    // ix.ids of terms[i]
-	filter   [4]uint64  // bit id&255 set for every id
-	bigramID [][2]int32 // bigrams by number
+	ids         []int32    // ix.ids of terms[i]
+	filter      [4]uint64  // bit id&255 set for every id
+	bigramID    [][2]int32 // bigrams by number
+	bigramFirst [4]uint64  // filter of the first ids of bigramID
 }
 
 // term returns the index in p.terms of the term numbered id, or -1.
@@ -282,7 +283,9 @@ func (ix *Index) plan(q string) (*plan, error) {
 		}
 		if _, ok := p.index[t.term]; ok && prev != "" && t.pos == prevPos+1 {
 			p.bigrams = append(p.bigrams, [2]string{prev, t.term})
-			p.bigramID = append(p.bigramID, [2]int32{ix.ids[prev], ix.ids[t.term]})
+			first := ix.ids[prev]
+			p.bigramID = append(p.bigramID, [2]int32{first, ix.ids[t.term]})
+			p.bigramFirst[(first>>6)&3] |= 1 << (first & 63)
 		}
 		prevPos, prev = t.pos, t.term
 		if _, ok := p.index[t.term]; !ok {
@@ -578,7 +581,7 @@ func (p *plan) scoreFacts(e *secEntry, bigramW, ctxW float64, out []rankedFact) 
 		}
 		s /= p.total
 		if len(p.bigrams) > 0 && bigramW > 0 {
-			s += bigramW * bigramShare(f.toks, f.ids, p.bigramID)
+			s += bigramW * bigramShare(f.toks, f.ids, p.bigramID, &p.bigramFirst)
 		}
 		out = append(out, rankedFact{fi, s})
 	}
@@ -596,10 +599,15 @@ func (p *plan) scoreFacts(e *secEntry, bigramW, ctxW float64, out []rankedFact) 
 
 // bigramShare is the share of the query's adjacent word pairs that occur at
 // adjacent positions in toks (at most 64 pairs count).
-func bigramShare(toks []token, ids []int32, bigrams [][2]int32) float64 {
+// first filters the tokens that may begin a pair (bit id&255 of each pair's
+// first id).
+func bigramShare(toks []token, ids []int32, bigrams [][2]int32, first *[4]uint64) float64 {
 	var found uint64
 	n := min(len(bigrams), 64)
 	for i := range toks {
+		if id := ids[i]; id < 0 || first[(id>>6)&3]&(1<<(id&63)) == 0 {
+			continue
+		}
 		for j := i + 1; j < len(toks) && toks[j].pos <= toks[i].pos+1; j++ {
 			if toks[j].pos != toks[i].pos+1 {
 				continue
