@@ -327,6 +327,7 @@ func sizeBound(blocks []slack.Block, tail slack.Block) int {
 // cutting at a run boundary or inside a run's text, never inside markup.
 func runsMrkdwn(rs []run, limit int) string {
 	var b strings.Builder
+	b.Grow(min(runsLen(rs), 4*limit))
 	used := 0
 	for _, r := range rs {
 		s := runMrkdwn(r)
@@ -351,6 +352,16 @@ func runsMrkdwn(rs []run, limit int) string {
 		break
 	}
 	return b.String()
+}
+
+// runsLen is about the rendered length of rs in bytes, for sizing buffers:
+// the text, the URL and a few bytes of markup for each run.
+func runsLen(rs []run) int {
+	n := 0
+	for _, r := range rs {
+		n += len(r.text) + len(r.url) + len(r.user) + 8
+	}
+	return n
 }
 
 // escapedLen is the length in runes of s after escaping &, < and >.
@@ -567,6 +578,11 @@ const (
 // renderPlain renders m as plain text, one part per line.
 func renderPlain(m *message, st plainStyle) string {
 	var b strings.Builder
+	n := 0
+	for _, p := range m.parts {
+		n += runsLen(p.runs) + 1
+	}
+	b.Grow(n)
 	quizMe := 0
 	for _, p := range m.parts {
 		switch p.kind {
@@ -609,6 +625,7 @@ func runsPlain(rs []run) string { return runsPlainStyled(rs, plainStyle{}) }
 
 func runsPlainStyled(rs []run, st plainStyle) string {
 	var b strings.Builder
+	b.Grow(runsLen(rs))
 	for _, r := range rs {
 		t := r.text
 		if st.fallback {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -103,7 +104,7 @@ func renderLookup(query string, hits []index.Hit, v view) *message {
 // sectionRuns adds one section: its path (a link when the notes have a URL),
 // its best facts with the matched terms in bold, and its ID.
 func sectionRuns(m *message, doc, id, path string, facts []index.HitFact, v view, b *button) {
-	var rs []run
+	rs := make([]run, 0, 1+8*min(len(facts), factsPerHit))
 	if u := sectionURL(v.notesURL, doc, id); u != "" {
 		rs = append(rs, boldLink(path, u))
 	} else {
@@ -125,10 +126,10 @@ func sectionRuns(m *message, doc, id, path string, facts []index.HitFact, v view
 		ctx, _, nested := cutLastContext(f.Text)
 		if nested && (ctx == prev || ctx == prevCtx) {
 			rs = append(rs, plain("\n      › "))
-			rs = append(rs, factRuns(trimFact(f, len(ctx)+len(factContextSep)))...)
+			rs = appendFactRuns(rs, trimFact(f, len(ctx)+len(factContextSep)))
 		} else {
 			rs = append(rs, plain("\n• "))
-			rs = append(rs, factRuns(f)...)
+			rs = appendFactRuns(rs, f)
 		}
 		prev, prevCtx = f.Text, ctx
 	}
@@ -171,7 +172,10 @@ func trimFact(f index.HitFact, n int) index.HitFact {
 // factRuns renders a fact with its matched terms in bold. Matches are
 // widened to whole words (Slack only bolds at word boundaries) and merged;
 // a long fact is cut to a window around its first match.
-func factRuns(f index.HitFact) []run {
+func factRuns(f index.HitFact) []run { return appendFactRuns(nil, f) }
+
+// appendFactRuns appends the runs of factRuns(f) to rs.
+func appendFactRuns(rs []run, f index.HitFact) []run {
 	text := oneLine(clean(f.Text))
 	spans := wordSpans(f.Text, text, f.Matches)
 	// Window: at most maxFactRunes runes, starting a little before the first match.
@@ -188,7 +192,6 @@ func factRuns(f index.HitFact) []run {
 			end = start + sp
 		}
 	}
-	var rs []run
 	if start > 0 {
 		rs = append(rs, plain("…"))
 	}
@@ -249,7 +252,7 @@ func wordSpans(orig, text string, ms []index.Span) []index.Span {
 		}
 		out = append(out, index.Span{Start: s, End: e})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	slices.SortFunc(out, func(a, b index.Span) int { return a.Start - b.Start })
 	var merged []index.Span
 	for _, s := range out {
 		if n := len(merged); n > 0 && s.Start <= merged[n-1].End {

@@ -653,11 +653,11 @@ func (p *plan) spans(f *factEntry) []Span {
 	if len(sp) == 0 {
 		return nil
 	}
-	sort.Slice(sp, func(i, j int) bool {
-		if sp[i].Start != sp[j].Start {
-			return sp[i].Start < sp[j].Start
+	slices.SortFunc(sp, func(a, b Span) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
 		}
-		return sp[i].End > sp[j].End
+		return b.End - a.End
 	})
 	out := sp[:1]
 	for _, s := range sp[1:] {
