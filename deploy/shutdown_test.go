@@ -100,6 +100,45 @@ func freePort(t *testing.T) string {
 	return l.Addr().String()
 }
 
+// serveProc is `devopsbot serve` running as a child process.
+type serveProc struct {
+	cmd    *exec.Cmd
+	stderr *lockedBuffer // stdout and stderr together
+	exited chan error    // receives the result of cmd.Wait
+	gone   bool          // the test has received from exited
+}
+
+// startServe starts `bin serve` with env; defer its kill.
+func startServe(t *testing.T, bin string, env []string) *serveProc {
+	t.Helper()
+	p := &serveProc{cmd: exec.Command(bin, "serve"), stderr: &lockedBuffer{}, exited: make(chan error, 1)}
+	p.cmd.Env = env
+	p.cmd.Stderr, p.cmd.Stdout = p.stderr, p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.exited <- p.cmd.Wait() }()
+	return p
+}
+
+// kill ends the process unless the test has seen it exit.
+func (p *serveProc) kill() {
+	if !p.gone {
+		_ = p.cmd.Process.Kill()
+		<-p.exited
+	}
+}
+
+// ready reports whether base/readyz answers 200.
+func ready(base string) bool {
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
 // signedHeaders returns Slack's v0 signature headers for body, now.
 func signedHeaders(body string) string {
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
@@ -129,43 +168,21 @@ func TestServeSIGTERMFinishesInFlightWork(t *testing.T) {
 		"DEVOPSBOT_ADDR=" + addr,
 		"DEVOPSBOT_DB=" + filepath.Join(t.TempDir(), "devopsbot.db"),
 	}
-	var stderr lockedBuffer
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = env
-	cmd.Stderr = &stderr
-	cmd.Stdout = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	killed := false
-	defer func() {
-		if !killed {
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	}()
+	p := startServe(t, bin, env)
+	defer p.kill()
 
 	// Ready: notes indexed, store open, auth.test passed.
 	base := "http://" + addr
 	deadline := time.Now().Add(15 * time.Second)
-	for {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
+	for !ready(base) {
 		select {
-		case err := <-exited:
-			killed = true
-			t.Fatalf("serve exited before ready: %v\n%s", err, stderr.String())
+		case err := <-p.exited:
+			p.gone = true
+			t.Fatalf("serve exited before ready: %v\n%s", err, p.stderr.String())
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("serve not ready after 15 s:\n%s", stderr.String())
+			t.Fatalf("serve not ready after 15 s:\n%s", p.stderr.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -222,10 +239,10 @@ func TestServeSIGTERMFinishesInFlightWork(t *testing.T) {
 	select {
 	case <-fake.posting:
 	case <-time.After(10 * time.Second):
-		t.Fatalf("the mention reply never reached chat.postMessage:\n%s", stderr.String())
+		t.Fatalf("the mention reply never reached chat.postMessage:\n%s", p.stderr.String())
 	}
 	time.Sleep(300 * time.Millisecond)
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	sigterm := time.Now()
@@ -236,7 +253,7 @@ func TestServeSIGTERMFinishesInFlightWork(t *testing.T) {
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	reply, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
-		t.Fatalf("slash command in flight at SIGTERM got no response: %v\n%s", err, stderr.String())
+		t.Fatalf("slash command in flight at SIGTERM got no response: %v\n%s", err, p.stderr.String())
 	}
 	body, _ := io.ReadAll(reply.Body)
 	reply.Body.Close()
@@ -246,16 +263,16 @@ func TestServeSIGTERMFinishesInFlightWork(t *testing.T) {
 
 	// The process exits 0 within the shutdown bound (10 s) plus margin.
 	select {
-	case err := <-exited:
-		killed = true
+	case err := <-p.exited:
+		p.gone = true
 		if err != nil {
-			t.Errorf("serve exited with %v after SIGTERM, want 0\n%s", err, stderr.String())
+			t.Errorf("serve exited with %v after SIGTERM, want 0\n%s", err, p.stderr.String())
 		}
 		if d := time.Since(sigterm); d > 12*time.Second {
 			t.Errorf("shutdown took %v", d)
 		}
 	case <-time.After(15 * time.Second):
-		t.Fatalf("serve still running 15 s after SIGTERM:\n%s", stderr.String())
+		t.Fatalf("serve still running 15 s after SIGTERM:\n%s", p.stderr.String())
 	}
 
 	// The mention reply in flight at SIGTERM was delivered in full.
@@ -280,7 +297,7 @@ func TestServeSIGTERMFinishesInFlightWork(t *testing.T) {
 
 	// Logs: JSON lines (stderr is not a terminal), a line per request with
 	// command, latency and outcome, a clean stop, and no secret anywhere.
-	logs := stderr.String()
+	logs := p.stderr.String()
 	for _, s := range []string{e2eBotToken, e2eSecret, "4242424242-1717171717", "e2eSecretBotTokenValue"} {
 		if strings.Contains(logs, s) {
 			t.Errorf("the logs contain secret material %q", s)
@@ -322,8 +339,7 @@ func TestServeSocketModeLikeTheECSTask(t *testing.T) {
 	bin := imageBinary(t)
 	fake := slackfake.New(t)
 	addr := freePort(t)
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = []string{
+	p := startServe(t, bin, []string{
 		"PATH=/usr/bin:/bin",
 		"HOME=" + t.TempDir(),
 		"SLACK_BOT_TOKEN=" + slackfake.BotToken,
@@ -332,37 +348,17 @@ func TestServeSocketModeLikeTheECSTask(t *testing.T) {
 		"DEVOPSBOT_ADDR=" + addr,
 		"DEVOPSBOT_DB=" + filepath.Join(t.TempDir(), "data", "devopsbot.db"),
 		"DEVOPSBOT_TZ=Europe/Berlin",
-	}
-	var stderr lockedBuffer
-	cmd.Stderr, cmd.Stdout = &stderr, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	done := false
-	defer func() {
-		if !done {
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	}()
+	})
+	defer p.kill()
 
 	if !fake.WaitSocket(15 * time.Second) {
-		t.Fatalf("no Socket Mode connection:\n%s", stderr.String())
+		t.Fatalf("no Socket Mode connection:\n%s", p.stderr.String())
 	}
 	base := "http://" + addr
 	deadline := time.Now().Add(10 * time.Second)
-	for {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
+	for !ready(base) {
 		if time.Now().After(deadline) {
-			t.Fatalf("not ready 10 s after connecting:\n%s", stderr.String())
+			t.Fatalf("not ready 10 s after connecting:\n%s", p.stderr.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -392,7 +388,7 @@ func TestServeSocketModeLikeTheECSTask(t *testing.T) {
 	for ack == nil {
 		raw, ok := fake.NextAck(5 * time.Second)
 		if !ok {
-			t.Fatalf("no ack for the slash command:\n%s", stderr.String())
+			t.Fatalf("no ack for the slash command:\n%s", p.stderr.String())
 		}
 		var m map[string]json.RawMessage
 		if json.Unmarshal(raw, &m) == nil && string(m["envelope_id"]) == `"env-e2e-1"` {
@@ -403,19 +399,19 @@ func TestServeSocketModeLikeTheECSTask(t *testing.T) {
 		t.Errorf("ack does not answer the lookup: %.300s", ack["payload"])
 	}
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case err := <-exited:
-		done = true
+	case err := <-p.exited:
+		p.gone = true
 		if err != nil {
-			t.Errorf("exit after SIGTERM: %v, want 0\n%s", err, stderr.String())
+			t.Errorf("exit after SIGTERM: %v, want 0\n%s", err, p.stderr.String())
 		}
 	case <-time.After(15 * time.Second):
-		t.Fatalf("still running 15 s after SIGTERM:\n%s", stderr.String())
+		t.Fatalf("still running 15 s after SIGTERM:\n%s", p.stderr.String())
 	}
-	logs := stderr.String()
+	logs := p.stderr.String()
 	for _, s := range []string{slackfake.BotToken, slackfake.AppToken, "fake-0000000000-devopsbot"} {
 		if strings.Contains(logs, s) {
 			t.Errorf("the logs contain secret material %q", s)
