@@ -17,9 +17,10 @@ import (
 // day is open; it matches quiz.ErrNotFound too.
 var ErrNoOpenRound = fmt.Errorf("bot: no open question of the day: %w", quiz.ErrNotFound)
 
-// unknownTS is the message timestamp recorded for a round whose post
-// reached Slack without an answer (ErrMaybeDone): the round counts as
-// posted, so it is never posted again.
+// unknownTS is the message timestamp recorded for a round while it is being
+// posted, and kept when the post reached Slack without an answer
+// (ErrMaybeDone) or the process died mid-post: the round counts as posted,
+// so it is never posted again (at most once).
 const unknownTS = "unknown"
 
 // DailyQuiz is what the question of the day needs from the quiz engine;
@@ -321,11 +322,16 @@ func (d *DailyScheduler) postSlot(ctx context.Context, at time.Time, slot string
 	}
 	days, examSet := d.daysToExam()
 	rd.OpenedAt = rd.OpenedAt.In(d.opts.Location)
+	// Record the intent before posting: a process that dies after Slack took
+	// the post but before its timestamp is stored leaves the round marked
+	// unknown, and no restart posts the slot a second time.
+	if err := d.q.SetRoundMessage(ctx, rd.ID, d.opts.Channel, unknownTS); err != nil {
+		return fmt.Errorf("record round %s intent: %w", slot, err)
+	}
 	ts, err := d.slack.Post(ctx, d.opts.Channel, "", RenderDaily(rd, 0, days, examSet))
-	if errors.Is(err, ErrMaybeDone) {
-		// Slack may have posted it: record that, so that no restart posts
-		// the slot a second time.
-		if serr := d.q.SetRoundMessage(ctx, rd.ID, d.opts.Channel, unknownTS); serr != nil {
+	if err != nil && !errors.Is(err, ErrMaybeDone) {
+		// Slack did not post it: clear the mark so the next try posts it.
+		if serr := d.q.SetRoundMessage(ctx, rd.ID, d.opts.Channel, ""); serr != nil {
 			err = errors.Join(err, serr)
 		}
 	}

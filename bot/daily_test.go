@@ -441,3 +441,49 @@ func TestDailyMaybePostedIsNotPostedAgain(t *testing.T) {
 		t.Errorf("close posts %+v, updates %+v: want the answer in the channel and no update", qs, p.updates)
 	}
 }
+
+// crashAfterPost is the quiz engine of a process that dies right after Slack
+// took the post: storing the message timestamp never happens.
+type crashAfterPost struct{ *quiz.Engine }
+
+func (c crashAfterPost) SetRoundMessage(ctx context.Context, roundID, channel, ts string) error {
+	if ts != "" && ts != unknownTS {
+		return errors.New("process died")
+	}
+	return c.Engine.SetRoundMessage(ctx, roundID, channel, ts)
+}
+
+// TestDailyCrashAfterPostIsNotPostedAgain: the intent is recorded before the
+// post, so a restart after a crash between the post and recording its
+// timestamp does not post the slot a second time.
+func TestDailyCrashAfterPostIsNotPostedAgain(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
+	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Now: clk.Now, Seed: 1})
+	p := &fakePoster{}
+	// Start catches up today's 09:00 slot: the post goes out, then the
+	// process "dies" before the timestamp is stored.
+	d, err := newDailyScheduler(nil, crashAfterPost{eng}, p, nil, DailyOptions{
+		Channel: "CQUIZ", Schedule: "0 9 * * *", Location: time.UTC, Now: clk.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Start()
+	stop, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := d.Stop(stop); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(p.questions()); n != 1 {
+		t.Fatalf("%d posts before the crash, want 1", n)
+	}
+	open, err := eng.OpenRounds(ctx)
+	if err != nil || len(open) != 1 || open[0].MessageTS != unknownTS {
+		t.Fatalf("open rounds %+v %v, want one marked %q", open, err, unknownTS)
+	}
+	runDaily(t, eng, p, clk, "0 9 * * *", "")
+	if n := len(p.questions()); n != 1 {
+		t.Errorf("restart posted the slot again: %d posts, want 1", n)
+	}
+}
