@@ -29,6 +29,7 @@ type Dispatcher struct {
 	m      *Metrics
 	clicks *clicker
 	seen   *seenSet
+	events EventLog // nil: event IDs in memory only
 	bg     *tracker
 
 	// TaskTimeout bounds background work for one request (an event, a
@@ -48,7 +49,7 @@ func NewDispatcher(lg *slog.Logger, r *Router, s *Slack, m *Metrics) *Dispatcher
 		slack:       s,
 		m:           m,
 		clicks:      newClicker(lg, r, s),
-		seen:        newSeenSet(time.Hour),
+		seen:        newSeenSet(eventTTL),
 		bg:          newTracker(),
 		taskTimeout: 30 * time.Second,
 	}
@@ -250,14 +251,45 @@ type innerEvent struct {
 	ChannelType string `json:"channel_type"`
 }
 
+// EventLog remembers handled Slack event IDs across restarts; the embedded
+// store implements it. FirstDelivery records id and reports whether it was
+// not seen within ttl before now.
+type EventLog interface {
+	FirstDelivery(ctx context.Context, id string, now time.Time, ttl time.Duration) (bool, error)
+}
+
+// eventTTL is how long an event ID is remembered: Slack retries a delivery
+// within minutes.
+const eventTTL = time.Hour
+
+// SetEventLog makes event de-duplication survive restarts. Without one, the
+// IDs are remembered in memory only.
+func (d *Dispatcher) SetEventLog(l EventLog) { d.events = l }
+
 // firstDelivery reports whether an event ID has not been seen before
 // (within an hour): Slack retries a delivery it thinks failed with the same
-// event_id, whatever X-Slack-Retry-Num says. An empty ID is always new.
-func (d *Dispatcher) firstDelivery(eventID string) bool {
+// event_id, whatever X-Slack-Retry-Num says. An empty ID is always new. The
+// event log, when set, also catches a retry that arrives after a restart;
+// when it cannot be written, the in-memory answer stands.
+func (d *Dispatcher) firstDelivery(ctx context.Context, eventID string) bool {
 	if eventID == "" {
 		return true
 	}
-	return d.seen.add(eventID, time.Now())
+	now := time.Now()
+	if !d.seen.add(eventID, now) {
+		return false
+	}
+	if d.events == nil {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	first, err := d.events.FirstDelivery(ctx, eventID, now, eventTTL)
+	if err != nil {
+		d.lg.Warn("bot.Dispatcher event log", "err", err)
+		return true
+	}
+	return first
 }
 
 // event answers an app_mention or a direct message in a thread; other

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 )
@@ -76,4 +77,44 @@ func TestOutcomeRecorder(t *testing.T) {
 		t.Errorf("outcome %q, want %q", *o, OutcomeNoResult)
 	}
 	setOutcome(context.Background(), OutcomeError) // no recorder: nothing happens
+}
+
+// eventLogFunc is a hand-written fake EventLog.
+type eventLogFunc func(ctx context.Context, id string, now time.Time, ttl time.Duration) (bool, error)
+
+func (f eventLogFunc) FirstDelivery(ctx context.Context, id string, now time.Time, ttl time.Duration) (bool, error) {
+	return f(ctx, id, now, ttl)
+}
+
+// TestFirstDeliveryAcrossRestart: with an event log, a retry that reaches a
+// new process (empty memory) is still recognised; when the log fails, the
+// event is handled rather than dropped.
+func TestFirstDeliveryAcrossRestart(t *testing.T) {
+	ctx := context.Background()
+	seen := map[string]bool{}
+	log := eventLogFunc(func(_ context.Context, id string, _ time.Time, _ time.Duration) (bool, error) {
+		first := !seen[id]
+		seen[id] = true
+		return first, nil
+	})
+	before := NewDispatcher(nil, nil, nil, nil)
+	before.SetEventLog(log)
+	if !before.firstDelivery(ctx, "Ev1") {
+		t.Fatal("first delivery reported as a repeat")
+	}
+	if before.firstDelivery(ctx, "Ev1") {
+		t.Error("retry in the same process handled again")
+	}
+	after := NewDispatcher(nil, nil, nil, nil) // a restart: nothing in memory
+	after.SetEventLog(log)
+	if after.firstDelivery(ctx, "Ev1") {
+		t.Error("retry after a restart handled again")
+	}
+	broken := NewDispatcher(nil, nil, nil, nil)
+	broken.SetEventLog(eventLogFunc(func(context.Context, string, time.Time, time.Duration) (bool, error) {
+		return false, errors.New("disk full")
+	}))
+	if !broken.firstDelivery(ctx, "Ev2") {
+		t.Error("an event was dropped because the log could not be written")
+	}
 }

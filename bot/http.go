@@ -286,7 +286,7 @@ func (h *HTTP) events(w http.ResponseWriter, r *http.Request, body []byte, info 
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, env.Challenge)
 	case "event_callback":
-		if !h.d.firstDelivery(env.EventID) {
+		if !h.d.firstDelivery(r.Context(), env.EventID) {
 			info.outcome = "duplicate"
 			w.WriteHeader(http.StatusOK)
 			return

@@ -190,7 +190,7 @@ func (s *Socket) onEvent(e *socketmode.Event, c *socketmode.Client) {
 	if env.Type != "event_callback" {
 		return
 	}
-	if !s.d.firstDelivery(env.EventID) {
+	if !s.d.firstDelivery(context.Background(), env.EventID) {
 		s.lg.Info("bot.Socket duplicate event", "retry_attempt", e.Request.RetryAttempt)
 		return
 	}

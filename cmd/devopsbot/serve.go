@@ -134,6 +134,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	client := bot.NewSlackClient(cfg.BotToken, cfg.AppToken, cfg.APIURL)
 	a.slack = bot.NewSlack(lg, client, a.metrics)
 	a.disp = bot.NewDispatcher(lg, a.router, a.slack, a.metrics)
+	a.disp.SetEventLog(a.store) // a retried event is answered once, even across a restart
 	if cfg.QuizChannel != "" {
 		a.daily, err = bot.NewDailyScheduler(lg, a.engine, a.slack, a.metrics, bot.DailyOptions{
 			Channel: cfg.QuizChannel, Schedule: cfg.QuizSchedule, Close: cfg.QuizClose,

@@ -13,6 +13,8 @@
 //	answers    ts(8) ‖ seq(8)          -> answer   (all answers, by time)
 //	byuser     user ‖ 0x00 ‖ ts(8) ‖ seq(8) -> answer (the same, by user)
 //	cards      user ‖ 0x00 ‖ questionID -> JSON of quiz.Card
+//	events     Slack event_id -> Unix nanoseconds(8), when it was handled
+//	           (created on first use; entries older than an hour are pruned)
 //
 // ts(8) is a time as Unix nanoseconds, big-endian with the sign bit flipped
 // so that byte order is time order; seq(8) is the answers bucket's sequence
