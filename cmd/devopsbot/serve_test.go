@@ -488,6 +488,46 @@ func TestServeMentionAnsweredOnceInThread(t *testing.T) {
 	t.Logf("mention reply in thread:\n%s", replies[0].BlockText())
 }
 
+// TestServeRetriedEventAfterRestartAnsweredOnce: a retry of an event that
+// reaches a new process on the same database is not answered again.
+func TestServeRetriedEventAfterRestartAnsweredOnce(t *testing.T) {
+	fake := slackfake.New(t)
+	cfg := testConfig(t, fake, filepath.Join(t.TempDir(), "bot.db"))
+	body := readSlack(t, "app_mention.event_callback.json")
+	body = bytes.Replace(body, []byte("You can count on <@U0LAN0Z89> for an honorable mention."),
+		[]byte("<@"+slackfake.BotUser+"> canary deployment"), 1)
+	replies := func() int {
+		n := 0
+		for _, c := range fake.Calls() {
+			if c.Method == "chat.postMessage" && c.ThreadTS == "1515449483.000108" {
+				n++
+			}
+		}
+		return n
+	}
+	b := startBot(t, cfg)
+	if code, out := b.send(bot.PathEvents, "application/json", body, signOK); code != http.StatusOK {
+		t.Fatalf("first delivery: status %d: %s", code, out)
+	}
+	if _, ok := fake.Wait(5*time.Second, func([]slackfake.Call) bool { return replies() > 0 }); !ok {
+		t.Fatalf("no reply to the first delivery; logs:\n%s", b.logs)
+	}
+	if err := b.stop(); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	cfg.Addr = freeAddr(t)
+	b2 := startBot(t, cfg)
+	code, out := b2.send(bot.PathEvents, "application/json", body, signOK,
+		"X-Slack-Retry-Num", "1", "X-Slack-Retry-Reason", "http_timeout")
+	if code != http.StatusOK {
+		t.Fatalf("retry: status %d: %s", code, out)
+	}
+	time.Sleep(300 * time.Millisecond) // let a wrongly processed retry show up
+	if n := replies(); n != 1 {
+		t.Errorf("%d replies in the thread after a retry across a restart, want 1", n)
+	}
+}
+
 // etcZoneNearNoon returns an Etc/GMT zone where it is now between 10:00 and
 // 14:00, so that a test around a day-aligned slot never crosses midnight.
 func etcZoneNearNoon() string {
