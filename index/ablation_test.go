@@ -81,15 +81,16 @@ func TestAblation(t *testing.T) {
 		}
 		fmt.Printf("%-34s %s | extra L %.3f X %.3f/%.3f\n", name, fig(rep), rx.Kinds["lookup"].Hit1, rx.Kinds["exam"].Hit1, rx.Kinds["exam"].Hit3)
 	}
-	norerank := func(p *rankParams) { p.fact, p.head, p.title, p.bigram, p.factPath = 0, 0, 0, 0, 0 }
+	norerank := func(p *rankParams) { p.fact, p.head, p.title, p.bigram, p.factPath, p.specific = 0, 0, 0, 0, 0, 0 }
 	run("our analyzer only", Options{NoDefaultAliases: true}, func(p *rankParams) { norerank(p); p.fuzzy = 0 })
 	run("+ spelling", Options{NoDefaultAliases: true}, norerank)
 	run("+ aliases", Options{}, norerank)
-	run("+ fact coverage", Options{}, func(p *rankParams) { p.head, p.title, p.bigram, p.factPath = 0, 0, 0, 0 })
-	run("+ path coverage", Options{}, func(p *rankParams) { p.title, p.bigram, p.factPath = 0, 0, 0 })
-	run("+ title coverage", Options{}, func(p *rankParams) { p.bigram, p.factPath = 0, 0 })
-	run("+ bigrams", Options{}, func(p *rankParams) { p.factPath = 0 })
-	run("+ path inside facts (= default)", Options{}, nil)
+	run("+ fact coverage", Options{}, func(p *rankParams) { p.head, p.title, p.bigram, p.factPath, p.specific = 0, 0, 0, 0, 0 })
+	run("+ path coverage", Options{}, func(p *rankParams) { p.title, p.bigram, p.factPath, p.specific = 0, 0, 0, 0 })
+	run("+ title coverage", Options{}, func(p *rankParams) { p.bigram, p.factPath, p.specific = 0, 0, 0 })
+	run("+ bigrams", Options{}, func(p *rankParams) { p.factPath, p.specific = 0, 0 })
+	run("+ path inside facts", Options{}, func(p *rankParams) { p.specific = 0 })
+	run("+ specific before enclosing (= default)", Options{}, nil)
 	run("default but TF-IDF", Options{tfidf: true}, nil)
 	run("default without aliases", Options{NoDefaultAliases: true}, nil)
 	run("default without spelling", Options{}, func(p *rankParams) { p.fuzzy = 0 })

@@ -57,6 +57,7 @@ type secEntry struct {
 	head  map[string]bool // terms of the path and title
 	title map[string]bool // terms of the own title
 	facts []factEntry
+	anc   []string // IDs of the enclosing sections, nearest first
 }
 
 // factEntry is a fact's display text and its analysed tokens, with byte
@@ -150,9 +151,16 @@ func BuildWith(opts Options, docs ...*notes.Document) (*Index, error) {
 	seen := map[string]bool{}
 	cache := analysisCache{}
 	for _, d := range ix.docs {
+		parents := make(map[string]string, len(d.Sections))
+		for i := range d.Sections {
+			parents[d.Sections[i].ID] = d.Sections[i].Parent
+		}
 		for i := range d.Sections {
 			s := &d.Sections[i]
 			e, body := ix.entry(d, s, cache)
+			for p := s.Parent; p != "" && len(e.anc) < 16; p = parents[p] {
+				e.anc = append(e.anc, p)
+			}
 			for _, t := range body {
 				if !seen[t.term] {
 					seen[t.term] = true

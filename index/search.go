@@ -44,6 +44,7 @@ type rankParams struct {
 	bm25     float64 // weight of Bleve's score relative to the best hit's
 	factKeep float64 // extra facts shown must score this share of the best
 	factPath float64 // share of a path match that counts inside each fact
+	specific float64 // an enclosing section yields to a descendant scoring at least this share of it (0: off)
 }
 
 // defaultParams returns the weights measured best on the development set
@@ -59,6 +60,7 @@ func defaultParams() rankParams {
 		bm25:     1.0,
 		factKeep: 0.5,
 		factPath: 0.5,
+		specific: 0.7,
 	}
 }
 
@@ -502,6 +504,13 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		rs = append(rs, ranked{e: e, score: score, facts: facts})
 	}
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].score > rs[j].score })
+	preferSpecific(rs, ix.prm.specific, func(r ranked) (float64, float64, *secEntry) {
+		best := 0.0
+		if len(r.facts) > 0 {
+			best = r.facts[0].score
+		}
+		return r.score, best, r.e
+	})
 	if len(rs) > k {
 		rs = rs[:k]
 	}
@@ -513,6 +522,37 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		hits = append(hits, h)
 	}
 	return hits, nil
+}
+
+// preferSpecific moves a section below a descendant of it (by the Parent
+// chain, same document) that ranks lower but scores at least frac of its
+// score and whose best fact matches the query at least as well as the
+// section's own best fact: the notes' answers sit in the most specific
+// section, and an enclosing one mostly ranks high on the breadth of its
+// text, not on a better fact. Sections keep their scores; only the order
+// changes. rs must be sorted best first; of reports a candidate's score,
+// best fact score and entry.
+func preferSpecific[T any](rs []T, frac float64, of func(T) (float64, float64, *secEntry)) {
+	if frac <= 0 {
+		return
+	}
+	// Each move puts a section below one of its descendants, so it happens at
+	// most once per (section, descendant) pair; the bound is a safeguard.
+	for i, moves := 0, 0; i < len(rs) && moves < len(rs)*len(rs); i++ {
+		score, fact, e := of(rs[i])
+		for j := len(rs) - 1; j > i; j-- {
+			ds, df, de := of(rs[j])
+			if ds < frac*score || df < fact || de.doc != e.doc || !slices.Contains(de.anc, e.sec.ID) {
+				continue
+			}
+			a := rs[i]
+			copy(rs[i:j], rs[i+1:j+1])
+			rs[j] = a
+			moves++
+			i-- // look again at the section now at i
+			break
+		}
+	}
 }
 
 // coverage is the weighted share of the query's groups found in set.

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -419,5 +420,53 @@ func TestEmptyDocument(t *testing.T) {
 	hits, err = ix.Search(context.Background(), "empty section", 3)
 	if err != nil || len(hits) == 0 || hits[0].Title != "Empty section" || hits[0].Facts == nil {
 		t.Errorf("title-only section: %+v, %v", hits, err)
+	}
+}
+
+func TestPreferSpecific(t *testing.T) {
+	sec := func(id string, anc ...string) *secEntry {
+		return &secEntry{sec: &notes.Section{ID: id}, doc: "d", anc: anc}
+	}
+	type cand struct {
+		e           *secEntry
+		score, fact float64
+	}
+	parent := sec("4_5")
+	child := sec("4_5_3", "4_5")
+	grand := sec("4_5_3_2", "4_5_3", "4_5")
+	other := sec("4_6")
+	tests := []struct {
+		name string
+		in   []cand
+		want []string
+	}{
+		{"descendant close with as good a fact goes first",
+			[]cand{{parent, 1.0, 0.2}, {other, 0.9, 0.3}, {child, 0.8, 0.3}},
+			[]string{"4_6", "4_5_3", "4_5"}},
+		{"descendant too far keeps its place",
+			[]cand{{parent, 1.0, 0.2}, {other, 0.9, 0.3}, {child, 0.5, 0.3}},
+			[]string{"4_5", "4_6", "4_5_3"}},
+		{"descendant with a weaker fact keeps its place",
+			[]cand{{parent, 1.0, 0.4}, {child, 0.9, 0.3}},
+			[]string{"4_5", "4_5_3"}},
+		{"a sibling section is not a descendant",
+			[]cand{{sec("4_5_1", "4_5"), 1.0, 0.2}, {child, 0.9, 0.3}},
+			[]string{"4_5_1", "4_5_3"}},
+		{"a chain ends most specific first",
+			[]cand{{parent, 1.0, 0.1}, {child, 0.9, 0.2}, {grand, 0.8, 0.3}},
+			[]string{"4_5_3_2", "4_5_3", "4_5"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := slices.Clone(tc.in)
+			preferSpecific(rs, 0.7, func(c cand) (float64, float64, *secEntry) { return c.score, c.fact, c.e })
+			var got []string
+			for _, c := range rs {
+				got = append(got, c.e.sec.ID)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("order %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
