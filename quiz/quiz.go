@@ -43,6 +43,7 @@ var (
 	ErrNoUser      = errors.New("quiz: no user given")
 	ErrBadPeriod   = errors.New("quiz: unknown leaderboard period (want week, month or all)")
 	ErrBank        = errors.New("quiz: invalid question bank")
+	ErrBadFlag     = errors.New("quiz: unknown flag reason")
 	// ErrReadOnly is wrapped by stores that cannot write (a read-only or
 	// full disk): answers are refused while reads keep working.
 	ErrReadOnly = errors.New("quiz: store cannot save (read-only or full disk)")

@@ -54,6 +54,15 @@ type Store interface {
 	// reports whether it did. A false result means the question was already
 	// answered since it was last handed out.
 	AnswerPractice(ctx context.Context, a Answer, c Card) (bool, error)
+
+	// AddFlag stores f unless f.User already flagged f.Question; it returns
+	// the stored flag (the earlier one when not created) and whether this
+	// call stored it.
+	AddFlag(ctx context.Context, f Flag) (Flag, bool, error)
+	// Flags returns every stored flag ordered by At, then question, then user.
+	Flags(ctx context.Context) ([]Flag, error)
+	// ClearFlags deletes a question's flags and returns how many there were.
+	ClearFlags(ctx context.Context, question string) (int, error)
 }
 
 // RoundInfo is a round without its question.

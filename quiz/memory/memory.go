@@ -22,6 +22,7 @@ type Store struct {
 	roundAnswers map[string][]quiz.Answer
 	answers      []quiz.Answer // in recording order
 	cards        map[string]map[string]quiz.Card
+	flags        []quiz.Flag // in recording order
 }
 
 // New returns an empty Store.

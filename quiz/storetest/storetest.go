@@ -35,6 +35,8 @@ func Run(t *testing.T, newStore func(t *testing.T) quiz.Store) {
 		{"answer fields round-trip", testAnswerFields},
 		{"cards are stored per user", testCards},
 		{"practice answer applies once per hand-out", testAnswerPractice},
+		{"flags are one per person and cleared per question", testFlags},
+		{"concurrent flags by one person store one", testConcurrentFlags},
 		{"context cancel is honoured or ignored without corruption", testCanceledContext},
 	}
 	for _, tt := range tests {
