@@ -6,49 +6,65 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/devopsbot/devopsbot/notes"
 )
 
-// A question bank is a YAML file of hand-written questions with the same
-// fields as generated ones:
+// A question bank is a YAML file of hand-written questions:
 //
 //	questions:
-//	  - id: cfn-no-stack-policy          # optional; default: a hash of stem and options
-//	    stem: With no stack policy, which stack updates does CloudFormation allow?
-//	    options:
-//	      - All updates
-//	      - No updates
-//	      - Only updates to resources with a DeletionPolicy
-//	    correct: A                       # a letter A-E, or the exact text of one option
-//	    explanation: No policy present - all updates are allowed.
-//	    section: 4_2_2_2/stack-policy    # a section ID of the notes (required)
-//	    doc: devops-engineer-professional  # optional; needed only if several notes define the section
-//	    domains: [2]                     # optional; default: the section's domains
+//	  - id: eb-policy-rolling-no-extra-cost  # unique, kebab-case; default: a hash of stem and options
+//	    kind: scenario                        # scenario or recall
+//	    domains: [1]                          # exam domains 1-6; default: the section's
+//	    stem: >-
+//	      A team deploys ... Which deployment policy should they use?
+//	    options: [All at once, Rolling, Immutable, Blue/green with a CNAME swap]
+//	    correct: B                            # a letter; "(Choose two.)" stems: [A, C]
+//	    explanation: Why the answer fits, naming the deciding constraint.
+//	    wrong: {A: why A fails, C: ..., D: ...}
+//	    section: 3_1_4                        # the deciding section's ID
+//	    quote: "exact words from a fact of that section"
+//	    also: [{section: 4_2_7, quote: "..."}] # optional further deciding lines
 //
-// Instead of correct, one option may be written as a mapping and marked:
-// "- {text: All updates, correct: true}". The file may also be a bare list
-// of questions. "source: {doc: ..., section: ...}" may replace section/doc.
-// Every problem is reported with file and line: bad YAML, unknown or
-// missing fields, fewer than 2 or more than 5 options, no or two correct
-// options, a section the notes do not have, domains outside 1-6, repeated
-// IDs, and any rule of Problems.
+// doc names the notes file when several define the section. Older files
+// stay valid: kind and quote may be left out (kind "bank" means recall),
+// correct may be the exact text of an option, one option may be written as
+// {text: ..., correct: true}, "source: {doc, section}" may replace
+// section and doc, and the file may be a bare list of questions.
+//
+// Checks (see checkEntry): every field known and of the right type; 2-5
+// options, distinct; one right option, or two when the stem says "(Choose
+// two.)"; a section the notes have, whose facts or text hold the quote
+// (case and spacing aside); wrong reasons only for wrong options; IDs
+// unique; and every rule of Problems. A question breaking one is skipped.
+// Warnings (reported by quiz check, the question kept): a wrong option
+// without its reason, options of unbalanced length, the right option much
+// longer than the others.
 
 // BankProblem is one problem in a bank file.
 type BankProblem struct {
-	File string `json:"file"`
-	Line int    `json:"line"`
-	Msg  string `json:"message"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Msg     string `json:"message"`
+	Warning bool   `json:"warning,omitempty"` // the question is kept
 }
 
-func (p BankProblem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
+func (p BankProblem) String() string {
+	if p.Warning {
+		return fmt.Sprintf("%s:%d: warning: %s", p.File, p.Line, p.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+}
 
-// BankError lists every problem found in bank files; it matches ErrBank.
+// BankError lists the problems that made questions be skipped; it matches
+// ErrBank.
 type BankError struct{ Problems []BankProblem }
 
 func (e *BankError) Error() string {
@@ -62,10 +78,26 @@ func (e *BankError) Error() string {
 // Is makes errors.Is(err, ErrBank) true.
 func (e *BankError) Is(target error) bool { return target == ErrBank }
 
-// LoadBank reads and validates bank files from fsys against the notes. It
-// returns the valid questions and, when any file has problems, a *BankError
-// listing all of them.
+// LoadBank reads bank files from fsys and checks them against the notes.
+// It returns the valid questions and, when any question was skipped or a
+// file could not be read, a *BankError listing why. Warnings are left out:
+// CheckBank lists them.
 func LoadBank(fsys fs.FS, docs []*notes.Document, paths ...string) ([]Question, error) {
+	qs, probs := CheckBank(fsys, docs, paths...)
+	var errs []BankProblem
+	for _, p := range probs {
+		if !p.Warning {
+			errs = append(errs, p)
+		}
+	}
+	if len(errs) > 0 {
+		return qs, &BankError{Problems: errs}
+	}
+	return qs, nil
+}
+
+// CheckBank is LoadBank returning every problem, warnings included.
+func CheckBank(fsys fs.FS, docs []*notes.Document, paths ...string) ([]Question, []BankProblem) {
 	var qs []Question
 	var probs []BankProblem
 	ids := map[string]BankProblem{}
@@ -86,10 +118,7 @@ func LoadBank(fsys fs.FS, docs []*notes.Document, paths ...string) ([]Question, 
 			qs = append(qs, e.q)
 		}
 	}
-	if len(probs) > 0 {
-		return qs, &BankError{Problems: probs}
-	}
-	return qs, nil
+	return qs, probs
 }
 
 func unwrapPath(err error) string {
@@ -105,9 +134,7 @@ type bankEntry struct {
 	line int
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+)`)
-
-// ParseBank parses and validates one bank file. name labels problems. IDs
+// ParseBank parses and checks one bank file. name labels problems. IDs
 // repeated across files are checked by LoadBank.
 func ParseBank(name string, data []byte, docs []*notes.Document) ([]Question, []BankProblem) {
 	es, probs := parseBank(name, data, docs)
@@ -118,48 +145,68 @@ func ParseBank(name string, data []byte, docs []*notes.Document) ([]Question, []
 	return qs, probs
 }
 
-func parseBank(name string, data []byte, docs []*notes.Document) ([]bankEntry, []BankProblem) {
-	var probs []BankProblem
-	bad := func(line int, format string, args ...any) {
-		probs = append(probs, BankProblem{File: name, Line: line, Msg: fmt.Sprintf(format, args...)})
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+// yamlProblems turns a YAML error into problems, one per line it names.
+func yamlProblems(file string, err error, fallback int, prefix string) []BankProblem {
+	msgs := []string{err.Error()}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	var out []BankProblem
+	for _, m := range msgs {
+		line := fallback
+		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
+			line, _ = strconv.Atoi(sm[1])
+		}
+		m = strings.TrimPrefix(m, "yaml: ")
+		m = strings.TrimSpace(yamlLine.ReplaceAllString(m, ""))
+		out = append(out, BankProblem{File: file, Line: line, Msg: prefix + strings.TrimPrefix(m, ": ")})
+	}
+	return out
+}
+
+// bankList returns the list of question nodes of a bank file.
+func bankList(name string, data []byte) (*yaml.Node, []BankProblem) {
+	bad := func(line int, format string, args ...any) []BankProblem {
+		return []BankProblem{{File: name, Line: line, Msg: fmt.Sprintf(format, args...)}}
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		line := 0
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			line, _ = strconv.Atoi(m[1])
-		}
-		bad(line, "bad YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
-		return nil, probs
+		return nil, yamlProblems(name, err, 0, "bad YAML: ")
 	}
 	if root.Kind == 0 || len(root.Content) == 0 {
-		bad(1, "empty file: want a list of questions or a mapping with questions:")
-		return nil, probs
+		return nil, bad(1, "empty file: want a list of questions or a mapping with questions:")
 	}
 	doc := root.Content[0]
-	var list *yaml.Node
 	switch doc.Kind {
 	case yaml.SequenceNode:
-		list = doc
+		return doc, nil
 	case yaml.MappingNode:
+		var top struct {
+			Questions yaml.Node `yaml:"questions"`
+		}
+		var probs []BankProblem
 		for i := 0; i+1 < len(doc.Content); i += 2 {
-			k, v := doc.Content[i], doc.Content[i+1]
-			if k.Value == "questions" {
-				list = v
-			} else {
-				bad(k.Line, "unknown field %q at the top (want questions)", k.Value)
+			if k := doc.Content[i]; k.Value != "questions" {
+				probs = append(probs, bad(k.Line, "unknown field %q at the top (want questions)", k.Value)...)
 			}
 		}
-		if list == nil {
-			bad(doc.Line, "missing field questions")
-			return nil, probs
+		if err := doc.Decode(&top); err != nil || top.Questions.Kind == 0 {
+			return nil, append(probs, bad(doc.Line, "missing field questions")...)
 		}
-		if list.Kind != yaml.SequenceNode {
-			bad(list.Line, "questions must be a list")
-			return nil, probs
+		if top.Questions.Kind != yaml.SequenceNode {
+			return nil, append(probs, bad(top.Questions.Line, "questions must be a list")...)
 		}
-	default:
-		bad(doc.Line, "want a list of questions or a mapping with questions:")
+		return &top.Questions, probs
+	}
+	return nil, bad(doc.Line, "want a list of questions or a mapping with questions:")
+}
+
+func parseBank(name string, data []byte, docs []*notes.Document) ([]bankEntry, []BankProblem) {
+	list, probs := bankList(name, data)
+	if list == nil {
 		return nil, probs
 	}
 	var qs []bankEntry
@@ -167,7 +214,7 @@ func parseBank(name string, data []byte, docs []*notes.Document) ([]bankEntry, [
 	for _, n := range list.Content {
 		q, ps := parseBankQuestion(name, n, docs)
 		probs = append(probs, ps...)
-		if len(ps) > 0 {
+		if hasError(ps) {
 			continue
 		}
 		if line, dup := seen[q.ID]; dup {
@@ -180,204 +227,120 @@ func parseBank(name string, data []byte, docs []*notes.Document) ([]bankEntry, [
 	return qs, probs
 }
 
-func parseBankQuestion(file string, n *yaml.Node, docs []*notes.Document) (Question, []BankProblem) {
-	var probs []BankProblem
-	bad := func(line int, format string, args ...any) {
-		probs = append(probs, BankProblem{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+func hasError(ps []BankProblem) bool {
+	for _, p := range ps {
+		if !p.Warning {
+			return true
+		}
 	}
-	if n.Kind != yaml.MappingNode {
-		bad(n.Line, "a question must be a mapping with stem, options, correct and section")
-		return Question{}, probs
+	return false
+}
+
+// bankQuestion is one question as written in a bank file.
+type bankQuestion struct {
+	ID          string            `yaml:"id"`
+	Kind        string            `yaml:"kind"`
+	Domains     []int             `yaml:"domains"`
+	Stem        string            `yaml:"stem"`
+	Options     []yaml.Node       `yaml:"options"` // text, or {text, correct}
+	Correct     yaml.Node         `yaml:"correct"` // letter, option text, or list of letters
+	Explanation string            `yaml:"explanation"`
+	Wrong       map[string]string `yaml:"wrong"`
+	Section     string            `yaml:"section"`
+	Doc         string            `yaml:"doc"`
+	Quote       string            `yaml:"quote"`
+	Also        []bankCite        `yaml:"also"`
+	Source      *bankSource       `yaml:"source"`
+}
+
+type bankCite struct {
+	Section string `yaml:"section"`
+	Quote   string `yaml:"quote"`
+}
+
+type bankSource struct {
+	Doc     string   `yaml:"doc"`
+	Section string   `yaml:"section"`
+	Path    []string `yaml:"path"` // ignored: the notes give the path
+}
+
+type bankOption struct {
+	Text    string `yaml:"text"`
+	Correct bool   `yaml:"correct"`
+}
+
+// yamlFields returns the field names of a struct's yaml tags.
+func yamlFields(v any) map[string]bool {
+	out := map[string]bool{}
+	t := reflect.TypeOf(v)
+	for i := range t.NumField() {
+		out[strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]] = true
 	}
-	q := Question{Kind: KindBank, Correct: -1}
-	fields := map[string]*yaml.Node{}
+	return out
+}
+
+var (
+	questionFields = sync.OnceValue(func() map[string]bool { return yamlFields(bankQuestion{}) })
+	citeFields     = sync.OnceValue(func() map[string]bool { return yamlFields(bankCite{}) })
+	sourceFields   = sync.OnceValue(func() map[string]bool { return yamlFields(bankSource{}) })
+	optionFields   = sync.OnceValue(func() map[string]bool { return yamlFields(bankOption{}) })
+)
+
+// unknownFields reports the keys of mapping n that are not in known.
+func (c *entryCheck) unknownFields(n *yaml.Node, known map[string]bool, what string) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		switch k.Value {
-		case "id", "stem", "options", "correct", "explanation", "section", "doc", "domains", "source", "kind":
-			if _, dup := fields[k.Value]; dup {
-				bad(k.Line, "field %s given twice", k.Value)
-			}
-			fields[k.Value] = v
-		default:
-			bad(k.Line, "unknown field %q", k.Value)
+		if k := n.Content[i]; !known[k.Value] {
+			c.bad(k.Line, "unknown %sfield %q", what, k.Value)
 		}
 	}
-	scalar := func(key string) (string, int, bool) {
-		v, ok := fields[key]
-		if !ok {
-			return "", n.Line, false
-		}
-		if v.Kind != yaml.ScalarNode {
-			bad(v.Line, "%s must be text", key)
-			return "", v.Line, false
-		}
-		return strings.TrimSpace(v.Value), v.Line, true
-	}
-	q.ID, _, _ = scalar("id")
-	stem, stemLine, ok := scalar("stem")
-	if !ok || stem == "" {
-		if _, given := fields["stem"]; !given || ok {
-			bad(stemLine, "missing field stem")
-		}
-	}
-	q.Stem = stem
-	q.Explanation, _, _ = scalar("explanation")
-	if k, line, ok := scalar("kind"); ok && k != "" && k != KindBank {
-		bad(line, "kind must be %q for bank questions", KindBank)
-	}
+}
 
-	// Options, possibly with one marked correct.
-	marked := -1
-	if v, ok := fields["options"]; !ok {
-		bad(n.Line, "missing field options")
-	} else if v.Kind != yaml.SequenceNode {
-		bad(v.Line, "options must be a list")
-	} else {
-		if c := len(v.Content); c < 2 || c > 5 {
-			bad(v.Line, "%d options, want 2-5", c)
-		}
-		seen := map[string]int{}
-		for i, o := range v.Content {
-			text, line := "", o.Line
-			switch o.Kind {
-			case yaml.ScalarNode:
-				text = o.Value
-			case yaml.MappingNode:
-				for j := 0; j+1 < len(o.Content); j += 2 {
-					k, val := o.Content[j], o.Content[j+1]
-					switch k.Value {
-					case "text":
-						text = val.Value
-					case "correct":
-						var b bool
-						if err := val.Decode(&b); err != nil {
-							bad(val.Line, "option correct must be true or false")
-						} else if b {
-							if marked >= 0 {
-								bad(val.Line, "two correct options (%c and %c)", 'A'+marked, 'A'+i)
-							}
-							marked = i
-						}
-					default:
-						bad(k.Line, "unknown option field %q (want text, correct)", k.Value)
-					}
-				}
-			default:
-				bad(line, "option %c must be text", 'A'+i)
-			}
-			text = strings.TrimSpace(text)
-			if text == "" || strings.Trim(text, ".") == "" {
-				bad(line, "option %c is empty", 'A'+i)
-			}
-			if j, dup := seen[normKey(text)]; dup && text != "" {
-				bad(line, "options %c and %c are the same", 'A'+j, 'A'+i)
-			}
-			seen[normKey(text)] = i
-			q.Options = append(q.Options, text)
-		}
+// lines maps each key of a mapping node to the line of its value.
+func lines(n *yaml.Node) map[string]int {
+	out := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		out[n.Content[i].Value] = n.Content[i+1].Line
 	}
+	return out
+}
 
-	// Correct: a letter or the text of one option.
-	v, hasCorrect := fields["correct"]
-	switch {
-	case hasCorrect && len(q.Options) == 0:
-		// Nothing to resolve correct against; the options are reported.
-	case hasCorrect && v.Kind == yaml.SequenceNode:
-		if len(v.Content) > 1 {
-			bad(v.Line, "two correct options: give exactly one")
-		} else {
-			bad(v.Line, "correct must be one letter or option text")
-		}
-	case hasCorrect && v.Kind != yaml.ScalarNode:
-		bad(v.Line, "correct must be a letter or the text of an option")
-	case hasCorrect:
-		c := correctIndex(strings.TrimSpace(v.Value), q.Options)
-		switch {
-		case c == -2:
-			bad(v.Line, "correct %q matches two options", v.Value)
-		case c < 0:
-			bad(v.Line, "correct %q is neither a letter A-%c nor the text of an option", v.Value, 'A'+max(len(q.Options)-1, 0))
-		case marked >= 0 && marked != c:
-			bad(v.Line, "two correct options: correct says %c but option %c is marked", 'A'+c, 'A'+marked)
-		}
-		q.Correct = c
-	case marked >= 0:
-		q.Correct = marked
-	default:
-		bad(n.Line, "missing field correct")
+func parseBankQuestion(file string, n *yaml.Node, docs []*notes.Document) (Question, []BankProblem) {
+	c := &entryCheck{file: file, line: n.Line, docs: docs}
+	if n.Kind != yaml.MappingNode {
+		c.bad(n.Line, "a question must be a mapping with stem, options, correct and section")
+		return Question{}, c.probs
 	}
-
-	// Source section.
-	section, secLine, _ := scalar("section")
-	docName, _, _ := scalar("doc")
-	if v, ok := fields["source"]; ok {
-		if v.Kind != yaml.MappingNode {
-			bad(v.Line, "source must be a mapping with doc and section")
-		}
-		for j := 0; j+1 < len(v.Content); j += 2 {
-			k, val := v.Content[j], v.Content[j+1]
-			switch k.Value {
-			case "section":
-				section, secLine = strings.TrimSpace(val.Value), val.Line
-			case "doc":
-				docName = strings.TrimSpace(val.Value)
-			case "path":
-			default:
-				bad(k.Line, "unknown source field %q (want doc, section)", k.Value)
+	c.lines = lines(n)
+	c.unknownFields(n, questionFields(), "")
+	var b bankQuestion
+	if err := n.Decode(&b); err != nil {
+		c.probs = append(c.probs, yamlProblems(file, err, n.Line, "")...)
+		return Question{}, c.probs
+	}
+	if b.Source != nil {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == "source" {
+				c.unknownFields(n.Content[i+1], sourceFields(), "source ")
 			}
 		}
+		b.Section, b.Doc, c.lines["section"] = b.Source.Section, b.Source.Doc, c.at("source")
 	}
-	var sec *notes.Section
-	if section == "" {
-		bad(secLine, "missing field section")
-	} else {
-		var found []*notes.Section
-		for _, d := range docs {
-			if d == nil || docName != "" && d.Name != docName {
-				continue
-			}
-			if s := d.Section(strings.TrimPrefix(section, "#")); s != nil {
-				found = append(found, s)
-			}
-		}
-		switch {
-		case len(found) == 0 && docName != "":
-			bad(secLine, "unknown section %q in notes %q", section, docName)
-		case len(found) == 0:
-			bad(secLine, "unknown section %q", section)
-		case len(found) > 1:
-			bad(secLine, "section %q is in several notes files: add doc", section)
-		default:
-			sec = found[0]
-			q.Source = Source{Doc: sec.Doc, Section: sec.ID, Path: append([]string(nil), sec.Path...)}
-		}
-	}
-
-	if v, ok := fields["domains"]; ok {
-		var ds []int
-		if err := v.Decode(&ds); err != nil {
-			bad(v.Line, "domains must be a list of numbers 1-6")
-		}
-		for _, d := range ds {
-			if d < 1 || d > 6 {
-				bad(v.Line, "domain %d is not 1-6", d)
-			}
-		}
-		q.Domains = ds
-	} else if sec != nil {
-		q.Domains = SectionDomains(sec)
-	}
-	if q.ID == "" {
-		h := sha256.Sum256([]byte(KindBank + "\x00" + q.Stem + "\x00" + strings.Join(q.Options, "\x00")))
-		q.ID = "b" + hex.EncodeToString(h[:6])
-	}
-	if len(probs) == 0 {
+	q := c.build(b)
+	if len(c.probs) == 0 {
 		for _, p := range Problems(q) {
-			bad(n.Line, "%s", p)
+			c.bad(n.Line, "%s", p)
 		}
 	}
-	return q, probs
+	return q, c.probs
+}
+
+// bankID is the default ID of a bank question: a hash of stem and options.
+func bankID(q Question) string {
+	h := sha256.Sum256([]byte(KindBank + "\x00" + q.Stem + "\x00" + strings.Join(q.Options, "\x00")))
+	return "b" + hex.EncodeToString(h[:6])
 }
 
 // correctIndex resolves a letter (A-E, case-insensitive) or option text;

@@ -59,7 +59,7 @@ func problems(q Question, tf termFunc) []string {
 		if v := answerInStem(ans, q.Stem); v != "" {
 			add("the answer %q appears in the stem (as %q)", ans, v)
 		}
-		if q.Kind != KindBank && q.Kind != "" {
+		if q.Bank == "" && q.Kind != KindBank && q.Kind != "" {
 			p = append(p, weak(q, tf)...)
 		}
 		if u, ok := numberUnit(ans); ok {

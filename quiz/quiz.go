@@ -29,7 +29,9 @@
 package quiz
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -54,21 +56,96 @@ const PointsCorrect = 10
 
 // Question is a multiple-choice question with a stable ID.
 type Question struct {
-	ID          string   `json:"id" yaml:"id"`
-	Stem        string   `json:"stem" yaml:"stem"`
-	Options     []string `json:"options" yaml:"options"`
-	Correct     int      `json:"correct" yaml:"-"` // index into Options
-	Explanation string   `json:"explanation" yaml:"explanation"`
-	Source      Source   `json:"source" yaml:"source"`
-	Domains     []int    `json:"domains" yaml:"domains"` // exam domains 1-6
-	Kind        string   `json:"kind" yaml:"kind"`       // generator kind, or "bank"
+	ID      string   `json:"id"`
+	Stem    string   `json:"stem"`
+	Options []string `json:"options"`
+	// Correct is the index of the right option; for a "Choose two"
+	// question, the first of Corrects.
+	Correct int `json:"-"`
+	// Corrects lists the right options, ascending, when there are two
+	// ("Choose two"); nil otherwise. In JSON, "correct" is an index or a
+	// list of indexes.
+	Corrects    []int    `json:"-"`
+	Explanation string   `json:"explanation"`
+	Wrong       []string `json:"wrong,omitempty"` // why each option fails, by index; "" for right ones
+	Source      Source   `json:"source"`
+	Quote       string   `json:"quote,omitempty"` // the deciding line, as found in the source section
+	Also        []Cite   `json:"also,omitempty"`  // further deciding lines
+	Domains     []int    `json:"domains"`         // exam domains 1-6
+	Kind        string   `json:"kind"`            // scenario, recall, or a generator kind
+	Bank        string   `json:"bank,omitempty"`  // the bank file of a hand-written question
+}
+
+// Cite is a deciding line in another section.
+type Cite struct {
+	Section string `json:"section"`
+	Quote   string `json:"quote"`
 }
 
 // Source is where a question comes from in the notes.
 type Source struct {
-	Doc     string   `json:"doc" yaml:"doc"`
-	Section string   `json:"section" yaml:"section"`
-	Path    []string `json:"path,omitempty" yaml:"-"`
+	Doc     string   `json:"doc"`
+	Section string   `json:"section"`
+	Path    []string `json:"path,omitempty"`
+}
+
+// ChooseTwo reports whether the question has two right options.
+func (q Question) ChooseTwo() bool { return len(q.Corrects) > 1 }
+
+// Right returns the indexes of the right options, ascending.
+func (q Question) Right() []int {
+	if len(q.Corrects) > 0 {
+		return q.Corrects
+	}
+	return []int{q.Correct}
+}
+
+// IsRight reports whether choosing option i alone answers q: false for
+// every option of a "Choose two" question.
+func (q Question) IsRight(i int) bool { return !q.ChooseTwo() && i == q.Correct }
+
+type questionJSON Question
+
+// MarshalJSON writes "correct" as an index, or a list of indexes for a
+// "Choose two" question.
+func (q Question) MarshalJSON() ([]byte, error) {
+	var c any = q.Correct
+	if q.ChooseTwo() {
+		c = q.Corrects
+	}
+	return json.Marshal(struct {
+		questionJSON
+		Correct any `json:"correct"`
+	}{questionJSON(q), c})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (q *Question) UnmarshalJSON(b []byte) error {
+	var v struct {
+		*questionJSON
+		Correct json.RawMessage `json:"correct"`
+	}
+	v.questionJSON = (*questionJSON)(q)
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	q.Correct, q.Corrects = 0, nil
+	if len(v.Correct) == 0 || string(v.Correct) == "null" {
+		return nil
+	}
+	if v.Correct[0] == '[' {
+		if err := json.Unmarshal(v.Correct, &q.Corrects); err != nil {
+			return fmt.Errorf("question %s: correct: %w", q.ID, err)
+		}
+		if len(q.Corrects) > 0 {
+			q.Correct = q.Corrects[0]
+		}
+		if len(q.Corrects) < 2 {
+			q.Corrects = nil
+		}
+		return nil
+	}
+	return json.Unmarshal(v.Correct, &q.Correct)
 }
 
 // Round is one posted question of the day (one firing of the schedule).

@@ -60,7 +60,7 @@ func cmdConsole(ctx context.Context, e *env, args []string) (err error) {
 		return err
 	}
 	defer ix.Close()
-	pool, err := loadQuestionPool(e, docs)
+	pool, err := loadQuestionPool(e, docs, lg)
 	if err != nil {
 		return err
 	}

@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -34,7 +34,7 @@ func cmdQuiz(ctx context.Context, e *env, args []string) error {
 	asJSON := fset.Bool("json", false, "print the questions as a JSON array")
 	n := fset.Int("n", 0, "print at most N questions (0: all)")
 	seed := fset.Int64("seed", 0, "print a random sample drawn with this seed (0: notes order)")
-	kind := fset.String("kind", "", "only questions of this generator kind (term, value, row, service, ..., bank)")
+	kind := fset.String("kind", "", "only questions of this kind (scenario, recall, or a generator kind: term, number, ...)")
 	if err := e.parse(fset, quizSynopsis, args); err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func cmdQuiz(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	pool, err := loadQuestionPool(e, docs)
+	pool, err := loadQuestionPool(e, docs, slog.New(slog.NewTextHandler(e.stderr, nil)))
 	if err != nil {
 		return err
 	}
@@ -140,16 +140,21 @@ func cmdQuizCheck(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	qs, err := quiz.LoadBank(osFS{}, docs, files...)
-	var be *quiz.BankError
-	if errors.As(err, &be) {
-		for _, p := range be.Problems {
-			fmt.Fprintln(e.stdout, p.String())
+	qs, probs := quiz.CheckBank(osFS{}, docs, files...)
+	errs := 0
+	for _, p := range probs {
+		fmt.Fprintln(e.stdout, p.String())
+		if !p.Warning {
+			errs++
 		}
-		return fmt.Errorf("quiz check: %d problem(s) in %d file(s)", len(be.Problems), len(files))
 	}
-	if err != nil {
-		return fmt.Errorf("quiz check: %w", err)
+	r := quiz.Report(qs)
+	for _, p := range r.Problems() {
+		fmt.Fprintf(e.stdout, "warning: %s\n", p)
+	}
+	fmt.Fprintf(e.stdout, "balance: %s\n", r)
+	if errs > 0 {
+		return fmt.Errorf("quiz check: %d problem(s) in %d file(s)", errs, len(files))
 	}
 	fmt.Fprintf(e.stdout, "ok: %d question(s) in %d file(s)\n", len(qs), len(files))
 	return nil

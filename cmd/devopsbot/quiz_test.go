@@ -57,7 +57,7 @@ func TestQuizKindFilterAndBank(t *testing.T) {
 	if err := os.WriteFile(bank, []byte("- stem: Which service records API calls?\n  options: [CloudTrail, X-Ray]\n  correct: A\n  section: 4_3\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, errOut, code := runCLI(t, Config{Questions: []string{bank}}, "quiz", "--json", "--kind", "bank")
+	out, errOut, code := runCLI(t, Config{Questions: []string{bank}}, "quiz", "--json", "--kind", "recall")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -65,7 +65,7 @@ func TestQuizKindFilterAndBank(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &qs); err != nil {
 		t.Fatal(err)
 	}
-	if len(qs) != 1 || qs[0].Kind != "bank" || qs[0].Options[qs[0].Correct] != "CloudTrail" {
+	if len(qs) != 1 || qs[0].Kind != "recall" || qs[0].Bank == "" || qs[0].Options[qs[0].Correct] != "CloudTrail" {
 		t.Errorf("bank questions = %+v", qs)
 	}
 }

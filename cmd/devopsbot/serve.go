@@ -118,7 +118,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 		}
 	}()
 
-	pool, err := loadQuestionPool(e, docs)
+	pool, err := loadQuestionPool(e, docs, lg)
 	if err != nil {
 		return err
 	}
@@ -258,9 +258,16 @@ func (a *app) authThenDaily(ctx context.Context) {
 }
 
 // loadQuestionPool returns the questions generated from the notes followed
-// by those of the question bank files (DEVOPSBOT_QUESTIONS); a bank with
-// problems fails, listing them with file and line.
-func loadQuestionPool(e *env, docs []*notes.Document) ([]quiz.Question, error) {
+// by the bank's: the embedded bank when the notes are the default ones, and
+// the files of DEVOPSBOT_QUESTIONS. A bank question that fails its checks
+// (or a file that cannot be read) is skipped with a warning on lg.
+func loadQuestionPool(e *env, docs []*notes.Document, lg *slog.Logger) ([]quiz.Question, error) {
+	var bank []quiz.Question
+	if len(e.cfg.Notes) == 0 {
+		qs, err := quiz.LoadDefaultBank(docs)
+		warnBank(lg, err)
+		bank = qs
+	}
 	var names []string
 	for _, p := range e.cfg.Questions {
 		if p = strings.TrimSpace(p); p == "" {
@@ -273,14 +280,23 @@ func loadQuestionPool(e *env, docs []*notes.Document) ([]quiz.Question, error) {
 		// os.DirFS("/") wants slash-separated paths without the leading slash.
 		names = append(names, strings.TrimPrefix(filepath.ToSlash(abs), "/"))
 	}
-	var bank []quiz.Question
 	if len(names) > 0 {
-		var err error
-		if bank, err = quiz.LoadBank(os.DirFS("/"), docs, names...); err != nil {
-			return nil, fmt.Errorf("DEVOPSBOT_QUESTIONS: %w", err)
-		}
+		qs, err := quiz.LoadBank(os.DirFS("/"), docs, names...)
+		warnBank(lg, err)
+		bank = append(bank, qs...)
 	}
 	return quiz.Pool(docs, bank), nil
+}
+
+// warnBank logs each problem of a bank that made a question be skipped.
+func warnBank(lg *slog.Logger, err error) {
+	var be *quiz.BankError
+	if !errors.As(err, &be) {
+		return
+	}
+	for _, p := range be.Problems {
+		lg.Warn("quiz bank question skipped", "file", p.File, "line", p.Line, "problem", p.Msg)
+	}
 }
 
 // Garbage collector settings for serving (see tuneGC).
