@@ -9,198 +9,7 @@ import (
 	"github.com/devopsbot/devopsbot/notes"
 )
 
-// Generators over facts: named groups, sequences and numbers.
-
-var dashName = regexp.MustCompile(`^([^-–:]{2,40}?)\s+[-–]\s+(.{8,})$`)
-
-func ctxKey(c []string) string { return strings.Join(c, "\x00") }
-
-func isName(s string) bool {
-	s = strings.TrimSpace(s)
-	return s != "" && wordCount(s) <= 4 && !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, ":") && hasLetters(s, 2) &&
-		!strings.EqualFold(s, "etc")
-}
-
-func (g *gen) groups() {
-	for i := range g.doc.Sections {
-		s := &g.doc.Sections[i]
-		type member struct {
-			name  string
-			descs []string
-			fact  notes.Fact
-		}
-		// Names are facts whose children (facts with their text appended to
-		// the context) exist; the group is all short facts sharing a context.
-		byCtx := map[string][]*member{}
-		var order []string
-		children := map[string][]string{}
-		for _, f := range s.Facts {
-			if len(f.Context) > 0 {
-				k := ctxKey(f.Context)
-				children[k] = append(children[k], strings.TrimSpace(f.Text))
-			}
-		}
-		for _, f := range s.Facts {
-			if f.Kind != notes.FactBullet && f.Kind != notes.FactParagraph {
-				continue
-			}
-			text := strings.TrimSpace(f.Text)
-			k := ctxKey(f.Context)
-			var m *member
-			if isName(text) {
-				m = &member{name: text, fact: f, descs: children[ctxKey(append(slices.Clone(f.Context), f.Text))]}
-			} else if mm := dashName.FindStringSubmatch(text); mm != nil && isName(mm[1]) {
-				m = &member{name: strings.TrimSpace(mm[1]), fact: f, descs: []string{strings.TrimSpace(mm[2])}}
-			}
-			if m == nil {
-				continue
-			}
-			if _, ok := byCtx[k]; !ok {
-				order = append(order, k)
-			}
-			byCtx[k] = append(byCtx[k], m)
-		}
-		for _, k := range order {
-			ms := byCtx[k]
-			described := 0
-			for _, m := range ms {
-				if len(m.descs) > 0 {
-					described++
-				}
-			}
-			if len(ms) < 2 || described < 2 {
-				continue
-			}
-			// Only members with details of their own are options: a bare
-			// short bullet beside them is not necessarily the same kind of
-			// thing.
-			var names []string
-			descCount := map[string]int{}
-			for _, m := range ms {
-				if len(m.descs) > 0 {
-					names = append(names, m.name)
-				}
-				for _, d := range m.descs {
-					descCount[normKey(d)]++
-				}
-			}
-			label := g.topic(s)
-			head := cleanHeading(s.Title)
-			if k != "" {
-				ctx := strings.Split(k, "\x00")
-				last := strings.TrimSuffix(strings.TrimSpace(ctx[len(ctx)-1]), ":")
-				if wordCount(last) <= 12 && !strings.EqualFold(last, s.Title) {
-					label += " › " + last
-					head = last
-				}
-			}
-			if sellingHead[normKey(head)] {
-				// "Can use own docker images" under "Fully managed build
-				// service" fits "Extensible" as well: selling points are
-				// grouped by taste, not by fact.
-				continue
-			}
-			for _, m := range ms {
-				n := 0
-				for _, d := range m.descs {
-					if n >= 3 || descCount[normKey(d)] > 1 || !hasLetters(d, 2) || strings.EqualFold(d, "etc") {
-						continue
-					}
-					if wordCount(d) > 40 || isName(d) && len(g.childrenOf(s, m.fact, d)) > 0 {
-						continue
-					}
-					var stem string
-					if wordCount(d) >= 3 {
-						stem = label + ": which one does this describe? " + quote(d)
-					} else {
-						stem = label + ": under which one is " + quote(d) + " listed?"
-					}
-					if g.add(KindGroup, s, k+"/"+m.name+"/"+d, stem, m.name, names, m.name+": "+d+" ("+label+")") {
-						n++
-					}
-				}
-			}
-		}
-	}
-}
-
-// sellingHead are headings of selling points.
-var sellingHead = fieldSet("benefits benefit features advantages highlights why")
-
-// childrenOf returns the facts nested under text below fact f.
-func (g *gen) childrenOf(s *notes.Section, f notes.Fact, text string) []notes.Fact {
-	want := ctxKey(append(append(slices.Clone(f.Context), f.Text), text))
-	var out []notes.Fact
-	for _, o := range s.Facts {
-		if ctxKey(o.Context) == want {
-			out = append(out, o)
-		}
-	}
-	return out
-}
-
-// ---- sequences ----
-
-func (g *gen) sequences() {
-	for i := range g.doc.Sections {
-		s := &g.doc.Sections[i]
-		prev := map[string]string{} // context -> previous fact text
-		for _, f := range s.Facts {
-			k := ctxKey(f.Context)
-			before := prev[k]
-			prev[k] = f.Text
-			var steps []string
-			noun := "step"
-			lead := ""
-			phase := func(t string) bool { return strings.Contains(strings.ToLower(t), "phase") }
-			switch {
-			case len(f.Code) >= 4 && (phase(f.Text) || phase(before) || slices.ContainsFunc(f.Context, phase)):
-				steps, noun = f.Code, "phase"
-				lead = "the phases run in a fixed order"
-			case strings.Count(f.Text, "->") >= 3:
-				for _, p := range strings.Split(f.Text, "->") {
-					steps = append(steps, strings.Trim(strings.TrimSpace(p), "[]"))
-				}
-				lead = "the flow is a chain of steps"
-			default:
-				continue
-			}
-			g.orderedSteps(s, steps, noun, lead, 6)
-		}
-	}
-}
-
-// orderedSteps asks, for each step of an ordered list but the last, which
-// step comes right after it; the other steps are the distractors.
-// Steps longer than maxWords make the list prose, not a sequence.
-func (g *gen) orderedSteps(s *notes.Section, steps []string, noun, lead string, maxWords int) {
-	if len(steps) < 4 || hasDup(steps) || slices.ContainsFunc(steps, func(st string) bool { return wordCount(st) > maxWords }) {
-		return
-	}
-	for j := 0; j+1 < len(steps); j++ {
-		stem := g.topic(s) + ": " + lead + ". Which " + noun + " comes right after " + quote(steps[j]) + "?"
-		var cands []string
-		for x, st := range steps {
-			if x != j && x != j+1 {
-				cands = append(cands, st)
-			}
-		}
-		g.add(KindSequence, s, strings.Join(steps, ">")+"/"+steps[j], stem, steps[j+1], cands,
-			strings.Join(steps, " → ")+" ("+g.topic(s)+")")
-	}
-}
-
-func hasDup(xs []string) bool {
-	seen := map[string]bool{}
-	for _, x := range xs {
-		k := normKey(x)
-		if k == "" || seen[k] {
-			return true
-		}
-		seen[k] = true
-	}
-	return false
-}
+// Generators over facts: numbers missing from statements.
 
 // ---- numbers missing from statements ----
 
@@ -258,9 +67,9 @@ func (g *gen) numbers() {
 					ans := sent[m[4]:m[5]] + spaceUnit(sent[m[6]:m[7]]) + sent[m[6]:m[7]]
 					u, _ := numberUnit(ans)
 					blank := strings.TrimSpace(sent[:start] + "___" + sent[end:])
-					lead := g.topic(s)
+					lead := "In " + g.about(s)
 					if len(f.Context) > 0 && wordCount(f.Context[len(f.Context)-1]) <= 10 {
-						lead += " › " + strings.TrimSuffix(f.Context[len(f.Context)-1], ":")
+						lead += " (" + strings.TrimSuffix(f.Context[len(f.Context)-1], ":") + ")"
 					}
 					cands := slices.Clone(g.numVals[u])
 					cands = append(cands, scaled(sent[m[4]:m[5]], sent[m[6]:m[7]])...)
@@ -270,7 +79,9 @@ func (g *gen) numbers() {
 						w := words(c)
 						return len(w) > 0 && slices.Contains(blankWords, w[0])
 					})
-					g.add(KindNumber, s, sent+"/"+ans, lead+": fill in the blank. "+quote(blank), ans, cands, f.FullText()+" ("+g.topic(s)+")")
+					if g.add(KindNumber, s, sent+"/"+ans, lead+", fill in the blank: "+quote(blank), ans, cands, plainFact(f)+" ("+g.about(s)+")") {
+						break // one question per fact
+					}
 				}
 			}
 		}
@@ -313,4 +124,10 @@ func thousands(d string) string {
 		d = d[:i] + "," + d[i:]
 	}
 	return d
+}
+
+// plainFact is a fact with its context, joined as prose (no heading-path
+// separators).
+func plainFact(f notes.Fact) string {
+	return strings.Join(append(append([]string(nil), f.Context...), f.Text), ": ")
 }

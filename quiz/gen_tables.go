@@ -141,120 +141,64 @@ func nounFor(header string) string {
 	return h
 }
 
+// tables asks from keyed tables (a column names the rows). Tables of
+// alternatives side by side (pros and cons) are left alone: their cells
+// are told apart by tone, not by knowledge.
 func (g *gen) tables() {
 	for i := range g.doc.Sections {
 		s := &g.doc.Sections[i]
 		for ti, t := range s.Tables {
 			cols := columns(t)
 			if parallel(cols) {
-				g.parallelTable(s, ti, cols)
 				continue
 			}
-			nc := nameColumn(cols)
-			if nc < 0 {
-				continue
+			if nc := nameColumn(cols); nc >= 0 && !stageNames(cols[nc]) {
+				g.keyedTable(s, ti, cols, nc)
 			}
-			g.keyedTable(s, ti, cols, nc)
+		}
+		for k, t := range nameBullets(s.Facts) {
+			g.keyedTable(s, 1000+k, columns(t), 0)
 		}
 	}
 }
 
-func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
-	names := cols[nc]
-	if stageNames(names) {
-		// "Initial State", "Deployment Stage 1", ...: the order is the fact;
-		// asking for a stage's number is rote and its header ("Deploy") is
-		// no noun for a question.
-		g.stageTable(s, cols, nc)
-		return
+// nameRE splits a "Name: what it does" bullet.
+var nameRE = regexp.MustCompile(`^([^:;,.]{2,40}):\s+(.{8,})$`)
+
+// nameBullets returns, as two-column tables, runs of three or more sibling
+// bullets of the form "Name: what it does" ("cfn-hup: Use to check for
+// updates to metadata").
+func nameBullets(facts []notes.Fact) []notes.Table {
+	byCtx := map[string]*notes.Table{}
+	var order []string
+	for _, f := range facts {
+		m := nameRE.FindStringSubmatch(strings.TrimSpace(f.Text))
+		if f.Kind != notes.FactBullet || m == nil || wordCount(m[1]) > 4 {
+			continue
+		}
+		k := strings.Join(f.Context, "\x00")
+		t := byCtx[k]
+		if t == nil {
+			t = &notes.Table{Header: []string{"", ""}}
+			byCtx[k] = t
+			order = append(order, k)
+		}
+		t.Rows = append(t.Rows, []string{strings.TrimSpace(m[1]), strings.TrimSpace(m[2])})
 	}
-	noun := nounFor(names.header)
-	tp := g.topic(s)
-	var attrs []int
-	for ci, c := range cols {
-		if ci != nc && c.nonEmpty() >= 2 {
-			attrs = append(attrs, ci)
+	var out []notes.Table
+	for _, k := range order {
+		if t := byCtx[k]; len(t.Rows) >= 3 {
+			out = append(out, *t)
 		}
 	}
-	limits := strings.Contains(strings.ToLower(s.Title), "limit")
-	for _, ci := range attrs {
-		c := cols[ci]
-		desc := c.avgWords() >= 3
-		for ri, name := range names.cells {
-			v := c.cells[ri]
-			if name == "" || v == "" || !hasLetters(v, 3) && !isNumeric(v) {
-				continue
-			}
-			// A value shared by several rows still answers "what is the value
-			// of this key", but not "which key has this value".
-			unique := c.count(v) == 1
-			expl := name + ": " + v
-			if c.header != "" {
-				expl = names.header + " " + name + " — " + c.header + ": " + v
-			}
-			expl += " (" + tp + ")"
-			key := strconv.Itoa(ti) + "/" + name + "/" + c.header
-			if desc && !unique {
-				continue
-			}
-			if desc && wordCount(v) >= 3 {
-				if len(attrs) == 1 || c.header == "" {
-					g.add(KindTerm, s, key, tp+": which "+noun+" is described as "+quote(v)+"?", name, distinctRows(names, c, ri), expl)
-					if !containsSeq(words(v), words(name)) { // a description naming its term gives it away
-						g.add(KindDefinition, s, key, tp+": what does the "+noun+" "+quote(name)+" describe?", v, distinctRows(c, c, ri), expl)
-					}
-					continue
-				}
-				g.add(KindTerm, s, key, tp+": "+whichHas(noun, c.header, v), name, distinctRows(names, c, ri), expl)
-				g.add(KindValue, s, key, tp+": for "+quote(name)+", which of these is listed under "+quote(c.header)+"?", v, distinctRows(c, c, ri), expl)
-				continue
-			}
-			if desc {
-				continue
-			}
-			// Short values: value from key, and key from a distinctive value.
-			u, isNum := numberUnit(v)
-			if isNum && u == "" && c.header == "" && !limits {
-				continue // a bare number with no header: a row index, not a fact
-			}
-			var same []string
-			for rj, w := range c.cells {
-				if rj == ri || w == "" {
-					continue
-				}
-				if wu, wNum := numberUnit(w); wNum == isNum && (!isNum || wu == u) {
-					same = append(same, w)
-				}
-			}
-			if isNum && len(same) < 3 && limits {
-				same = append(same, g.limitValues(s, u, v)...)
-			}
-			what := "what is " + quote(name) + "?"
-			if c.header != "" {
-				what = "for " + quote(name) + ", which of these is listed under " + quote(c.header) + "?"
-			} else if limits {
-				what = "what is the limit for " + quote(name) + "?"
-			}
-			g.add(KindValue, s, key, tp+": "+what, v, same, expl)
-			if !unique {
-				continue
-			}
-			stem := tp + ": which " + noun + " has the value " + quote(v) + "?"
-			if c.header != "" {
-				stem = tp + ": " + whichHas(noun, c.header, v)
-			}
-			g.add(KindTerm, s, key+"/reverse", stem, name, others(names.cells, ri), expl)
-		}
-	}
-	if len(attrs) >= 3 {
-		g.rows(s, ti, cols, nc, attrs)
-	}
+	return out
 }
 
 var stageRE = regexp.MustCompile(`(?i)^(.*\b(stage|step|phase)\s*\d+|(initial|final|start|end)( state| stage| step)?)$`)
 
-// stageNames reports whether a column names the stages of a process in
-// order: most of its names are "Stage 2", "Step 3", "Initial State".
+// stageNames reports whether a column names the stages of a process
+// ("Initial State", "Deployment Stage 1"): asking what happens in stage 3
+// tests the order of a diagram, not knowledge.
 func stageNames(c column) bool {
 	n := 0
 	for _, v := range c.cells {
@@ -262,24 +206,103 @@ func stageNames(c column) bool {
 			n++
 		}
 	}
-	return n >= 3 && 3*n >= 2*c.nonEmpty()
+	return n >= 2 && 2*n >= c.nonEmpty()
 }
 
-// stageTable asks, for a table of ordered stages, which stage comes right
-// after another, from the column that says what happens in each stage.
-func (g *gen) stageTable(s *notes.Section, cols []column, nc int) {
+// argHeaders are headers of argument lists and syntax: not worth a
+// question (which function takes "delimiter, source string"?).
+var argHeaders = fieldSet("attributes arguments argument parameters params syntax signature usage format")
+
+// keyedTable asks one question per fact (cell): a scenario from a "use
+// to" description, else the description from its name, else the name from
+// a description that names it; a limit or number from its key. Rows of a
+// comparison table (three attributes or more) become scenarios in rows.
+func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
+	names := cols[nc]
+	var attrs []int
 	for ci, c := range cols {
-		if ci == nc || c.avgWords() < 2 {
+		if ci != nc && c.nonEmpty() >= 2 {
+			attrs = append(attrs, ci)
+		}
+	}
+	if len(attrs) >= 3 {
+		g.rows(s, ti, cols, nc, attrs)
+		return
+	}
+	for _, ci := range attrs {
+		c := cols[ci]
+		if argHeaders[normKey(c.header)] {
 			continue
 		}
-		var steps []string
-		for _, v := range c.cells {
-			if v != "" && hasLetters(v, 3) {
-				steps = append(steps, v)
+		for ri, name := range names.cells {
+			v := c.cells[ri]
+			if name == "" || v == "" {
+				continue
+			}
+			key := strconv.Itoa(ti) + "/" + name + "/" + c.header
+			expl := name + ": " + v + " (" + g.about(s) + ")"
+			switch {
+			case c.avgWords() >= 3 && wordCount(v) >= 3 && c.count(v) == 1:
+				g.described(s, key, name, v, names, c, ri, expl)
+			case isNumeric(v):
+				g.cellNumber(s, key, name, v, c, ri, expl)
 			}
 		}
-		g.orderedSteps(s, steps, "stage", "the stages run in a fixed order", 10)
 	}
+}
+
+// useTo finds "Use to X" descriptions: what a tool is for, which a
+// scenario can ask as a need.
+var useTo = regexp.MustCompile(`(?i)^(?:use(?:d)?|use this|lets you|allows you|helps you)\s+(?:it\s+)?to\s+(.{8,})$`)
+
+// described asks about a name and its description (one question per
+// fact): a need ("A team needs to …") when the description says what the
+// thing is used for, else the description from the name, else the name.
+func (g *gen) described(s *notes.Section, key, name, v string, names, c column, ri int, expl string) {
+	about := g.about(s)
+	if m := useTo.FindStringSubmatch(strings.TrimSpace(v)); m != nil {
+		need := strings.TrimSuffix(strings.TrimSpace(m[1]), ".")
+		stem := "A team working with " + about + " needs to " + need + ". Which should they use?"
+		if g.add(KindScenario, s, key, stem, name, distinctRows(names, c, ri), expl) {
+			return
+		}
+	}
+	if !containsSeq(words(v), words(name)) && g.add(KindDefinition, s, key, "In "+about+", what is "+quote(name)+"?", v, distinctRows(c, c, ri), expl) {
+		return
+	}
+	g.add(KindTerm, s, key, "In "+about+", which one is described as "+quote(v)+"?", name, distinctRows(names, c, ri), expl)
+}
+
+// cellNumber asks for a number (a limit, a default) from its key.
+func (g *gen) cellNumber(s *notes.Section, key, name, v string, c column, ri int, expl string) {
+	u, _ := numberUnit(v)
+	limits := strings.Contains(strings.ToLower(s.Title), "limit")
+	if u == "" && c.header == "" && !limits {
+		return // a bare number with no header: a row index, not a fact
+	}
+	var same []string
+	for rj, w := range c.cells {
+		if wu, ok := numberUnit(w); rj != ri && ok && wu == u {
+			same = append(same, w)
+		}
+	}
+	if len(same) < 3 && limits {
+		same = append(same, g.limitValues(s, u, v)...)
+	}
+	if len(same) < 3 {
+		num := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), u))
+		if unit := strings.TrimSpace(v[len(num):]); num != "" {
+			same = append(same, scaled(num, unit)...)
+		}
+	}
+	stem := "In " + g.about(s) + ", what is the " + strings.ToLower(c.header) + " of " + quote(name) + "?"
+	if limits || c.header == "" {
+		stem = "What is the " + g.about(s) + " limit for " + quote(name) + "?"
+		if limits {
+			stem = "What is the " + strings.TrimSuffix(g.about(s), " limits") + " limit for " + quote(name) + "?"
+		}
+	}
+	g.add(KindNumber, s, key, stem, v, same, expl)
 }
 
 // limitValues returns number texts with unit u from tables in other
@@ -365,122 +388,79 @@ func nearlySame(a, b wordSet) bool {
 	return inter == len(a) || inter == len(b) || j >= 0.75
 }
 
-// rows asks for a row of a comparison table from the fewest attributes
-// that single it out, when no one attribute does.
+// rows turns a row of a comparison table into a scenario: a team needs
+// the row's values for the two or three attributes that set it apart from
+// the most other rows; the options are rows that differ on at least one
+// of them (rows alike on all of them would be right too, so they are not
+// offered).
 func (g *gen) rows(s *notes.Section, ti int, cols []column, nc int, attrs []int) {
 	names := cols[nc]
-	tp := g.topic(s)
-	noun := nounFor(names.header)
-	usable := func(v string) bool { return v != "" && hasLetters(v, 3) }
 	for ri, name := range names.cells {
 		if name == "" {
 			continue
 		}
-		// Rows still matching the chosen attributes.
-		rest := map[int]bool{}
-		for rj, n := range names.cells {
-			if rj != ri && n != "" {
-				rest[rj] = true
-			}
+		// A cell naming its row ("rolling" beside Rolling) gives it away.
+		usable := func(v string) bool {
+			return v != "" && hasLetters(v, 3) && !placeholder(v) && answerInStem(name, v) == ""
 		}
-		var chosen []int
-		for len(rest) > 0 && len(chosen) < 3 {
-			best, bestCut := -1, 0
-			for _, ci := range attrs {
-				if slices.Contains(chosen, ci) || !usable(cols[ci].cells[ri]) {
-					continue
-				}
-				cut := 0
-				for rj := range rest {
-					if normKey(cols[ci].cells[rj]) != normKey(cols[ci].cells[ri]) {
-						cut++
-					}
-				}
-				if cut > bestCut {
-					best, bestCut = ci, cut
-				}
-			}
-			if best < 0 {
-				break
-			}
-			chosen = append(chosen, best)
-			for rj := range rest {
-				if normKey(cols[best].cells[rj]) != normKey(cols[best].cells[ri]) {
-					delete(rest, rj)
-				}
-			}
-		}
-		// A row that one attribute singles out is the term question for
-		// that attribute again: rows need two or three.
-		if len(rest) > 0 || len(chosen) < 2 {
+		chosen := distinguishing(cols, attrs, nc, ri, usable)
+		if len(chosen) < 2 {
 			continue
 		}
-		slices.Sort(chosen)
-		var parts, asked []string
+		var others []string
+		for rj, n := range names.cells {
+			if rj == ri || n == "" {
+				continue
+			}
+			if slices.ContainsFunc(chosen, func(ci int) bool { return cols[ci].keys[rj] != cols[ci].keys[ri] }) {
+				others = append(others, n)
+			}
+		}
+		var needs []string
 		for _, ci := range chosen {
-			parts = append(parts, cols[ci].header+": "+cols[ci].cells[ri])
-			asked = append(asked, cols[ci].header+" "+quote(cols[ci].cells[ri]))
+			needs = append(needs, strings.ToLower(cols[ci].header)+" "+quote(cols[ci].cells[ri]))
 		}
-		attrsText := strings.Join(parts, "; ")
-		g.add(KindRow, s, strconv.Itoa(ti)+"/"+name, tp+": which "+noun+" has "+strings.Join(asked, " and ")+"?", name, others(names.cells, ri),
-			name+" — "+attrsText+" ("+tp+")")
+		stem := "A team is choosing among " + g.about(s) + ". They need " + strings.Join(needs, ", and ") + ". Which one fits?"
+		g.add(KindScenario, s, strconv.Itoa(ti)+"/"+name, stem, name, others, name+" — "+strings.Join(needs, ", ")+" ("+g.about(s)+")")
 	}
 }
 
-func (g *gen) parallelTable(s *notes.Section, ti int, cols []column) {
-	tp := g.topic(s)
-	for ci, c := range cols {
-		var cands []string
-		for cj, o := range cols {
-			if cj == ci {
+// distinguishing picks, greedily, up to three attributes of row ri that
+// rule out the most other rows.
+func distinguishing(cols []column, attrs []int, nc, ri int, usable func(string) bool) []int {
+	rest := map[int]bool{}
+	for rj, n := range cols[nc].cells {
+		if rj != ri && n != "" {
+			rest[rj] = true
+		}
+	}
+	var chosen []int
+	for len(rest) > 0 && len(chosen) < 3 {
+		best, bestCut := -1, 0
+		for _, ci := range attrs {
+			if slices.Contains(chosen, ci) || !usable(cols[ci].cells[ri]) {
 				continue
 			}
-			for _, v := range o.cells {
-				if v != "" && c.count(v) == 0 {
-					cands = append(cands, v)
+			cut := 0
+			for rj := range rest {
+				if cols[ci].keys[rj] != cols[ci].keys[ri] {
+					cut++
 				}
 			}
+			if cut > bestCut {
+				best, bestCut = ci, cut
+			}
 		}
-		for _, v := range c.cells {
-			if v == "" || !hasLetters(v, 3) {
-				continue
+		if best < 0 {
+			break
+		}
+		chosen = append(chosen, best)
+		for rj := range rest {
+			if cols[best].keys[rj] != cols[best].keys[ri] {
+				delete(rest, rj)
 			}
-			inOther := false
-			for cj, o := range cols {
-				if cj != ci && o.count(v) > 0 {
-					inOther = true
-				}
-			}
-			if inOther {
-				continue
-			}
-			g.add(KindColumn, s, strconv.Itoa(ti)+"/"+c.header+"/"+v, tp+": "+columnAsk(c.header), v, cands,
-				c.header+": "+v+" ("+tp+")")
 		}
 	}
-}
-
-// columnAsk is the question for a cell of one of the side-by-side columns:
-// pros and cons read as advantages and drawbacks.
-func columnAsk(header string) string {
-	switch normKey(header) {
-	case "pro", "pros", "advantage", "advantages":
-		return "which of these is listed as an advantage?"
-	case "con", "cons", "disadvantage", "disadvantages", "drawback", "drawbacks":
-		return "which of these is listed as a drawback?"
-	}
-	return "which of these is listed under " + quote(header) + "?"
-}
-
-// describing are headers whose cells describe the row's name.
-var describing = fieldSet("description descriptions effect meaning purpose definition use usage notes comment comments")
-
-// whichHas asks for the row whose cell under header is v: "which metric is
-// described as “…”?" for a description, else "which strategy has “…” under
-// “Testing”?".
-func whichHas(noun, header, v string) string {
-	if describing[normKey(header)] {
-		return "which " + noun + " is described as " + quote(v) + "?"
-	}
-	return "which " + noun + " has " + quote(v) + " under " + quote(header) + "?"
+	slices.Sort(chosen)
+	return chosen
 }

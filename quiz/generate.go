@@ -11,19 +11,17 @@ import (
 	"github.com/devopsbot/devopsbot/notes"
 )
 
-// Generator kinds.
+// Generator kinds, besides KindScenario (a choice between approaches,
+// from a comparison-table row or a "use to" description). Retired because
+// they could not meet the bar of a good question: which column, statement
+// or group a line is filed under, what comes next in a list, argument
+// lists, and pros told from cons by tone.
 const (
-	KindTerm       = "term"       // a name from its description (two-column tables)
-	KindDefinition = "definition" // a description from its name (the reverse)
-	KindValue      = "value"      // a value from its key (limits tables)
-	KindRow        = "row"        // a comparison-table row from its distinctive attributes
-	KindColumn     = "column"     // which column of a side-by-side table lists a cell
+	KindTerm       = "term"       // a name from its description
+	KindDefinition = "definition" // a description from its name
 	KindService    = "service"    // a service from its overview, name masked
-	KindStatement  = "statement"  // which section among siblings a statement belongs to
-	KindGroup      = "group"      // which named item (bullet with sub-bullets) a detail belongs to
-	KindSequence   = "sequence"   // what comes right after a step in an ordered list
-	KindNumber     = "number"     // the number (with its unit) missing from a statement
-	KindBank       = "bank"       // hand-written, from a bank file
+	KindNumber     = "number"     // a number with its unit: a limit, or missing from a statement
+	KindBank       = "bank"       // older name of KindRecall in bank files
 )
 
 // Generate writes questions from the parsed notes. The same notes give the
@@ -41,9 +39,6 @@ func Generate(docs ...*notes.Document) []Question {
 		g := newGen(d)
 		g.tables()
 		g.services()
-		g.statements()
-		g.groups()
-		g.sequences()
 		g.numbers()
 		for _, q := range g.out {
 			if !seen[q.ID] {
@@ -139,24 +134,36 @@ func withOwnContexts(d *notes.Document) *notes.Document {
 	return &out
 }
 
-// topic is a section's path joined with " › ", without a top-level
-// heading that only groups others ("Services", "Concepts": no facts).
-func (g *gen) topic(s *notes.Section) string {
-	p := s.Path
-	if len(p) > 1 {
-		top := s
-		for top.Parent != "" && g.byID[top.Parent] != nil {
-			top = g.byID[top.Parent]
-		}
-		if len(top.Facts) == 0 {
-			p = p[1:]
+// about names what a section is about in plain words, for a stem: its
+// service or concept and its own title ("CloudFormation intrinsic
+// functions", "Elastic Beanstalk limits"), never a heading path.
+func (g *gen) about(s *notes.Section) string {
+	title := cleanHeading(s.Title)
+	svc := Service(s.Path)
+	generic := strings.EqualFold(title, "overview") || strings.EqualFold(title, "concepts") || strings.EqualFold(title, "components")
+	switch {
+	case svc == "" || strings.EqualFold(svc, title):
+		return lowerTitle(title)
+	case generic:
+		return svc
+	case strings.EqualFold(s.Path[0], "concepts"):
+		return lowerTitle(title) // "blue/green deployment", not "Deployment Strategies blue/green deployment"
+	}
+	return svc + " " + lowerTitle(title)
+}
+
+// lowerTitle lower-cases a heading's plain capitalised words ("Intrinsic
+// Functions" → "intrinsic functions"), keeping names (CloudFormation,
+// API, Fn::Join) as they are.
+func lowerTitle(t string) string {
+	ws := strings.Fields(t)
+	for i, w := range ws {
+		rest := w[1:]
+		if w[0] >= 'A' && w[0] <= 'Z' && rest == strings.ToLower(rest) && hasLetters(w, 2) {
+			ws[i] = strings.ToLower(w)
 		}
 	}
-	out := make([]string, len(p))
-	for i, h := range p {
-		out[i] = cleanHeading(h)
-	}
-	return strings.Join(out, " › ")
+	return strings.Join(ws, " ")
 }
 
 // cleanHeading drops a bullet list run into a heading ("Benefits * Fully

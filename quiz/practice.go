@@ -24,7 +24,9 @@ const maxBox = 5
 // Practice picks a practice question for user (Leitner spaced repetition):
 // the due card in the lowest box first (earliest due first); otherwise a
 // question the person has not seen, drawn with more weight in the domains
-// they get wrong most; otherwise the card due soonest.
+// they get wrong most (questions below the quality gate a quarter as
+// often); otherwise the card due soonest. Questions out of rotation
+// (flagged) and "Choose two" questions are left out.
 func (e *Engine) Practice(ctx context.Context, user string) (Question, error) {
 	return e.practice(ctx, user, func(Question) bool { return true })
 }
@@ -43,9 +45,13 @@ func (e *Engine) practice(ctx context.Context, user string, keep func(Question) 
 	if user == "" {
 		return Question{}, fmt.Errorf("practice: %w", ErrNoUser)
 	}
+	retired, err := e.retiredIDs(ctx)
+	if err != nil {
+		return Question{}, fmt.Errorf("practice %s: %w", user, err)
+	}
 	var pool []Question
 	for _, q := range e.pool {
-		if keep(q) {
+		if keep(q) && !retired[q.ID] && !q.ChooseTwo() {
 			pool = append(pool, q)
 		}
 	}
@@ -93,6 +99,9 @@ func (e *Engine) practice(ctx context.Context, user string, keep func(Question) 
 		total := 0.0
 		for i, q := range fresh {
 			weights[i] = 1 + 3*errs.domains(q.Domains)
+			if !e.daily[q.ID] {
+				weights[i] /= 4
+			}
 			total += weights[i]
 		}
 		rng := rand.New(rand.NewPCG(uint64(e.opts.Seed), hashString(fmt.Sprintf("%s/%d/%d", user, len(cards), now.UnixNano()))))

@@ -238,6 +238,7 @@ type Engine struct {
 	lg    *slog.Logger
 	store Store
 	pool  []Question
+	daily map[string]bool // IDs of the questions above the quality gate
 	byID  map[string]int
 	opts  Options
 	// asked caches each round's question (it never changes once the round
@@ -260,15 +261,38 @@ func New(lg *slog.Logger, store Store, pool []Question, opts Options) *Engine {
 	if opts.Seed == 0 {
 		opts.Seed = time.Now().UnixNano()
 	}
-	e := &Engine{lg: lg, store: store, opts: opts, byID: make(map[string]int, len(pool))}
+	e := &Engine{lg: lg, store: store, opts: opts, byID: make(map[string]int, len(pool)), daily: map[string]bool{}}
 	for _, q := range pool {
 		if _, dup := e.byID[q.ID]; dup {
 			continue
 		}
 		e.byID[q.ID] = len(e.pool)
 		e.pool = append(e.pool, q)
+		if InDaily(q) {
+			e.daily[q.ID] = true
+		}
 	}
 	return e
+}
+
+// rotation returns the questions that may be the question of the day now:
+// those above the quality gate (all one-answer questions when none is) and
+// not taken out by flags.
+func (e *Engine) rotation(retired map[string]bool) []Question {
+	var out, fallback []Question
+	for _, q := range e.pool {
+		switch {
+		case retired[q.ID]:
+		case e.daily[q.ID]:
+			out = append(out, q)
+		case !q.ChooseTwo():
+			fallback = append(fallback, q)
+		}
+	}
+	if len(out) == 0 {
+		return fallback
+	}
+	return out
 }
 
 // Questions returns the pool.

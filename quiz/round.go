@@ -21,7 +21,12 @@ func (e *Engine) OpenRound(ctx context.Context, slot string, at time.Time) (Roun
 	if !errors.Is(err, ErrNotFound) {
 		return Round{}, fmt.Errorf("open round %s: %w", slot, err)
 	}
-	if len(e.pool) == 0 {
+	retired, err := e.retiredIDs(ctx)
+	if err != nil {
+		return Round{}, fmt.Errorf("open round %s: %w", slot, err)
+	}
+	pool := e.rotation(retired)
+	if len(pool) == 0 {
 		return Round{}, fmt.Errorf("open round %s: %w", slot, ErrNoQuestions)
 	}
 	rounds, err := e.store.Rounds(ctx, false)
@@ -32,7 +37,7 @@ func (e *Engine) OpenRound(ctx context.Context, slot string, at time.Time) (Roun
 	if err := e.store.EachAnswer(ctx, AnswerQuery{}, errs.add); err != nil {
 		return Round{}, fmt.Errorf("open round %s: %w", slot, err)
 	}
-	q := pickDaily(e.pool, rounds, errs, e.opts.Seed, slot)
+	q := pickDaily(pool, rounds, errs, e.opts.Seed, slot)
 	if at.IsZero() {
 		at = e.now()
 	}

@@ -13,6 +13,7 @@ import (
 //     1 + 4*(wrong answers in its section)/(answers in its section + 2)
 //     + 2*(the same over its domains), so sections and domains with many
 //     wrong answers come up more often while unseen ones keep weight 1;
+//   - scenarios first: a scenario weighs twice as much;
 //   - variety: candidates from the sections of the last three rounds weigh a
 //     quarter;
 //   - deterministic: the draw uses a generator seeded with Options.Seed and
@@ -43,6 +44,9 @@ func pickDaily(pool []Question, rounds []Round, errs *errorRates, seed int64, sl
 		w := 1 + 4*errs.section(q.Source.Doc, q.Source.Section) + 2*errs.domains(q.Domains)
 		if recent[sectionKey(q.Source.Doc, q.Source.Section)] {
 			w *= 0.25
+		}
+		if q.Kind == KindScenario {
+			w *= 2
 		}
 		cands = append(cands, q)
 		weights = append(weights, w)

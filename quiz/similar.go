@@ -52,9 +52,8 @@ func weak(q Question, tf termFunc) []string {
 			}
 		}
 	}
-	// A service stem is masked by its own rule; a sequence stem quotes the
-	// step before the answer, and neighbouring steps share words by nature.
-	if q.Kind != KindService && q.Kind != KindSequence {
+	// A service stem is masked by its own rule.
+	if q.Kind != KindService {
 		// Words of the heading path are the topic, not a clue, unless the
 		// answer is that heading itself.
 		if w, s := echoed(tf, ans, others, topicTerms(tf, q.Source.Path, ans), q.Stem); w != "" {

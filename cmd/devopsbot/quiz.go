@@ -15,7 +15,7 @@ import (
 )
 
 const (
-	quizSynopsis      = "quiz [--json] [--n N] [--seed S] [--kind KIND] [--notes FILE]...\n       devopsbot quiz check [--notes FILE]... FILE..."
+	quizSynopsis      = "quiz [--json] [--n N] [--seed S] [--kind KIND] [--pool daily] [--format text] [--notes FILE]...\n       devopsbot quiz check [--notes FILE]... FILE..."
 	quizCheckSynopsis = "quiz check [--notes FILE]... FILE..."
 )
 
@@ -24,8 +24,11 @@ const (
 // each stem with its options, the correct one marked with "*", the source
 // section and the exam domains; --json prints a JSON array of questions.
 // --n limits how many are printed (0: all); --seed S (not 0) prints a
-// reproducible random sample instead of notes order. "quiz check FILE..."
-// validates bank files instead.
+// reproducible random sample instead of notes order. --pool daily keeps
+// only the questions of the day's pool (above the quality gate); --format
+// text prints each question for a person to read (answer, explanation, why
+// each wrong option fails, source) with a summary of the pool.
+// "quiz check FILE..." validates bank files instead.
 func cmdQuiz(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 && args[0] == "check" {
 		return cmdQuizCheck(ctx, e, args[1:])
@@ -35,8 +38,16 @@ func cmdQuiz(ctx context.Context, e *env, args []string) error {
 	n := fset.Int("n", 0, "print at most N questions (0: all)")
 	seed := fset.Int64("seed", 0, "print a random sample drawn with this seed (0: notes order)")
 	kind := fset.String("kind", "", "only questions of this kind (scenario, recall, or a generator kind: term, number, ...)")
+	poolName := fset.String("pool", "all", "all, or daily: only the questions the question of the day is drawn from")
+	format := fset.String("format", "", "text: each question as a learner reads it, with its answer and why")
 	if err := e.parse(fset, quizSynopsis, args); err != nil {
 		return err
+	}
+	if *poolName != "all" && *poolName != "daily" {
+		return usageError{msg: fmt.Sprintf("quiz: --pool %q: want all or daily", *poolName), usage: "usage: devopsbot " + quizSynopsis + "\n"}
+	}
+	if *format != "" && *format != "text" {
+		return usageError{msg: fmt.Sprintf("quiz: --format %q: want text", *format), usage: "usage: devopsbot " + quizSynopsis + "\n"}
 	}
 	if fset.NArg() > 0 {
 		return usageError{msg: fmt.Sprintf("quiz: unexpected argument %q", fset.Arg(0)), usage: "usage: devopsbot " + quizSynopsis + "\n"}
@@ -51,6 +62,9 @@ func cmdQuiz(ctx context.Context, e *env, args []string) error {
 	pool, err := loadQuestionPool(e, docs, slog.New(slog.NewTextHandler(e.stderr, nil)))
 	if err != nil {
 		return err
+	}
+	if *poolName == "daily" {
+		pool = quiz.DailyPool(pool)
 	}
 	if *kind != "" {
 		pool = slices.DeleteFunc(pool, func(q quiz.Question) bool { return q.Kind != *kind })
@@ -74,7 +88,11 @@ func cmdQuiz(ctx context.Context, e *env, args []string) error {
 		}
 		return nil
 	}
-	if _, err := fmt.Fprint(e.stdout, formatQuestions(pool)); err != nil {
+	text := formatQuestions(pool)
+	if *format == "text" {
+		text = readableQuestions(pool)
+	}
+	if _, err := fmt.Fprint(e.stdout, text); err != nil {
 		return fmt.Errorf("quiz: write: %w", err)
 	}
 	return nil
@@ -92,12 +110,12 @@ func formatQuestions(qs []quiz.Question) string {
 		for _, d := range q.Domains {
 			ds = append(ds, fmt.Sprintf("%d %s", d, quiz.DomainName(d)))
 		}
-		fmt.Fprintf(&b, "%s  [%s]  domains: %s\n", q.ID, q.Kind, strings.Join(ds, "; "))
+		fmt.Fprintf(&b, "%s  [%s]  quality %.2f  domains: %s\n", q.ID, q.Kind, quiz.Quality(q), strings.Join(ds, "; "))
 		fmt.Fprintf(&b, "  source: %s#%s  %s\n", q.Source.Doc, q.Source.Section, strings.Join(q.Source.Path, " › "))
 		fmt.Fprintf(&b, "  %s\n", q.Stem)
 		for j, o := range q.Options {
 			mark := " "
-			if j == q.Correct {
+			if slices.Contains(q.Right(), j) {
 				mark = "*"
 			}
 			fmt.Fprintf(&b, "  %s %c) %s\n", mark, 'A'+j, o)

@@ -1,0 +1,136 @@
+package quiz
+
+import (
+	"slices"
+	"strings"
+)
+
+// The quality gate. Every question gets a score in [0, 1] from its kind and
+// source (how often questions of that kind were found good when a learner
+// tried them) less penalties from mechanical checks. The question of the
+// day comes only from questions at or above DailyGate, scenarios first;
+// practice uses the rest less often.
+
+// DailyGate is the lowest score of a question of the day.
+const DailyGate = 0.7
+
+// kindScore is the starting score of each kind.
+var kindScore = map[string]float64{
+	KindScenario:   1.0,  // hand-written, or a generated choice between approaches
+	KindRecall:     0.9,  // hand-written, asked directly
+	KindDefinition: 0.8,  // a description from its name
+	KindNumber:     0.8,  // a number with its unit
+	KindTerm:       0.75, // a name from its description
+	KindService:    0.6,  // a service from its masked overview: often two fit
+}
+
+// Quality scores q: 0 when it breaks a rule of Problems or has a heading
+// path; else its kind's score, less 0.2 per style problem (unbalanced
+// options, the right option much longer), 0.1 for a bank question without
+// a quote or without reasons for its wrong options, 0.1 for three options
+// or fewer, and 0.1 for a stem over 90 words.
+func Quality(q Question) float64 {
+	if len(Problems(q)) > 0 || len(headingProblems(q)) > 0 {
+		return 0
+	}
+	s, ok := kindScore[q.Kind]
+	if !ok {
+		s = 0.5 // an unknown or retired kind
+	}
+	s -= 0.2 * float64(len(styleProblems(q)))
+	if q.Bank != "" {
+		if q.Quote == "" {
+			s -= 0.1
+		}
+		if len(q.Wrong) == 0 {
+			s -= 0.1
+		}
+	}
+	if len(q.Options) <= 3 {
+		s -= 0.1
+	}
+	if wordCount(q.Stem) > 90 {
+		s -= 0.1
+	}
+	return max(s, 0)
+}
+
+// InDaily reports whether q may be the question of the day: at or above
+// the gate, and answerable with one click (not "Choose two": Slack and the
+// console take one option per answer).
+func InDaily(q Question) bool { return !q.ChooseTwo() && Quality(q) >= DailyGate }
+
+// DailyPool returns the questions that may be the question of the day.
+func DailyPool(qs []Question) []Question {
+	var out []Question
+	for _, q := range qs {
+		if InDaily(q) {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// PoolSummary describes a set of questions.
+type PoolSummary struct {
+	Questions int            `json:"questions"`
+	Scenarios int            `json:"scenarios"`
+	Bank      int            `json:"bank"`
+	Domains   [6]int         `json:"domains"`  // questions per exam domain 1-6
+	Services  map[string]int `json:"services"` // questions per service or concept
+	Kinds     map[string]int `json:"kinds"`
+}
+
+// Summarize counts qs by kind, domain and service.
+func Summarize(qs []Question) PoolSummary {
+	s := PoolSummary{Questions: len(qs), Services: map[string]int{}, Kinds: map[string]int{}}
+	for _, q := range qs {
+		s.Kinds[q.Kind]++
+		if q.Kind == KindScenario {
+			s.Scenarios++
+		}
+		if q.Bank != "" {
+			s.Bank++
+		}
+		for _, d := range q.Domains {
+			if d >= 1 && d <= 6 {
+				s.Domains[d-1]++
+			}
+		}
+		if svc := Service(q.Source.Path); svc != "" {
+			s.Services[svc]++
+		}
+	}
+	return s
+}
+
+// Service names the service or concept a section path is about: the
+// heading below "Services" or "Concepts" ("CloudFormation", "EC2
+// Autoscaling"), else "".
+func Service(path []string) string {
+	if len(path) < 2 {
+		return ""
+	}
+	switch strings.ToLower(path[0]) {
+	case "services":
+		return path[1]
+	case "concepts":
+		return strings.TrimSuffix(path[1], " Concepts")
+	}
+	return ""
+}
+
+// ServiceNames returns the services of a summary, most questions first.
+func (s PoolSummary) ServiceNames() []string {
+	names := make([]string, 0, len(s.Services))
+	for n := range s.Services {
+		names = append(names, n)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if s.Services[a] != s.Services[b] {
+			return s.Services[b] - s.Services[a]
+		}
+		return strings.Compare(a, b)
+	})
+	return names
+}
