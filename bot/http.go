@@ -43,6 +43,10 @@ type HTTPOptions struct {
 	CommandWait   time.Duration // how long a slash command may take inline; 0 means 2.5 s
 	Ready         func() error  // readiness check for /readyz; nil means ready
 	Metrics       *Metrics
+	// Replays, when set, also records every signed slash command and click
+	// (the store: a replay is then refused after a restart and on other
+	// replicas); they are always remembered in memory too.
+	Replays ReplayLog
 }
 
 // HTTP is the Slack transport over HTTP Request URLs, plus the health,
@@ -60,7 +64,7 @@ type HTTP struct {
 	lg      *slog.Logger
 	d       *Dispatcher
 	opts    HTTPOptions
-	replays *seenSet // signatures seen while their timestamp is acceptable
+	replays *memReplays // signatures seen while their timestamp is acceptable
 }
 
 // NewHTTP returns the HTTP transport over d.
@@ -74,9 +78,7 @@ func NewHTTP(lg *slog.Logger, d *Dispatcher, opts HTTPOptions) *HTTP {
 	if opts.CommandWait <= 0 {
 		opts.CommandWait = 2500 * time.Millisecond
 	}
-	// A timestamp passes for five minutes either side of now, so a captured
-	// request could be replayed for up to ten.
-	return &HTTP{lg: lg, d: d, opts: opts, replays: newSeenSet(10 * time.Minute)}
+	return &HTTP{lg: lg, d: d, opts: opts, replays: newMemReplays()}
 }
 
 // Handler returns the routes, mapped in one place.
@@ -174,7 +176,7 @@ func (h *HTTP) slackRoute(route string, f func(w http.ResponseWriter, r *http.Re
 		// trigger_id: the same signature twice is a replayed request. (Events
 		// are de-duplicated by event_id instead: a quick retry may carry the
 		// same timestamp and body.)
-		if route != PathEvents && !h.replays.add(r.Header.Get("X-Slack-Signature"), time.Now()) {
+		if route != PathEvents && !h.firstRequest(r.Context(), r.Header) {
 			info.outcome = "replayed"
 			h.lg.Warn("bot.HTTP replayed request refused", "route", route)
 			http.Error(sw, "replayed request", http.StatusUnauthorized)
@@ -182,6 +184,32 @@ func (h *HTTP) slackRoute(route string, f func(w http.ResponseWriter, r *http.Re
 		}
 		f(sw, r, body, info)
 	})
+}
+
+// firstRequest reports whether a verified request was not seen before: its
+// signature bytes (the hex in any case) are looked up in memory, then in the
+// replay log when there is one. When the log cannot be written, the memory's
+// answer stands and the failure is logged.
+func (h *HTTP) firstRequest(ctx context.Context, header http.Header) bool {
+	key, expires, ok := requestKey(header)
+	if !ok {
+		return false
+	}
+	now := time.Now()
+	if first, _ := h.replays.FirstRequest(ctx, key, now, expires); !first {
+		return false
+	}
+	if h.opts.Replays == nil {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	first, err := h.opts.Replays.FirstRequest(ctx, key, now, expires)
+	if err != nil {
+		h.lg.Warn("bot.HTTP replay log", "err", err)
+		return true
+	}
+	return first
 }
 
 // verify checks Slack's v0 signature of body with slack-go, which also

@@ -43,30 +43,53 @@ type LoadResult struct {
 	CPU       time.Duration   // CPU time of the process (0 where unknown)
 }
 
-// Load sends b.N signed slash commands to o.Addr from o.Clients concurrent
-// keep-alive connections, timing only the requests (the connections are
-// dialled before the timer starts). It fails b if a request does not come
-// back 200 with a body, and otherwise reports p99_ms, p50_ms, req/s and
-// cpu_us/req.
+// Load sends b.N signed slash commands with Send, timing only the requests
+// (the connections are dialled before the timer starts). It fails b if a
+// request does not come back 200 with a body, and otherwise reports p99_ms,
+// p50_ms, req/s and cpu_us/req.
 //
 // The clients are minimal HTTP/1.1 keep-alive clients (like wrk): one
 // connection each, a request written in one go, the response read with
 // http.ReadResponse. They cost little CPU next to the server.
 func Load(b *testing.B, o LoadOptions) LoadResult {
 	b.Helper()
+	r, err := Send(o, b.N, b.ResetTimer)
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(r.P(99), "p99_ms")
+	b.ReportMetric(r.P(50), "p50_ms")
+	b.ReportMetric(r.Rate(), "req/s")
+	// CPU time of the whole process (server and clients) per request:
+	// unlike the latencies, it does not depend on what else the machine runs.
+	if r.CPU > 0 {
+		b.ReportMetric(float64(r.CPU.Microseconds())/float64(b.N), "cpu_us/req")
+	}
+	return r
+}
+
+// Send sends n signed slash commands to o.Addr from o.Clients concurrent
+// keep-alive connections and returns what it measured; started, when not
+// nil, is called once the connections are dialled, just before the first
+// request. It fails when a connection cannot be dialled or any request does
+// not come back 200 with a body.
+func Send(o LoadOptions, n int, started func()) (LoadResult, error) {
 	conns := make([]*loadConn, o.Clients)
 	for i := range conns {
 		c, err := net.Dial("tcp", o.Addr)
 		if err != nil {
-			b.Fatal(err)
+			return LoadResult{}, err
 		}
 		defer c.Close()
 		conns[i] = &loadConn{c: c, r: bufio.NewReader(c)}
 	}
-	lat := make([]time.Duration, b.N)
+	lat := make([]time.Duration, n)
 	var next, failures atomic.Int64
 	var wg sync.WaitGroup
-	b.ResetTimer()
+	if started != nil {
+		started()
+	}
 	cpu0, cpuOK := cpuTime()
 	start := time.Now()
 	for _, c := range conns {
@@ -74,7 +97,7 @@ func Load(b *testing.B, o LoadOptions) LoadResult {
 			var buf []byte
 			for {
 				i := next.Add(1) - 1
-				if i >= int64(b.N) {
+				if i >= int64(n) {
 					return
 				}
 				// A unique trigger_id, as Slack sends: the same signed
@@ -99,20 +122,27 @@ func Load(b *testing.B, o LoadOptions) LoadResult {
 	if cpu1, ok := cpuTime(); cpuOK && ok {
 		r.CPU = cpu1 - cpu0
 	}
-	b.StopTimer()
 	if f := failures.Load(); f > 0 {
-		b.Fatalf("%d of %d requests failed", f, b.N)
+		return r, fmt.Errorf("%d of %d requests failed", f, n)
 	}
 	slices.Sort(lat)
-	b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)].Microseconds())/1000, "p99_ms")
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
-	b.ReportMetric(float64(b.N)/r.Elapsed.Seconds(), "req/s")
-	// CPU time of the whole process (server and clients) per request:
-	// unlike the latencies, it does not depend on what else the machine runs.
-	if cpuOK {
-		b.ReportMetric(float64(r.CPU.Microseconds())/float64(b.N), "cpu_us/req")
+	return r, nil
+}
+
+// P returns the p-th percentile latency in milliseconds.
+func (r LoadResult) P(p int) float64 {
+	if len(r.Latencies) == 0 {
+		return 0
 	}
-	return r
+	return float64(r.Latencies[min(len(r.Latencies)-1, len(r.Latencies)*p/100)].Microseconds()) / 1000
+}
+
+// Rate returns the requests per second.
+func (r LoadResult) Rate() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(len(r.Latencies)) / r.Elapsed.Seconds()
 }
 
 // loadConn is one keep-alive client connection.

@@ -9,8 +9,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -301,27 +301,32 @@ func warnBank(lg *slog.Logger, err error) {
 
 // Garbage collector settings for serving (see tuneGC).
 const (
-	serveGCPercent  = 400
-	serveMemorySoft = 36 << 20 // bytes: the soft limit with the default notes
+	serveGCPercent = 400
+	// serveMemoryHeadroom is what the soft memory limit allows above the
+	// memory the process uses once started: room for the garbage of many
+	// requests and for what grows with traffic (the replay window's keys,
+	// connections), under the 150 MB resident budget with the default notes.
+	serveMemoryHeadroom = 96 << 20
 )
 
 // tuneGC sets the garbage collector for serving, unless GOGC or GOMEMLIMIT
 // is set in the environment, and returns a function restoring the previous
 // settings. serve calls it once the notes are indexed and the start-up
-// garbage is collected, so the heap then holds the live data only.
+// garbage is collected, so the process then holds its live data only.
 //
 // That live heap is small (a few MB with the default notes) while every
-// lookup allocates about 80 KB, so with Go's default GOGC=100 the collector
+// lookup allocates tens of KB, so with Go's default GOGC=100 the collector
 // runs every few dozen requests and takes about a quarter of the CPU under
 // load (BENCHMARKS.md, "slack"). GOGC=400 lets the heap grow to five times
-// the live data; the soft memory limit, 36 MiB or twice the live heap plus
-// 16 MiB if that is more (bigger notes), makes the collector work harder
-// before resident memory nears the 60 MB budget, and never sits so close to
-// the live data that the collector would run without pause.
+// the live data. The soft memory limit is a ceiling, not a target: the
+// memory the Go runtime holds for the process after start (heap, stacks and
+// runtime metadata, not just the live heap) plus serveMemoryHeadroom. A
+// limit close to the memory in use would make the collector run without
+// pause as soon as traffic adds live data, which is how the service slowed
+// down threefold after 100k requests (BENCHMARKS.md, "faults").
 func tuneGC(lg *slog.Logger) (restore func()) {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	limit := max(int64(serveMemorySoft), 2*int64(ms.HeapAlloc)+16<<20)
+	inUse := goMemoryInUse()
+	limit := int64(inUse) + serveMemoryHeadroom
 	var undo []func()
 	if os.Getenv("GOGC") == "" {
 		prev := debug.SetGCPercent(serveGCPercent)
@@ -331,11 +336,22 @@ func tuneGC(lg *slog.Logger) (restore func()) {
 		prev := debug.SetMemoryLimit(limit)
 		undo = append(undo, func() { debug.SetMemoryLimit(prev) })
 	}
-	lg.Info("serve gc", "live_heap_mib", ms.HeapAlloc>>20, "gc_percent", serveGCPercent, "memory_limit_mib", limit>>20,
+	lg.Info("serve gc", "go_memory_mib", inUse>>20, "gc_percent", serveGCPercent, "memory_limit_mib", limit>>20,
 		"gogc_env", os.Getenv("GOGC"), "gomemlimit_env", os.Getenv("GOMEMLIMIT"))
 	return func() {
 		for _, f := range undo {
 			f()
 		}
 	}
+}
+
+// goMemoryInUse returns the memory the Go runtime holds from the OS for the
+// process and has not returned: what the soft memory limit counts.
+func goMemoryInUse() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 || s[1].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64() - s[1].Value.Uint64()
 }

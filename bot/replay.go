@@ -1,0 +1,103 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// replayWindow is how long a signed request stays acceptable on either side
+// of its timestamp (slack-go's verifier refuses it after that).
+const replayWindow = 5 * time.Minute
+
+// ReplayLog remembers signed Slack requests for as long as they could be
+// replayed: the store implements it, so a replay is refused after a restart
+// and on another replica. FirstRequest records key (a request's identity:
+// the 32 bytes of its verified signature) until expires and reports whether
+// no unexpired record of key existed; the record is durable before it
+// returns nil.
+type ReplayLog interface {
+	FirstRequest(ctx context.Context, key []byte, now, expires time.Time) (bool, error)
+}
+
+// requestKey returns the identity of a verified request: its signature as
+// bytes, whatever case the hex was sent in, and the time after which the
+// request is refused as stale anyway. ok is false when the header does not
+// hold a v0 signature.
+func requestKey(h http.Header) (key []byte, expires time.Time, ok bool) {
+	hexSig, found := strings.CutPrefix(h.Get("X-Slack-Signature"), "v0=")
+	if !found {
+		return nil, time.Time{}, false
+	}
+	key, err := hex.DecodeString(hexSig)
+	if err != nil || len(key) == 0 {
+		return nil, time.Time{}, false
+	}
+	ts, err := strconv.ParseInt(h.Get("X-Slack-Request-Timestamp"), 10, 64)
+	if err != nil {
+		return nil, time.Time{}, false
+	}
+	return key, time.Unix(ts, 0).Add(replayWindow), true
+}
+
+// memReplays is the in-memory ReplayLog: fixed-size keys grouped by the
+// minute they expire in, so memory is bounded by the requests of the last
+// window and expired keys go a minute at a time, without scanning.
+type memReplays struct {
+	mu   sync.Mutex
+	gens map[int64]map[[sha256.Size]byte]struct{} // by expiry minute
+}
+
+func newMemReplays() *memReplays {
+	return &memReplays{gens: map[int64]map[[sha256.Size]byte]struct{}{}}
+}
+
+// FirstRequest implements ReplayLog; it never fails.
+func (m *memReplays) FirstRequest(_ context.Context, key []byte, now, expires time.Time) (bool, error) {
+	var k [sha256.Size]byte
+	if len(key) == len(k) {
+		copy(k[:], key)
+	} else {
+		k = sha256.Sum256(key)
+	}
+	nowMin, expMin := minuteOf(now), minuteOf(expires)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for min, g := range m.gens {
+		if min < nowMin {
+			delete(m.gens, min) // every key in it has expired
+			continue
+		}
+		if _, ok := g[k]; ok {
+			return false, nil
+		}
+	}
+	if expMin < nowMin {
+		return true, nil // already stale: nothing to remember
+	}
+	g := m.gens[expMin]
+	if g == nil {
+		g = map[[sha256.Size]byte]struct{}{}
+		m.gens[expMin] = g
+	}
+	g[k] = struct{}{}
+	return true, nil
+}
+
+// len returns how many keys are held.
+func (m *memReplays) len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, g := range m.gens {
+		n += len(g)
+	}
+	return n
+}
+
+func minuteOf(t time.Time) int64 { return t.Unix() / 60 }
