@@ -43,9 +43,10 @@ type HTTPOptions struct {
 	CommandWait   time.Duration // how long a slash command may take inline; 0 means 2.5 s
 	Ready         func() error  // readiness check for /readyz; nil means ready
 	Metrics       *Metrics
-	// Replays, when set, also records every signed slash command and click
-	// (the store: a replay is then refused after a restart and on other
-	// replicas); they are always remembered in memory too.
+	// Replays, when set, also records every signed click and every slash
+	// command that is not read-only (the store: such a replay is then
+	// refused after a restart and on other replicas); all requests are
+	// remembered in memory too.
 	Replays ReplayLog
 }
 
@@ -177,39 +178,52 @@ func (h *HTTP) slackRoute(route string, f func(w http.ResponseWriter, r *http.Re
 		// are de-duplicated by event_id instead: a quick retry may carry the
 		// same timestamp and body.)
 		if route != PathEvents && !h.firstRequest(r.Context(), r.Header) {
-			info.outcome = "replayed"
-			h.lg.Warn("bot.HTTP replayed request refused", "route", route)
-			http.Error(sw, "replayed request", http.StatusUnauthorized)
+			h.refuseReplay(sw, route, info)
 			return
 		}
 		f(sw, r, body, info)
 	})
 }
 
-// firstRequest reports whether a verified request was not seen before: its
-// signature bytes (the hex in any case) are looked up in memory, then in the
-// replay log when there is one. When the log cannot be written, the memory's
-// answer stands and the failure is logged.
+// firstRequest reports whether a verified request was not seen before by
+// this process: its signature bytes (the hex in any case) are looked up in
+// memory.
 func (h *HTTP) firstRequest(ctx context.Context, header http.Header) bool {
 	key, expires, ok := requestKey(header)
 	if !ok {
 		return false
 	}
-	now := time.Now()
-	if first, _ := h.replays.FirstRequest(ctx, key, now, expires); !first {
-		return false
-	}
+	first, _ := h.replays.FirstRequest(ctx, key, time.Now(), expires)
+	return first
+}
+
+// firstDurably reports whether the replay log (the store) has not seen the
+// request either, so that a replay is refused after a restart and on other
+// replicas; always true without a log. When the log cannot be written, the
+// memory's answer stands and the failure is logged.
+func (h *HTTP) firstDurably(ctx context.Context, header http.Header) bool {
 	if h.opts.Replays == nil {
 		return true
 	}
+	key, expires, ok := requestKey(header)
+	if !ok {
+		return false
+	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
-	first, err := h.opts.Replays.FirstRequest(ctx, key, now, expires)
+	first, err := h.opts.Replays.FirstRequest(ctx, key, time.Now(), expires)
 	if err != nil {
 		h.lg.Warn("bot.HTTP replay log", "err", err)
 		return true
 	}
 	return first
+}
+
+// refuseReplay answers a replayed request.
+func (h *HTTP) refuseReplay(w http.ResponseWriter, route string, info *reqInfo) {
+	info.outcome = "replayed"
+	h.lg.Warn("bot.HTTP replayed request refused", "route", route)
+	http.Error(w, "replayed request", http.StatusUnauthorized)
 }
 
 // verify checks Slack's v0 signature of body with slack-go, which also
@@ -261,6 +275,13 @@ func (h *HTTP) commands(w http.ResponseWriter, r *http.Request, body []byte, inf
 		ResponseURL: form.Get("response_url"),
 	}
 	info.command = commandName(cmd.Text)
+	// A command that changes something is also checked against the store;
+	// a read-only one (a lookup, say) replayed after a restart only sends
+	// the same answer back to the sender, and costs no store write.
+	if !readOnlyCommand(cmd.Text) && !h.firstDurably(r.Context(), r.Header) {
+		h.refuseReplay(w, PathCommands, info)
+		return
+	}
 
 	resp, outcome, _, ok := h.d.commandWithin(cmd, h.opts.CommandWait, "http")
 	if !ok {
@@ -288,6 +309,10 @@ func (h *HTTP) interactions(w http.ResponseWriter, r *http.Request, body []byte,
 		return
 	}
 	info.command = string(cb.Type)
+	if !h.firstDurably(r.Context(), r.Header) {
+		h.refuseReplay(w, PathInteractions, info)
+		return
+	}
 	if len(cb.ActionCallback.BlockActions) > 0 && cb.ActionCallback.BlockActions[0] != nil {
 		info.command = actionCommand(cb.ActionCallback.BlockActions[0].ActionID)
 	}

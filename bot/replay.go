@@ -101,3 +101,19 @@ func (m *memReplays) len() int {
 }
 
 func minuteOf(t time.Time) int64 { return t.Unix() / 60 }
+
+// readOnlyCommand reports whether a /devops command text only reads (a
+// lookup, ask, help, leaderboard or stats): its answer goes back to the
+// sender and nothing is stored or posted.
+func readOnlyCommand(text string) bool {
+	sub, _ := splitWord(stripMentions(text))
+	switch strings.ToLower(sub) {
+	case "quiz", "admin":
+		return false
+	}
+	switch commandName(text) {
+	case CommandLookup, CommandAsk, CommandHelp, CommandLeaderboard, CommandStats:
+		return true
+	}
+	return false
+}

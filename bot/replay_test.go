@@ -52,7 +52,7 @@ func TestHTTPReplayRefusedHoweverTheSignatureIsSpelled(t *testing.T) {
 func TestHTTPReplayRefusedByTheReplayLogAfterARestart(t *testing.T) {
 	log := newMemReplays() // stands for the store both processes share
 	first := newHTTPEnv(t, nil, HTTPOptions{Replays: log})
-	body := append(slackfake.SlashCommands(first.fake.ResponseURL("r"), "help")[0], "&trigger_id=7"...)
+	body := append(slackfake.SlashCommands(first.fake.ResponseURL("r"), "quiz")[0], "&trigger_id=7"...)
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	sig := slackfake.Sign(testSecret, ts, body)
 	if code := sendSigned(t, first, PathCommands, body, ts, sig); code != http.StatusOK {
@@ -73,7 +73,7 @@ func (failingReplays) FirstRequest(context.Context, []byte, time.Time, time.Time
 
 func TestHTTPReplayLogFailureStillRefusesReplaysInMemory(t *testing.T) {
 	e := newHTTPEnv(t, nil, HTTPOptions{Replays: failingReplays{}})
-	body := append(slackfake.SlashCommands(e.fake.ResponseURL("r"), "help")[0], "&trigger_id=9"...)
+	body := append(slackfake.SlashCommands(e.fake.ResponseURL("r"), "quiz")[0], "&trigger_id=9"...)
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	sig := slackfake.Sign(testSecret, ts, body)
 	if code := sendSigned(t, e, PathCommands, body, ts, sig); code != http.StatusOK {
@@ -104,5 +104,26 @@ func TestMemReplaysKeepOnlyUnexpiredKeys(t *testing.T) {
 	}
 	if n := m.len(); n != 1 {
 		t.Errorf("%d keys held after the others expired, want 1", n)
+	}
+}
+
+func TestReadOnlyCommands(t *testing.T) {
+	for text, want := range map[string]bool{
+		"lookup canary":            true,
+		"canary deployment":        true, // a lookup too
+		"ask which one? A) x B) y": true,
+		"help":                     true,
+		"":                         true,
+		"leaderboard week":         true,
+		"stats <@U1>":              true,
+		"quiz":                     false, // hands out a practice question
+		"quiz post":                false,
+		"QUIZ close":               false,
+		"admin reload":             false,
+		"admin channel C1":         false,
+	} {
+		if got := readOnlyCommand(text); got != want {
+			t.Errorf("readOnlyCommand(%q) = %v, want %v", text, got, want)
+		}
 	}
 }

@@ -26,8 +26,8 @@ func TestTuneGCLeavesHeadroomAboveTheMemoryInUse(t *testing.T) {
 	limit := debug.SetMemoryLimit(-1)
 	t.Logf("limit %d MiB, in use %d MiB", limit>>20, goMemoryInUse()>>20)
 	inUse := int64(goMemoryInUse())
-	if limit-inUse < 64<<20 {
-		t.Errorf("memory limit %d MiB leaves %d MiB above the %d MiB in use, want at least 64",
+	if limit-inUse < 48<<20 {
+		t.Errorf("memory limit %d MiB leaves %d MiB above the %d MiB in use, want at least 48",
 			limit>>20, (limit-inUse)>>20, inUse>>20)
 	}
 	runtime.KeepAlive(live)

@@ -152,6 +152,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	}
 	httpT := bot.NewHTTP(lg, a.disp, bot.HTTPOptions{
 		SigningSecret: cfg.SigningSecret, Ready: a.ready, Metrics: a.metrics,
+		Replays: a.store, // a replay is refused after a restart too
 	})
 	srv := &http.Server{
 		Handler:           httpT.Handler(),
@@ -306,7 +307,7 @@ const (
 	// memory the process uses once started: room for the garbage of many
 	// requests and for what grows with traffic (the replay window's keys,
 	// connections), under the 150 MB resident budget with the default notes.
-	serveMemoryHeadroom = 96 << 20
+	serveMemoryHeadroom = 64 << 20
 )
 
 // tuneGC sets the garbage collector for serving, unless GOGC or GOMEMLIMIT

@@ -89,6 +89,7 @@ type Store struct {
 	db       *bbolt.DB
 	path     string
 	readOnly bool
+	replays  replayBatch // FirstRequest calls waiting for a shared commit
 }
 
 // ReadOnly reports whether the store was opened for reading only.

@@ -23,6 +23,9 @@ type Store struct {
 	answers      []quiz.Answer // in recording order
 	cards        map[string]map[string]quiz.Card
 	flags        []quiz.Flag // in recording order
+
+	requests      map[string]time.Time // FirstRequest keys and their expiry
+	requestsSwept int                  // len(requests) after the last sweep
 }
 
 // New returns an empty Store.
