@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/devopsbot/devopsbot/notes"
 )
 
 // Checks shared by bank and generated questions, beyond Problems: no
@@ -24,6 +26,28 @@ func headingProblems(q Question) []string {
 			p = append(p, fmt.Sprintf("heading path in %q", clip(f, 60)))
 			break
 		}
+	}
+	return p
+}
+
+// Validate returns q's mechanical problems against the notes: the rules
+// of Problems, a heading path in the stem or options, a "›" in its quote,
+// a number of right options other than declared ("(Choose two.)" in the
+// stem exactly when two are right), and a quote missing from its section.
+func Validate(q Question, docs []*notes.Document) []string {
+	p := append(Problems(q), headingProblems(q)...)
+	if strings.Contains(q.Quote, "›") {
+		p = append(p, "heading separator in the quote")
+	}
+	if two := chooseTwoRE.MatchString(q.Stem); two != q.ChooseTwo() || len(q.Corrects) > 2 {
+		p = append(p, fmt.Sprintf("%d right options; the stem says (Choose two.): %v", len(q.Right()), two))
+	}
+	if q.Quote == "" {
+		return append(p, "no quote from the notes")
+	}
+	secs := findSections(docs, q.Source.Section, q.Source.Doc)
+	if len(secs) != 1 || !QuoteIn(secs[0], q.Quote) {
+		p = append(p, fmt.Sprintf("quote not found in section %s", q.Source.Section))
 	}
 	return p
 }

@@ -79,7 +79,7 @@ func (g *gen) numbers() {
 						w := words(c)
 						return len(w) > 0 && slices.Contains(blankWords, w[0])
 					})
-					if g.add(KindNumber, s, sent+"/"+ans, lead+", fill in the blank: "+quote(blank), ans, cands, plainFact(f)+" ("+g.about(s)+")") {
+					if g.add(KindNumber, s, sent+"/"+ans, lead+", fill in the blank: "+quote(blank), ans, cands, basis{plainFact(f) + " (" + g.about(s) + ")", sent}) {
 						break // one question per fact
 					}
 				}

@@ -132,7 +132,7 @@ func (g *gen) services() {
 		}
 		body := strings.Join(sents[first:min(first+2, len(sents))], " ")
 		stem := "Which service is this? " + quote(mask(body, names))
-		g.add(KindService, src, s.Title, stem, s.Title, others(titles, i), clip(text, 300))
+		g.add(KindService, src, s.Title, stem, s.Title, others(titles, i), basis{clip(text, 300), sents[first]})
 	}
 }
 

@@ -240,7 +240,7 @@ func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
 				continue
 			}
 			key := strconv.Itoa(ti) + "/" + name + "/" + c.header
-			expl := name + ": " + v + " (" + g.about(s) + ")"
+			expl := basis{name + ": " + v + " (" + g.about(s) + ")", v}
 			switch {
 			case c.avgWords() >= 3 && wordCount(v) >= 3 && c.count(v) == 1:
 				g.described(s, key, name, v, names, c, ri, expl)
@@ -258,7 +258,7 @@ var useTo = regexp.MustCompile(`(?i)^(?:use(?:d)?|use this|lets you|allows you|h
 // described asks about a name and its description (one question per
 // fact): a need ("A team needs to …") when the description says what the
 // thing is used for, else the description from the name, else the name.
-func (g *gen) described(s *notes.Section, key, name, v string, names, c column, ri int, expl string) {
+func (g *gen) described(s *notes.Section, key, name, v string, names, c column, ri int, expl basis) {
 	about := g.about(s)
 	if m := useTo.FindStringSubmatch(strings.TrimSpace(v)); m != nil {
 		need := strings.TrimSuffix(strings.TrimSpace(m[1]), ".")
@@ -274,7 +274,7 @@ func (g *gen) described(s *notes.Section, key, name, v string, names, c column, 
 }
 
 // cellNumber asks for a number (a limit, a default) from its key.
-func (g *gen) cellNumber(s *notes.Section, key, name, v string, c column, ri int, expl string) {
+func (g *gen) cellNumber(s *notes.Section, key, name, v string, c column, ri int, expl basis) {
 	u, _ := numberUnit(v)
 	limits := strings.Contains(strings.ToLower(s.Title), "limit")
 	if u == "" && c.header == "" && !limits {
@@ -421,7 +421,9 @@ func (g *gen) rows(s *notes.Section, ti int, cols []column, nc int, attrs []int)
 			needs = append(needs, strings.ToLower(cols[ci].header)+" "+quote(cols[ci].cells[ri]))
 		}
 		stem := "A team is choosing among " + g.about(s) + ". They need " + strings.Join(needs, ", and ") + ". Which one fits?"
-		g.add(KindScenario, s, strconv.Itoa(ti)+"/"+name, stem, name, others, name+" — "+strings.Join(needs, ", ")+" ("+g.about(s)+")")
+		first := cols[chosen[0]]
+		g.add(KindScenario, s, strconv.Itoa(ti)+"/"+name, stem, name, others,
+			basis{name + " — " + strings.Join(needs, ", ") + " (" + g.about(s) + ")", first.header + ": " + first.cells[ri]})
 	}
 }
 

@@ -189,12 +189,56 @@ func rngFor(id string) *rand.Rand {
 // type: same column, sibling sections, ...). Up to three distractors are
 // drawn; candidates equal to the answer after normalisation, empty or found
 // in the stem are dropped. The question is kept only if it passes Problems.
-func (g *gen) add(kind string, s *notes.Section, key, stem, answer string, cands []string, explanation string) bool {
+// basis is why a generated answer is right: an explanation and the line of
+// the notes it rests on (found in the question's section).
+type basis struct{ explain, quote string }
+
+func (g *gen) add(kind string, s *notes.Section, key, stem, answer string, cands []string, b basis) bool {
 	id := questionID(kind, g.doc.Name, s.ID, key)
 	if g.ids[id] {
 		return false
 	}
 	rng := rngFor(id)
+	ds := g.distractors(rng, s, stem, answer, cands)
+	if len(ds) == 0 {
+		return false
+	}
+	opts := append([]string{answer}, ds...)
+	rng.Shuffle(len(opts), func(i, j int) { opts[i], opts[j] = opts[j], opts[i] })
+	q := Question{
+		ID:          id,
+		Stem:        stem,
+		Options:     opts,
+		Correct:     slices.Index(opts, answer),
+		Explanation: b.explain,
+		Quote:       b.quote,
+		Source:      Source{Doc: s.Doc, Section: s.ID, Path: slices.Clone(s.Path)},
+		Domains:     SectionDomains(s),
+		Kind:        kind,
+	}
+	if q.Source.Doc == "" {
+		q.Source.Doc = g.doc.Name
+	}
+	if len(problems(q, g.terms)) > 0 {
+		return false
+	}
+	// The same block of notes under two headings would ask the same
+	// question twice, only the heading path differing.
+	rk := repeatKey(kind, stem, answer, ds)
+	if g.asked[rk] {
+		return false
+	}
+	g.asked[rk] = true
+	g.ids[id] = true
+	g.out = append(g.out, q)
+	return true
+}
+
+// distractors draws up to three distractors for answer from cands (same
+// type: same column, sibling sections, ...): candidates equal to the
+// answer after normalisation, empty, found in the stem, nearly repeating
+// the answer or another pick, or of a length apart are dropped.
+func (g *gen) distractors(rng *rand.Rand, s *notes.Section, stem, answer string, cands []string) []string {
 	ansKey := normKey(answer)
 	ansTerms := g.terms(answer, false)
 	stemWords := words(stem)
@@ -218,7 +262,7 @@ func (g *gen) add(kind string, s *notes.Section, key, stem, answer string, cands
 		ds = append(ds, c)
 	}
 	if len(ds) == 0 {
-		return false
+		return nil
 	}
 	rng.Shuffle(len(ds), func(i, j int) { ds[i], ds[j] = ds[j], ds[i] })
 	// When the stem echoes a word of the answer, distractors sharing that
@@ -247,35 +291,7 @@ func (g *gen) add(kind string, s *notes.Section, key, stem, answer string, cands
 			picked = append(picked, d)
 		}
 	}
-	ds = picked
-	opts := append([]string{answer}, ds...)
-	rng.Shuffle(len(opts), func(i, j int) { opts[i], opts[j] = opts[j], opts[i] })
-	q := Question{
-		ID:          id,
-		Stem:        stem,
-		Options:     opts,
-		Correct:     slices.Index(opts, answer),
-		Explanation: explanation,
-		Source:      Source{Doc: s.Doc, Section: s.ID, Path: slices.Clone(s.Path)},
-		Domains:     SectionDomains(s),
-		Kind:        kind,
-	}
-	if q.Source.Doc == "" {
-		q.Source.Doc = g.doc.Name
-	}
-	if len(problems(q, g.terms)) > 0 {
-		return false
-	}
-	// The same block of notes under two headings would ask the same
-	// question twice, only the heading path differing.
-	rk := repeatKey(kind, stem, answer, ds)
-	if g.asked[rk] {
-		return false
-	}
-	g.asked[rk] = true
-	g.ids[id] = true
-	g.out = append(g.out, q)
-	return true
+	return picked
 }
 
 func quote(s string) string { return "“" + strings.TrimSpace(s) + "”" }

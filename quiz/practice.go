@@ -91,28 +91,8 @@ func (e *Engine) practice(ctx context.Context, user string, keep func(Question) 
 		})
 		pick, _ = e.Question(due[0].Question)
 	case len(fresh) > 0:
-		errs := newErrorRates()
-		if err := e.store.EachAnswer(ctx, AnswerQuery{User: user}, errs.add); err != nil {
-			return Question{}, fmt.Errorf("practice %s: %w", user, err)
-		}
-		weights := make([]float64, len(fresh))
-		total := 0.0
-		for i, q := range fresh {
-			weights[i] = 1 + 3*errs.domains(q.Domains)
-			if !e.daily[q.ID] {
-				weights[i] /= 4
-			}
-			total += weights[i]
-		}
-		rng := rand.New(rand.NewPCG(uint64(e.opts.Seed), hashString(fmt.Sprintf("%s/%d/%d", user, len(cards), now.UnixNano()))))
-		x := rng.Float64() * total
-		pick = fresh[len(fresh)-1]
-		for i, w := range weights {
-			if x < w {
-				pick = fresh[i]
-				break
-			}
-			x -= w
+		if pick, err = e.pickFresh(ctx, user, fresh, len(cards), now); err != nil {
+			return Question{}, err
 		}
 	default:
 		sort.SliceStable(later, func(i, j int) bool { return later[i].Due.Before(later[j].Due) })
@@ -129,6 +109,34 @@ func (e *Engine) practice(ctx context.Context, user string, keep func(Question) 
 		}
 	}
 	return pick, nil
+}
+
+// pickFresh draws a question the person has not seen, weighted toward
+// the domains they get wrong; questions below the quality gate weigh a
+// quarter.
+func (e *Engine) pickFresh(ctx context.Context, user string, fresh []Question, ncards int, now time.Time) (Question, error) {
+	errs := newErrorRates()
+	if err := e.store.EachAnswer(ctx, AnswerQuery{User: user}, errs.add); err != nil {
+		return Question{}, fmt.Errorf("practice %s: %w", user, err)
+	}
+	weights := make([]float64, len(fresh))
+	total := 0.0
+	for i, q := range fresh {
+		weights[i] = 1 + 3*errs.domains(q.Domains)
+		if !e.daily[q.ID] {
+			weights[i] /= 4
+		}
+		total += weights[i]
+	}
+	rng := rand.New(rand.NewPCG(uint64(e.opts.Seed), hashString(fmt.Sprintf("%s/%d/%d", user, ncards, now.UnixNano()))))
+	x := rng.Float64() * total
+	for i, w := range weights {
+		if x < w {
+			return fresh[i], nil
+		}
+		x -= w
+	}
+	return fresh[len(fresh)-1], nil
 }
 
 // AnswerPractice records a practice answer (moves the question between

@@ -90,7 +90,7 @@ func cmdQuiz(ctx context.Context, e *env, args []string) error {
 	}
 	text := formatQuestions(pool)
 	if *format == "text" {
-		text = readableQuestions(pool)
+		text = readableQuestions(pool, docs)
 	}
 	if _, err := fmt.Fprint(e.stdout, text); err != nil {
 		return fmt.Errorf("quiz: write: %w", err)

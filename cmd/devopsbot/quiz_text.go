@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/devopsbot/devopsbot/notes"
 	"github.com/devopsbot/devopsbot/quiz"
 )
 
 // readableQuestions prints questions as a learner meets them, then what a
 // reviewer checks: the answer, why it fits, why each wrong option fails,
 // and the deciding lines of the notes. A summary of the set ends it.
-func readableQuestions(qs []quiz.Question) string {
+func readableQuestions(qs []quiz.Question, docs []*notes.Document) string {
 	var b strings.Builder
 	for i, q := range qs {
 		fmt.Fprintf(&b, "%d. %s (%s, quality %.2f", i+1, q.ID, q.Kind, quiz.Quality(q))
@@ -48,20 +49,26 @@ func readableQuestions(qs []quiz.Question) string {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString(summaryLine(qs))
+	b.WriteString(summaryLine(qs, docs))
 	return b.String()
 }
 
 // summaryLine sums up a set of questions: size, share of scenarios, how
-// many are right by a mechanical check, domains and services.
-func summaryLine(qs []quiz.Question) string {
+// many pass every mechanical check, domains and services.
+func summaryLine(qs []quiz.Question, docs []*notes.Document) string {
 	s := quiz.Summarize(qs)
 	var b strings.Builder
 	share := 0.0
 	if s.Questions > 0 {
 		share = 100 * float64(s.Scenarios) / float64(s.Questions)
 	}
-	fmt.Fprintf(&b, "%d questions: %d scenarios (%.0f%%), %d from banks\n", s.Questions, s.Scenarios, share, s.Bank)
+	valid := 0
+	for _, q := range qs {
+		if len(quiz.Validate(q, docs)) == 0 {
+			valid++
+		}
+	}
+	fmt.Fprintf(&b, "%d questions: %d scenarios (%.0f%%), %d from banks, %d mechanically valid\n", s.Questions, s.Scenarios, share, s.Bank, valid)
 	b.WriteString("domains:")
 	for i, n := range s.Domains {
 		fmt.Fprintf(&b, " %d:%d", i+1, n)
