@@ -105,17 +105,17 @@ func (e *Engine) Flag(ctx context.Context, user, questionID string, reason FlagR
 	if err != nil {
 		return FlagResult{}, fmt.Errorf("flag %s: %w", questionID, err)
 	}
-	all, err := e.store.Flags(ctx)
+	mine, err := e.store.Flags(ctx, questionID)
 	if err != nil {
 		return FlagResult{}, fmt.Errorf("flag %s: %w", questionID, err)
 	}
-	return FlagResult{Flag: stored, Already: !created, Retired: retired(all)[questionID]}, nil
+	return FlagResult{Flag: stored, Already: !created, Retired: retired(mine)[questionID]}, nil
 }
 
 // Flags lists the flagged questions that are still in the pool, the most
 // flagged first (ties: the most recently flagged first).
 func (e *Engine) Flags(ctx context.Context) ([]Flagged, error) {
-	all, err := e.store.Flags(ctx)
+	all, err := e.store.Flags(ctx, "")
 	if err != nil {
 		return nil, fmt.Errorf("list flags: %w", err)
 	}
@@ -167,7 +167,7 @@ func (e *Engine) Restore(ctx context.Context, questionID string) (int, error) {
 
 // retiredIDs returns the questions out of rotation now.
 func (e *Engine) retiredIDs(ctx context.Context) (map[string]bool, error) {
-	all, err := e.store.Flags(ctx)
+	all, err := e.store.Flags(ctx, "")
 	if err != nil {
 		return nil, fmt.Errorf("read flags: %w", err)
 	}

@@ -411,8 +411,24 @@ func BenchmarkGenerate(b *testing.B) {
 	d := mustDefault(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if qs := Generate(d); len(qs) < 150 {
+		if qs := Generate(d); len(qs) < 70 {
 			b.Fatalf("%d questions", len(qs))
+		}
+	}
+}
+
+// BenchmarkBuildQuestions is every question the bot starts with: generated
+// from the default notes, the embedded bank loaded and checked against
+// them, and the engine's quality gate over all of them.
+func BenchmarkBuildQuestions(b *testing.B) {
+	d := mustDefault(b)
+	docs := []*notes.Document{d}
+	b.ReportAllocs()
+	for b.Loop() {
+		bank, _ := LoadDefaultBank(docs)
+		e := New(nil, nil, Pool(docs, bank), Options{Seed: 1})
+		if len(e.daily) == 0 {
+			b.Fatal("empty daily pool")
 		}
 	}
 }

@@ -59,8 +59,9 @@ type Store interface {
 	// the stored flag (the earlier one when not created) and whether this
 	// call stored it.
 	AddFlag(ctx context.Context, f Flag) (Flag, bool, error)
-	// Flags returns every stored flag ordered by At, then question, then user.
-	Flags(ctx context.Context) ([]Flag, error)
+	// Flags returns the flags on one question, or every flag when question
+	// is "", ordered by At, then question, then user (CompareFlags).
+	Flags(ctx context.Context, question string) ([]Flag, error)
 	// ClearFlags deletes a question's flags and returns how many there were.
 	ClearFlags(ctx context.Context, question string) (int, error)
 }

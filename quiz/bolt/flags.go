@@ -21,6 +21,9 @@ func flagKey(question, user string) []byte {
 	return cat([]byte(question), []byte{0}, []byte(user))
 }
 
+// flagPrefix starts the keys of a question's flags.
+func flagPrefix(question string) []byte { return cat([]byte(question), []byte{0}) }
+
 // AddFlag implements quiz.Store.
 func (s *Store) AddFlag(ctx context.Context, f quiz.Flag) (quiz.Flag, bool, error) {
 	stored, created := f, false
@@ -48,21 +51,26 @@ func (s *Store) AddFlag(ctx context.Context, f quiz.Flag) (quiz.Flag, bool, erro
 }
 
 // Flags implements quiz.Store.
-func (s *Store) Flags(ctx context.Context) ([]quiz.Flag, error) {
+func (s *Store) Flags(ctx context.Context, question string) ([]quiz.Flag, error) {
 	var out []quiz.Flag
 	err := s.view(ctx, "list flags", func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bFlags)
 		if b == nil {
 			return nil
 		}
-		return b.ForEach(func(k, v []byte) error {
+		var prefix []byte
+		if question != "" {
+			prefix = flagPrefix(question)
+		}
+		c := b.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			var f quiz.Flag
 			if err := json.Unmarshal(v, &f); err != nil {
 				return fmt.Errorf("flag %q: %w", k, ErrCorrupt)
 			}
 			out = append(out, f)
-			return nil
-		})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -79,7 +87,7 @@ func (s *Store) ClearFlags(ctx context.Context, question string) (int, error) {
 		if b == nil {
 			return nil
 		}
-		prefix := cat([]byte(question), []byte{0})
+		prefix := flagPrefix(question)
 		var keys [][]byte
 		c := b.Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {

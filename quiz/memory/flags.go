@@ -21,9 +21,14 @@ func (s *Store) AddFlag(ctx context.Context, f quiz.Flag) (quiz.Flag, bool, erro
 }
 
 // Flags implements quiz.Store.
-func (s *Store) Flags(ctx context.Context) ([]quiz.Flag, error) {
+func (s *Store) Flags(ctx context.Context, question string) ([]quiz.Flag, error) {
 	s.mu.Lock()
-	out := slices.Clone(s.flags)
+	var out []quiz.Flag
+	for _, f := range s.flags {
+		if question == "" || f.Question == question {
+			out = append(out, f)
+		}
+	}
 	s.mu.Unlock()
 	slices.SortStableFunc(out, quiz.CompareFlags)
 	return out, nil

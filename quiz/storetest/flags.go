@@ -11,7 +11,7 @@ import (
 // testFlags: one flag per person per question, the first stands; flags are
 // listed in time order and cleared per question.
 func testFlags(t *testing.T, s quiz.Store) {
-	if fs, err := s.Flags(ctx); err != nil || len(fs) != 0 {
+	if fs, err := s.Flags(ctx, ""); err != nil || len(fs) != 0 {
 		t.Fatalf("Flags on an empty store = %v, %v; want none", fs, err)
 	}
 	first := quiz.Flag{Question: "q1", User: "U1", Reason: quiz.FlagWrong, At: t0}
@@ -35,11 +35,19 @@ func testFlags(t *testing.T, s quiz.Store) {
 		}
 	}
 	want := []quiz.Flag{first, more[0], more[2], more[1]}
-	fs, err := s.Flags(ctx)
+	fs, err := s.Flags(ctx, "")
 	if err != nil {
 		t.Fatalf("Flags: %v", err)
 	}
 	sameFlags(t, fs, want)
+	q1, err := s.Flags(ctx, "q1")
+	if err != nil {
+		t.Fatalf("Flags(q1): %v", err)
+	}
+	sameFlags(t, q1, []quiz.Flag{first, more[2], more[1]})
+	if none, err := s.Flags(ctx, "q"); err != nil || len(none) != 0 {
+		t.Fatalf("Flags(q), a prefix of other IDs = %v, %v; want none", none, err)
+	}
 
 	n, err := s.ClearFlags(ctx, "q1")
 	if err != nil || n != 3 {
@@ -48,7 +56,7 @@ func testFlags(t *testing.T, s quiz.Store) {
 	if n, err := s.ClearFlags(ctx, "q1"); err != nil || n != 0 {
 		t.Fatalf("ClearFlags(q1) again = %d, %v; want 0", n, err)
 	}
-	fs, err = s.Flags(ctx)
+	fs, err = s.Flags(ctx, "")
 	if err != nil {
 		t.Fatalf("Flags after clear: %v", err)
 	}
@@ -82,7 +90,7 @@ func testConcurrentFlags(t *testing.T, s quiz.Store) {
 			n++
 		}
 	}
-	fs, err := s.Flags(ctx)
+	fs, err := s.Flags(ctx, "")
 	if err != nil || n != 1 || len(fs) != 1 {
 		t.Fatalf("16 concurrent flags by one person: created %d, stored %v, %v; want 1", n, fs, err)
 	}
