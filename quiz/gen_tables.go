@@ -153,11 +153,11 @@ func (g *gen) tables() {
 				continue
 			}
 			if nc := nameColumn(cols); nc >= 0 && !stageNames(cols[nc]) {
-				g.keyedTable(s, ti, cols, nc)
+				g.keyedTable(s, ti, cols, nc, rowFacts(s, ti, len(t.Rows)))
 			}
 		}
 		for k, t := range nameBullets(s.Facts) {
-			g.keyedTable(s, 1000+k, columns(t), 0)
+			g.keyedTable(s, 1000+k, columns(t.Table), 0, t.lines)
 		}
 	}
 }
@@ -165,11 +165,28 @@ func (g *gen) tables() {
 // nameRE splits a "Name: what it does" bullet.
 var nameRE = regexp.MustCompile(`^([^:;,.]{2,40}):\s+(.{8,})$`)
 
+// bulletTable is a table made of bullets, with each row's bullet text.
+type bulletTable struct {
+	notes.Table
+	lines []string
+}
+
+// rowFacts returns the text of each row's fact of table ti, "" where none.
+func rowFacts(s *notes.Section, ti, rows int) []string {
+	out := make([]string, rows)
+	for _, f := range s.Facts {
+		if f.Kind == notes.FactRow && f.Table == ti && f.Row >= 0 && f.Row < rows {
+			out[f.Row] = f.Text
+		}
+	}
+	return out
+}
+
 // nameBullets returns, as two-column tables, runs of three or more sibling
 // bullets of the form "Name: what it does" ("cfn-hup: Use to check for
 // updates to metadata").
-func nameBullets(facts []notes.Fact) []notes.Table {
-	byCtx := map[string]*notes.Table{}
+func nameBullets(facts []notes.Fact) []bulletTable {
+	byCtx := map[string]*bulletTable{}
 	var order []string
 	for _, f := range facts {
 		m := nameRE.FindStringSubmatch(strings.TrimSpace(f.Text))
@@ -179,13 +196,14 @@ func nameBullets(facts []notes.Fact) []notes.Table {
 		k := strings.Join(f.Context, "\x00")
 		t := byCtx[k]
 		if t == nil {
-			t = &notes.Table{Header: []string{"", ""}}
+			t = &bulletTable{Table: notes.Table{Header: []string{"", ""}}}
 			byCtx[k] = t
 			order = append(order, k)
 		}
 		t.Rows = append(t.Rows, []string{strings.TrimSpace(m[1]), strings.TrimSpace(m[2])})
+		t.lines = append(t.lines, f.Text)
 	}
-	var out []notes.Table
+	var out []bulletTable
 	for _, k := range order {
 		if t := byCtx[k]; len(t.Rows) >= 3 {
 			out = append(out, *t)
@@ -217,7 +235,7 @@ var argHeaders = fieldSet("attributes arguments argument parameters params synta
 // to" description, else the description from its name, else the name from
 // a description that names it; a limit or number from its key. Rows of a
 // comparison table (three attributes or more) become scenarios in rows.
-func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
+func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int, lines []string) {
 	names := cols[nc]
 	var attrs []int
 	for ci, c := range cols {
@@ -241,6 +259,9 @@ func (g *gen) keyedTable(s *notes.Section, ti int, cols []column, nc int) {
 			}
 			key := strconv.Itoa(ti) + "/" + name + "/" + c.header
 			expl := basis{name + ": " + v + " (" + g.about(s) + ")", v}
+			if ri < len(lines) && lines[ri] != "" {
+				expl.quote = lines[ri] // the whole row or bullet: name and value
+			}
 			switch {
 			case c.avgWords() >= 3 && wordCount(v) >= 3 && c.count(v) == 1:
 				g.described(s, key, name, v, names, c, ri, expl)

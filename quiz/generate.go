@@ -146,7 +146,9 @@ func (g *gen) about(s *notes.Section) string {
 		return lowerTitle(title)
 	case generic:
 		return svc
-	case strings.EqualFold(s.Path[0], "concepts"):
+	case strings.Contains(strings.ToLower(title), strings.ToLower(svc)):
+		return title // "Kinesis Data Firehose", a name of its own
+	case strings.EqualFold(s.Path[0], "concepts") && !strings.HasSuffix(s.Path[1], " Concepts"):
 		return lowerTitle(title) // "blue/green deployment", not "Deployment Strategies blue/green deployment"
 	}
 	return svc + " " + lowerTitle(title)

@@ -90,7 +90,9 @@ func sameType(d *notes.Document, s *notes.Section, q Question) string {
 		for _, o := range d.Sections {
 			if o.ID == s.ID || (q.Kind == KindNumber && o.Title == s.Title) {
 				tables = append(tables, o.Tables...)
-				tables = append(tables, nameBullets(o.Facts)...)
+				for _, bt := range nameBullets(o.Facts) {
+					tables = append(tables, bt.Table)
+				}
 			}
 		}
 		for _, t := range tables {
