@@ -72,6 +72,7 @@ var (
 //	devopsbot_http_requests_total{route,code}        counter
 //	devopsbot_http_request_duration_seconds{route}   histogram
 //	devopsbot_build_info{version}                    gauge (always 1)
+//	devopsbot_store_damaged_records_total            counter (see StoreDamaged)
 //
 // plus the standard Go runtime and process collectors.
 type Metrics struct {
@@ -237,4 +238,16 @@ func httpCode(code int) string {
 		return LabelOther
 	}
 	return strconv.Itoa(code)
+}
+
+// StoreDamaged exports devopsbot_store_damaged_records_total, read from
+// count: stored records that reads skipped because they do not decode.
+func (m *Metrics) StoreDamaged(count func() uint64) {
+	if m == nil {
+		return
+	}
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "devopsbot_store_damaged_records_total",
+		Help: "Stored records (rounds, answers) skipped by reads because they are damaged; each is logged.",
+	}, func() float64 { return float64(count()) }))
 }

@@ -164,3 +164,15 @@ func BenchmarkMetricsCommand(b *testing.B) {
 		m.ObserveLookup(200 * time.Microsecond)
 	}
 }
+
+func TestMetricsStoreDamagedReadsTheCount(t *testing.T) {
+	m := NewMetrics("test")
+	n := uint64(0)
+	m.StoreDamaged(func() uint64 { return n })
+	n = 3
+	if out := scrape(t, m); !strings.Contains(out, "devopsbot_store_damaged_records_total 3") {
+		t.Errorf("damaged records not exported:\n%s", out)
+	}
+	var nilM *Metrics
+	nilM.StoreDamaged(func() uint64 { return 0 }) // no panic
+}

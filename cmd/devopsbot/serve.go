@@ -128,6 +128,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	defer tuneGC(lg)()
 
 	a.metrics = bot.NewMetrics(version, bot.Routes()...)
+	a.metrics.StoreDamaged(a.store.Damaged)
 	a.router = bot.NewRouter(lg, bot.InstrumentSearcher(a.index, a.metrics), bot.InstrumentQuiz(a.engine, a.metrics), bot.Options{
 		Admins: cfg.Admins, NotesURL: cfg.NotesURL, ExamDate: a.exam, Location: a.loc,
 	})

@@ -45,6 +45,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -90,6 +91,18 @@ type Store struct {
 	path     string
 	readOnly bool
 	replays  replayBatch // FirstRequest calls waiting for a shared commit
+	damaged  atomic.Uint64
+}
+
+// Damaged returns how many damaged records reads have skipped since Open
+// (a record that does not decode: a round, an answer). Each is logged.
+func (s *Store) Damaged() uint64 { return s.damaged.Load() }
+
+// skipDamaged logs and counts a record a read skips because it does not
+// decode: one damaged record must not fail every leaderboard or post.
+func (s *Store) skipDamaged(kind string, key []byte, err error) {
+	s.damaged.Add(1)
+	s.lg.Warn("bolt.Store damaged record skipped", "kind", kind, "key", fmt.Sprintf("%q", key), "err", err)
 }
 
 // ReadOnly reports whether the store was opened for reading only.
@@ -410,6 +423,10 @@ func (s *Store) Rounds(ctx context.Context, openOnly bool) ([]quiz.Round, error)
 				return fmt.Errorf("round index key %x: %w", k, ErrCorrupt)
 			}
 			r, err := getRound(tx, string(k[8:]))
+			if errors.Is(err, ErrCorrupt) {
+				s.skipDamaged("round", k[8:], err)
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -532,11 +549,13 @@ func (s *Store) RoundAnswers(ctx context.Context, roundID string) ([]quiz.Answer
 				return nil
 			}
 			if len(v) < 8 {
-				return fmt.Errorf("round answer %q/%q: %w", roundID, k, ErrCorrupt)
+				s.skipDamaged("round answer", k, fmt.Errorf("round answer %q/%q: %w", roundID, k, ErrCorrupt))
+				return nil
 			}
 			a, err := decodeAnswer(v[8:])
 			if err != nil {
-				return err
+				s.skipDamaged("round answer", k, err)
+				return nil
 			}
 			list = append(list, seqAnswer{binary.BigEndian.Uint64(v[:8]), a})
 			return nil
@@ -608,7 +627,8 @@ func (s *Store) scan(ctx context.Context, q quiz.AnswerQuery, reuse bool, fn fun
 			}
 			a, err := d.decode(v)
 			if err != nil {
-				return err
+				s.skipDamaged("answer", k, err)
+				continue
 			}
 			if q.Match(a) {
 				if err := fn(a); err != nil {
