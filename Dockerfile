@@ -5,15 +5,32 @@
 #   docker run --rm -e SLACK_BOT_TOKEN=xoxb-... -e SLACK_APP_TOKEN=xapp-... \
 #     -v devopsbot-data:/data devopsbot
 # The console without Slack: docker run --rm -it devopsbot console
+#
+# Another platform (an image built on an ARM laptop for x86 Fargate, or the
+# reverse): docker buildx build --platform linux/amd64 -t devopsbot . The Go
+# toolchain runs natively on the build machine ($BUILDPLATFORM) and
+# cross-compiles for TARGETOS/TARGETARCH; the runtime image is pulled for the
+# target platform.
+#
+# Base images: the builder is pinned by the digest of the golang:1.26 image
+# index (all platforms; Go 1.26.5 on Debian trixie, as recorded in
+# docker-library/repo-info, repos/golang/remote/1.26.md). Update it with
+#   docker buildx imagetools inspect golang:1.26
+# The runtime image is not pinned yet: no public record we could check gives
+# its digest. Pin it the same way before relying on reproducible builds:
+#   docker buildx imagetools inspect gcr.io/distroless/static-debian12:nonroot
+# and write FROM gcr.io/distroless/static-debian12:nonroot@sha256:<index digest>.
 
-FROM golang:1.26 AS build
+FROM --platform=$BUILDPLATFORM golang:1.26@sha256:3aff6657219a4d9c14e27fb1d8976c49c29fddb70ba835014f477e1c70636647 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=dev
+ARG TARGETOS
+ARG TARGETARCH
 RUN --mount=type=cache,target=/root/.cache/go-build \
-    CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" \
+    CGO_ENABLED=0 GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" \
       -o /out/devopsbot ./cmd/devopsbot \
  && mkdir -p /out/data
 

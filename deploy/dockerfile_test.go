@@ -33,6 +33,7 @@ type dockerfile struct {
 
 type dockerStage struct {
 	from, name string
+	flags      []string // FROM flags (--platform=...)
 	runs       []string
 	copies     [][]string // COPY arguments, flags included
 }
@@ -68,8 +69,13 @@ func readDockerfile(t *testing.T) *dockerfile {
 		args = strings.TrimSpace(args)
 		instr = strings.ToUpper(instr)
 		if instr == "FROM" {
-			f := strings.Fields(args)
-			st := dockerStage{from: f[0]}
+			var f []string // without flags such as --platform
+			for _, a := range strings.Fields(args) {
+				if !strings.HasPrefix(a, "--") {
+					f = append(f, a)
+				}
+			}
+			st := dockerStage{from: f[0], flags: strings.Fields(args)[:len(strings.Fields(args))-len(f)]}
 			if len(f) == 3 && strings.EqualFold(f[1], "AS") {
 				st.name = f[2]
 			}
@@ -147,6 +153,14 @@ func TestDockerfile(t *testing.T) {
 	if !strings.HasPrefix(builder.from, "golang:1.26") {
 		t.Errorf("builder FROM %s, want golang:1.26 (go.mod says go 1.26)", builder.from)
 	}
+	// The toolchain runs on the build machine and cross-compiles for the
+	// target platform, so an image built on ARM runs on x86 and back.
+	if !slices.Contains(builder.flags, "--platform=$BUILDPLATFORM") {
+		t.Errorf("builder FROM flags %v, want --platform=$BUILDPLATFORM", builder.flags)
+	}
+	if _, digest, ok := strings.Cut(builder.from, "@sha256:"); !ok || len(digest) != 64 {
+		t.Errorf("builder FROM %s, want the image pinned by its digest (@sha256:...)", builder.from)
+	}
 	if strings.HasPrefix(final.from, "golang") {
 		t.Errorf("final image %s is the Go toolchain, want a small runtime image", final.from)
 	}
@@ -155,6 +169,9 @@ func TestDockerfile(t *testing.T) {
 		if strings.Contains(r, "go build") {
 			if !strings.Contains(r, "CGO_ENABLED=0") || !strings.Contains(r, "./cmd/devopsbot") {
 				t.Errorf("builder RUN %q: want CGO_ENABLED=0 go build ./cmd/devopsbot", r)
+			}
+			if !strings.Contains(r, "GOOS=${TARGETOS}") || !strings.Contains(r, "GOARCH=${TARGETARCH}") {
+				t.Errorf("builder RUN %q: want GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build", r)
 			}
 			f := strings.Fields(r)
 			for i := range f[:len(f)-1] {

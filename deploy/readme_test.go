@@ -108,6 +108,7 @@ func TestREADME(t *testing.T) {
 		// Vectors appear once they have a series.
 		m.SlackError("auth.test")
 		m.ObserveHTTP(bot.PathHealthz, 200, 0)
+		m.StoreDamaged(func() uint64 { return 0 }) // serve registers it
 		families, err := m.Registry().Gather()
 		if err != nil {
 			t.Fatal(err)
