@@ -1,0 +1,221 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/devopsbot/devopsbot/index"
+	"github.com/devopsbot/devopsbot/quiz"
+)
+
+// Action IDs of the buttons the router renders. A rendered button's action_id
+// is one of these, optionally followed by ":" and a number that keeps IDs
+// unique within a message; Router.Action accepts both forms.
+const (
+	// ActionAnswerDaily answers the question of the day; value "roundID|choice".
+	ActionAnswerDaily = "devops_daily_answer"
+	// ActionAnswerPractice answers a practice question; value "questionID|choice".
+	ActionAnswerPractice = "devops_practice_answer"
+	// ActionPracticeNext asks for another practice question; value "".
+	ActionPracticeNext = "devops_practice_next"
+	// ActionShare posts an ephemeral reply publicly; value "command|argument"
+	// (e.g. "lookup|canary", "leaderboard|week", "stats|U123").
+	ActionShare = "devops_share"
+	// ActionQuizMe asks for a practice question from a section; value "doc|sectionID".
+	ActionQuizMe = "devops_quiz_me"
+	// ActionLookup looks up a suggested section title; value the query.
+	ActionLookup = "devops_lookup"
+)
+
+// Action is a click on one of the router's buttons.
+type Action struct {
+	User, UserName  string
+	Channel         string
+	MessageTS       string
+	ThreadTS        string
+	ActionID, Value string
+}
+
+// ActionResult says what to do after a click. Any field may be nil.
+type ActionResult struct {
+	Reply  *Response // private to the clicker
+	Post   *Response // public in Action.Channel
+	Update *Response // replaces the clicked message; skipped when Post fails
+
+	// shareKey identifies a share click; a transport that fails to post
+	// the share calls Router.forgetShare with it so the button works again.
+	shareKey string
+}
+
+// Action handles a click on one of the router's buttons.
+func (r *Router) Action(ctx context.Context, a Action) ActionResult {
+	switch actionBase(a.ActionID) {
+	case ActionAnswerDaily:
+		return r.answerDaily(ctx, a)
+	case ActionAnswerPractice:
+		return r.answerPractice(ctx, a)
+	case ActionPracticeNext:
+		resp := r.practice(ctx, a.User)
+		return ActionResult{Reply: &resp}
+	case ActionQuizMe:
+		doc, id, ok := strings.Cut(a.Value, "|")
+		if !ok || id == "" {
+			return r.badAction(ctx, a)
+		}
+		q, err := r.quiz.PracticeFrom(ctx, a.User, doc, id)
+		if errors.Is(err, quiz.ErrNoQuestions) || errors.Is(err, quiz.ErrNotFound) {
+			resp := r.practice(ctx, a.User)
+			if resp.msg != nil && len(resp.Blocks) > 0 {
+				resp.msg.parts = append([]part{{kind: partContext, runs: []run{plain("No questions come from that section yet; here is one from anywhere.")}}}, resp.msg.parts...)
+				resp = resp.msg.response()
+			}
+			return ActionResult{Reply: &resp}
+		}
+		if err != nil {
+			resp := r.fail(ctx, "practice from", err)
+			return ActionResult{Reply: &resp}
+		}
+		resp := renderPractice(q).response()
+		return ActionResult{Reply: &resp}
+	case ActionLookup:
+		resp := r.lookup(ctx, a.Value, r.view(false))
+		return ActionResult{Reply: &resp}
+	case ActionShare:
+		return r.share(ctx, a)
+	}
+	return r.badAction(ctx, a)
+}
+
+func (r *Router) badAction(ctx context.Context, a Action) ActionResult {
+	setOutcome(ctx, OutcomeInvalid)
+	r.lg.WarnContext(ctx, "bot.Router unknown action", "action_id", a.ActionID, "user", a.User)
+	resp := textResponse(true, plain("Sorry, that button no longer works. Try the command again."))
+	return ActionResult{Reply: &resp}
+}
+
+func (r *Router) answerPractice(ctx context.Context, a Action) ActionResult {
+	qid, choice, ok := parseChoice(a.Value)
+	if !ok {
+		return r.badAction(ctx, a)
+	}
+	res, err := r.quiz.AnswerPractice(ctx, a.User, qid, choice)
+	if err != nil {
+		resp := r.fail(ctx, "answer practice", err)
+		return ActionResult{Reply: &resp}
+	}
+	if res.Question.ID == "" {
+		if q, ok := r.quiz.Question(qid); ok {
+			res.Question = q
+		}
+	}
+	resp := renderResult(res, false, r.view(false)).response()
+	return ActionResult{Reply: &resp}
+}
+
+func (r *Router) answerDaily(ctx context.Context, a Action) ActionResult {
+	roundID, choice, ok := parseChoice(a.Value)
+	if !ok {
+		return r.badAction(ctx, a)
+	}
+	res, err := r.quiz.AnswerRound(ctx, roundID, a.User, choice)
+	if err != nil {
+		resp := r.fail(ctx, "answer round", err)
+		return ActionResult{Reply: &resp}
+	}
+	reply := renderResult(res, true, r.view(false)).response()
+	out := ActionResult{Reply: &reply}
+	if res.Already || res.Closed {
+		return out
+	}
+	rd, err := r.quiz.Round(ctx, roundID)
+	if err != nil {
+		r.lg.WarnContext(ctx, "bot.Router round for update", "round", roundID, "err", err)
+		return out
+	}
+	if !rd.OpenedAt.IsZero() {
+		rd.OpenedAt = rd.OpenedAt.In(r.opts.Location)
+	}
+	days, set := r.DaysToExam()
+	upd := RenderDaily(rd, res.Answered, days, set)
+	out.Update = &upd
+	return out
+}
+
+// share posts an ephemeral reply publicly, naming who shared it, and
+// replaces the private copy with one without the Share button. A second
+// click on the same message posts nothing.
+func (r *Router) share(ctx context.Context, a Action) ActionResult {
+	cmd, arg, ok := strings.Cut(a.Value, "|")
+	if !ok {
+		return r.badAction(ctx, a)
+	}
+	key := ""
+	if a.MessageTS != "" {
+		key = a.User + "|" + a.Channel + "|" + a.MessageTS + "|" + a.Value
+		if !r.shared.add(key, r.opts.Now()) {
+			resp := textResponse(true, plain("Already shared in the channel."))
+			return ActionResult{Reply: &resp}
+		}
+	}
+	pub := r.view(true)
+	pub.sharedBy = a.User
+	priv := r.view(false)
+	priv.shared = true
+	var post, mine Response
+	switch cmd {
+	case "lookup":
+		post = r.lookup(ctx, arg, pub)
+		mine = r.lookup(ctx, arg, priv)
+	case "ask":
+		q, err := index.ParseQuestion(arg)
+		if err != nil {
+			post = r.fail(ctx, "parse question", err)
+			break
+		}
+		ans, err := r.search.Ask(ctx, q)
+		if err != nil {
+			post = r.fail(ctx, "ask", err)
+			break
+		}
+		post = renderAsk(q, ans, arg, pub).response()
+		mine = renderAsk(q, ans, arg, priv).response()
+	case "leaderboard":
+		post = r.leaderboard(ctx, arg, pub)
+		mine = r.leaderboard(ctx, arg, priv)
+	case "stats":
+		user := arg // from our own button: a user ID, or "team"
+		if arg == "team" {
+			user = ""
+		}
+		post = r.statsFor(ctx, user, pub)
+		mine = r.statsFor(ctx, user, priv)
+	default:
+		r.forgetShare(key)
+		return r.badAction(ctx, a)
+	}
+	if post.Ephemeral {
+		// An error reply: show it to the clicker only; the button still works.
+		r.forgetShare(key)
+		return ActionResult{Reply: &post}
+	}
+	post.Ephemeral = false
+	res := ActionResult{Post: &post, shareKey: key}
+	if len(mine.Blocks) > 0 && mine.Ephemeral {
+		res.Update = &mine
+	}
+	return res
+}
+
+// forgetShare lets a share be clicked again (its post failed).
+func (r *Router) forgetShare(key string) {
+	if key != "" {
+		r.shared.forget(key)
+	}
+}
+
+// actionBase strips the ":n" suffix that keeps action IDs unique in a message.
+func actionBase(id string) string {
+	base, _, _ := strings.Cut(id, ":")
+	return base
+}

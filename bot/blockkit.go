@@ -1,0 +1,204 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+)
+
+// response renders m for Slack (blocks plus a short plain fallback) and keeps
+// the model for the console.
+func (m *message) response() Response {
+	text := fallbackText(m)
+	return Response{
+		Text:      text,
+		Blocks:    renderBlocks(m, jsonLen(text)),
+		Ephemeral: m.ephemeral,
+		msg:       m,
+	}
+}
+
+// fallbackText is the plain text sent with the blocks (notifications,
+// clients without Block Kit), at most maxFallback runes and never cut inside
+// an entity or mention.
+func fallbackText(m *message) string {
+	s := renderPlain(m, plainStyle{fallback: true})
+	if utf8.RuneCountInString(s) <= maxFallback {
+		return s
+	}
+	s = truncateRunes(s, maxFallback)
+	if i := strings.LastIndexAny(s, "&<"); i >= 0 && !strings.ContainsAny(s[i:], ";>") {
+		s = s[:i] + "…"
+	}
+	return s
+}
+
+// renderBlocks turns m into Block Kit blocks within Slack's limits; extra
+// bytes (the fallback text) travel in the same payload. mrkdwn is verbatim:
+// Slack then links and notifies only for the <@U…> and <url|text> markup we
+// write, never for "@channel" or a URL typed by a user or found in the notes.
+func renderBlocks(m *message, extra int) []slack.Block {
+	var blocks []slack.Block
+	n := 0 // buttons so far: keeps action_ids unique within the message
+	for _, p := range m.parts {
+		switch p.kind {
+		case partHeader:
+			s := truncateRunes(oneLine(runsPlain(p.runs)), maxHeaderText)
+			if strings.TrimSpace(s) == "" {
+				continue
+			}
+			blocks = append(blocks, slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, s, true, false)))
+		case partText:
+			s := runsMrkdwn(p.runs, maxSectionText)
+			if strings.TrimSpace(s) == "" {
+				continue
+			}
+			var acc *slack.Accessory
+			if len(p.buttons) > 0 {
+				acc = slack.NewAccessory(newButton(p.buttons[0], n))
+				n++
+			}
+			blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, s, false, true), nil, acc))
+		case partContext:
+			s := runsMrkdwn(p.runs, maxContextText)
+			if strings.TrimSpace(s) == "" {
+				continue
+			}
+			blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, s, false, true)))
+		case partDivider:
+			blocks = append(blocks, slack.NewDividerBlock())
+		case partButtons:
+			var els []slack.BlockElement
+			for _, b := range p.buttons {
+				if len(els) == maxButtons {
+					break
+				}
+				els = append(els, newButton(b, n))
+				n++
+			}
+			blocks = append(blocks, slack.NewActionBlock("", els...))
+		}
+	}
+	return fitBlocks(blocks, extra)
+}
+
+// newButton renders a button; n keeps its action_id unique in the message.
+func newButton(b button, n int) *slack.ButtonBlockElement {
+	label := truncateRunes(oneLine(b.label), maxButtonText)
+	btn := slack.NewButtonBlockElement(b.actionID+":"+strconv.Itoa(n), b.value,
+		slack.NewTextBlockObject(slack.PlainTextType, label, true, false))
+	if b.primary {
+		btn.WithStyle(slack.StylePrimary)
+	}
+	return btn
+}
+
+// runsMrkdwn renders runs as Slack mrkdwn of at most limit characters,
+// cutting at a run boundary or inside a run's text, never inside markup.
+func runsMrkdwn(rs []run, limit int) string {
+	var b strings.Builder
+	b.Grow(min(runsLen(rs), 4*limit))
+	used := 0
+	for _, r := range rs {
+		s := runMrkdwn(r)
+		n := utf8.RuneCountInString(s)
+		if used+n <= limit-1 {
+			b.WriteString(s)
+			used += n
+			continue
+		}
+		room := limit - 1 - used
+		if r.user == "" && r.text != "" {
+			overhead := n - escapedLen(r.text)
+			if room-overhead > 0 {
+				rr := r
+				rr.text = prefixFitting(r.text, room-overhead)
+				if strings.TrimSpace(rr.text) != "" {
+					b.WriteString(runMrkdwn(rr))
+				}
+			}
+		}
+		b.WriteString("…")
+		break
+	}
+	return b.String()
+}
+
+// escapedLen is the length in runes of s after escaping &, < and >.
+func escapedLen(s string) int {
+	n := 0
+	for _, c := range s {
+		n += escapedRuneLen(c)
+	}
+	return n
+}
+
+func escapedRuneLen(c rune) int {
+	switch c {
+	case '&':
+		return 5
+	case '<', '>':
+		return 4
+	}
+	return 1
+}
+
+// prefixFitting returns the longest prefix of s whose escaped length is at
+// most room runes.
+func prefixFitting(s string, room int) string {
+	n := 0
+	for i, c := range s {
+		n += escapedRuneLen(c)
+		if n > room {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+func runMrkdwn(r run) string {
+	if r.user != "" {
+		if slackID(r.user) {
+			return "<@" + r.user + ">"
+		}
+		return escapeMrkdwn("@" + r.user)
+	}
+	if r.text == "" {
+		return ""
+	}
+	if (r.bold || r.code) && strings.Contains(r.text, "\n") {
+		// Slack's *bold* and `code` end at a line break: style each line.
+		lines := strings.Split(r.text, "\n")
+		for i, l := range lines {
+			rr := r
+			rr.text = l
+			lines[i] = runMrkdwn(rr)
+		}
+		return strings.Join(lines, "\n")
+	}
+	var s string
+	switch {
+	case r.code:
+		s = "`" + escapeCode(r.text) + "`"
+	case r.url != "":
+		s = "<" + escapeURL(r.url) + "|" + escapeMrkdwn(r.text) + ">"
+	default:
+		s = escapeMrkdwn(r.text)
+	}
+	if r.bold {
+		// Slack only makes *text* bold when the asterisks touch the text.
+		lead := r.text[:len(r.text)-len(strings.TrimLeftFunc(r.text, unicode.IsSpace))]
+		trail := r.text[len(strings.TrimRightFunc(r.text, unicode.IsSpace)):]
+		core := strings.TrimSpace(r.text)
+		if core == "" {
+			return s
+		}
+		rr := r
+		rr.text, rr.bold = core, false
+		s = escapeMrkdwn(lead) + "*" + runMrkdwn(rr) + "*" + escapeMrkdwn(trail)
+	}
+	return s
+}

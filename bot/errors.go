@@ -1,0 +1,58 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/devopsbot/devopsbot/index"
+	"github.com/devopsbot/devopsbot/quiz"
+)
+
+// fail turns an error from index or quiz into a short reply; unknown errors
+// are logged and get an apology.
+func (r *Router) fail(ctx context.Context, op string, err error) Response {
+	setOutcome(ctx, failOutcome(err))
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return textResponse(true, plain("That took too long. Please try again."))
+	case errors.Is(err, quiz.ErrNoQuestions):
+		return textResponse(true, plain("There are no quiz questions yet: the notes gave none and the question bank is empty."))
+	case errors.Is(err, quiz.ErrNotFound):
+		return textResponse(true, plain("That question is no longer available. Try "), r.cmd("quiz"), plain(" for a new one."))
+	case errors.Is(err, quiz.ErrBadChoice):
+		return textResponse(true, plain("That option does not exist any more. Try "), r.cmd("quiz"), plain(" for a new question."))
+	case errors.Is(err, index.ErrEmptyQuery):
+		return textResponse(true, plain("Type a few words to look up, for example "), r.cmd("lookup canary"), plain("."))
+	case errors.Is(err, index.ErrQuestionTooLong):
+		return textResponse(true, plain(fmt.Sprintf("That is too long for one question (over %d KB). Paste just the scenario and its options.", index.MaxQuestionBytes>>10)))
+	case errors.Is(err, index.ErrNoScenario):
+		return textResponse(true, plain("I see options but no question before them. Paste the scenario and the question too."))
+	case errors.Is(err, index.ErrDuplicateOption):
+		return textResponse(true, plain("The same option letter appears twice. Check the options and paste the question again."))
+	case errors.Is(err, index.ErrTooManyOptions):
+		return textResponse(true, plain(fmt.Sprintf("That has too many options: at most %d, lettered A) B) C) …", index.MaxOptions)))
+	case errors.Is(err, index.ErrEmptyOption):
+		return textResponse(true, plain("One of the options has no text. Check the options and paste the question again."))
+	case errors.Is(err, quiz.ErrReadOnly):
+		r.lg.WarnContext(ctx, "bot.Router store read-only", "op", op, "err", err)
+		return textResponse(true, plain("Scores can't be saved right now; lookups still work. Please try again later."))
+	case errors.Is(err, quiz.ErrNoUser):
+		return textResponse(true, plain("I could not tell who you are, so nothing was recorded. Please try again."))
+	case errors.Is(err, quiz.ErrBadPeriod):
+		return textResponse(true, plain("Which period? "), r.cmd("leaderboard week"), plain(", "),
+			code("month"), plain(" or "), code("all"), plain("."))
+	case errors.Is(err, quiz.ErrBank):
+		r.lg.WarnContext(ctx, "bot.Router bad question bank", "op", op, "err", err)
+		return textResponse(true, plain("The question bank has problems; "), code("devopsbot quiz check FILE"), plain(" lists them."))
+	case errors.Is(err, index.ErrNoDocuments):
+		return textResponse(true, plain("There are no notes to search: the notes files given were empty."))
+	case errors.Is(err, index.ErrAliases):
+		r.lg.WarnContext(ctx, "bot.Router bad alias file", "op", op, "err", err)
+		return textResponse(true, plain("The alias files have problems; check DEVOPSBOT_ALIASES."))
+	case errors.Is(err, index.ErrEvalFile):
+		return textResponse(true, plain("That eval file has problems: each line must be one JSON object."))
+	}
+	r.lg.ErrorContext(ctx, "bot.Router failed", "op", op, "err", err)
+	return textResponse(true, plain("Sorry, something went wrong. Please try again in a moment."))
+}

@@ -1,0 +1,127 @@
+package bot
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// escapeMrkdwn makes notes or user text safe in Slack mrkdwn: &, < and > are
+// escaped as Slack asks, and the formatting characters that Slack has no
+// escape for are replaced by look-alikes (* ~ ` always; _ when it could open
+// or close italics, i.e. not between two letters or digits as in 4_2_4).
+func escapeMrkdwn(s string) string {
+	if !strings.ContainsAny(s, "&<>*~`_") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i, c := range s {
+		switch c {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '*':
+			b.WriteRune('∗') // U+2217 asterisk operator
+		case '~':
+			b.WriteRune('∼') // U+223C tilde operator
+		case '`':
+			b.WriteRune('ˋ') // U+02CB modifier letter grave accent
+		case '_':
+			prev, _ := utf8.DecodeLastRuneInString(s[:i])
+			next, _ := utf8.DecodeRuneInString(s[i+1:])
+			if isWord(prev) && isWord(next) {
+				b.WriteByte('_')
+			} else {
+				b.WriteRune('＿') // U+FF3F fullwidth low line
+			}
+		default:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+// escapeEntities escapes only what Slack asks to escape in any text.
+func escapeEntities(s string) string {
+	return replaceBytes(s, "&<>", func(c byte) string {
+		switch c {
+		case '&':
+			return "&amp;"
+		case '<':
+			return "&lt;"
+		}
+		return "&gt;"
+	})
+}
+
+// escapeCode escapes text inside a code span: entities, and backticks,
+// which would end it.
+func escapeCode(s string) string {
+	return replaceBytes(s, "&<>`", func(c byte) string {
+		switch c {
+		case '&':
+			return "&amp;"
+		case '<':
+			return "&lt;"
+		case '>':
+			return "&gt;"
+		}
+		return "ˋ"
+	})
+}
+
+// escapeURL keeps a URL from breaking Slack's <url|text> link syntax.
+func escapeURL(u string) string {
+	return replaceBytes(u, "|<> \n", func(c byte) string {
+		switch c {
+		case '|':
+			return "%7C"
+		case '<':
+			return "%3C"
+		case '>':
+			return "%3E"
+		case ' ':
+			return "%20"
+		}
+		return ""
+	})
+}
+
+// replaceBytes replaces each ASCII byte of s found in set by repl(byte).
+func replaceBytes(s, set string, repl func(byte) string) string {
+	if !strings.ContainsAny(s, set) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(set, s[i]) >= 0 {
+			b.WriteString(repl(s[i]))
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// slackID reports whether s looks like a Slack user or bot ID (U0123ABC).
+func slackID(s string) bool {
+	if len(s) < 2 || len(s) > 24 {
+		return false
+	}
+	if s[0] != 'U' && s[0] != 'W' && s[0] != 'B' {
+		return false
+	}
+	for _, c := range s[1:] {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}

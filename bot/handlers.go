@@ -1,0 +1,163 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"unicode"
+
+	"github.com/devopsbot/devopsbot/index"
+	"github.com/devopsbot/devopsbot/quiz"
+)
+
+func (r *Router) lookup(ctx context.Context, query string, v view) Response {
+	query = strings.TrimSpace(clean(query))
+	hits, err := r.search.Search(ctx, query, lookupHits)
+	switch {
+	case errors.Is(err, index.ErrEmptyQuery):
+		return r.nothing(ctx, query, v)
+	case err != nil:
+		return r.fail(ctx, "lookup", err)
+	case len(hits) == 0:
+		return r.nothing(ctx, query, v)
+	}
+	return renderLookup(query, hits, v).response()
+}
+
+func (r *Router) nothing(ctx context.Context, query string, v view) Response {
+	setOutcome(ctx, OutcomeNoResult)
+	if strings.TrimFunc(query, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) }) == "" {
+		return textResponse(!v.public, plain("Type a few words to look up, for example "), v.cmd("lookup blue green deployment"), plain("."))
+	}
+	return renderNothing(query, r.search.Suggest(ctx, query, 5), v).response()
+}
+
+func (r *Router) ask(ctx context.Context, req Request, text string, public bool) Response {
+	text = strings.TrimSpace(clean(text))
+	if text == "" {
+		return textResponse(!public, plain("Paste an exam question after "), code("ask"),
+			plain(", with its options as A) B) C) D), inline or on their own lines."))
+	}
+	q, err := index.ParseQuestion(text)
+	if err != nil {
+		return r.fail(ctx, "parse question", err)
+	}
+	a, err := r.search.Ask(ctx, q)
+	if errors.Is(err, index.ErrEmptyQuery) {
+		return textResponse(!public, plain("I could not find a question in that. Paste the scenario and its options A) B) C) D)."))
+	}
+	if err != nil {
+		return r.fail(ctx, "ask", err)
+	}
+	return renderAsk(q, a, text, r.view(public)).response()
+}
+
+func (r *Router) quizCommand(ctx context.Context, req Request, rest string) Response {
+	sub, _ := splitWord(rest)
+	switch strings.ToLower(sub) {
+	case "post", "close":
+		return r.admin(ctx, req, strings.ToLower(sub))
+	}
+	switch strings.ToLower(strings.Trim(rest, " .!?")) {
+	case "", "me", "please", "me please", "random", "any", "anything":
+		return r.practice(ctx, req.User)
+	}
+	// quiz <topic>: a practice question from the best section for the topic.
+	hits, err := r.search.Search(ctx, rest, lookupHits)
+	if err == nil {
+		for _, h := range hits {
+			q, err := r.quiz.PracticeFrom(ctx, req.User, h.Doc, h.ID)
+			if err == nil {
+				return renderPractice(q).response()
+			}
+			if !errors.Is(err, quiz.ErrNoQuestions) && !errors.Is(err, quiz.ErrNotFound) {
+				return r.fail(ctx, "practice from", err)
+			}
+		}
+	}
+	resp := r.practice(ctx, req.User)
+	if len(resp.Blocks) > 0 && resp.msg != nil {
+		note := message{ephemeral: true}
+		note.context(plain("No questions come from the sections about "), bold(truncateRunes(oneLine(rest), maxQueryEcho)),
+			plain(" yet; here is one from anywhere."))
+		resp.msg.parts = append(note.parts, resp.msg.parts...)
+		resp = resp.msg.response()
+	}
+	return resp
+}
+
+func (r *Router) practice(ctx context.Context, user string) Response {
+	q, err := r.quiz.Practice(ctx, user)
+	if err != nil {
+		return r.fail(ctx, "practice", err)
+	}
+	return renderPractice(q).response()
+}
+
+func (r *Router) admin(ctx context.Context, req Request, what string) Response {
+	if !r.IsAdmin(req.User) {
+		setOutcome(ctx, OutcomeDenied)
+		return textResponse(true, plain("Sorry, only quiz admins can "+what+" the question of the day. "+
+			"Admins are set in DEVOPSBOT_ADMINS."))
+	}
+	d := r.getDaily()
+	if d == nil {
+		return textResponse(true, plain("The question of the day is not set up here: DEVOPSBOT_QUIZ_CHANNEL is empty."))
+	}
+	var err error
+	if what == "post" {
+		err = d.Post(ctx)
+	} else {
+		err = d.Close(ctx)
+	}
+	if err != nil {
+		if errors.Is(err, quiz.ErrNotFound) && what == "close" {
+			return textResponse(true, plain("There is no open question of the day to close."))
+		}
+		return r.fail(ctx, "quiz "+what, err)
+	}
+	if what == "post" {
+		return textResponse(true, plain("Posted the question of the day."))
+	}
+	return textResponse(true, plain("Closed the question of the day; the answer is in its thread."))
+}
+
+func (r *Router) leaderboard(ctx context.Context, arg string, v view) Response {
+	p, ok := parsePeriod(arg)
+	if !ok {
+		return textResponse(!v.public, plain("Which period? "), code("leaderboard week"), plain(", "),
+			code("leaderboard month"), plain(" or "), code("leaderboard all"), plain("."))
+	}
+	rows, err := r.quiz.Leaderboard(ctx, p, leaderboardTop)
+	if err != nil {
+		return r.fail(ctx, "leaderboard", err)
+	}
+	return renderLeaderboard(p, rows, v).response()
+}
+
+func (r *Router) stats(ctx context.Context, req Request, arg string, v view) Response {
+	user, ok := parseUser(arg, req.User)
+	if !ok && r.opts.Bare {
+		// Console users are plain names (console --user alice).
+		if name := strings.TrimPrefix(strings.TrimSpace(arg), "@"); name != "" && !strings.ContainsFunc(name, unicode.IsSpace) {
+			user, ok = name, true
+		}
+	}
+	if !ok {
+		return textResponse(!v.public, plain("Whose stats? Mention someone ("), code("stats @name"),
+			plain("), or use "), code("stats"), plain(" for yours and "), code("stats team"), plain(" for the team's."))
+	}
+	return r.statsFor(ctx, user, v)
+}
+
+func (r *Router) statsFor(ctx context.Context, user string, v view) Response {
+	st, err := r.quiz.Stats(ctx, user)
+	if err != nil {
+		return r.fail(ctx, "stats", err)
+	}
+	st.User = user
+	if !st.ExamSet {
+		st.DaysToExam, st.ExamSet = r.DaysToExam()
+	}
+	return renderStats(st, v).response()
+}

@@ -1,0 +1,102 @@
+package bot
+
+// message is a reply before it becomes Block Kit or plain text: a list of
+// parts made of runs of styled text. Keeping this model lets the Slack and
+// console renderings agree and lets each apply its own escaping and limits.
+type message struct {
+	parts     []part
+	ephemeral bool
+}
+
+type partKind int
+
+const (
+	partHeader partKind = iota
+	partText
+	partContext
+	partDivider
+	partButtons
+)
+
+type part struct {
+	kind    partKind
+	runs    []run
+	buttons []button
+}
+
+// run is a piece of text with one style. user, when set, is a user ID shown
+// as a mention; url, when set, makes the text a link.
+type run struct {
+	text string
+	bold bool
+	code bool
+	url  string
+	user string
+}
+
+type button struct {
+	label    string
+	actionID string
+	value    string
+	primary  bool
+}
+
+func plain(s string) run { return run{text: s} }
+
+func bold(s string) run { return run{text: s, bold: true} }
+
+func code(s string) run { return run{text: s, code: true} }
+
+func link(s, url string) run { return run{text: s, url: url} }
+
+func boldLink(s, url string) run { return run{text: s, url: url, bold: true} }
+
+func mention(id string) run { return run{user: id} }
+
+func (m *message) header(s string) {
+	m.parts = append(m.parts, part{kind: partHeader, runs: []run{plain(s)}})
+}
+
+func (m *message) text(rs ...run) { m.parts = append(m.parts, part{kind: partText, runs: rs}) }
+
+// textButton is a paragraph with a button beside it (a section accessory).
+func (m *message) textButton(b button, rs ...run) {
+	p := part{kind: partText, runs: rs}
+	if len(b.value) <= maxActionValue {
+		p.buttons = []button{b}
+	}
+	m.parts = append(m.parts, p)
+}
+
+func (m *message) context(rs ...run) { m.parts = append(m.parts, part{kind: partContext, runs: rs}) }
+
+func (m *message) divider() { m.parts = append(m.parts, part{kind: partDivider}) }
+
+func (m *message) buttons(bs ...button) {
+	var keep []button
+	for _, b := range bs {
+		if len(b.value) <= maxActionValue {
+			keep = append(keep, b)
+		}
+	}
+	if len(keep) > 0 {
+		m.parts = append(m.parts, part{kind: partButtons, buttons: keep})
+	}
+}
+
+// textResponse is a reply of one paragraph.
+func textResponse(ephemeral bool, rs ...run) Response {
+	m := &message{ephemeral: ephemeral}
+	m.text(rs...)
+	return m.response()
+}
+
+// runsLen is about the rendered length of rs in bytes, for sizing buffers:
+// the text, the URL and a few bytes of markup for each run.
+func runsLen(rs []run) int {
+	n := 0
+	for _, r := range rs {
+		n += len(r.text) + len(r.url) + len(r.user) + 8
+	}
+	return n
+}

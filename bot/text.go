@@ -1,0 +1,85 @@
+package bot
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// truncateRunes shortens s to at most n runes, ending with "…" when cut,
+// preferably at a space.
+func truncateRunes(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	if n == 1 {
+		return "…"
+	}
+	cut := 0
+	for i := range s {
+		if n == 1 {
+			cut = i
+			break
+		}
+		n--
+	}
+	t := s[:cut]
+	if sp := strings.LastIndexAny(t, " \n\t"); sp > len(t)*3/4 {
+		t = t[:sp]
+	}
+	return strings.TrimRightFunc(t, unicode.IsSpace) + "…"
+}
+
+// oneLine collapses whitespace runs, newlines included, to single spaces,
+// and trims the ends. Text that needs no more than trimming is returned
+// without a copy.
+func oneLine(s string) string {
+	t := strings.TrimFunc(s, unicode.IsSpace)
+	prevSpace := false
+	for i := 0; i < len(t); {
+		c := t[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case ' ':
+				if prevSpace {
+					return strings.Join(strings.Fields(t), " ")
+				}
+				prevSpace = true
+			case '\t', '\n', '\v', '\f', '\r':
+				return strings.Join(strings.Fields(t), " ")
+			default:
+				prevSpace = false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(t[i:])
+		if unicode.IsSpace(r) {
+			return strings.Join(strings.Fields(t), " ")
+		}
+		prevSpace = false
+		i += size
+	}
+	return t
+}
+
+// clean drops control characters (other than newline and tab) and invalid
+// UTF-8 from user text.
+func clean(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool {
+		return r == utf8.RuneError || (unicode.IsControl(r) && r != '\n' && r != '\t')
+	}) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r == utf8.RuneError || (unicode.IsControl(r) && r != '\n' && r != '\t') {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,59 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+// tracker runs background work that shutdown waits for.
+type tracker struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
+}
+
+func newTracker() *tracker {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &tracker{ctx: ctx, cancel: cancel}
+}
+
+// open reports whether the tracker still takes work.
+func (t *tracker) open() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return !t.closed
+}
+
+// goCtx runs f in a goroutine; false (and f not run) after close.
+func (t *tracker) goCtx(f func(ctx context.Context)) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return false
+	}
+	t.wg.Go(func() { f(t.ctx) })
+	return true
+}
+
+// close refuses new work and waits for the running work until ctx ends,
+// then cancels it.
+func (t *tracker) close(ctx context.Context) error {
+	t.mu.Lock()
+	t.closed = true
+	t.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		t.wg.Wait()
+		close(done)
+	}()
+	defer t.cancel()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return errors.Join(ctx.Err(), errors.New("background work still running"))
+	}
+}

@@ -1,0 +1,63 @@
+package bot
+
+import (
+	"net/url"
+	"strings"
+)
+
+// view says who sees a reply and how to link sections.
+type view struct {
+	notesURL string
+	public   bool   // posted in a channel or thread: no Share button
+	showDoc  bool   // several notes files: name the document of each section
+	sharedBy string // user ID who shared it, for "shared by"
+	shared   bool   // the private copy after sharing: no Share button, a note instead
+	bare     bool   // commands are typed without "/devops " (the console)
+}
+
+// cmd shows a command as people type it in this view.
+func (v view) cmd(s string) run {
+	if v.bare {
+		return code(s)
+	}
+	return code("/devops " + s)
+}
+
+// shareable reports whether a reply in this view gets a Share button.
+func (v view) shareable() bool { return !v.public && !v.shared }
+
+// sharedNote tells the requester that this private reply was shared.
+func sharedNote(m *message, v view) {
+	if v.shared {
+		m.context(plain("✓ Shared in the channel."))
+	}
+}
+
+// sectionURL links a section: the base URL plus the anchor part of its ID
+// ("4_2_2_2" for "4_2_2_2/stack-policy"; the slug in files without anchors).
+// With several notes files, "{doc}" in the base URL becomes the document's
+// name.
+func sectionURL(base, doc, id string) string {
+	if base == "" || id == "" {
+		return ""
+	}
+	if strings.Contains(base, "{doc}") {
+		if doc == "" {
+			return ""
+		}
+		base = strings.ReplaceAll(base, "{doc}", url.PathEscape(doc))
+	}
+	anchor, _, _ := strings.Cut(id, "/")
+	return strings.TrimRight(base, "#") + "#" + anchor
+}
+
+func pathText(path []string, title string) string {
+	if len(path) == 0 {
+		return title
+	}
+	return strings.Join(path, " › ")
+}
+
+// shareValue is the value of a Share button: the command and its argument.
+// A value too long for Slack makes message.buttons drop the button.
+func shareValue(cmd, arg string) string { return cmd + "|" + arg }
