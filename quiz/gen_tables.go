@@ -283,7 +283,11 @@ func (g *gen) described(s *notes.Section, key, name, v string, names, c column, 
 	about := g.about(s)
 	if m := useTo.FindStringSubmatch(strings.TrimSpace(v)); m != nil {
 		need := strings.TrimSuffix(strings.TrimSpace(m[1]), ".")
-		stem := "A team working with " + about + " needs to " + need + ". Which should they use?"
+		with := Service(s.Path)
+		if with == "" {
+			with = about
+		}
+		stem := "A team working with " + with + " needs to " + need + ". Which should they use?"
 		if g.add(KindScenario, s, key, stem, name, distinctRows(names, c, ri), expl) {
 			return
 		}
@@ -482,6 +486,28 @@ func distinguishing(cols []column, attrs []int, nc, ri int, usable func(string) 
 			if cols[best].keys[rj] != cols[best].keys[ri] {
 				delete(rest, rj)
 			}
+		}
+	}
+	if len(rest) > 0 {
+		return nil // a twin row: it would be a second right answer
+	}
+	if len(chosen) == 1 {
+		// One attribute sets the row apart; a second, the one telling it
+		// from the most rows, makes the need read as a scenario.
+		best, bestCut := -1, 0
+		for _, ci := range attrs {
+			cut := 0
+			for rj, n := range cols[nc].cells {
+				if rj != ri && n != "" && cols[ci].keys[rj] != cols[ci].keys[ri] {
+					cut++
+				}
+			}
+			if ci != chosen[0] && usable(cols[ci].cells[ri]) && cut > bestCut {
+				best, bestCut = ci, cut
+			}
+		}
+		if best >= 0 {
+			chosen = append(chosen, best)
 		}
 	}
 	slices.Sort(chosen)
