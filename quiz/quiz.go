@@ -24,8 +24,11 @@
 //     1, 3, 7 and then 21 days).
 //
 // Questions come from Generate (kinds listed in generate.go, every one
-// checked by Problems) and from YAML bank files (format in bank.go). Each
-// section's exam domains come from the data file domains.txt.
+// checked by Problems) and from YAML bank files (format in bank.go; the
+// default bank is embedded from bank/*.yaml). A quality gate (gate.go)
+// decides which may be the question of the day; flags (flag.go) take a
+// question out of rotation until an admin restores it. Each section's exam
+// domains come from the data file domains.txt.
 package quiz
 
 import (
