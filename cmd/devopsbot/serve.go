@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"runtime/metrics"
 	"strings"
@@ -272,18 +271,12 @@ func loadQuestionPool(e *env, docs []*notes.Document, lg *slog.Logger) ([]quiz.Q
 	}
 	var names []string
 	for _, p := range e.cfg.Questions {
-		if p = strings.TrimSpace(p); p == "" {
-			continue
+		if p = strings.TrimSpace(p); p != "" {
+			names = append(names, p)
 		}
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return nil, fmt.Errorf("DEVOPSBOT_QUESTIONS %s: %w", p, err)
-		}
-		// os.DirFS("/") wants slash-separated paths without the leading slash.
-		names = append(names, strings.TrimPrefix(filepath.ToSlash(abs), "/"))
 	}
 	if len(names) > 0 {
-		qs, err := quiz.LoadBank(os.DirFS("/"), docs, names...)
+		qs, err := quiz.LoadBank(osFS{}, docs, names...)
 		warnBank(lg, err)
 		bank = append(bank, qs...)
 	}
