@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/devopsbot/devopsbot/index"
 	"github.com/devopsbot/devopsbot/quiz"
 )
 
@@ -162,38 +161,13 @@ func (r *Router) share(ctx context.Context, a Action) ActionResult {
 	pub.sharedBy = a.User
 	priv := r.view(false)
 	priv.shared = true
-	var post, mine Response
-	switch cmd {
-	case "lookup":
-		post = r.lookup(ctx, arg, pub)
-		mine = r.lookup(ctx, arg, priv)
-	case "ask":
-		q, err := index.ParseQuestion(arg)
-		if err != nil {
-			post = r.fail(ctx, "parse question", err)
-			break
-		}
-		ans, err := r.search.Ask(ctx, q)
-		if err != nil {
-			post = r.fail(ctx, "ask", err)
-			break
-		}
-		post = renderAsk(q, ans, arg, pub).response()
-		mine = renderAsk(q, ans, arg, priv).response()
-	case "leaderboard":
-		post = r.leaderboard(ctx, arg, pub)
-		mine = r.leaderboard(ctx, arg, priv)
-	case "stats":
-		user := arg // from our own button: a user ID, or "team"
-		if arg == "team" {
-			user = ""
-		}
-		post = r.statsFor(ctx, user, pub)
-		mine = r.statsFor(ctx, user, priv)
-	default:
+	c := subcommandNamed(cmd)
+	if c == nil || c.share == nil {
 		r.forgetShare(key)
 		return r.badAction(ctx, a)
 	}
+	render := c.share(r, ctx, arg)
+	post, mine := render(pub), render(priv)
 	if post.Ephemeral {
 		// An error reply: show it to the clicker only; the button still works.
 		r.forgetShare(key)

@@ -129,7 +129,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 				c.command(ctx, w, "quiz")
 			}
 		case "help", "?":
-			m := renderHelp(c.r.IsAdmin(c.opts.User), "")
+			m := c.r.help(c.opts.User, "")
 			m.text(plain("In the console also: "), code("answer B"), plain(" answers the last question; "),
 				code("next"), plain(" another practice question; "), code("quiz me 2"),
 				plain(" a question on the 2nd section of the last lookup; "), code("ask"),

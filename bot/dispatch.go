@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -69,30 +68,6 @@ func (d *Dispatcher) goBackground(f func(ctx context.Context)) bool {
 		defer cancel()
 		f(ctx)
 	})
-}
-
-// commandName is the metrics and log label of a /devops command text.
-func commandName(text string) string {
-	sub, rest := splitWord(stripMentions(text))
-	sub = strings.ToLower(sub)
-	switch sub {
-	case "":
-		return CommandHelp
-	case "quiz":
-		switch w, _ := splitWord(rest); strings.ToLower(w) {
-		case "post":
-			return CommandQuizPost
-		case "close":
-			return CommandQuizClose
-		}
-		return CommandQuiz
-	case "-h", "--help":
-		return CommandHelp
-	}
-	if isSubcommand(sub) {
-		return sub
-	}
-	return CommandLookup
 }
 
 // command runs a slash command through the router, logging it and counting

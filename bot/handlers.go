@@ -53,11 +53,6 @@ func (r *Router) ask(ctx context.Context, req Request, text string, public bool)
 }
 
 func (r *Router) quizCommand(ctx context.Context, req Request, rest string) Response {
-	sub, _ := splitWord(rest)
-	switch strings.ToLower(sub) {
-	case "post", "close":
-		return r.admin(ctx, req, strings.ToLower(sub))
-	}
 	switch strings.ToLower(strings.Trim(rest, " .!?")) {
 	case "", "me", "please", "me please", "random", "any", "anything":
 		return r.practice(ctx, req.User)
@@ -92,34 +87,6 @@ func (r *Router) practice(ctx context.Context, user string) Response {
 		return r.fail(ctx, "practice", err)
 	}
 	return renderPractice(q).response()
-}
-
-func (r *Router) admin(ctx context.Context, req Request, what string) Response {
-	if !r.IsAdmin(req.User) {
-		setOutcome(ctx, OutcomeDenied)
-		return textResponse(true, plain("Sorry, only quiz admins can "+what+" the question of the day. "+
-			"Admins are set in DEVOPSBOT_ADMINS."))
-	}
-	d := r.getDaily()
-	if d == nil {
-		return textResponse(true, plain("The question of the day is not set up here: DEVOPSBOT_QUIZ_CHANNEL is empty."))
-	}
-	var err error
-	if what == "post" {
-		err = d.Post(ctx)
-	} else {
-		err = d.Close(ctx)
-	}
-	if err != nil {
-		if errors.Is(err, quiz.ErrNotFound) && what == "close" {
-			return textResponse(true, plain("There is no open question of the day to close."))
-		}
-		return r.fail(ctx, "quiz "+what, err)
-	}
-	if what == "post" {
-		return textResponse(true, plain("Posted the question of the day."))
-	}
-	return textResponse(true, plain("Closed the question of the day; the answer is in its thread."))
 }
 
 func (r *Router) leaderboard(ctx context.Context, arg string, v view) Response {

@@ -49,8 +49,9 @@ const (
 )
 
 var (
-	knownCommands = []string{CommandLookup, CommandAsk, CommandQuiz, CommandQuizPost, CommandQuizClose,
-		CommandLeaderboard, CommandStats, CommandHelp, CommandAnswer, CommandShare, CommandMention, CommandDM}
+	// knownCommands are the subcommands' labels and those of clicks,
+	// mentions and direct messages.
+	knownCommands       = append(commandLabels(), CommandAnswer, CommandShare, CommandMention, CommandDM)
 	knownOutcomes       = []string{OutcomeOK, OutcomeNoResult, OutcomeInvalid, OutcomeDenied, OutcomeError}
 	knownAnswerOutcomes = []string{AnswerCorrect, AnswerWrong, AnswerDuplicate, AnswerClosed}
 	// knownSlackMethods are the Web API methods (and pseudo-methods) the bot

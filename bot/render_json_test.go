@@ -33,7 +33,7 @@ func TestMarshalReplyMatchesEncodingJSON(t *testing.T) {
 		{"practice", renderPractice(sampleQuestion).response()},
 		{"daily", RenderDaily(round, 3, 9, true)},
 		{"close", RenderClose(quiz.Summary{Round: round, Answered: 4, Correct: 3})},
-		{"help", renderHelp(true, "/devops ").response()},
+		{"help", renderHelp(subcommands, true, "/devops ").response()},
 		{"text only", textResponse(true, plain(odd))},
 		{"no blocks", Response{Text: odd}},
 		{"every field", Response{Text: "x", Blocks: []slack.Block{

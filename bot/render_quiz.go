@@ -356,27 +356,6 @@ func renderStats(st quiz.Stats, v view) *message {
 	return m
 }
 
-// renderHelp lists the commands; admins also see the admin ones.
-func renderHelp(admin bool, prefix string) *message {
-	m := &message{ephemeral: true}
-	c := func(s string) run { return code(prefix + s) }
-	rs := []run{
-		bold("devopsbot"), plain(": the team's AWS DevOps Pro study notes, and a daily quiz.\n"),
-		c("lookup canary deployment"), plain(" finds the sections that answer it (also without “lookup”)\n"),
-		c("ask <exam question with A) B) C) D)>"), plain(" says which option the notes support, and why\n"),
-		c("quiz"), plain(" a private practice question; "), c("quiz <topic>"), plain(" one on a topic\n"),
-		c("leaderboard [week|month|all]"), plain(" the scores\n"),
-		c("stats [@someone|team]"), plain(" readiness per exam domain\n"),
-		c("help"), plain(" this message"),
-	}
-	if admin {
-		rs = append(rs, plain("\nAdmins: "), c("quiz post"), plain(" posts the question of the day now; "),
-			c("quiz close"), plain(" closes it and posts the answer"))
-	}
-	m.text(rs...)
-	return m
-}
-
 // daysTo counts calendar days from now to the exam date in loc (the exam
 // date's own year, month and day are taken as given).
 func daysTo(now time.Time, exam time.Time, loc *time.Location) int {

@@ -205,7 +205,7 @@ func TestRenderHugeInputs(t *testing.T) {
 		{"close", RenderClose(quiz.Summary{Round: round, Answered: 5000, Correct: 4000})},
 		{"leaderboard", renderLeaderboard(quiz.All, rows, view{}).response()},
 		{"stats", renderStats(quiz.Stats{User: "U1", Answered: 60, Correct: 21, Accuracy: 0.35, Domains: doms, Weakest: 1, ExamSet: true, DaysToExam: 3}, view{}).response()},
-		{"help", renderHelp(true, "/devops ").response()},
+		{"help", renderHelp(subcommands, true, "/devops ").response()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

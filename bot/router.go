@@ -86,6 +86,10 @@ type Router struct {
 	// document of each section.
 	multiDoc bool
 
+	// commands is the subcommand table (subcommands), held here so the
+	// help command can list it without a package initialization cycle.
+	commands []subcommand
+
 	mu    sync.Mutex
 	daily Daily
 	// shared remembers the messages whose Share button was clicked, so a
@@ -105,7 +109,7 @@ func NewRouter(lg *slog.Logger, s Searcher, q Quiz, opts Options) *Router {
 		opts.Now = time.Now
 	}
 	r := &Router{lg: lg, search: s, quiz: q, opts: opts, admins: map[string]bool{},
-		shared: newSeenSet(24 * time.Hour)}
+		shared: newSeenSet(24 * time.Hour), commands: subcommands}
 	if d, ok := s.(interface{ Docs() []*notes.Document }); ok {
 		r.multiDoc = len(d.Docs()) > 1
 	}
@@ -161,11 +165,11 @@ func (r *Router) Command(ctx context.Context, req Request) Response {
 // at least two options is answered as ask, anything else as lookup.
 func (r *Router) Mention(ctx context.Context, req Request) Response {
 	req.Text = stripMentions(req.Text)
-	if sub, _ := splitWord(req.Text); isSubcommand(sub) {
+	if c, _ := findSubcommand(req.Text); c != nil {
 		return r.command(ctx, req, true)
 	}
 	if strings.TrimSpace(req.Text) == "" {
-		resp := renderHelp(r.IsAdmin(req.User), "@devopsbot ").response()
+		resp := r.help(req.User, "@devopsbot ").response()
 		resp.Ephemeral = false
 		return resp
 	}
@@ -176,18 +180,9 @@ func (r *Router) Mention(ctx context.Context, req Request) Response {
 	return r.lookup(ctx, text, r.view(true))
 }
 
-func isSubcommand(w string) bool {
-	switch strings.ToLower(w) {
-	case "lookup", "ask", "quiz", "leaderboard", "stats", "help":
-		return true
-	}
-	return false
-}
-
 // command routes one command; public replies go to a channel or thread.
 func (r *Router) command(ctx context.Context, req Request, public bool) Response {
 	text := strings.TrimSpace(clean(req.Text))
-	sub, rest := splitWord(text)
 	prefix := "/devops "
 	switch {
 	case public:
@@ -195,29 +190,18 @@ func (r *Router) command(ctx context.Context, req Request, public bool) Response
 	case r.opts.Bare:
 		prefix = ""
 	}
-	// Text as people typed it: Slack escapes &, < and > and wraps links and
-	// mentions in <...>; stats reads the raw mention itself.
-	plainRest := decodeSlack(rest)
+	c, rest := findSubcommand(text)
+	if text == "" {
+		c = subcommandNamed("help")
+	}
 	var resp Response
-	switch strings.ToLower(sub) {
-	case "", "help", "-h", "--help":
-		resp = renderHelp(r.IsAdmin(req.User), prefix).response()
-	case "lookup":
-		if rest == "" {
-			resp = textResponse(true, plain("What should I look up? For example "), code(prefix+"lookup canary deployment"))
-			break
-		}
-		resp = r.lookup(ctx, plainRest, r.view(public))
-	case "ask":
-		resp = r.ask(ctx, req, plainRest, public)
-	case "quiz":
-		resp = r.quizCommand(ctx, req, plainRest)
-	case "leaderboard":
-		resp = r.leaderboard(ctx, rest, r.view(public))
-	case "stats":
-		resp = r.stats(ctx, req, rest, r.view(public))
-	default:
+	switch {
+	case c == nil:
 		resp = r.lookup(ctx, decodeSlack(text), r.view(public))
+	case c.admin && !r.IsAdmin(req.User):
+		resp = r.denied(ctx, c, prefix)
+	default:
+		resp = c.run(r, ctx, call{req: req, rest: rest, public: public, prefix: prefix})
 	}
 	if public {
 		resp.Ephemeral = false

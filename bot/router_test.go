@@ -290,8 +290,8 @@ func TestQuizAdmin(t *testing.T) {
 		want     string
 		wantCall string
 	}{
-		{name: "non-admin post is refused", user: "U2", text: "quiz post", daily: true, want: "only quiz admins"},
-		{name: "non-admin close is refused", user: "U2", text: "quiz close", daily: true, want: "only quiz admins"},
+		{name: "non-admin post is refused", user: "U2", text: "quiz post", daily: true, want: "only admins"},
+		{name: "non-admin close is refused", user: "U2", text: "quiz close", daily: true, want: "only admins"},
 		{name: "admin without a quiz channel", user: "UADMIN", text: "quiz post", want: "not set up"},
 		{name: "admin posts", user: "UADMIN", text: "quiz post", daily: true, want: "Posted", wantCall: "post"},
 		{name: "admin closes", user: "UADMIN", text: "Quiz Close", daily: true, want: "Closed", wantCall: "close"},

@@ -12,7 +12,7 @@ import (
 	"github.com/devopsbot/devopsbot/bot"
 )
 
-var update = flag.Bool("update", false, "rewrite the README's configuration table from the Config struct")
+var update = flag.Bool("update", false, "rewrite the README's generated tables (configuration, /devops commands)")
 
 const (
 	configBegin = "<!-- config:begin -->\n"

@@ -678,7 +678,7 @@ func TestServeQuestionOfTheDay(t *testing.T) {
 	t.Logf("leaderboard:\n%s", lb.call().BlockText())
 
 	// Closing posts the answer in the question's thread.
-	if r := b.command(users[1], "C2147483705", "quiz close"); !strings.Contains(r.Text+r.call().BlockText(), "only quiz admins") {
+	if r := b.command(users[1], "C2147483705", "quiz close"); !strings.Contains(r.Text+r.call().BlockText(), "only admins") {
 		t.Errorf("quiz close by a non-admin not refused: %s", r.Text)
 	}
 	if r := b.command(adminUser, "C2147483705", "quiz close"); !strings.Contains(r.Text+r.call().BlockText(), "Closed") {
