@@ -3,6 +3,7 @@ package notes
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -127,9 +128,33 @@ func TestParseHostileLines(t *testing.T) {
 	}
 }
 
-// TestParseDeepNesting: each line one column deeper than the last. Context
-// is capped, so memory stays linear.
+// TestParseDeepNesting: bullets nested 60 deep keep only the nearest
+// maxContext parents as context, so memory stays linear.
 func TestParseDeepNesting(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("# Deep\n")
+	for i := 0; i < 60; i++ {
+		b.WriteString(strings.Repeat("  ", i))
+		fmt.Fprintf(&b, "* level %d\n", i)
+	}
+	d := MustParse(t, "deep", b.String())
+	facts := d.Sections[0].Facts
+	if len(facts) != 60 {
+		t.Fatalf("got %d facts, want 60", len(facts))
+	}
+	last := facts[len(facts)-1]
+	if len(last.Context) != maxContext {
+		t.Errorf("deepest fact has %d context entries, want %d", len(last.Context), maxContext)
+	}
+	if got, want := last.Context[maxContext-1], "level 58"; got != want {
+		t.Errorf("deepest fact's nearest parent = %q, want %q", got, want)
+	}
+}
+
+// TestParseDeepIndentation: each line one column deeper than the last,
+// 3000 lines (4.5 MB of indentation). Indentation past maxIndent columns is
+// cut, so this takes well under a second instead of minutes.
+func TestParseDeepIndentation(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("# Deep\n")
 	for i := 0; i < 3000; i++ {
@@ -137,20 +162,32 @@ func TestParseDeepNesting(t *testing.T) {
 		b.WriteString("* level\n")
 	}
 	d := MustParse(t, "deep", b.String())
-	facts := d.Sections[0].Facts
-	if len(facts) != 3000 {
-		t.Fatalf("got %d facts, want 3000", len(facts))
+	if n := strings.Count(d.Sections[0].Text, "level"); n != 3000 {
+		t.Errorf("the text holds %d of the 3000 bullets", n)
 	}
-	if c := facts[len(facts)-1].Context; len(c) != maxContext {
-		t.Errorf("deepest fact has %d context entries, want %d", len(c), maxContext)
+}
+
+// TestParseLongLines: lines over maxLine bytes are broken where a soft line
+// break reads the same, so a long paragraph stays one fact, word for word.
+func TestParseLongLines(t *testing.T) {
+	words := strings.Repeat("scaling policies adjust capacity ", 1000) // 33 KB on one line
+	d := MustParse(t, "long", "# Long\n"+words+"\n\n| k | v |\n|-|-|\n| a | b |\n")
+	facts := d.Sections[0].Facts
+	if len(facts) != 2 {
+		t.Fatalf("got %d facts, want the paragraph and the row", len(facts))
+	}
+	if got, want := facts[0].Text, strings.TrimSpace(words); got != want {
+		t.Errorf("paragraph changed: %d bytes, want %d", len(got), len(want))
 	}
 }
 
 // checkInvariants are the properties every parse must have.
 func checkInvariants(t *testing.T, data []byte, d *Document) {
 	t.Helper()
-	if n := countATX(normalize(data)); n > 0 && len(d.Sections) != n {
-		t.Fatalf("got %d sections, want %d headings", len(d.Sections), n)
+	// Every CommonMark heading is a section, but for navigation targets
+	// (a heading holding an anchor and no text).
+	if n, anchored := commonMarkHeadings(normalize(data)); n > 0 && (len(d.Sections) > n || len(d.Sections) < n-anchored) {
+		t.Fatalf("got %d sections, want %d headings (%d with anchors)", len(d.Sections), n, anchored)
 	}
 	if len(d.Sections) == 0 {
 		t.Fatal("no sections")

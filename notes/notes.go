@@ -1,32 +1,42 @@
 // Package notes parses Markdown study notes into sections and facts.
 //
-// A section starts at every ATX heading outside code fences. Its ID is the
-// explicit anchor (<a name="4_2_4"></a>) just above the heading when there is
-// one; otherwise "<ID of nearest anchored ancestor>/<slug>", or just "<slug>"
-// in files without anchors (GitHub-style slugs, "-1", "-2" for repeats).
-// Setext underlines are not headings: "<a name="top"></a>" followed by "---"
-// is an anchor and a rule.
+// The Markdown is read as CommonMark with GitHub's tables, by goldmark;
+// this package walks goldmark's tree and handles the notes' own conventions
+// on top of it.
 //
-// Titles and facts are plain text: navigation links ("[↑](#4_2)"), emphasis,
-// HTML tags and entities are removed, links and images become their text,
-// "<br>" becomes a space (or "; " before a list marker), white space
-// including NBSP collapses. Code spans keep their content and are listed in
-// Fact.Code; mixed-case tags (<Code>, raw XML) are content and stay.
-// Table-of-contents blocks (<!-- toc_start -->..<!-- toc_end --> and
-// [toc_start]::..[toc_end]::) are navigation and produce nothing.
+// A section starts at every heading (ATX or setext, also one inside a list
+// item), except a navigation target: a heading holding only an anchor, as
+// "<a name="top"></a>" underlined with "---". Its ID is the explicit anchor
+// (<a name="4_2_4"></a>) just above the heading, or inside it, when there is
+// one; otherwise "<ID of nearest anchored ancestor>/<slug>", or just
+// "<slug>" in files without anchors (GitHub-style slugs, "-1", "-2" for
+// repeats). An anchor line right below a table, which GitHub's tables read
+// as one more row, is still the anchor of the heading below.
+//
+// Titles and facts are plain text: navigation links ("[↑](#4_2)"), emphasis
+// (and "**" never closed), HTML tags and entities are removed, links and
+// images become their text, "<br>" becomes a space (or "; " before a list
+// marker), white space including NBSP collapses. Code spans keep their
+// content and are listed in Fact.Code; mixed-case tags (<Code>, raw XML) are
+// content and stay. Table-of-contents blocks (<!-- toc_start -->..<!--
+// toc_end --> and [toc_start]::..[toc_end]::) are navigation and produce
+// nothing.
 //
 // Facts: a bullet (its parent bullets, and a short lead-in paragraph such as
 // "Options:", as Context), a table row, or a paragraph. A row's Text is
 // "Key: Value" in a two-column table and "Key — Header2: v2; Header3: v3"
 // in wider ones; "." and empty cells are dropped from Pairs and Text.
-// Fenced code goes to Section.Code verbatim (less the fence's indentation).
+// Code blocks go to Section.Code verbatim, except an indented block made
+// only of bullets, which is a list indented by mistake and gives facts.
 //
 // Input: NUL bytes are rejected (ErrBinary), empty or blank files too
 // (ErrEmpty); invalid UTF-8 is replaced with U+FFFD, not rejected. A file
-// without headings is one section named after the document. Parsing is one
-// pass with bounded look-ahead, linear in the size of the input.
+// without headings is one section named after the document. Parsing time
+// is linear in the size of the input: lines are read up to maxLine bytes
+// (longer ones are broken, at a space where possible) and indentation up to
+// maxIndent columns, beyond which some CommonMark rules cost quadratic time.
 //
-// The package imports only the standard library.
+// The package imports the standard library and goldmark.
 package notes
 
 // Document is one parsed notes file.

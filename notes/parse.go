@@ -5,9 +5,13 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"strings"
-
+	"sync"
 	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
 )
 
 //go:embed devops-engineer-professional.md
@@ -48,292 +52,136 @@ func Parse(name string, data []byte) (*Document, error) {
 		return nil, fmt.Errorf("parse notes %s: %w", name, ErrEmpty)
 	}
 	src := normalize(data)
-	p := &parser{doc: &Document{Name: name}}
-	p.run(src)
-	return p.doc, nil
+	root := markdown().Parse(text.NewReader(src))
+	w := &walker{src: src, lines: lineStarts(src), doc: &Document{Name: name}}
+	w.in.src = src
+	w.run(root)
+	return w.doc, nil
+}
+
+// markdown is the CommonMark parser with GitHub's tables, built once; it
+// is safe for concurrent use.
+var markdown = sync.OnceValue(func() parser.Parser {
+	return goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
+})
+
+// lineStarts returns the byte offset of the start of every line.
+func lineStarts(src []byte) []int {
+	starts := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
+	for i, c := range src {
+		if c == '\n' && i+1 < len(src) {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
 }
 
 // normalize returns data as valid UTF-8 text with LF line ends and no BOM.
-func normalize(data []byte) string {
+// It never changes data in place.
+func normalize(data []byte) []byte {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
 	}
-	s := string(data)
-	if strings.IndexByte(s, '\r') >= 0 {
-		s = strings.ReplaceAll(s, "\r\n", "\n")
-		s = strings.ReplaceAll(s, "\r", "\n")
+	if bytes.IndexByte(data, '\r') >= 0 {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
 	}
-	return s
+	// brMark stands for <br> while text is assembled: none from the input.
+	if bytes.IndexByte(data, brMark) >= 0 {
+		data = bytes.ReplaceAll(data, []byte{brMark}, []byte(" "))
+	}
+	return wrapLongLines(clampIndent(data))
 }
 
-// listEntry is one open bullet on the list stack.
-type listEntry struct {
-	indent int    // column of the marker
-	text   string // plain text, set when the bullet is finished
-}
+// maxLine is the longest line read, in bytes. Some of CommonMark's inline
+// rules scan to the end of the line for every bracket or backtick, so a
+// long enough line of them would take minutes; notes lines are far shorter.
+const maxLine = 4096
 
-// item is the bullet being read (its text may continue on later lines).
-type item struct {
-	indent  int // column of the marker
-	content int // column where the text starts
-	line    int
-	raw     []string
-	context []string
-}
-
-type fence struct {
-	ch     byte
-	n      int
-	indent string // leading white space of the opening line
-	lang   string
-	line   int
-	lines  []string
-	skip   bool // inside a TOC or comment: navigation, not content
-}
-
-type tableState struct {
-	header  []string
-	ncol    int
-	index   int // into Section.Tables
-	context []string
-}
-
-type parser struct {
-	doc *Document
-	sec *Section // section being filled; the preamble before any heading
-
-	pending    string   // anchor waiting for its heading
-	anchors    []string // per section: its explicit anchor or ""
-	parents    []int    // per section: index of the parent or -1
-	stack      []int    // indices of open sections, by level
-	fence      *fence
-	inTOC      bool
-	inComment  bool
-	afterBlank bool
-
-	para     []string
-	paraLine int
-	item     *item
-	list     []listEntry
-	leadIn   string
-	table    *tableState
-
-	lines []string
-	i     int // index of the current line
-
-	in      inliner // reused for every inline conversion
-	facts   []Fact  // facts of the current section (see endSection)
-	itemBuf item    // storage for item
-	ctx     []string
-	ctxN    int  // ctx is the context of the first ctxN list entries
-	ctxOK   bool // ctx may be reused
-}
-
-func (p *parser) run(src string) {
-	p.sec = &Section{Doc: p.doc.Name}
-	pre := p.sec
-	p.doc.Sections = make([]Section, 0, strings.Count(src, "\n#")+1)
-	p.lines = strings.Split(src, "\n")
-	if n := len(p.lines); n > 1 && p.lines[n-1] == "" {
-		p.lines = p.lines[:n-1] // the final line end
-	}
-	for p.i = 0; p.i < len(p.lines); p.i++ {
-		p.line(p.lines[p.i], p.i+1)
-	}
-	p.flushAll()
-	if p.fence != nil {
-		p.closeFence()
-	}
-	p.endSection()
-	if len(p.doc.Sections) == 0 {
-		// No headings: one section named after the file.
-		pre.ID = slug(p.doc.Name)
-		pre.Title = p.doc.Name
-		pre.Level = 1
-		pre.Path = []string{p.doc.Name}
-		pre.Line = 1
-		p.doc.Sections = append(p.doc.Sections, *pre)
-		p.anchors = append(p.anchors, "")
-		p.parents = append(p.parents, -1)
-	} else if len(pre.Facts) > 0 || len(pre.Code) > 0 {
-		pre.ID = slug(p.doc.Name)
-		pre.Title = p.doc.Name
-		pre.Path = []string{p.doc.Name}
-		pre.Line = 1
-		pre.Text = sectionText(pre.Facts)
-		p.doc.Preamble = pre
-	}
-	p.assignIDs()
-	for i := range p.doc.Sections {
-		p.doc.Sections[i].Text = sectionText(p.doc.Sections[i].Facts)
-	}
-}
-
-func sectionText(facts []Fact) string {
-	n := 0
-	for _, f := range facts {
-		n += len(f.Text) + 1
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for i, f := range facts {
-		if i > 0 {
-			b.WriteByte('\n')
+// wrapLongLines breaks lines longer than maxLine: at a space followed by a
+// letter when there is one in the line's last kilobyte (a soft line break,
+// read as a space), else at a character boundary.
+func wrapLongLines(data []byte) []byte {
+	var out []byte // nil until a line needs breaking
+	start := 0     // of the part of data not yet copied to out
+	for i := 0; i < len(data); {
+		end := len(data)
+		if k := bytes.IndexByte(data[i:], '\n'); k >= 0 {
+			end = i + k
 		}
-		b.WriteString(f.Text)
-	}
-	return b.String()
-}
-
-func (p *parser) line(l string, ln int) {
-	// Code fences are tracked everywhere, so "#" lines inside them are never
-	// headings, even inside a TOC or comment.
-	if p.fence != nil {
-		if isFenceClose(l, p.fence) {
-			p.closeFence()
-		} else {
-			p.fence.lines = append(p.fence.lines, l)
-		}
-		return
-	}
-	if lvl, text, ok := atxHeading(l); ok {
-		p.flushAll()
-		p.resetList() // a list and its lead-in end at the next heading
-		p.inTOC, p.inComment = false, false
-		p.heading(lvl, text, ln)
-		return
-	}
-	if f := fenceOpen(l); f != nil {
-		f.line = ln
-		f.skip = p.inTOC || p.inComment
-		if !f.skip {
-			p.flushPara()
-			p.flushItem()
-			p.flushTable()
-			if p.item == nil && len(p.list) > 0 && indentWidth(l) <= p.list[0].indent && !p.afterBlank {
-				// A fence at the list's own column ends the list.
-				p.resetList()
+		for end-i > maxLine {
+			cut := breakAt(data[i:end])
+			if out == nil {
+				out = make([]byte, 0, len(data)+len(data)/maxLine+1)
 			}
-		}
-		p.pending = ""
-		p.fence = f
-		return
-	}
-	t := strings.TrimSpace(l)
-	if p.inTOC {
-		if isTOCEnd(t) {
-			p.inTOC = false
-		}
-		return
-	}
-	if p.inComment {
-		if strings.Contains(l, "-->") {
-			p.inComment = false
-		}
-		return
-	}
-	if isTOCStart(t) {
-		p.flushAll()
-		p.resetList()
-		p.inTOC = true
-		p.pending = ""
-		return
-	}
-	if t == "" {
-		p.flushPara()
-		p.flushTable()
-		p.afterBlank = true
-		return
-	}
-	if isTOCEnd(t) { // stray end marker
-		return
-	}
-	if a, ok := anchorLine(t); ok {
-		p.flushPara()
-		p.flushTable()
-		p.pending = a
-		return
-	}
-	p.pending = ""
-	if strings.HasPrefix(t, "<!--") {
-		if !strings.Contains(t[4:], "-->") {
-			p.inComment = true
-		}
-		return
-	}
-	if isBreak(t) {
-		p.flushAll()
-		p.resetList()
-		p.afterBlank = false
-		return
-	}
-	if isLinkRefDef(t) {
-		return
-	}
-	// Block quotes: read their content as ordinary lines.
-	if strings.HasPrefix(t, ">") {
-		for strings.HasPrefix(t, ">") {
-			t = strings.TrimSpace(t[1:])
-		}
-		if t == "" {
-			p.flushPara()
-			return
-		}
-		t = alertLabel(t)
-		l = t
-	}
-	p.content(l, t, ln)
-	p.afterBlank = false
-}
-
-func (p *parser) content(l, t string, ln int) {
-	indent := indentWidth(l)
-	// Table rows.
-	if p.table != nil {
-		if strings.Contains(t, "|") {
-			p.row(t, ln)
-			return
-		}
-		p.flushTable()
-	}
-	// Table start: a header row followed by a delimiter row.
-	if strings.Contains(t, "|") && p.i+1 < len(p.lines) {
-		if next := strings.TrimSpace(p.lines[p.i+1]); isDelimRow(next) {
-			hdr := splitRow(t)
-			if len(hdr) == len(splitRow(next)) {
-				p.startTable(hdr, indent, ln)
-				p.i++
-				return
+			out = append(out, data[start:i+cut]...)
+			out = append(out, '\n')
+			i += cut
+			if data[i] == ' ' {
+				i++
 			}
+			start = i
 		}
+		i = end + 1
 	}
-	if ind, content, text, ok := listItem(l); ok {
-		p.startItem(ind, content, text, ln)
-		return
+	if out == nil {
+		return data
 	}
-	if p.item != nil && (!p.afterBlank || indent >= p.item.content) {
-		p.item.raw = append(p.item.raw, t)
-		return
-	}
-	if p.afterBlank && len(p.list) > 0 && indent <= p.list[0].indent {
-		p.flushItem()
-		p.resetList()
-	}
-	p.flushItem()
-	if len(p.para) == 0 {
-		p.paraLine = ln
-	}
-	p.para = append(p.para, t)
+	return append(out, data[start:]...)
 }
 
-// alertLabel turns a GitHub alert marker opening a block quote ("[!NOTE]")
-// into a plain label ("Note:").
-func alertLabel(t string) string {
-	for _, a := range []string{"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"} {
-		if rest, ok := strings.CutPrefix(t, "[!"+a+"]"); ok {
-			return a[:1] + strings.ToLower(a[1:]) + ":" + rest
+// breakAt is where to break l, a line longer than maxLine: a position in
+// (0, maxLine].
+func breakAt(l []byte) int {
+	for j := maxLine - 1; j > maxLine-1024; j-- {
+		if l[j] == ' ' && isAlpha(l[j+1]) {
+			return j
 		}
 	}
-	return t
+	j := maxLine
+	for j > 1 && !utf8.RuneStart(l[j]) {
+		j--
+	}
+	return j
+}
+
+// maxIndent is the deepest indentation read, in columns. CommonMark's block
+// parsing costs the nesting depth times the indentation on every line, so a
+// file of ever deeper lines would take minutes; notes never come close.
+const maxIndent = 128
+
+// clampIndent cuts the leading white space of lines indented by more than
+// maxIndent columns to maxIndent spaces.
+func clampIndent(data []byte) []byte {
+	var out []byte // nil until a line needs cutting
+	start := 0     // of the part of data not yet copied to out
+	for i := 0; i < len(data); {
+		w, j := 0, i
+		for j < len(data) && (data[j] == ' ' || data[j] == '\t') {
+			if data[j] == '\t' {
+				w += 4 - w%4
+			} else {
+				w++
+			}
+			j++
+		}
+		if w > maxIndent {
+			if out == nil {
+				out = make([]byte, 0, len(data))
+			}
+			out = append(out, data[start:i]...)
+			out = append(out, bytes.Repeat([]byte{' '}, maxIndent)...)
+			start = j
+		}
+		k := bytes.IndexByte(data[j:], '\n')
+		if k < 0 {
+			break
+		}
+		i = j + k + 1
+	}
+	if out == nil {
+		return data
+	}
+	return append(out, data[start:]...)
 }

@@ -13,6 +13,11 @@ import (
 	"testing"
 	"testing/fstest"
 	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/text"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -89,6 +94,9 @@ func TestDefaultNotes(t *testing.T) {
 	}
 	if got, want := len(d.Sections), countATX(string(defaultNotes)); got != want {
 		t.Errorf("got %d sections, want %d ATX headings", got, want)
+	}
+	if got, want := commonMarkHeadings(defaultNotes); len(d.Sections) != got {
+		t.Errorf("got %d sections, want %d CommonMark headings (%d with anchors)", len(d.Sections), got, want)
 	}
 	ids := map[string]int{}
 	for _, s := range d.Sections {
@@ -205,6 +213,36 @@ func countATX(src string) int {
 	return n
 }
 
+// navHeadingRe matches the text of a heading made of anchors only: a
+// navigation target ("<a name="top"></a>" underlined with "---"), not a
+// section.
+var navHeadingRe = regexp.MustCompile(`^(?:\s*<a\s+(?:name|id)\s*=\s*(?:"[^"]*[^"\s][^"]*"|'[^']*[^'\s][^']*'|[^\s"'=<>` + "`" + `]+)\s*>\s*(?:</a>)?)+\s*$`)
+
+// commonMarkHeadings counts the headings CommonMark (with GitHub tables)
+// finds in src, straight from goldmark's tree, and how many of them hold
+// an anchor tag.
+func commonMarkHeadings(src []byte) (all, withAnchor int) {
+	root := goldmark.New(goldmark.WithExtensions(extension.Table)).Parser().Parse(text.NewReader(src))
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			var raw []byte
+			for i := 0; i < h.Lines().Len(); i++ {
+				seg := h.Lines().At(i)
+				raw = append(raw, seg.Value(src)...)
+			}
+			if navHeadingRe.Match(raw) {
+				return ast.WalkSkipChildren, nil
+			}
+			all++
+			if bytes.Contains(bytes.ToLower(raw), []byte("<a ")) {
+				withAnchor++
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return all, withAnchor
+}
+
 // corpusDir holds other people's notes, in the workplace's shared folder
 // beside the repository (always present, also in CI).
 const corpusDir = "../../shared/corpus"
@@ -231,8 +269,9 @@ func TestCorpus(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Parse: %v", err)
 				}
-				if got, want := len(d.Sections), countATX(string(data)); got != want {
-					t.Errorf("got %d sections, want %d (ATX headings outside fences)", got, want)
+				want, _ := commonMarkHeadings(data)
+				if got := len(d.Sections); got != want {
+					t.Errorf("got %d sections, want %d (CommonMark headings)", got, want)
 				}
 				seen := map[string]bool{}
 				for _, s := range d.Sections {

@@ -1,0 +1,725 @@
+package notes
+
+import (
+	"bytes"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// walker turns goldmark's block tree into sections and facts. It visits
+// blocks in document order; a heading starts a section wherever it sits
+// (also inside a list item or a block quote).
+type walker struct {
+	src      []byte
+	lines    []int // byte offset of the start of each line
+	lineBase int   // lines before src (when walking a block parsed apart)
+	sub      int   // depth of blocks parsed apart (see subDocument)
+	doc      *Document
+	sec      *Section // section being filled; the preamble before any heading
+	facts    []Fact   // facts of the current section (see endSection)
+	in       inliner
+
+	anchors []string // per section: its explicit anchor or ""
+	parents []int    // per section: index of the parent or -1
+	stack   []int    // indices of open sections, by level
+
+	pending string // anchor waiting for its heading
+	inTOC   bool   // inside a table of contents: navigation, not content
+	alert   bool   // the next paragraph opens a block quote
+
+	// ctx holds the lead-in paragraphs and bullet texts of the open lists,
+	// outermost first; entries below ctxBase precede the current section's
+	// heading and are not its facts' context.
+	ctx     []string
+	ctxBase int
+	// ctxCache is the context slice handed out last; siblings share it.
+	ctxCache []string
+	ctxOK    bool
+
+	lastPara     ast.Node // the last paragraph made into a fact, and its text
+	lastParaText string
+}
+
+// maxContext is the most parent bullets kept as a fact's context.
+const maxContext = 8
+
+// maxLeadIn is the longest paragraph (in runes) taken as the context of the
+// list right below it, unless it ends with a colon.
+const maxLeadIn = 60
+
+func (w *walker) run(root ast.Node) {
+	w.sec = &Section{Doc: w.doc.Name}
+	pre := w.sec
+	w.doc.Sections = make([]Section, 0, bytes.Count(w.src, []byte("\n#"))+1)
+	w.blocks(root)
+	w.endSection()
+	if len(w.doc.Sections) == 0 {
+		// No headings: one section named after the file.
+		pre.ID = slug(w.doc.Name)
+		pre.Title = w.doc.Name
+		pre.Level = 1
+		pre.Path = []string{w.doc.Name}
+		pre.Line = 1
+		w.doc.Sections = append(w.doc.Sections, *pre)
+		w.anchors = append(w.anchors, "")
+		w.parents = append(w.parents, -1)
+	} else if len(pre.Facts) > 0 || len(pre.Code) > 0 {
+		pre.ID = slug(w.doc.Name)
+		pre.Title = w.doc.Name
+		pre.Path = []string{w.doc.Name}
+		pre.Line = 1
+		pre.Text = sectionText(pre.Facts)
+		w.doc.Preamble = pre
+	}
+	w.assignIDs()
+	for i := range w.doc.Sections {
+		w.doc.Sections[i].Text = sectionText(w.doc.Sections[i].Facts)
+	}
+}
+
+// line is the 1-based line holding byte offset off.
+func (w *walker) line(off int) int {
+	if off < 0 {
+		return 0
+	}
+	return w.lineBase + sort.Search(len(w.lines), func(i int) bool { return w.lines[i] > off })
+}
+
+func (w *walker) blocks(n ast.Node) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		w.block(c)
+	}
+}
+
+func (w *walker) block(n ast.Node) {
+	switch n := n.(type) {
+	case *ast.Heading:
+		w.heading(n)
+	case *ast.Paragraph, *ast.TextBlock:
+		w.paragraph(n, FactParagraph)
+	case *ast.List:
+		w.list(n)
+	case *ast.ListItem:
+		w.listItem(n)
+	case *ast.Blockquote:
+		if _, ok := n.FirstChild().(*ast.Paragraph); ok {
+			w.alert = true
+		}
+		w.blocks(n)
+		w.alert = false
+	case *east.Table:
+		w.table(n)
+	case *ast.FencedCodeBlock:
+		w.code(n, codeLang(n.Info, w.src))
+	case *ast.CodeBlock:
+		w.code(n, "")
+	case *ast.HTMLBlock:
+		w.htmlBlock(n)
+	case *ast.LinkReferenceDefinition:
+		switch label := strings.ToLower(string(n.Label)); {
+		case strings.Contains(label, "toc_start"):
+			w.inTOC, w.pending = true, ""
+		case strings.Contains(label, "toc_end"):
+			w.inTOC = false
+		}
+	case *ast.ThematicBreak:
+		w.pending = ""
+	default:
+		w.blocks(n)
+	}
+}
+
+// heading starts a section, unless it is a navigation target only: a
+// heading holding nothing but an anchor, such as "<a name="top"></a>"
+// underlined with "---".
+func (w *walker) heading(h *ast.Heading) {
+	raw, _ := w.in.text(h, 0)
+	anchor := w.in.anchor
+	if raw == "" && anchor != "" {
+		w.pending = ""
+		return
+	}
+	if w.sub > 0 {
+		// CommonMark reads the block as code: a "#" line in it is no
+		// heading, only text.
+		w.pending = ""
+		if hasWord(raw) {
+			w.addFact(Fact{Kind: FactParagraph, Text: raw, Context: w.context(), Code: w.in.codes, Line: w.line(h.Pos())})
+		}
+		return
+	}
+	w.inTOC = false // a heading ends a table of contents left open
+	w.endSection()
+	if w.pending != "" {
+		anchor = w.pending
+	}
+	w.pending = ""
+	title := strings.TrimSpace(strings.TrimRight(raw, ": "))
+	level := h.Level
+	for len(w.stack) > 0 && w.doc.Sections[w.stack[len(w.stack)-1]].Level >= level {
+		w.stack = w.stack[:len(w.stack)-1]
+	}
+	parent := -1
+	var path []string
+	if len(w.stack) > 0 {
+		parent = w.stack[len(w.stack)-1]
+		pp := w.doc.Sections[parent].Path
+		path = make([]string, len(pp), len(pp)+1)
+		copy(path, pp)
+	}
+	path = append(path, title)
+	w.doc.Sections = append(w.doc.Sections, Section{
+		Doc:   w.doc.Name,
+		Title: title,
+		Level: level,
+		Path:  path,
+		Line:  w.line(h.Pos()),
+	})
+	w.anchors = append(w.anchors, anchor)
+	w.parents = append(w.parents, parent)
+	idx := len(w.doc.Sections) - 1
+	w.stack = append(w.stack, idx)
+	w.sec = &w.doc.Sections[idx]
+	// The open lists and their lead-in belong to the section before.
+	w.ctxBase, w.ctxOK = len(w.ctx), false
+}
+
+// paragraph makes a paragraph a fact. A paragraph holding only anchors is
+// the anchor of the heading below it; inside a table of contents only an
+// end marker counts.
+func (w *walker) paragraph(n ast.Node, kind FactKind) (text string, codes []string) {
+	from := 0
+	if w.inTOC {
+		end := w.tocEnd(n)
+		if end < 0 {
+			return "", nil
+		}
+		w.inTOC = false
+		from = end
+	}
+	text, codes = w.in.text(n, from)
+	if text == "" && w.in.anchor != "" && from == 0 {
+		w.pending = w.in.anchor
+		return "", nil
+	}
+	w.pending = ""
+	if w.alert {
+		text = alertLabel(text)
+		w.alert = false
+	}
+	if kind == FactParagraph && hasWord(text) {
+		w.addFact(Fact{Kind: FactParagraph, Text: text, Context: w.context(), Code: codes, Line: w.line(n.Pos())})
+		w.lastPara, w.lastParaText = n, text
+	}
+	return text, codes
+}
+
+// tocEnd looks for an end-of-TOC marker line ("[toc_end]::", which a
+// paragraph swallows when it follows a list item) in a paragraph. It
+// returns the offset where the content after the marker starts, or -1.
+func (w *walker) tocEnd(n ast.Node) int {
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		l := bytes.TrimSpace(seg.Value(w.src))
+		if isTOCEnd(string(l)) {
+			return seg.Stop
+		}
+	}
+	return -1
+}
+
+func isTOCStart(t string) bool {
+	return strings.HasPrefix(t, "[toc_start]:") ||
+		(strings.HasPrefix(t, "<!--") && (strings.Contains(t, "toc_start") || strings.TrimSpace(strings.TrimSuffix(t[4:], "-->")) == "toc"))
+}
+
+func isTOCEnd(t string) bool {
+	return strings.HasPrefix(t, "[toc_end]:") ||
+		(strings.HasPrefix(t, "<!--") && (strings.Contains(t, "toc_end") || strings.Contains(t, "tocstop")))
+}
+
+// alertLabel turns a GitHub alert marker opening a block quote ("[!NOTE]")
+// into a plain label ("Note:").
+func alertLabel(t string) string {
+	for _, a := range []string{"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"} {
+		if rest, ok := strings.CutPrefix(t, "[!"+a+"]"); ok {
+			return a[:1] + strings.ToLower(a[1:]) + ":" + rest
+		}
+	}
+	return t
+}
+
+// list walks a list; a short paragraph right above it (or one ending with
+// a colon) is the context of its bullets.
+func (w *walker) list(l *ast.List) {
+	mark := len(w.ctx)
+	if !w.inTOC && l.PreviousSibling() != nil && l.PreviousSibling() == w.lastPara && !l.HasBlankPreviousLines() {
+		lead := w.lastParaText
+		if strings.HasSuffix(lead, ":") || utf8.RuneCountInString(lead) <= maxLeadIn {
+			w.push(strings.TrimSpace(strings.TrimRight(lead, ":")))
+		}
+	}
+	w.blocks(l)
+	w.pop(mark)
+}
+
+// listItem makes a bullet a fact: the text of its leading paragraphs, with
+// the bullets above it as context. Its other blocks (nested lists, tables,
+// code) follow with the bullet added to their context.
+func (w *walker) listItem(li *ast.ListItem) {
+	if w.inTOC {
+		w.blocks(li)
+		return
+	}
+	var parts []string
+	var codes []string
+	c := li.FirstChild()
+	for ; c != nil; c = c.NextSibling() {
+		if !isParagraph(c) || w.inTOC {
+			break
+		}
+		t, cs := w.paragraph(c, FactBullet)
+		if t != "" {
+			parts = append(parts, t)
+		}
+		codes = append(codes, cs...)
+	}
+	text := cutTaskBox(strings.Join(parts, " "))
+	if hasWord(text) {
+		w.addFact(Fact{Kind: FactBullet, Text: text, Context: w.context(), Code: codes, Line: w.line(li.Pos())})
+	}
+	mark := len(w.ctx)
+	w.push(strings.TrimSpace(strings.TrimSuffix(text, ":")))
+	for ; c != nil; c = c.NextSibling() {
+		w.block(c)
+	}
+	w.pop(mark)
+}
+
+func isParagraph(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.Paragraph, *ast.TextBlock:
+		return true
+	}
+	return false
+}
+
+// cutTaskBox drops a task list box ("[ ] ", "[x] ").
+func cutTaskBox(s string) string {
+	for _, b := range []string{"[ ] ", "[x] ", "[X] "} {
+		if strings.HasPrefix(s, b) {
+			return s[len(b):]
+		}
+	}
+	return s
+}
+
+func (w *walker) push(s string) {
+	w.ctx = append(w.ctx, s)
+	w.ctxOK = false
+}
+
+func (w *walker) pop(mark int) {
+	if len(w.ctx) > mark {
+		w.ctx = w.ctx[:mark]
+		w.ctxOK = false
+	}
+	w.ctxBase = min(w.ctxBase, mark)
+}
+
+// context is the context of a fact here: the non-empty entries of the
+// current section's open lists, the nearest maxContext of them. Siblings
+// share one full slice (len == cap), so an append by a reader copies.
+func (w *walker) context() []string {
+	if w.ctxOK {
+		return w.ctxCache
+	}
+	var c []string
+	open := w.ctx[w.ctxBase:]
+	for _, e := range open[max(0, len(open)-maxContext):] {
+		if e != "" {
+			c = append(c, e)
+		}
+	}
+	w.ctxCache, w.ctxOK = slices.Clip(c), true
+	return w.ctxCache
+}
+
+// table adds a table and one fact per row.
+func (w *walker) table(t *east.Table) {
+	w.pending = ""
+	if w.inTOC {
+		return
+	}
+	var header []string
+	tab := Table{Rows: [][]string{}}
+	idx := len(w.sec.Tables)
+	ctx := w.context()
+	anchor := ""
+	for r := t.FirstChild(); r != nil; r = r.NextSibling() {
+		var raw []string
+		var codes []string
+		anchor = ""
+		for c := r.FirstChild(); c != nil; c = c.NextSibling() {
+			text, cs := w.in.text(c, 0)
+			if anchor == "" {
+				anchor = w.in.anchor
+			}
+			if rest, ok := cutItemMarker(text); ok {
+				text = strings.TrimSpace(rest)
+			}
+			if text == "." {
+				text = ""
+			}
+			raw = append(raw, text)
+			codes = append(codes, cs...)
+		}
+		if _, ok := r.(*east.TableHeader); ok {
+			header = raw
+			tab.Header = header
+			continue
+		}
+		if anchor != "" && strings.Join(raw, "") == "" {
+			// An anchor line right below a table continues it as a row
+			// in GitHub's tables: it is the next heading's anchor.
+			continue
+		}
+		anchor = ""
+		cells := make([]string, len(header))
+		copy(cells, raw)
+		tab.Rows = append(tab.Rows, cells)
+		var pairs []Pair
+		for i, c := range cells {
+			if c != "" {
+				pairs = append(pairs, Pair{Header: header[i], Value: c})
+			}
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		w.addFact(Fact{
+			Kind:    FactRow,
+			Text:    rowText(header, cells),
+			Context: ctx,
+			Pairs:   pairs,
+			Table:   idx,
+			Row:     len(tab.Rows) - 1,
+			Code:    codes,
+			Line:    w.line(r.Pos()),
+		})
+	}
+	w.sec.Tables = append(w.sec.Tables, tab)
+	w.pending = anchor
+}
+
+// rowText renders a table row as one line:
+//
+//   - two columns (a key/value table): "Key: Value";
+//   - wider tables: "Key — Header2: v2; Header3: v3" where Key is the first
+//     cell; a value whose header is empty stands alone;
+//   - empty cells are left out, and so is " — " when the first cell is empty.
+func rowText(header, cells []string) string {
+	if len(cells) == 2 {
+		switch {
+		case cells[0] != "" && cells[1] != "":
+			return cells[0] + ": " + cells[1]
+		case cells[0] != "":
+			return cells[0]
+		default:
+			if header[1] != "" {
+				return header[1] + ": " + cells[1]
+			}
+			return cells[1]
+		}
+	}
+	var rest []string
+	for i := 1; i < len(cells); i++ {
+		if cells[i] == "" {
+			continue
+		}
+		if header[i] != "" {
+			rest = append(rest, header[i]+": "+cells[i])
+		} else {
+			rest = append(rest, cells[i])
+		}
+	}
+	r := strings.Join(rest, "; ")
+	switch {
+	case len(cells) == 0:
+		return ""
+	case cells[0] == "":
+		return r
+	case r == "":
+		return cells[0]
+	}
+	return cells[0] + " — " + r
+}
+
+// code keeps a code block verbatim in the section. An indented code block
+// made only of bullets is a list indented by mistake (a tab before every
+// bullet right below a heading): its bullets are facts.
+func (w *walker) code(n ast.Node, lang string) {
+	w.pending = ""
+	if w.inTOC {
+		return
+	}
+	var b []byte
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		b = append(b, seg.Value(w.src)...)
+	}
+	if _, indented := n.(*ast.CodeBlock); indented && onlyBullets(b) {
+		w.subDocument(b, w.line(n.Pos()))
+		return
+	}
+	w.sec.Code = append(w.sec.Code, Code{
+		Lang: lang,
+		Text: strings.TrimSuffix(string(b), "\n"),
+		Line: w.line(n.Pos()),
+	})
+}
+
+// onlyBullets reports whether every non-blank line of b starts with a
+// bullet marker ("* ", "- ", "+ ").
+func onlyBullets(b []byte) bool {
+	any := false
+	for l := range bytes.Lines(b) {
+		t := bytes.TrimLeft(l, " \t")
+		if len(bytes.TrimSpace(t)) == 0 {
+			continue
+		}
+		if len(t) < 2 || (t[0] != '*' && t[0] != '-' && t[0] != '+') || (t[1] != ' ' && t[1] != '\t') {
+			return false
+		}
+		any = true
+	}
+	return any
+}
+
+// subDocument parses src, whose first line is line firstLine of the notes,
+// and walks it as part of the current section.
+func (w *walker) subDocument(src []byte, firstLine int) {
+	saved, savedLines, savedBase := w.src, w.lines, w.lineBase
+	w.src, w.in.src, w.lines, w.lineBase = src, src, lineStarts(src), firstLine-1
+	w.sub++
+	w.blocks(markdown().Parse(text.NewReader(src)))
+	w.sub--
+	w.src, w.in.src, w.lines, w.lineBase = saved, saved, savedLines, savedBase
+}
+
+// codeLang is the first word of a fence's info string, lower case.
+func codeLang(info *ast.Text, src []byte) string {
+	if info == nil {
+		return ""
+	}
+	fs := strings.Fields(string(info.Segment.Value(src)))
+	if len(fs) == 0 {
+		return ""
+	}
+	return strings.ToLower(strings.Trim(fs[0], "{}."))
+}
+
+// htmlBlock handles a block of raw HTML: table-of-contents markers switch
+// the TOC state, comments are dropped, a block of anchors only is the
+// anchor of the heading below, and other HTML is text with its tags
+// removed.
+func (w *walker) htmlBlock(n *ast.HTMLBlock) {
+	var b []byte
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		b = append(b, seg.Value(w.src)...)
+	}
+	if n.HasClosure() {
+		b = append(b, n.ClosureLine.Value(w.src)...)
+	}
+	raw := strings.TrimSpace(string(b))
+	switch {
+	case isTOCStart(raw):
+		w.inTOC, w.pending = true, ""
+		return
+	case isTOCEnd(raw):
+		w.inTOC = false
+		return
+	case w.inTOC || n.HTMLBlockType == ast.HTMLBlockType2:
+		w.pending = ""
+		return
+	}
+	text, anchor := htmlText(raw)
+	if text == "" && anchor != "" {
+		w.pending = anchor
+		return
+	}
+	w.pending = ""
+	if hasWord(text) {
+		w.addFact(Fact{Kind: FactParagraph, Text: text, Context: w.context(), Line: w.line(n.Pos())})
+	}
+}
+
+// htmlText is the text of a block of HTML, with the first anchor name in it.
+func htmlText(raw string) (text, anchor string) {
+	var b []byte
+	for raw != "" {
+		i := strings.IndexByte(raw, '<')
+		if i < 0 {
+			b = appendLiteral(b, []byte(raw))
+			break
+		}
+		b = appendLiteral(b, []byte(raw[:i]))
+		raw = raw[i:]
+		end := tagEnd(raw)
+		if end < 0 {
+			b = append(b, '<')
+			raw = raw[1:]
+			continue
+		}
+		tag := raw[:end]
+		raw = raw[end:]
+		repl, known := tagText(tag)
+		if !known {
+			b = append(b, tag...)
+			continue
+		}
+		if anchor == "" {
+			anchor = anchorName(tag)
+		}
+		b = append(b, repl...)
+	}
+	return finish(b), anchor
+}
+
+// tagEnd is the length of the tag or comment at the start of s, or -1.
+func tagEnd(s string) int {
+	if strings.HasPrefix(s, "<!--") {
+		if j := strings.Index(s[4:], "-->"); j >= 0 {
+			return 4 + j + 3
+		}
+		return -1
+	}
+	quote := byte(0)
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '>':
+			return i + 1
+		case c == '<':
+			return -1
+		}
+	}
+	return -1
+}
+
+// addFact collects a fact of the current section in a reused buffer;
+// endSection gives the section an exactly sized copy.
+func (w *walker) addFact(f Fact) {
+	w.facts = append(w.facts, f)
+}
+
+func (w *walker) endSection() {
+	if len(w.facts) > 0 {
+		w.sec.Facts = slices.Clone(w.facts)
+		clear(w.facts)
+		w.facts = w.facts[:0]
+	}
+}
+
+func sectionText(facts []Fact) string {
+	n := 0
+	for _, f := range facts {
+		n += len(f.Text) + 1
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, f := range facts {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(f.Text)
+	}
+	return b.String()
+}
+
+// assignIDs gives every section its ID: its own anchor when it has one,
+// else "<nearest anchored ancestor>/<slug>" or "<slug>", made unique with
+// "-1", "-2", ... Explicit anchors are reserved first so a generated ID
+// never takes one.
+func (w *walker) assignIDs() {
+	secs := w.doc.Sections
+	used := make(map[string]bool, len(secs))
+	for i, a := range w.anchors {
+		if a != "" && !used[a] {
+			used[a] = true
+			secs[i].ID = a
+			secs[i].Anchor = true
+		}
+	}
+	next := map[string]int{}
+	for i := range secs {
+		s := &secs[i]
+		if s.Anchor {
+			continue
+		}
+		base := w.anchors[i] // a repeated anchor keeps its name, made unique
+		if base == "" {
+			base = slug(s.Title)
+			for a := w.parents[i]; a >= 0; a = w.parents[a] {
+				if secs[a].Anchor {
+					base = secs[a].ID + "/" + base
+					break
+				}
+			}
+		}
+		id := base
+		if used[id] {
+			n := next[base]
+			for {
+				n++
+				id = base + "-" + strconv.Itoa(n)
+				if !used[id] {
+					break
+				}
+			}
+			next[base] = n
+		}
+		used[id] = true
+		s.ID = id
+	}
+	for i := range secs {
+		if a := w.parents[i]; a >= 0 {
+			secs[i].Parent = secs[a].ID
+		}
+	}
+}
+
+// slug is a GitHub-style heading slug: lower case, letters, digits, "-" and
+// "_" kept, spaces become "-", everything else dropped.
+func slug(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsLetter(r), unicode.IsDigit(r), unicode.Is(unicode.Mn, r), r == '_', r == '-':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('-')
+		}
+	}
+	if b.Len() == 0 {
+		return "section"
+	}
+	return b.String()
+}
