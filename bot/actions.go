@@ -64,18 +64,14 @@ func (r *Router) Action(ctx context.Context, a Action) ActionResult {
 		}
 		q, err := r.quiz.PracticeFrom(ctx, a.User, doc, id)
 		if errors.Is(err, quiz.ErrNoQuestions) || errors.Is(err, quiz.ErrNotFound) {
-			resp := r.practice(ctx, a.User)
-			if resp.msg != nil && len(resp.Blocks) > 0 {
-				resp.msg.parts = append([]part{{kind: partContext, runs: []run{plain("No questions come from that section yet; here is one from anywhere.")}}}, resp.msg.parts...)
-				resp = resp.msg.response()
-			}
+			resp := r.practice(ctx, a.User, plain("No questions come from that section yet; here is one from anywhere."))
 			return ActionResult{Reply: &resp}
 		}
 		if err != nil {
 			resp := r.fail(ctx, "practice from", err)
 			return ActionResult{Reply: &resp}
 		}
-		resp := renderPractice(q).response()
+		resp := renderPractice(q)
 		return ActionResult{Reply: &resp}
 	case ActionLookup:
 		resp := r.lookup(ctx, a.Value, r.view(false))
@@ -108,7 +104,7 @@ func (r *Router) answerPractice(ctx context.Context, a Action) ActionResult {
 			res.Question = q
 		}
 	}
-	resp := renderResult(res, false, r.view(false)).response()
+	resp := renderResult(res, false, r.view(false))
 	return ActionResult{Reply: &resp}
 }
 
@@ -122,7 +118,7 @@ func (r *Router) answerDaily(ctx context.Context, a Action) ActionResult {
 		resp := r.fail(ctx, "answer round", err)
 		return ActionResult{Reply: &resp}
 	}
-	reply := renderResult(res, true, r.view(false)).response()
+	reply := renderResult(res, true, r.view(false))
 	out := ActionResult{Reply: &reply}
 	if res.Already || res.Closed {
 		return out
@@ -175,7 +171,7 @@ func (r *Router) share(ctx context.Context, a Action) ActionResult {
 	}
 	post.Ephemeral = false
 	res := ActionResult{Post: &post, shareKey: key}
-	if len(mine.Blocks) > 0 && mine.Ephemeral {
+	if len(mine.parts) > 0 && mine.Ephemeral {
 		res.Update = &mine
 	}
 	return res

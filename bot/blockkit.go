@@ -9,22 +9,23 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// response renders m for Slack (blocks plus a short plain fallback) and keeps
-// the model for the console.
-func (m *message) response() Response {
-	text := fallbackText(m)
-	return Response{
-		Text:      text,
-		Blocks:    renderBlocks(m, jsonLen(text)),
-		Ephemeral: m.ephemeral,
-		msg:       m,
-	}
+// slackMessage is a Response rendered for Slack: Block Kit blocks and the
+// plain text Slack shows in notifications and clients without blocks.
+type slackMessage struct {
+	Text   string
+	Blocks []slack.Block // may be empty: then Text is shown
+}
+
+// renderSlack renders r for Slack, within Slack's limits.
+func renderSlack(r Response) slackMessage {
+	text := fallbackText(r)
+	return slackMessage{Text: text, Blocks: renderBlocks(r, jsonLen(text))}
 }
 
 // fallbackText is the plain text sent with the blocks (notifications,
 // clients without Block Kit), at most maxFallback runes and never cut inside
 // an entity or mention.
-func fallbackText(m *message) string {
+func fallbackText(m Response) string {
 	s := renderPlain(m, plainStyle{fallback: true})
 	if utf8.RuneCountInString(s) <= maxFallback {
 		return s
@@ -40,7 +41,7 @@ func fallbackText(m *message) string {
 // bytes (the fallback text) travel in the same payload. mrkdwn is verbatim:
 // Slack then links and notifies only for the <@U…> and <url|text> markup we
 // write, never for "@channel" or a URL typed by a user or found in the notes.
-func renderBlocks(m *message, extra int) []slack.Block {
+func renderBlocks(m Response, extra int) []slack.Block {
 	var blocks []slack.Block
 	n := 0 // buttons so far: keeps action_ids unique within the message
 	for _, p := range m.parts {

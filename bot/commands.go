@@ -79,7 +79,7 @@ var subcommands = []subcommand{
 		}},
 	{name: "help", label: CommandHelp, usage: "help", help: "this list", aliases: []string{"-h", "--help"},
 		run: func(r *Router, ctx context.Context, c call) Response {
-			return r.help(c.req.User, c.prefix).response()
+			return r.help(c.req.User, c.prefix)
 		}},
 	{name: "quiz post", label: CommandQuizPost, usage: "quiz post", admin: true,
 		help: "post the question of the day now",
@@ -164,13 +164,13 @@ func Subcommands() []Subcommand {
 }
 
 // help lists the commands for user; admins also see the admin ones.
-func (r *Router) help(user, prefix string) *message {
+func (r *Router) help(user, prefix string) Response {
 	return renderHelp(r.commands, r.IsAdmin(user), prefix)
 }
 
 // renderHelp lists the commands; admins also see the admin ones.
-func renderHelp(cmds []subcommand, admin bool, prefix string) *message {
-	m := &message{ephemeral: true}
+func renderHelp(cmds []subcommand, admin bool, prefix string) Response {
+	m := &Response{Ephemeral: true}
 	rs := []run{bold("devopsbot"), plain(": the team's AWS DevOps Pro study notes, and a daily quiz.")}
 	var admins []run
 	for _, c := range cmds {
@@ -187,7 +187,7 @@ func renderHelp(cmds []subcommand, admin bool, prefix string) *message {
 		rs = append(append(rs, plain("\nAdmins: ")), admins...)
 	}
 	m.text(rs...)
-	return m
+	return *m
 }
 
 // helpRuns renders a help text: its `quoted` commands as code, typed with
@@ -225,7 +225,7 @@ func (r *Router) shareAsk(ctx context.Context, arg string) func(view) Response {
 		resp := r.fail(ctx, "ask", err)
 		return func(view) Response { return resp }
 	}
-	return func(v view) Response { return renderAsk(q, ans, arg, v).response() }
+	return func(v view) Response { return renderAsk(q, ans, arg, v) }
 }
 
 // denied answers an admin-only subcommand run by someone else.

@@ -56,7 +56,7 @@ func TestShareRunsOnlyShareableCommands(t *testing.T) {
 	for _, c := range subcommands {
 		res := r.Action(context.Background(), Action{User: "U1", Channel: "C1", MessageTS: "1",
 			ActionID: ActionShare, Value: c.name + "|week"})
-		refused := res.Reply != nil && strings.Contains(res.Reply.Text, "no longer works")
+		refused := res.Reply != nil && strings.Contains(res.Reply.slack().Text, "no longer works")
 		if refused != (c.share == nil) {
 			t.Errorf("share of %q: refused %v, shareable %v", c.name, refused, c.share != nil)
 		}

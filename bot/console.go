@@ -134,7 +134,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 				code("next"), plain(" another practice question; "), code("quiz me 2"),
 				plain(" a question on the 2nd section of the last lookup; "), code("ask"),
 				plain(" alone reads a pasted question up to an empty line; "), code("quit"), plain(" leaves."))
-			c.show(w, m.response())
+			c.show(w, m)
 		case "share":
 			w.printf("Sharing posts in a Slack channel; here it is just you.\n\n")
 		case "ask":
@@ -249,13 +249,9 @@ func (c *Console) answer(ctx context.Context, w *errWriter, arg string) {
 
 // show prints a response and remembers its buttons for answer, next and quiz me.
 func (c *Console) show(w *errWriter, resp Response) {
-	if resp.msg == nil {
-		w.printf("%s\n\n", resp.Text)
-		return
-	}
-	w.printf("%s\n\n", renderPlain(resp.msg, plainStyle{colour: c.opts.Colour, hints: true}))
+	w.printf("%s\n\n", renderPlain(resp, plainStyle{colour: c.opts.Colour, hints: true}))
 	var answers, quizMe []button
-	for _, p := range resp.msg.parts {
+	for _, p := range resp.parts {
 		for _, b := range p.buttons {
 			switch actionBase(b.actionID) {
 			case ActionAnswerPractice, ActionAnswerDaily:

@@ -209,17 +209,17 @@ func TestBareCommandExamples(t *testing.T) {
 	for _, bare := range []bool{true, false} {
 		r := newTestRouter(s, q, Options{Bare: bare})
 		for _, text := range []string{"stats", "lookup", "lookup ???"} {
-			got := r.Command(context.Background(), Request{User: "U1", Text: text}).Text
+			got := r.Command(context.Background(), Request{User: "U1", Text: text}).slack().Text
 			if has := strings.Contains(got, "/devops"); has == bare {
 				t.Errorf("bare %v, %q: %q", bare, text, got)
 			}
 		}
 		resp := r.fail(context.Background(), "op", quiz.ErrNotFound)
-		if has := strings.Contains(resp.Text, "/devops quiz"); has == bare {
-			t.Errorf("bare %v: fail text %q", bare, resp.Text)
+		if has := strings.Contains(resp.slack().Text, "/devops quiz"); has == bare {
+			t.Errorf("bare %v: fail text %q", bare, resp.slack().Text)
 		}
 		// An empty board says practice answers do not count there.
-		if got := r.Command(context.Background(), Request{User: "U1", Text: "leaderboard"}).Text; !strings.Contains(got, "practice questions count in your stats") {
+		if got := r.Command(context.Background(), Request{User: "U1", Text: "leaderboard"}).slack().Text; !strings.Contains(got, "practice questions count in your stats") {
 			t.Errorf("empty leaderboard: %q", got)
 		}
 	}

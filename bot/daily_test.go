@@ -216,7 +216,7 @@ func TestDailyCatchUpPostsTodaysSlotOnce(t *testing.T) {
 	if len(qs) != 1 {
 		t.Fatalf("%d questions posted, want 1", len(qs))
 	}
-	if !strings.Contains(qs[0].r.Text+fmt.Sprint(qs[0].r.Blocks), "Question") {
+	if !strings.Contains(qs[0].r.slack().Text+fmt.Sprint(qs[0].r.slack().Blocks), "Question") {
 		t.Errorf("post is not the question: %+v", qs[0].r)
 	}
 	rounds, err := eng.OpenRounds(context.Background())
@@ -261,7 +261,7 @@ func TestDailyCatchUpClosesOverdueRound(t *testing.T) {
 		t.Errorf("overdue round still open: %+v", open)
 	}
 	th := p.threadPosts(q.ts)
-	if len(th) != 1 || !strings.Contains(th[0].r.Text, "answer") {
+	if len(th) != 1 || !strings.Contains(th[0].r.slack().Text, "answer") {
 		t.Fatalf("thread posts %+v, want the answer once", th)
 	}
 	if n := len(p.questions()); n != 1 {
@@ -403,7 +403,7 @@ func TestDailyCronCloses(t *testing.T) {
 	if err := d.Stop(sctx); err != nil {
 		t.Fatal(err)
 	}
-	if th := p.threadPosts(q.ts); len(th) != 1 || !strings.Contains(th[0].r.Text, "answer") {
+	if th := p.threadPosts(q.ts); len(th) != 1 || !strings.Contains(th[0].r.slack().Text, "answer") {
 		t.Fatalf("thread posts %+v, want the answer once", th)
 	}
 	if open, _ := eng.OpenRounds(ctx); len(open) != 0 {
@@ -437,7 +437,7 @@ func TestDailyMaybePostedIsNotPostedAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	qs := p.questions() // posts without a thread: the close went to the channel
-	if len(qs) != 1 || !strings.Contains(qs[0].r.Text, "answer") || len(p.updates) != 0 {
+	if len(qs) != 1 || !strings.Contains(qs[0].r.slack().Text, "answer") || len(p.updates) != 0 {
 		t.Errorf("close posts %+v, updates %+v: want the answer in the channel and no update", qs, p.updates)
 	}
 }

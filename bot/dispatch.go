@@ -135,7 +135,7 @@ func (d *Dispatcher) commandWithin(cmd slack.SlashCommand, wait time.Duration, t
 		return out, outc, true, true
 	default:
 		late = true
-		return Response{Text: "Working on it…", Ephemeral: true}, "late", false, true
+		return textResponse(true, plain("Working on it…")), "late", false, true
 	}
 }
 

@@ -170,13 +170,13 @@ func mustJSON(t *testing.T, v any) []byte {
 
 // payload is what a transport sends to Slack for a response.
 func payload(r Response) map[string]any {
-	return map[string]any{"text": r.Text, "blocks": r.Blocks}
+	return map[string]any{"text": r.slack().Text, "blocks": r.slack().Blocks}
 }
 
 // buttonsOf returns the buttons of a response's blocks.
 func buttonsOf(r Response) []*slack.ButtonBlockElement {
 	var out []*slack.ButtonBlockElement
-	for _, b := range r.Blocks {
+	for _, b := range r.slack().Blocks {
 		if s, ok := b.(*slack.SectionBlock); ok && s.Accessory != nil && s.Accessory.ButtonElement != nil {
 			out = append(out, s.Accessory.ButtonElement)
 		}
@@ -203,7 +203,7 @@ func buttonWith(r Response, action string) *slack.ButtonBlockElement {
 // blocksText is all the text in a response's blocks, for assertions.
 func blocksText(r Response) string {
 	var b strings.Builder
-	for _, bl := range r.Blocks {
+	for _, bl := range r.slack().Blocks {
 		switch x := bl.(type) {
 		case *slack.HeaderBlock:
 			b.WriteString(x.Text.Text + "\n")
@@ -249,17 +249,17 @@ func checkSlackLimits(t *testing.T, r Response) {
 	if err := json.Unmarshal(raw, &back); err != nil {
 		t.Fatalf("blocks do not decode: %v", err)
 	}
-	if len(back.Blocks.BlockSet) != len(r.Blocks) {
-		t.Errorf("decoded %d blocks, want %d", len(back.Blocks.BlockSet), len(r.Blocks))
+	if len(back.Blocks.BlockSet) != len(r.slack().Blocks) {
+		t.Errorf("decoded %d blocks, want %d", len(back.Blocks.BlockSet), len(r.slack().Blocks))
 	}
-	if len(r.Blocks) > 50 {
-		t.Errorf("%d blocks, Slack allows 50", len(r.Blocks))
+	if len(r.slack().Blocks) > 50 {
+		t.Errorf("%d blocks, Slack allows 50", len(r.slack().Blocks))
 	}
-	if r.Text == "" {
+	if r.slack().Text == "" {
 		t.Errorf("no plain-text fallback")
 	}
 	ids := map[string]bool{}
-	for i, bl := range r.Blocks {
+	for i, bl := range r.slack().Blocks {
 		switch x := bl.(type) {
 		case *slack.HeaderBlock:
 			if x.Text.Type != slack.PlainTextType {
@@ -362,3 +362,6 @@ func logBuffer() (*slog.Logger, *bytes.Buffer) {
 	var b bytes.Buffer
 	return slog.New(slog.NewTextHandler(&b, nil)), &b
 }
+
+// slack is r as Slack gets it, for tests that read the text or the blocks.
+func (r Response) slack() slackMessage { return renderSlack(r) }

@@ -21,7 +21,7 @@ func (r *Router) lookup(ctx context.Context, query string, v view) Response {
 	case len(hits) == 0:
 		return r.nothing(ctx, query, v)
 	}
-	return renderLookup(query, hits, v).response()
+	return renderLookup(query, hits, v)
 }
 
 func (r *Router) nothing(ctx context.Context, query string, v view) Response {
@@ -29,7 +29,7 @@ func (r *Router) nothing(ctx context.Context, query string, v view) Response {
 	if strings.TrimFunc(query, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) }) == "" {
 		return textResponse(!v.public, plain("Type a few words to look up, for example "), v.cmd("lookup blue green deployment"), plain("."))
 	}
-	return renderNothing(query, r.search.Suggest(ctx, query, 5), v).response()
+	return renderNothing(query, r.search.Suggest(ctx, query, 5), v)
 }
 
 func (r *Router) ask(ctx context.Context, req Request, text string, public bool) Response {
@@ -49,7 +49,7 @@ func (r *Router) ask(ctx context.Context, req Request, text string, public bool)
 	if err != nil {
 		return r.fail(ctx, "ask", err)
 	}
-	return renderAsk(q, a, text, r.view(public)).response()
+	return renderAsk(q, a, text, r.view(public))
 }
 
 func (r *Router) quizCommand(ctx context.Context, req Request, rest string) Response {
@@ -63,30 +63,31 @@ func (r *Router) quizCommand(ctx context.Context, req Request, rest string) Resp
 		for _, h := range hits {
 			q, err := r.quiz.PracticeFrom(ctx, req.User, h.Doc, h.ID)
 			if err == nil {
-				return renderPractice(q).response()
+				return renderPractice(q)
 			}
 			if !errors.Is(err, quiz.ErrNoQuestions) && !errors.Is(err, quiz.ErrNotFound) {
 				return r.fail(ctx, "practice from", err)
 			}
 		}
 	}
-	resp := r.practice(ctx, req.User)
-	if len(resp.Blocks) > 0 && resp.msg != nil {
-		note := message{ephemeral: true}
-		note.context(plain("No questions come from the sections about "), bold(truncateRunes(oneLine(rest), maxQueryEcho)),
-			plain(" yet; here is one from anywhere."))
-		resp.msg.parts = append(note.parts, resp.msg.parts...)
-		resp = resp.msg.response()
-	}
-	return resp
+	return r.practice(ctx, req.User, plain("No questions come from the sections about "),
+		bold(truncateRunes(oneLine(rest), maxQueryEcho)), plain(" yet; here is one from anywhere."))
 }
 
-func (r *Router) practice(ctx context.Context, user string) Response {
+// practice is a practice question from anywhere; a note, when given, comes
+// first and says why.
+func (r *Router) practice(ctx context.Context, user string, note ...run) Response {
 	q, err := r.quiz.Practice(ctx, user)
 	if err != nil {
 		return r.fail(ctx, "practice", err)
 	}
-	return renderPractice(q).response()
+	if len(note) == 0 {
+		return renderPractice(q)
+	}
+	m := &Response{Ephemeral: true}
+	m.context(note...)
+	m.parts = append(m.parts, renderPractice(q).parts...)
+	return *m
 }
 
 func (r *Router) leaderboard(ctx context.Context, arg string, v view) Response {
@@ -99,7 +100,7 @@ func (r *Router) leaderboard(ctx context.Context, arg string, v view) Response {
 	if err != nil {
 		return r.fail(ctx, "leaderboard", err)
 	}
-	return renderLeaderboard(p, rows, v).response()
+	return renderLeaderboard(p, rows, v)
 }
 
 func (r *Router) stats(ctx context.Context, req Request, arg string, v view) Response {
@@ -126,5 +127,5 @@ func (r *Router) statsFor(ctx context.Context, user string, v view) Response {
 	if !st.ExamSet {
 		st.DaysToExam, st.ExamSet = r.DaysToExam()
 	}
-	return renderStats(st, v).response()
+	return renderStats(st, v)
 }

@@ -19,7 +19,7 @@ const (
 )
 
 // renderPlain renders m as plain text, one part per line.
-func renderPlain(m *message, st plainStyle) string {
+func renderPlain(m Response, st plainStyle) string {
 	var b strings.Builder
 	n := 0
 	for _, p := range m.parts {

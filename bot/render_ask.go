@@ -33,8 +33,8 @@ func percent(f float64) string {
 }
 
 // renderAsk renders the answer to a pasted exam question.
-func renderAsk(q index.Question, a index.Answer, text string, v view) *message {
-	m := &message{ephemeral: !v.public}
+func renderAsk(q index.Question, a index.Answer, text string, v view) Response {
+	m := &Response{Ephemeral: !v.public}
 	if v.sharedBy != "" {
 		m.context(plain("Shared by "), mention(v.sharedBy), plain(" · exam question"))
 	}
@@ -133,7 +133,7 @@ func renderAsk(q index.Question, a index.Answer, text string, v view) *message {
 		m.buttons(bs...)
 	}
 	sharedNote(m, v)
-	return m
+	return *m
 }
 
 type keyedEvidence struct {

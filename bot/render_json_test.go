@@ -22,21 +22,21 @@ func TestMarshalReplyMatchesEncodingJSON(t *testing.T) {
 	emoji := false
 	tests := []struct {
 		name string
-		resp Response
+		msg  slackMessage
 	}{
-		{"lookup", renderLookup("template size", hits, v).response()},
-		{"lookup odd query", renderLookup(odd, hits, view{public: true, sharedBy: "U1"}).response()},
-		{"nothing", renderNothing(odd, []string{odd, "CodeDeploy"}, v).response()},
+		{"lookup", renderLookup("template size", hits, v).slack()},
+		{"lookup odd query", renderLookup(odd, hits, view{public: true, sharedBy: "U1"}).slack()},
+		{"nothing", renderNothing(odd, []string{odd, "CodeDeploy"}, v).slack()},
 		{"ask", renderAsk(index.Question{Text: odd, Options: []index.Option{{Key: "A", Text: odd}, {Key: "B", Text: "b"}}},
 			index.Answer{Chosen: "A", Decided: true, Confidence: 0.9, Sections: hits,
-				Options: []index.OptionScore{{Key: "A", Text: odd, Score: 1, Evidence: []index.Evidence{{ID: "x", Path: []string{odd}, Fact: odd}}}, {Key: "B", Text: "b"}}}, odd, v).response()},
-		{"practice", renderPractice(sampleQuestion).response()},
-		{"daily", RenderDaily(round, 3, 9, true)},
-		{"close", RenderClose(quiz.Summary{Round: round, Answered: 4, Correct: 3})},
-		{"help", renderHelp(subcommands, true, "/devops ").response()},
-		{"text only", textResponse(true, plain(odd))},
-		{"no blocks", Response{Text: odd}},
-		{"every field", Response{Text: "x", Blocks: []slack.Block{
+				Options: []index.OptionScore{{Key: "A", Text: odd, Score: 1, Evidence: []index.Evidence{{ID: "x", Path: []string{odd}, Fact: odd}}}, {Key: "B", Text: "b"}}}, odd, v).slack()},
+		{"practice", renderPractice(sampleQuestion).slack()},
+		{"daily", RenderDaily(round, 3, 9, true).slack()},
+		{"close", RenderClose(quiz.Summary{Round: round, Answered: 4, Correct: 3}).slack()},
+		{"help", renderHelp(subcommands, true, "/devops ").slack()},
+		{"text only", textResponse(true, plain(odd)).slack()},
+		{"no blocks", slackMessage{Text: odd}},
+		{"every field", slackMessage{Text: "x", Blocks: []slack.Block{
 			&slack.HeaderBlock{Type: slack.MBTHeader, Text: slack.NewTextBlockObject(slack.PlainTextType, odd, true, false), BlockID: odd, Level: 2},
 			&slack.SectionBlock{Type: slack.MBTSection, BlockID: "b", Expand: true, Accessory: slack.NewAccessory(&slack.ButtonBlockElement{
 				Type: slack.METButton, ActionID: odd, URL: odd, Value: odd, Style: slack.StyleDanger, AccessibilityLabel: odd, AgentPrompt: "p", AgentPromptDisplay: "d"})},
@@ -45,13 +45,12 @@ func TestMarshalReplyMatchesEncodingJSON(t *testing.T) {
 			&slack.DividerBlock{Type: slack.MBTDivider, BlockID: "d"},
 			slack.NewActionBlock("e", &slack.ButtonBlockElement{Text: slack.NewTextBlockObject(slack.PlainTextType, "b", false, false)}),
 		}}},
-		{"falls back: image", Response{Text: "x", Blocks: []slack.Block{slack.NewDividerBlock(), slack.NewImageBlock("https://x/y.png", "alt", "", nil)}}},
-		{"falls back: confirm", Response{Text: "x", Blocks: []slack.Block{slack.NewActionBlock("", &slack.ButtonBlockElement{Type: slack.METButton, Confirm: &slack.ConfirmationBlockObject{}})}}},
+		{"falls back: image", slackMessage{Text: "x", Blocks: []slack.Block{slack.NewDividerBlock(), slack.NewImageBlock("https://x/y.png", "alt", "", nil)}}},
+		{"falls back: confirm", slackMessage{Text: "x", Blocks: []slack.Block{slack.NewActionBlock("", &slack.ButtonBlockElement{Type: slack.METButton, Confirm: &slack.ConfirmationBlockObject{}})}}},
 	}
 	for _, tt := range tests {
 		for _, eph := range []bool{false, true} {
-			tt.resp.Ephemeral = eph
-			r := newSlashReply(tt.resp)
+			r := tt.msg.slashReply(eph)
 			want, err := json.Marshal(r)
 			if err != nil {
 				t.Fatalf("%s: json.Marshal: %v", tt.name, err)

@@ -15,8 +15,8 @@ const (
 )
 
 // renderLookup renders the answer to a lookup.
-func renderLookup(query string, hits []index.Hit, v view) *message {
-	m := &message{ephemeral: !v.public}
+func renderLookup(query string, hits []index.Hit, v view) Response {
+	m := &Response{Ephemeral: !v.public}
 	if v.sharedBy != "" {
 		m.context(plain("Shared by "), mention(v.sharedBy), plain(" · lookup: "), bold(truncateRunes(oneLine(query), maxQueryEcho)))
 	} else {
@@ -39,12 +39,12 @@ func renderLookup(query string, hits []index.Hit, v view) *message {
 		m.buttons(button{label: "Share in channel", actionID: ActionShare, value: shareValue("lookup", query)})
 	}
 	sharedNote(m, v)
-	return m
+	return *m
 }
 
 // sectionRuns adds one section: its path (a link when the notes have a URL),
 // its best facts with the matched terms in bold, and its ID.
-func sectionRuns(m *message, doc, id, path string, facts []index.HitFact, v view, b *button) {
+func sectionRuns(m *Response, doc, id, path string, facts []index.HitFact, v view, b *button) {
 	rs := make([]run, 0, 1+8*min(len(facts), factsPerHit))
 	if u := sectionURL(v.notesURL, doc, id); u != "" {
 		rs = append(rs, boldLink(path, u))
@@ -88,12 +88,12 @@ func sectionRuns(m *message, doc, id, path string, facts []index.HitFact, v view
 
 // renderNothing answers a lookup that matched nothing, with suggestions as
 // buttons that look them up.
-func renderNothing(query string, suggestions []string, v view) *message {
-	m := &message{ephemeral: !v.public}
+func renderNothing(query string, suggestions []string, v view) Response {
+	m := &Response{Ephemeral: !v.public}
 	m.text(plain("Nothing in the notes matched “"), bold(truncateRunes(oneLine(query), maxQueryEcho)), plain("”."))
 	if len(suggestions) == 0 {
 		m.context(plain("Try other words, an AWS service name or an abbreviation (ASG, CFN, CW)."))
-		return m
+		return *m
 	}
 	m.text(plain("Did you mean one of these sections?"))
 	var bs []button
@@ -104,5 +104,5 @@ func renderNothing(query string, suggestions []string, v view) *message {
 		bs = append(bs, button{label: s, actionID: ActionLookup, value: truncateRunes(oneLine(s), 500)})
 	}
 	m.buttons(bs...)
-	return m
+	return *m
 }

@@ -53,8 +53,8 @@ func domainName(n int) string {
 }
 
 // renderPractice renders a private practice question.
-func renderPractice(q quiz.Question) *message {
-	m := &message{ephemeral: true}
+func renderPractice(q quiz.Question) Response {
+	m := &Response{Ephemeral: true}
 	ctx := "Practice question"
 	if len(q.Domains) > 0 {
 		var names []string
@@ -69,20 +69,20 @@ func renderPractice(q quiz.Question) *message {
 	m.text(bold(truncateRunes(clean(q.Stem), maxStemRunes)))
 	m.text(optionList(q.Options)...)
 	m.buttons(answerButtons(ActionAnswerPractice, q.ID, len(q.Options))...)
-	return m
+	return *m
 }
 
 // renderResult tells one person how their answer went. daily adds points
 // and the count; practice offers another question.
-func renderResult(res quiz.Result, daily bool, v view) *message {
-	m := &message{ephemeral: true}
+func renderResult(res quiz.Result, daily bool, v view) Response {
+	m := &Response{Ephemeral: true}
 	q := res.Question
 	chosen := optionKey(res.Choice) + ") " + optionAt(q, res.Choice)
 	right := optionKey(q.Correct) + ") " + optionAt(q, q.Correct)
 	switch {
 	case res.Closed:
 		m.text(plain("This question has closed, so answers no longer count. The answer is in the thread."))
-		return m
+		return *m
 	case res.Already:
 		verdict := "which was wrong"
 		if res.Correct {
@@ -90,7 +90,7 @@ func renderResult(res quiz.Result, daily bool, v view) *message {
 		}
 		m.text(plain("You already answered this one: "), bold(truncateRunes(chosen, maxOptionRunes)),
 			plain(", "+verdict+". Your first answer stands."))
-		return m
+		return *m
 	case res.Correct:
 		rs := []run{plain("✅ "), bold("Right!"), plain(" " + truncateRunes(chosen, maxOptionRunes))}
 		m.text(rs...)
@@ -120,7 +120,7 @@ func renderResult(res quiz.Result, daily bool, v view) *message {
 	} else {
 		m.buttons(button{label: "Another question", actionID: ActionPracticeNext, primary: true})
 	}
-	return m
+	return *m
 }
 
 func optionAt(q quiz.Question, i int) string {
@@ -168,7 +168,7 @@ func answeredText(n int) string {
 // never reveals the answer. A closed round (ClosedAt set) renders without
 // buttons, pointing to the thread.
 func RenderDaily(rd quiz.Round, answered int, daysToExam int, examSet bool) Response {
-	m := &message{}
+	m := &Response{}
 	h := "Question of the day"
 	if !rd.OpenedAt.IsZero() {
 		h += " · " + rd.OpenedAt.Format("Mon 2 Jan")
@@ -197,13 +197,13 @@ func RenderDaily(rd quiz.Round, answered int, daysToExam int, examSet bool) Resp
 		}
 		m.context(plain("Closed · " + n + " · the answer is in the thread"))
 	}
-	return m.response()
+	return *m
 }
 
 // RenderClose renders the thread reply when a round closes: the answer, the
 // explanation, the source section and how many answered and got it right.
 func RenderClose(s quiz.Summary) Response {
-	m := &message{}
+	m := &Response{}
 	q := s.Round.Question
 	m.text(plain("The answer: "), bold(truncateRunes(optionKey(q.Correct)+") "+optionAt(q, q.Correct), maxOptionRunes)))
 	if e := strings.TrimSpace(clean(q.Explanation)); e != "" {
@@ -217,7 +217,7 @@ func RenderClose(s quiz.Summary) Response {
 		m.context(plain(fmt.Sprintf("%s · %d got it right (%s)", answeredText(s.Answered), s.Correct,
 			percent(float64(s.Correct)/float64(s.Answered)))))
 	}
-	return m.response()
+	return *m
 }
 
 func periodWords(p quiz.Period) string {
@@ -232,8 +232,8 @@ func periodWords(p quiz.Period) string {
 }
 
 // renderLeaderboard renders the standings for a period.
-func renderLeaderboard(p quiz.Period, rows []quiz.Standing, v view) *message {
-	m := &message{ephemeral: !v.public}
+func renderLeaderboard(p quiz.Period, rows []quiz.Standing, v view) Response {
+	m := &Response{Ephemeral: !v.public}
 	m.header("Leaderboard · " + periodWords(p))
 	if v.sharedBy != "" {
 		m.context(plain("Shared by "), mention(v.sharedBy))
@@ -272,7 +272,7 @@ func renderLeaderboard(p quiz.Period, rows []quiz.Standing, v view) *message {
 		m.buttons(button{label: "Share in channel", actionID: ActionShare, value: shareValue("leaderboard", string(p))})
 	}
 	sharedNote(m, v)
-	return m
+	return *m
 }
 
 // bar is a ten-cell text bar for a fraction.
@@ -285,8 +285,8 @@ func bar(f float64) string {
 }
 
 // renderStats renders readiness for one person, or the team when st.User is "".
-func renderStats(st quiz.Stats, v view) *message {
-	m := &message{ephemeral: !v.public}
+func renderStats(st quiz.Stats, v view) Response {
+	m := &Response{Ephemeral: !v.public}
 	var who []run
 	if st.User == "" {
 		who = []run{bold("Team readiness")}
@@ -353,7 +353,7 @@ func renderStats(st quiz.Stats, v view) *message {
 		}
 		m.buttons(button{label: "Share in channel", actionID: ActionShare, value: shareValue("stats", arg)})
 	}
-	return m
+	return *m
 }
 
 // daysTo counts calendar days from now to the exam date in loc (the exam

@@ -193,40 +193,37 @@ func TestRenderHugeInputs(t *testing.T) {
 		name string
 		resp Response
 	}{
-		{"lookup", renderLookup(bigText, hits, v).response()},
-		{"lookup public", renderLookup(bigText, hits, view{public: true, sharedBy: "U1"}).response()},
-		{"nothing", renderNothing(bigText, []string{bigText, bigText, bigText, bigText, bigText, bigText}, v).response()},
-		{"ask decided", renderAsk(index.Question{Text: bigText, Options: qopts}, index.Answer{Chosen: "C", Decided: true, Confidence: 0.99, Options: opts, Sections: hits}, bigText, v).response()},
-		{"ask undecided", renderAsk(index.Question{Text: bigText, Options: qopts}, index.Answer{Options: opts, Sections: hits}, bigText, v).response()},
-		{"practice", renderPractice(bigQ).response()},
-		{"result daily", renderResult(quiz.Result{Question: bigQ, Choice: 1, Points: 10, Streak: 99, Answered: 5000}, true, v).response()},
-		{"result practice", renderResult(quiz.Result{Question: bigQ, Choice: 2, Correct: true}, false, v).response()},
+		{"lookup", renderLookup(bigText, hits, v)},
+		{"lookup public", renderLookup(bigText, hits, view{public: true, sharedBy: "U1"})},
+		{"nothing", renderNothing(bigText, []string{bigText, bigText, bigText, bigText, bigText, bigText}, v)},
+		{"ask decided", renderAsk(index.Question{Text: bigText, Options: qopts}, index.Answer{Chosen: "C", Decided: true, Confidence: 0.99, Options: opts, Sections: hits}, bigText, v)},
+		{"ask undecided", renderAsk(index.Question{Text: bigText, Options: qopts}, index.Answer{Options: opts, Sections: hits}, bigText, v)},
+		{"practice", renderPractice(bigQ)},
+		{"result daily", renderResult(quiz.Result{Question: bigQ, Choice: 1, Points: 10, Streak: 99, Answered: 5000}, true, v)},
+		{"result practice", renderResult(quiz.Result{Question: bigQ, Choice: 2, Correct: true}, false, v)},
 		{"daily", RenderDaily(round, 123456, 300, true)},
 		{"close", RenderClose(quiz.Summary{Round: round, Answered: 5000, Correct: 4000})},
-		{"leaderboard", renderLeaderboard(quiz.All, rows, view{}).response()},
-		{"stats", renderStats(quiz.Stats{User: "U1", Answered: 60, Correct: 21, Accuracy: 0.35, Domains: doms, Weakest: 1, ExamSet: true, DaysToExam: 3}, view{}).response()},
-		{"help", renderHelp(subcommands, true, "/devops ").response()},
+		{"leaderboard", renderLeaderboard(quiz.All, rows, view{})},
+		{"stats", renderStats(quiz.Stats{User: "U1", Answered: 60, Correct: 21, Accuracy: 0.35, Domains: doms, Weakest: 1, ExamSet: true, DaysToExam: 3}, view{})},
+		{"help", renderHelp(subcommands, true, "/devops ")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			checkSlackLimits(t, tt.resp)
-			if n := utf8.RuneCountInString(tt.resp.Text); n > maxFallback {
+			if n := utf8.RuneCountInString(tt.resp.slack().Text); n > maxFallback {
 				t.Errorf("fallback text of %d characters", n)
-			}
-			if tt.resp.msg == nil {
-				t.Errorf("no model kept for the console")
 			}
 		})
 	}
 }
 
 func TestFitBlocksKeepsButtons(t *testing.T) {
-	m := &message{ephemeral: true}
+	m := &Response{Ephemeral: true}
 	for i := 0; i < 80; i++ {
 		m.text(plain(huge("word ", 2500)))
 	}
 	m.buttons(button{label: "Share in channel", actionID: ActionShare, value: "lookup|x"})
-	resp := m.response()
+	resp := *m
 	checkSlackLimits(t, resp)
 	if buttonWith(resp, ActionShare) == nil {
 		t.Errorf("the final buttons were dropped")
@@ -273,11 +270,11 @@ func TestRenderDailyNeverRevealsAnswer(t *testing.T) {
 	closed := round
 	closed.ClosedAt = fixedNow.Add(8 * time.Hour)
 	resp := RenderDaily(closed, 5, 9, true)
-	if len(buttonsOf(resp)) != 0 || !strings.Contains(resp.Text, "Closed · 5 answered") {
-		t.Errorf("closed round: %s", resp.Text)
+	if len(buttonsOf(resp)) != 0 || !strings.Contains(resp.slack().Text, "Closed · 5 answered") {
+		t.Errorf("closed round: %s", resp.slack().Text)
 	}
-	if resp := RenderDaily(closed, 0, 9, true); !strings.Contains(resp.Text, "Closed · nobody answered") {
-		t.Errorf("closed round without answers: %s", resp.Text)
+	if resp := RenderDaily(closed, 0, 9, true); !strings.Contains(resp.slack().Text, "Closed · nobody answered") {
+		t.Errorf("closed round without answers: %s", resp.slack().Text)
 	}
 }
 
@@ -307,15 +304,15 @@ func TestRenderClose(t *testing.T) {
 }
 
 func TestRenderPlain(t *testing.T) {
-	m := &message{}
+	m := &Response{}
 	m.header("Head")
 	m.text(plain("a "), bold("b"), plain(" "), link("c", "https://x"), plain(" "), mention("U1"), plain(" "), code("d"))
 	m.context(plain("ctx"))
 	m.buttons(button{label: "A", actionID: ActionAnswerPractice, value: "q|0"}, button{label: "B", actionID: ActionAnswerPractice, value: "q|1"})
-	if got, want := renderPlain(m, plainStyle{}), "Head\na b c <https://x> @U1 d\nctx"; got != want {
+	if got, want := renderPlain(*m, plainStyle{}), "Head\na b c <https://x> @U1 d\nctx"; got != want {
 		t.Errorf("plain:\n%q\nwant\n%q", got, want)
 	}
-	got := renderPlain(m, plainStyle{colour: true, hints: true})
+	got := renderPlain(*m, plainStyle{colour: true, hints: true})
 	for _, w := range []string{ansiBold + "Head" + ansiReset, ansiBold + "b" + ansiReset, ansiDim + "ctx" + ansiReset, "answer A-B"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("colour rendering lacks %q: %q", w, got)
@@ -356,7 +353,7 @@ func goldenResponse(t *testing.T, name string, resp Response) {
 		t.Fatal(err)
 	}
 	golden(t, name+".json", js.Bytes())
-	golden(t, name+".txt", []byte(renderPlain(resp.msg, plainStyle{hints: true})+"\n"))
+	golden(t, name+".txt", []byte(renderPlain(resp, plainStyle{hints: true})+"\n"))
 }
 
 func TestGolden(t *testing.T) {
@@ -393,7 +390,7 @@ func TestLookupNestedFactsShowParentOnce(t *testing.T) {
 		{Text: parent + " › Canary releases shift traffic", Matches: []index.Span{{Start: 11, End: 17}, {Start: len(parent) + 5, End: len(parent) + 11}}},
 		{Text: parent + " › Metrics are kept apart for canary requests"},
 	}}
-	got := renderLookup("canary", []index.Hit{hit}, view{}).response().Text
+	got := renderLookup("canary", []index.Hit{hit}, view{}).slack().Text
 	if n := strings.Count(got, parent); n != 1 {
 		t.Errorf("parent shown %d times, want once:\n%s", n, got)
 	}
@@ -403,13 +400,13 @@ func TestLookupNestedFactsShowParentOnce(t *testing.T) {
 		}
 	}
 	// The match in the shown child keeps its bold.
-	blocks := renderLookup("canary", []index.Hit{hit}, view{}).response()
+	blocks := renderLookup("canary", []index.Hit{hit}, view{})
 	if b := blocksText(blocks); !strings.Contains(b, "› *Canary* releases") {
 		t.Errorf("child match not bold:\n%s", b)
 	}
 	// A fact whose parent is not on screen keeps its context.
 	hit.Facts = hit.Facts[1:2]
-	if got := renderLookup("canary", []index.Hit{hit}, view{}).response().Text; !strings.Contains(got, "• "+parent+" › Canary") {
+	if got := renderLookup("canary", []index.Hit{hit}, view{}).slack().Text; !strings.Contains(got, "• "+parent+" › Canary") {
 		t.Errorf("context dropped without its parent:\n%s", got)
 	}
 }
@@ -417,7 +414,7 @@ func TestLookupNestedFactsShowParentOnce(t *testing.T) {
 func TestPracticeNamesSeveralDomainsApart(t *testing.T) {
 	q := sampleQuestion
 	q.Domains = []int{1, 6}
-	got := renderPractice(q).response().Text
+	got := renderPractice(q).slack().Text
 	want := "Practice question · " + quiz.DomainName(1) + " / " + quiz.DomainName(6)
 	if !strings.Contains(got, want) {
 		t.Errorf("header %q, want %q", strings.SplitN(got, "\n", 2)[0], want)

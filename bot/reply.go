@@ -1,11 +1,13 @@
 package bot
 
-// message is a reply before it becomes Block Kit or plain text: a list of
-// parts made of runs of styled text. Keeping this model lets the Slack and
-// console renderings agree and lets each apply its own escaping and limits.
-type message struct {
+// Response is a reply as the router builds it, before any transport renders
+// it: a list of parts (header, paragraph, context line, divider, buttons)
+// made of runs of styled text. Slack renders it as Block Kit with a plain
+// fallback (renderSlack), the console as plain text (renderPlain), and each
+// applies its own escaping and limits.
+type Response struct {
 	parts     []part
-	ephemeral bool
+	Ephemeral bool // visible only to the requester
 }
 
 type partKind int
@@ -53,14 +55,14 @@ func boldLink(s, url string) run { return run{text: s, url: url, bold: true} }
 
 func mention(id string) run { return run{user: id} }
 
-func (m *message) header(s string) {
+func (m *Response) header(s string) {
 	m.parts = append(m.parts, part{kind: partHeader, runs: []run{plain(s)}})
 }
 
-func (m *message) text(rs ...run) { m.parts = append(m.parts, part{kind: partText, runs: rs}) }
+func (m *Response) text(rs ...run) { m.parts = append(m.parts, part{kind: partText, runs: rs}) }
 
 // textButton is a paragraph with a button beside it (a section accessory).
-func (m *message) textButton(b button, rs ...run) {
+func (m *Response) textButton(b button, rs ...run) {
 	p := part{kind: partText, runs: rs}
 	if len(b.value) <= maxActionValue {
 		p.buttons = []button{b}
@@ -68,11 +70,11 @@ func (m *message) textButton(b button, rs ...run) {
 	m.parts = append(m.parts, p)
 }
 
-func (m *message) context(rs ...run) { m.parts = append(m.parts, part{kind: partContext, runs: rs}) }
+func (m *Response) context(rs ...run) { m.parts = append(m.parts, part{kind: partContext, runs: rs}) }
 
-func (m *message) divider() { m.parts = append(m.parts, part{kind: partDivider}) }
+func (m *Response) divider() { m.parts = append(m.parts, part{kind: partDivider}) }
 
-func (m *message) buttons(bs ...button) {
+func (m *Response) buttons(bs ...button) {
 	var keep []button
 	for _, b := range bs {
 		if len(b.value) <= maxActionValue {
@@ -86,9 +88,9 @@ func (m *message) buttons(bs ...button) {
 
 // textResponse is a reply of one paragraph.
 func textResponse(ephemeral bool, rs ...run) Response {
-	m := &message{ephemeral: ephemeral}
+	m := &Response{Ephemeral: ephemeral}
 	m.text(rs...)
-	return m.response()
+	return *m
 }
 
 // runsLen is about the rendered length of rs in bytes, for sizing buffers:

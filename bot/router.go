@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/slack-go/slack"
-
 	"github.com/devopsbot/devopsbot/index"
 	"github.com/devopsbot/devopsbot/notes"
 	"github.com/devopsbot/devopsbot/quiz"
@@ -51,15 +49,6 @@ type Request struct {
 	UserName string
 	Channel  string
 	Text     string // what follows /devops (or the mention/DM text)
-}
-
-// Response is a reply: Block Kit blocks with a plain-text fallback.
-type Response struct {
-	Text      string        // plain fallback (notifications, console)
-	Blocks    []slack.Block // may be empty: then Text is shown
-	Ephemeral bool          // visible only to the requester
-
-	msg *message // the model it was rendered from, for the console
 }
 
 // Options configure a Router.
@@ -169,7 +158,7 @@ func (r *Router) Mention(ctx context.Context, req Request) Response {
 		return r.command(ctx, req, true)
 	}
 	if strings.TrimSpace(req.Text) == "" {
-		resp := r.help(req.User, "@devopsbot ").response()
+		resp := r.help(req.User, "@devopsbot ")
 		resp.Ephemeral = false
 		return resp
 	}

@@ -207,11 +207,11 @@ func TestLookupErrors(t *testing.T) {
 			r := NewRouter(lg, s, &fakeQuiz{}, Options{})
 			resp := r.Command(context.Background(), Request{User: "U1", Text: "lookup ???"})
 			checkSlackLimits(t, resp)
-			if !strings.Contains(resp.Text, tt.want) {
-				t.Errorf("reply %q, want %q", resp.Text, tt.want)
+			if !strings.Contains(resp.slack().Text, tt.want) {
+				t.Errorf("reply %q, want %q", resp.slack().Text, tt.want)
 			}
-			if strings.Contains(resp.Text, "disk on fire") {
-				t.Errorf("internal error shown to the user: %q", resp.Text)
+			if strings.Contains(resp.slack().Text, "disk on fire") {
+				t.Errorf("internal error shown to the user: %q", resp.slack().Text)
 			}
 			if got := strings.Contains(logs.String(), "disk on fire"); got != tt.wantLog {
 				t.Errorf("logged = %v, want %v: %s", got, tt.wantLog, logs.String())
@@ -313,8 +313,8 @@ func TestQuizAdmin(t *testing.T) {
 			if !resp.Ephemeral {
 				t.Errorf("admin reply is public")
 			}
-			if !strings.Contains(resp.Text, tt.want) {
-				t.Errorf("reply %q, want %q", resp.Text, tt.want)
+			if !strings.Contains(resp.slack().Text, tt.want) {
+				t.Errorf("reply %q, want %q", resp.slack().Text, tt.want)
 			}
 			if called != tt.wantCall {
 				t.Errorf("daily called %q, want %q", called, tt.wantCall)
@@ -325,11 +325,11 @@ func TestQuizAdmin(t *testing.T) {
 	if !r.IsAdmin("UOTHER") || r.IsAdmin("U2") {
 		t.Errorf("admins not trimmed or too lenient")
 	}
-	if h := r.Command(context.Background(), Request{User: "UADMIN", Text: "help"}); !strings.Contains(h.Text, "quiz post") {
-		t.Errorf("admin help lacks quiz post: %s", h.Text)
+	if h := r.Command(context.Background(), Request{User: "UADMIN", Text: "help"}); !strings.Contains(h.slack().Text, "quiz post") {
+		t.Errorf("admin help lacks quiz post: %s", h.slack().Text)
 	}
-	if h := r.Command(context.Background(), Request{User: "U2", Text: "help"}); strings.Contains(h.Text, "quiz post") {
-		t.Errorf("help shows admin commands to others: %s", h.Text)
+	if h := r.Command(context.Background(), Request{User: "U2", Text: "help"}); strings.Contains(h.slack().Text, "quiz post") {
+		t.Errorf("help shows admin commands to others: %s", h.slack().Text)
 	}
 }
 
@@ -353,8 +353,8 @@ func TestQuizTopic(t *testing.T) {
 	if fmt.Sprint(from) != "[4_2_4 4_2_2_2/limits]" {
 		t.Errorf("practice from %v", from)
 	}
-	if !strings.Contains(resp.Text, sampleQuestion.Stem) {
-		t.Errorf("reply %q", resp.Text)
+	if !strings.Contains(resp.slack().Text, sampleQuestion.Stem) {
+		t.Errorf("reply %q", resp.slack().Text)
 	}
 	// No section has questions: one from anywhere, saying so.
 	q.PracticeFromFn = func(ctx context.Context, user, doc, section string) (quiz.Question, error) {
@@ -363,8 +363,8 @@ func TestQuizTopic(t *testing.T) {
 	q.PracticeFn = func(ctx context.Context, user string) (quiz.Question, error) { return sampleQuestion, nil }
 	resp = r.Command(context.Background(), Request{User: "U1", Text: "quiz canary"})
 	checkSlackLimits(t, resp)
-	if !strings.Contains(resp.Text, "from anywhere") || !strings.Contains(resp.Text, sampleQuestion.Stem) {
-		t.Errorf("fallback reply %q", resp.Text)
+	if !strings.Contains(resp.slack().Text, "from anywhere") || !strings.Contains(resp.slack().Text, sampleQuestion.Stem) {
+		t.Errorf("fallback reply %q", resp.slack().Text)
 	}
 }
 
@@ -374,8 +374,8 @@ func TestQuizNoQuestions(t *testing.T) {
 	}}
 	r := newTestRouter(nil, q, Options{})
 	resp := r.Command(context.Background(), Request{User: "U1", Text: "quiz"})
-	if !strings.Contains(resp.Text, "no quiz questions") {
-		t.Errorf("reply %q", resp.Text)
+	if !strings.Contains(resp.slack().Text, "no quiz questions") {
+		t.Errorf("reply %q", resp.slack().Text)
 	}
 }
 
@@ -467,7 +467,7 @@ func TestActions(t *testing.T) {
 			}
 			if tt.noUpdate {
 				if res.Update != nil {
-					t.Errorf("unexpected update: %s", res.Update.Text)
+					t.Errorf("unexpected update: %s", res.Update.slack().Text)
 				}
 				return
 			}
@@ -515,15 +515,15 @@ func TestActionPracticeNextAndQuizMe(t *testing.T) {
 		t.Fatalf("another question: %+v (practiced %d)", res.Reply, practiced)
 	}
 	res = r.Action(ctx, Action{User: "U1", ActionID: ActionQuizMe + ":2", Value: "devops-engineer-professional|4_2_2_2/limits"})
-	if from != "devops-engineer-professional|4_2_2_2/limits" || res.Reply == nil || !strings.Contains(res.Reply.Text, sampleQuestion.Stem) {
+	if from != "devops-engineer-professional|4_2_2_2/limits" || res.Reply == nil || !strings.Contains(res.Reply.slack().Text, sampleQuestion.Stem) {
 		t.Errorf("quiz me: from %q reply %+v", from, res.Reply)
 	}
 	res = r.Action(ctx, Action{User: "U1", ActionID: ActionQuizMe, Value: "d|empty"})
-	if res.Reply == nil || !strings.Contains(res.Reply.Text, "from anywhere") || practiced != 2 {
+	if res.Reply == nil || !strings.Contains(res.Reply.slack().Text, "from anywhere") || practiced != 2 {
 		t.Errorf("quiz me on a section without questions: %+v", res.Reply)
 	}
 	res = r.Action(ctx, Action{User: "U1", ActionID: ActionQuizMe, Value: "no-separator"})
-	if res.Reply == nil || !strings.Contains(res.Reply.Text, "no longer works") {
+	if res.Reply == nil || !strings.Contains(res.Reply.slack().Text, "no longer works") {
 		t.Errorf("bad quiz me value: %+v", res.Reply)
 	}
 }
@@ -596,7 +596,7 @@ func TestShare(t *testing.T) {
 	// A share whose lookup now fails is told privately, not posted.
 	s.SearchFn = func(ctx context.Context, q string, k int) ([]index.Hit, error) { return nil, errors.New("boom") }
 	res := r.Action(ctx, Action{User: "U1", ActionID: ActionShare, Value: "lookup|canary"})
-	if res.Post != nil || res.Reply == nil || !strings.Contains(res.Reply.Text, "Sorry") {
+	if res.Post != nil || res.Reply == nil || !strings.Contains(res.Reply.slack().Text, "Sorry") {
 		t.Errorf("failed share: %+v", res)
 	}
 }
@@ -615,7 +615,7 @@ func TestShareTwicePostsOnce(t *testing.T) {
 	if res.Post != nil {
 		t.Errorf("second click posted again")
 	}
-	if res.Reply == nil || !strings.Contains(res.Reply.Text, "Already shared") || !res.Reply.Ephemeral {
+	if res.Reply == nil || !strings.Contains(res.Reply.slack().Text, "Already shared") || !res.Reply.Ephemeral {
 		t.Errorf("second click reply %+v", res.Reply)
 	}
 	// Another message, or another person, shares again.
@@ -732,7 +732,7 @@ func benchLookup(b *testing.B, r *Router, text string) {
 		t0 := time.Now()
 		resp := r.Command(ctx, req)
 		lat = append(lat, time.Since(t0))
-		if len(resp.Blocks) == 0 {
+		if len(resp.slack().Blocks) == 0 {
 			b.Fatal("no blocks")
 		}
 	}
@@ -797,8 +797,8 @@ func TestFailSentinels(t *testing.T) {
 		t.Run(tt.err.Error(), func(t *testing.T) {
 			resp := r.fail(context.Background(), "op", fmt.Errorf("op: %w", tt.err))
 			checkSlackLimits(t, resp)
-			if !strings.Contains(resp.Text, tt.want) || strings.Contains(resp.Text, "Sorry") {
-				t.Errorf("reply %q, want %q", resp.Text, tt.want)
+			if !strings.Contains(resp.slack().Text, tt.want) || strings.Contains(resp.slack().Text, "Sorry") {
+				t.Errorf("reply %q, want %q", resp.slack().Text, tt.want)
 			}
 			if !resp.Ephemeral {
 				t.Errorf("error reply is public")
@@ -811,7 +811,7 @@ func TestFailSentinels(t *testing.T) {
 	}}
 	r = newTestRouter(&fakeSearcher{}, q, Options{})
 	res := r.Action(context.Background(), Action{User: "U1", ActionID: ActionAnswerPractice, Value: "q1|0"})
-	if res.Reply == nil || !strings.Contains(res.Reply.Text, "can't be saved") {
+	if res.Reply == nil || !strings.Contains(res.Reply.slack().Text, "can't be saved") {
 		t.Errorf("read-only answer reply %+v", res.Reply)
 	}
 }
@@ -838,11 +838,11 @@ func TestAskBadQuestions(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := r.Command(context.Background(), Request{User: "U1", Text: tt.text})
 			checkSlackLimits(t, resp)
-			if !strings.Contains(resp.Text, tt.want) {
-				t.Errorf("reply %q, want %q", resp.Text, tt.want)
+			if !strings.Contains(resp.slack().Text, tt.want) {
+				t.Errorf("reply %q, want %q", resp.slack().Text, tt.want)
 			}
-			if strings.Contains(resp.Text, "Sorry") {
-				t.Errorf("bad input treated as an internal error: %q", resp.Text)
+			if strings.Contains(resp.slack().Text, "Sorry") {
+				t.Errorf("bad input treated as an internal error: %q", resp.slack().Text)
 			}
 		})
 	}

@@ -162,9 +162,10 @@ func (s *Slack) AuthTest(ctx context.Context) (team, user string, err error) {
 }
 
 func msgOptions(r Response) []slack.MsgOption {
-	opts := []slack.MsgOption{slack.MsgOptionText(r.Text, false)}
-	if len(r.Blocks) > 0 {
-		opts = append(opts, slack.MsgOptionBlocks(r.Blocks...))
+	sm := renderSlack(r)
+	opts := []slack.MsgOption{slack.MsgOptionText(sm.Text, false)}
+	if len(sm.Blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(sm.Blocks...))
 	}
 	return opts
 }

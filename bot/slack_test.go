@@ -45,7 +45,7 @@ func TestAPIURLHasTrailingSlash(t *testing.T) {
 }
 
 func TestSlackRetryRule(t *testing.T) {
-	msg := Response{Text: "hello"}
+	msg := textResponse(false, plain("hello"))
 	tests := []struct {
 		name      string
 		method    string // fake's method name
@@ -189,7 +189,7 @@ func TestSlackRetriesWhenNothingWasSent(t *testing.T) {
 	s, waits := newTestSlack(t, "http://"+addr+"/api/")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, err = s.Post(ctx, "C1", "", Response{Text: "x"})
+	_, err = s.Post(ctx, "C1", "", textResponse(false, plain("x")))
 	if err == nil {
 		t.Fatal("post to a closed port succeeded")
 	}
@@ -228,7 +228,7 @@ func TestSlackDoesNotRetryAfterSending(t *testing.T) {
 	s, waits := newTestSlack(t, "http://"+ln.Addr().String()+"/api/")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, err = s.Post(ctx, "C1", "", Response{Text: "x"})
+	_, err = s.Post(ctx, "C1", "", textResponse(false, plain("x")))
 	if err == nil {
 		t.Fatal("post succeeded")
 	}
@@ -262,20 +262,20 @@ func TestUpdateQueueSendsLatestLast(t *testing.T) {
 	var sent []string
 	release := make(chan struct{})
 	send := func(ctx context.Context, r Response) error {
-		if r.Text == "1" {
+		if r.slack().Text == "1" {
 			<-release // the first update is slow
 		}
 		mu.Lock()
-		sent = append(sent, r.Text)
+		sent = append(sent, r.slack().Text)
 		mu.Unlock()
 		return nil
 	}
-	first := q.push("C/1", Response{Text: "1"}, send)
+	first := q.push("C/1", textResponse(false, plain("1")), send)
 	done := make(chan error)
 	go func() { done <- first(context.Background()) }()
 	time.Sleep(10 * time.Millisecond)
 	for _, n := range []string{"2", "3", "4"} {
-		if err := q.push("C/1", Response{Text: n}, send)(context.Background()); err != nil {
+		if err := q.push("C/1", textResponse(false, plain(n)), send)(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -309,7 +309,7 @@ func TestRespondErrorHidesResponseURL(t *testing.T) {
 	ln.Close()
 	s, _ := newTestSlack(t, "http://"+addr+"/api/")
 	secretPath := "/actions/T1/123/SeCrEtToKeN"
-	err = s.Respond(context.Background(), "http://"+addr+secretPath, Response{Text: "x"}, respondEphemeral)
+	err = s.Respond(context.Background(), "http://"+addr+secretPath, textResponse(false, plain("x")), respondEphemeral)
 	if err == nil {
 		t.Fatal("respond to a closed port succeeded")
 	}
@@ -325,16 +325,16 @@ func TestSlackRateLimitHoldsTheMethod(t *testing.T) {
 	fake.FailNext("chat.postMessage", 429, "5")
 	s, waits := newTestSlack(t, fake.APIURL())
 	ctx := context.Background()
-	if _, err := s.Post(ctx, "C1", "", Response{Text: "a"}); err != nil {
+	if _, err := s.Post(ctx, "C1", "", textResponse(false, plain("a"))); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Update(ctx, "C1", "1.2", Response{Text: "b"}); err != nil {
+	if err := s.Update(ctx, "C1", "1.2", textResponse(false, plain("b"))); err != nil {
 		t.Fatal(err)
 	}
 	if len(*waits) != 1 {
 		t.Fatalf("waits %v after a 429 and an update, want only the retry", *waits)
 	}
-	if _, err := s.Post(ctx, "C1", "", Response{Text: "c"}); err != nil {
+	if _, err := s.Post(ctx, "C1", "", textResponse(false, plain("c"))); err != nil {
 		t.Fatal(err)
 	}
 	if len(*waits) != 2 || (*waits)[1] < 4*time.Second || (*waits)[1] > 5*time.Second {
@@ -342,7 +342,7 @@ func TestSlackRateLimitHoldsTheMethod(t *testing.T) {
 	}
 	short, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	if _, err := s.Post(short, "C1", "", Response{Text: "d"}); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := s.Post(short, "C1", "", textResponse(false, plain("d"))); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("a post that cannot wait out the limit: %v, want deadline exceeded", err)
 	}
 }

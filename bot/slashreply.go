@@ -14,10 +14,12 @@ type slashReply struct {
 	Blocks       []slack.Block `json:"blocks,omitempty"`
 }
 
-func newSlashReply(r Response) slashReply {
+func newSlashReply(r Response) slashReply { return renderSlack(r).slashReply(r.Ephemeral) }
+
+func (m slackMessage) slashReply(ephemeral bool) slashReply {
 	t := slack.ResponseTypeInChannel
-	if r.Ephemeral {
+	if ephemeral {
 		t = slack.ResponseTypeEphemeral
 	}
-	return slashReply{ResponseType: t, Text: r.Text, Blocks: r.Blocks}
+	return slashReply{ResponseType: t, Text: m.Text, Blocks: m.Blocks}
 }

@@ -154,7 +154,7 @@ func (s *Socket) onCommand(e *socketmode.Event, c *socketmode.Client) {
 	if !ok {
 		return // shutting down: without an ack, Slack delivers it again
 	}
-	payload, fits := ackPayload(resp)
+	payload, fits := ackPayload(newSlashReply(resp))
 	var err error
 	if fits {
 		err = c.Ack(req, payload)
@@ -212,8 +212,8 @@ func (s *Socket) onInteractive(e *socketmode.Event, c *socketmode.Client) {
 
 // ackPayload returns the slash command reply for a Socket Mode ack, and
 // false when it would not fit under Slack's 20 KB limit.
-func ackPayload(r Response) (json.RawMessage, bool) {
-	b, err := json.Marshal(newSlashReply(r))
+func ackPayload(r slashReply) (json.RawMessage, bool) {
+	b, err := json.Marshal(r)
 	if err != nil || len(b) >= maxAckBytes {
 		return nil, false
 	}

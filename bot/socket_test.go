@@ -191,12 +191,12 @@ func TestSocketRestartLoop(t *testing.T) {
 func TestAckPayloadKeepsUnder20KB(t *testing.T) {
 	tests := []struct {
 		name string
-		r    Response
+		r    slashReply
 		fits bool
 	}{
-		{"a lookup answer fits", Response{Text: "canary", Ephemeral: true}, true},
-		{"20 KB of text does not", Response{Text: strings.Repeat("x", 20*1024), Ephemeral: true}, false},
-		{"just under the limit fits", Response{Text: strings.Repeat("x", maxAckBytes-64)}, true},
+		{"a lookup answer fits", newSlashReply(textResponse(true, plain("canary"))), true},
+		{"20 KB of text does not", slashReply{ResponseType: "ephemeral", Text: strings.Repeat("x", 20*1024)}, false},
+		{"just under the limit fits", slashReply{ResponseType: "in_channel", Text: strings.Repeat("x", maxAckBytes-64)}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,7 +27,7 @@ func (v view) cmd(s string) run {
 func (v view) shareable() bool { return !v.public && !v.shared }
 
 // sharedNote tells the requester that this private reply was shared.
-func sharedNote(m *message, v view) {
+func sharedNote(m *Response, v view) {
 	if v.shared {
 		m.context(plain("✓ Shared in the channel."))
 	}
