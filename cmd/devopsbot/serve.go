@@ -22,9 +22,13 @@ import (
 	"github.com/devopsbot/devopsbot/quiz/bolt"
 )
 
-// shutdownTimeout bounds the graceful shutdown: in-flight requests, background
-// replies and a running cron job get this long in all.
-const shutdownTimeout = 10 * time.Second
+// shutdownTimeout bounds the graceful shutdown after the drain period:
+// in-flight requests, background replies and a running cron job get this
+// long in all; work cancelled at the bound gets shutdownGrace to end.
+const (
+	shutdownTimeout = 10 * time.Second
+	shutdownGrace   = time.Second
+)
 
 const serveSynopsis = "serve [--notes FILE]..."
 
@@ -64,11 +68,15 @@ type app struct {
 
 	storeOpen atomic.Bool
 	authOK    atomic.Bool
+	draining  atomic.Bool // SIGTERM received: not ready, still serving
 }
 
-// ready is the /readyz check: notes indexed, store open, auth.test passed.
+// ready is the /readyz check: notes indexed, store open, auth.test passed,
+// not shutting down.
 func (a *app) ready() error {
 	switch {
+	case a.draining.Load():
+		return errors.New("shutting down")
 	case a.index == nil:
 		return errors.New("notes not indexed")
 	case !a.storeOpen.Load():
@@ -155,7 +163,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 		Replays: a.store, // a replay is refused after a restart too
 	})
 	srv := &http.Server{
-		Handler:           httpT.Handler(),
+		Handler:           a.closeWhenDraining(httpT.Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -181,7 +189,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	var runErr error
 	select {
 	case <-ctx.Done():
-		lg.Info("serve shutting down")
+		runErr = a.drain(srvErr)
 	case err := <-srvErr:
 		runErr = fmt.Errorf("http server: %w", err)
 		lg.Error("serve http server failed", "err", err)
@@ -189,25 +197,68 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	return errors.Join(runErr, a.shutdown(srv, stopRun, &wg))
 }
 
+// drain reports not ready (/readyz 503) and keeps serving for the drain
+// period, so that load balancers and Kubernetes stop sending requests
+// before the server stops: a request that arrives meanwhile, on a new or an
+// open connection, is answered (and its connection then closed).
+func (a *app) drain(srvErr <-chan error) error {
+	a.draining.Store(true)
+	d, _ := shutdownDrain(a.cfg) // validated at start
+	a.lg.Info("serve shutting down", "drain_ms", d.Milliseconds())
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case err := <-srvErr:
+		a.lg.Error("serve http server failed", "err", err)
+		return fmt.Errorf("http server: %w", err)
+	}
+}
+
+// closeWhenDraining asks clients to close their connection after each
+// response once shutdown has begun, so keep-alive connections end cleanly
+// instead of being closed under a request in transit.
+func (a *app) closeWhenDraining(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.draining.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
 // shutdown stops in reverse order of start, bounded by shutdownTimeout:
 // stop taking requests and finish those in flight, finish background
 // replies, wait for a running cron job, close Socket Mode; the store is
-// closed by serve's deferred call last.
+// closed by serve's deferred call last. Work still running at the bound
+// (a Slack call that does not return, say) is cancelled and given
+// shutdownGrace to end: that is logged, not an error, so the process
+// still exits 0.
 func (a *app) shutdown(srv *http.Server, stopRun context.CancelFunc, wg *sync.WaitGroup) error {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	var errs []error
-	stopRun() // Socket Mode stops reading; the auth loop ends
+	var cut []error // work cut short at the bound
+	stopRun()       // Socket Mode stops reading; the auth loop ends
 	if err := srv.Shutdown(ctx); err != nil {
-		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+		cut = append(cut, fmt.Errorf("http shutdown: %w", err))
+		_ = srv.Close()
 	}
 	if err := a.disp.Wait(ctx); err != nil {
-		errs = append(errs, err)
+		cut = append(cut, err)
+		grace, cancelGrace := context.WithTimeout(context.Background(), shutdownGrace)
+		if err := a.disp.Wait(grace); err != nil { // the work was cancelled: wait for it to end
+			cut = append(cut, err)
+		}
+		cancelGrace()
 	}
 	if a.daily != nil {
 		if err := a.daily.Stop(ctx); err != nil {
-			errs = append(errs, err)
+			cut = append(cut, err)
 		}
 	}
 	done := make(chan struct{})
@@ -218,15 +269,14 @@ func (a *app) shutdown(srv *http.Server, stopRun context.CancelFunc, wg *sync.Wa
 	select {
 	case <-done:
 	case <-ctx.Done():
-		errs = append(errs, errors.New("socket mode did not close in time"))
+		cut = append(cut, errors.New("socket mode did not close in time"))
 	}
-	err := errors.Join(errs...)
-	if err != nil {
-		a.lg.Error("serve shutdown", "err", err, "latency_ms", time.Since(start).Milliseconds())
+	if err := errors.Join(cut...); err != nil {
+		a.lg.Warn("serve stopped, work cut short", "err", err, "latency_ms", time.Since(start).Milliseconds())
 	} else {
 		a.lg.Info("serve stopped", "latency_ms", time.Since(start).Milliseconds())
 	}
-	return err
+	return nil
 }
 
 // authThenDaily calls auth.test until it passes (readiness waits for it),

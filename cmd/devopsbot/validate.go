@@ -72,6 +72,9 @@ func validate(cfg Config) error {
 			bad(v, "does not look like %s: expected %s followed by letters, digits and dashes", what, prefix)
 		}
 	}
+	if _, err := shutdownDrain(cfg); err != nil {
+		bad("DEVOPSBOT_SHUTDOWN_DRAIN", "%v", err)
+	}
 	checkToken("SLACK_BOT_TOKEN", cfg.BotToken, "xoxb-", "a bot token")
 	checkToken("SLACK_APP_TOKEN", cfg.AppToken, "xapp-", "an app-level token")
 	if s := cfg.SigningSecret; s != "" {
@@ -215,4 +218,17 @@ func sortConfigErrors(errs []error) {
 		return len(order)
 	}
 	slices.SortStableFunc(errs, func(a, b error) int { return key(a) - key(b) })
+}
+
+// shutdownDrain returns DEVOPSBOT_SHUTDOWN_DRAIN as a duration: "" is 0,
+// otherwise a Go duration from 0 to 1m.
+func shutdownDrain(cfg Config) (time.Duration, error) {
+	if cfg.ShutdownDrain == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(cfg.ShutdownDrain)
+	if err != nil || d < 0 || d > time.Minute {
+		return 0, fmt.Errorf("%q is not a duration from 0s to 1m (e.g. 5s)", cfg.ShutdownDrain)
+	}
+	return d, nil
 }

@@ -72,6 +72,8 @@ func TestValidate(t *testing.T) {
 		{"signing secret with spaces fails", func(c *Config) { c.SigningSecret = "8f74 2231" }, "SLACK_SIGNING_SECRET"},
 		{"exam date in US form fails", func(c *Config) { c.ExamDate = "03/15/2026" }, "DEVOPSBOT_EXAM_DATE"},
 		{"exam date month 13 fails", func(c *Config) { c.ExamDate = "2026-13-01" }, "DEVOPSBOT_EXAM_DATE"},
+		{"drain without a unit fails", func(c *Config) { c.ShutdownDrain = "5" }, "DEVOPSBOT_SHUTDOWN_DRAIN"},
+		{"drain over a minute fails", func(c *Config) { c.ShutdownDrain = "10m" }, "DEVOPSBOT_SHUTDOWN_DRAIN"},
 		{"port-only address fails", func(c *Config) { c.Addr = "3000" }, "DEVOPSBOT_ADDR"},
 		{"port out of range fails", func(c *Config) { c.Addr = ":70000" }, "DEVOPSBOT_ADDR"},
 		{"API URL without scheme fails", func(c *Config) { c.APIURL = "slack.com/api/" }, "SLACK_API_URL"},
