@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -96,7 +97,24 @@ type Slack struct {
 
 	gateMu sync.Mutex
 	gates  map[string]time.Time // per method: no calls before this time (after a 429)
+
+	onAuth atomic.Pointer[func(method, code string)] // see OnAuthFailure
 }
+
+// authCodes are Slack's answers that a token no longer works: retrying
+// cannot help, someone has to issue a new token.
+var authCodes = []string{"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+
+// AuthFailure returns Slack's error code when err means the token is
+// refused for good (invalid_auth, token_revoked, ...).
+func AuthFailure(err error) (code string, ok bool) {
+	code = slackErrorCode(err)
+	return code, slices.Contains(authCodes, code)
+}
+
+// OnAuthFailure sets f to be called when any Web API call fails because
+// the token is refused for good (see AuthFailure).
+func (s *Slack) OnAuthFailure(f func(method, code string)) { s.onAuth.Store(&f) }
 
 // NewSlack returns a Slack over a slack-go client (see NewSlackClient).
 // m may be nil.
@@ -286,6 +304,11 @@ func (s *Slack) call(ctx context.Context, method string, idempotent bool, do fun
 		}
 	}
 	s.m.SlackError(method)
+	if code, ok := AuthFailure(err); ok {
+		if f := s.onAuth.Load(); f != nil {
+			(*f)(method, code)
+		}
+	}
 	if wrote.Load() && !answered(err) {
 		return fmt.Errorf("%w: %w", ErrMaybeDone, err)
 	}

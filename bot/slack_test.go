@@ -346,3 +346,19 @@ func TestSlackRateLimitHoldsTheMethod(t *testing.T) {
 		t.Errorf("a post that cannot wait out the limit: %v, want deadline exceeded", err)
 	}
 }
+
+func TestSlackReportsATokenRefusedForGood(t *testing.T) {
+	fake := slackfake.New(t)
+	s := NewSlack(nil, NewSlackClient("xoxb-0000000000-revoked", "", fake.APIURL()), nil)
+	var got []string
+	s.OnAuthFailure(func(method, code string) { got = append(got, method+" "+code) })
+	if _, err := s.Post(context.Background(), "C1", "", Response{Text: "hi"}); err == nil {
+		t.Fatal("post with a refused token succeeded")
+	}
+	if len(got) != 1 || got[0] != "chat.postMessage invalid_auth" {
+		t.Errorf("OnAuthFailure calls = %q, want one for chat.postMessage invalid_auth", got)
+	}
+	if fake.Hits("chat.postMessage") != 1 {
+		t.Errorf("%d attempts, want 1: a refused token is not retried", fake.Hits("chat.postMessage"))
+	}
+}

@@ -39,6 +39,7 @@ type Socket struct {
 
 	connected atomic.Bool
 	connects  atomic.Int64
+	downSince atomic.Int64 // Unix nanoseconds the link has been down since; 0 while up
 }
 
 // NewSocket returns the Socket Mode transport; client must carry the
@@ -56,11 +57,36 @@ func NewSocket(lg *slog.Logger, d *Dispatcher, client *slack.Client, opts Socket
 	if opts.CommandWait <= 0 {
 		opts.CommandWait = 2500 * time.Millisecond
 	}
-	return &Socket{lg: lg, d: d, client: client, opts: opts}
+	sk := &Socket{lg: lg, d: d, client: client, opts: opts}
+	sk.downSince.Store(time.Now().UnixNano())
+	return sk
 }
 
 // Connected reports whether a Socket Mode connection is up.
 func (s *Socket) Connected() bool { return s.connected.Load() }
+
+// Connections returns how many times the link has come up.
+func (s *Socket) Connections() int64 { return s.connects.Load() }
+
+// Down reports how long the link has been down (since NewSocket when it
+// never came up); 0 while it is up.
+func (s *Socket) Down() time.Duration {
+	since := s.downSince.Load()
+	if since == 0 {
+		return 0
+	}
+	return time.Since(time.Unix(0, since))
+}
+
+// setConnected records the link going up or down.
+func (s *Socket) setConnected(up bool) {
+	if up {
+		s.downSince.Store(0)
+	} else {
+		s.downSince.CompareAndSwap(0, time.Now().UnixNano())
+	}
+	s.connected.Store(up)
+}
 
 // Run connects and serves until ctx is cancelled, reconnecting with backoff
 // whenever the client stops. It returns nil once ctx is done.
@@ -69,7 +95,7 @@ func (s *Socket) Run(ctx context.Context) error {
 	for {
 		start := time.Now()
 		err := s.runOnce(ctx)
-		s.connected.Store(false)
+		s.setConnected(false)
 		if ctx.Err() != nil {
 			s.lg.Info("bot.Socket closed")
 			return nil
@@ -102,11 +128,11 @@ func (s *Socket) runOnce(ctx context.Context) error {
 		s.lg.Debug("bot.Socket connecting")
 	})
 	h.Handle(socketmode.EventTypeConnected, func(*socketmode.Event, *socketmode.Client) {
-		s.connected.Store(true)
+		s.setConnected(true)
 		s.lg.Info("bot.Socket connected", "connections", s.connects.Add(1))
 	})
 	h.Handle(socketmode.EventTypeConnectionError, func(e *socketmode.Event, _ *socketmode.Client) {
-		s.connected.Store(false)
+		s.setConnected(false)
 		if ce, ok := e.Data.(*slack.ConnectionErrorEvent); ok {
 			s.lg.Warn("bot.Socket connection error", "attempt", ce.Attempt, "err", ce.ErrorObj)
 		}
@@ -116,7 +142,7 @@ func (s *Socket) runOnce(ctx context.Context) error {
 	})
 	h.Handle(socketmode.EventTypeHello, func(*socketmode.Event, *socketmode.Client) {})
 	h.Handle(socketmode.EventTypeDisconnect, func(*socketmode.Event, *socketmode.Client) {
-		s.connected.Store(false)
+		s.setConnected(false)
 		s.lg.Info("bot.Socket disconnect requested")
 	})
 	h.Handle(socketmode.EventTypeErrorWriteFailed, func(e *socketmode.Event, _ *socketmode.Client) {

@@ -210,3 +210,26 @@ func TestAckPayloadKeepsUnder20KB(t *testing.T) {
 		})
 	}
 }
+
+// TestSocketDownMeasuresAStayingDownLink: readiness needs to know how long
+// the link has been down; refused handshakes keep it down.
+func TestSocketDownMeasuresAStayingDownLink(t *testing.T) {
+	e := newSocketEnv(t, 0)
+	if d := e.sock.Down(); d != 0 || e.sock.Connections() != 1 {
+		t.Fatalf("connected: Down = %v, Connections = %d; want 0, 1", d, e.sock.Connections())
+	}
+	e.fake.RejectOpens(1 << 20) // every handshake refused from now on
+	e.fake.DropSocket()
+	deadline := time.Now().Add(5 * time.Second)
+	for e.sock.Connected() {
+		if time.Now().After(deadline) {
+			t.Fatal("still connected after the link dropped")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	first := e.sock.Down()
+	time.Sleep(200 * time.Millisecond)
+	if d := e.sock.Down(); d <= first || d < 200*time.Millisecond {
+		t.Errorf("Down = %v after %v and 200 ms more of refused handshakes: not growing", d, first)
+	}
+}

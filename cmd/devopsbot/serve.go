@@ -66,10 +66,19 @@ type app struct {
 	disp    *bot.Dispatcher
 	daily   *bot.DailyScheduler // nil without a quiz channel
 
+	sock *bot.Socket // nil without Socket Mode
+
 	storeOpen atomic.Bool
 	authOK    atomic.Bool
-	draining  atomic.Bool // SIGTERM received: not ready, still serving
+	draining  atomic.Bool            // SIGTERM received: not ready, still serving
+	authErr   atomic.Pointer[string] // why Slack refused the token for good
+	fatal     chan error             // a reason to stop (the token refused for good)
 }
+
+// socketGrace is how long the Socket Mode link may be down before the bot
+// reports not ready: Slack closes links every few hours and a reconnect
+// takes seconds.
+const socketGrace = 30 * time.Second
 
 // ready is the /readyz check: notes indexed, store open, auth.test passed,
 // not shutting down.
@@ -81,15 +90,45 @@ func (a *app) ready() error {
 		return errors.New("notes not indexed")
 	case !a.storeOpen.Load():
 		return errors.New("store not open")
+	case a.authErr.Load() != nil:
+		return errors.New(*a.authErr.Load())
 	case !a.authOK.Load():
 		return errors.New("waiting for Slack auth.test")
+	}
+	if err := a.store.WriteErr(); err != nil {
+		return fmt.Errorf("store cannot write: %w", err)
+	}
+	if a.sock != nil && !a.sock.Connected() {
+		if a.sock.Connections() == 0 {
+			return errors.New("waiting for the Socket Mode link")
+		}
+		if d := a.sock.Down(); d > socketGrace {
+			return fmt.Errorf("Socket Mode link down for %s", d.Round(time.Second))
+		}
 	}
 	return nil
 }
 
+// authRefused handles a token Slack refuses for good (revoked, wrong):
+// retrying cannot help, so it logs one error naming the cause, makes
+// /readyz say so, and stops the bot with an error (a non-zero exit the
+// orchestrator notices).
+func (a *app) authRefused(method, code string) {
+	reason := fmt.Sprintf("Slack refused the bot token (%s from %s): issue a new SLACK_BOT_TOKEN", code, method)
+	if !a.authErr.CompareAndSwap(nil, &reason) {
+		return
+	}
+	a.lg.Error("serve slack token refused", "method", method, "cause", code,
+		"hint", "the token was revoked, rotated or is wrong; reinstall the app or update SLACK_BOT_TOKEN")
+	select {
+	case a.fatal <- errors.New(reason):
+	default:
+	}
+}
+
 func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	cfg := e.cfg
-	a := &app{lg: lg, cfg: cfg}
+	a := &app{lg: lg, cfg: cfg, fatal: make(chan error, 1)}
 	if a.loc, err = loadTZ(cfg.TZ); err != nil {
 		return fmt.Errorf("DEVOPSBOT_TZ: %w", err)
 	}
@@ -141,6 +180,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	})
 	client := bot.NewSlackClient(cfg.BotToken, cfg.AppToken, cfg.APIURL)
 	a.slack = bot.NewSlack(lg, client, a.metrics)
+	a.slack.OnAuthFailure(a.authRefused)
 	a.disp = bot.NewDispatcher(lg, a.router, a.slack, a.metrics)
 	a.disp.SetEventLog(a.store) // a retried event is answered once, even across a restart
 	if cfg.QuizChannel != "" {
@@ -180,10 +220,9 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	defer stopRun()
 	var wg sync.WaitGroup
 	wg.Go(func() { a.authThenDaily(runCtx) })
-	var sock *bot.Socket
 	if cfg.AppToken != "" {
-		sock = bot.NewSocket(lg, a.disp, client, bot.SocketOptions{})
-		wg.Go(func() { _ = sock.Run(runCtx) })
+		a.sock = bot.NewSocket(lg, a.disp, client, bot.SocketOptions{})
+		wg.Go(func() { _ = a.sock.Run(runCtx) })
 	}
 
 	var runErr error
@@ -193,6 +232,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	case err := <-srvErr:
 		runErr = fmt.Errorf("http server: %w", err)
 		lg.Error("serve http server failed", "err", err)
+	case runErr = <-a.fatal:
 	}
 	return errors.Join(runErr, a.shutdown(srv, stopRun, &wg))
 }
@@ -292,6 +332,9 @@ func (a *app) authThenDaily(ctx context.Context) {
 		}
 		if ctx.Err() != nil {
 			return
+		}
+		if _, ok := bot.AuthFailure(err); ok {
+			return // authRefused has stopped the bot
 		}
 		a.lg.Warn("serve slack auth failed", "err", err, "retry_in_ms", wait.Milliseconds())
 		t := time.NewTimer(wait)

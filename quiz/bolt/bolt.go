@@ -92,6 +92,7 @@ type Store struct {
 	readOnly bool
 	replays  replayBatch // FirstRequest calls waiting for a shared commit
 	damaged  atomic.Uint64
+	writeErr atomic.Pointer[error] // the last failed commit; nil after a good one
 }
 
 // Damaged returns how many damaged records reads have skipped since Open
@@ -271,13 +272,43 @@ func (s *Store) update(ctx context.Context, op string, fn func(tx *bbolt.Tx) err
 	if s.readOnly {
 		return fmt.Errorf("%s: %s: %w", op, s.path, quiz.ErrReadOnly)
 	}
-	if err := s.db.Update(fn); err != nil {
+	var fnErr error
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		fnErr = fn(tx)
+		return fnErr
+	})
+	if err == nil || err != fnErr { // fn's own errors say nothing of the disk
+		s.noteWrite(op, err)
+	}
+	if err != nil {
 		if cannotWrite(err) || errors.Is(err, bbolt.ErrDatabaseReadOnly) {
 			return fmt.Errorf("%s: %v: %w", op, err, quiz.ErrReadOnly)
 		}
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	return nil
+}
+
+// WriteErr returns why the last write to the file failed (a full or
+// read-only disk, an I/O error), or nil once a write has succeeded since:
+// serve's readiness reports it.
+func (s *Store) WriteErr() error {
+	if e := s.writeErr.Load(); e != nil {
+		return *e
+	}
+	return nil
+}
+
+// noteWrite records the outcome of a commit for WriteErr.
+func (s *Store) noteWrite(op string, err error) {
+	if err == nil {
+		if s.writeErr.Swap(nil) != nil {
+			s.lg.Info("bolt.Store writes again", "op", op)
+		}
+		return
+	}
+	e := fmt.Errorf("%s: %w", op, err)
+	s.writeErr.Store(&e)
 }
 
 func (s *Store) view(ctx context.Context, op string, fn func(tx *bbolt.Tx) error) error {
