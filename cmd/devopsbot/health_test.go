@@ -20,7 +20,9 @@ func TestServeRevokedTokenStopsWithOneError(t *testing.T) {
 	cfg.BotToken = "xoxb-1111111111-2222222222-revokedTokenValue" // not the fake's token: invalid_auth
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(context.Background(), cfg, []string{"serve"}, strings.NewReader(""), io.Discard, logs) }()
+	go func() {
+		done <- run(context.Background(), cfg, []string{"serve"}, strings.NewReader(""), io.Discard, logs)
+	}()
 	select {
 	case err := <-done:
 		if err == nil || !strings.Contains(err.Error(), "invalid_auth") {
