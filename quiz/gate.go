@@ -104,9 +104,10 @@ func Summarize(qs []Question) PoolSummary {
 	return s
 }
 
-// Service names the service or concept a section path is about: the
-// heading below "Services" or "Concepts" ("CloudFormation", "EC2
-// Autoscaling"), else "".
+// Service names the AWS service a section path is about: the heading
+// below "Services" ("CloudFormation"), or a service's concepts below
+// "Concepts" ("EC2 Autoscaling Concepts" gives "EC2 Autoscaling"); else ""
+// (deployment strategies, external tools).
 func Service(path []string) string {
 	if len(path) < 2 {
 		return ""
@@ -115,7 +116,9 @@ func Service(path []string) string {
 	case "services":
 		return path[1]
 	case "concepts":
-		return strings.TrimSuffix(path[1], " Concepts")
+		if s, ok := strings.CutSuffix(path[1], " Concepts"); ok {
+			return s
+		}
 	}
 	return ""
 }
