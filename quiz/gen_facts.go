@@ -59,7 +59,7 @@ func (g *gen) numbers() {
 			}
 			for _, sent := range splitSentences(f.Text) {
 				ms := numRE.FindAllStringSubmatchIndex(sent, -1)
-				if len(ms) == 0 || wordCount(sent) < 3 || wordCount(sent) > 40 {
+				if len(ms) == 0 || wordCount(sent) < 3 || wordCount(sent) > 40 || strings.Contains(sent, "->") { // an arrow: a note, not a sentence
 					continue
 				}
 				for _, m := range ms {
