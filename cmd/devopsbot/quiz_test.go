@@ -37,7 +37,7 @@ func TestQuizHumanOutput(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if strings.Count(out, "  source: devops-engineer-professional#") != 3 || strings.Count(out, "  * ") != 3 ||
+	if strings.Count(out, "  source: devops-engineer-professional#") != 3 || strings.Count(out, "  * ") < 3 ||
 		!strings.Contains(out, "domains: ") || !strings.HasSuffix(out, "3 questions ("+out[strings.LastIndex(out, "(")+1:]) {
 		t.Errorf("output:\n%s", out)
 	}
