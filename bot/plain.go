@@ -10,6 +10,7 @@ type plainStyle struct {
 	colour   bool // ANSI bold and dim
 	hints    bool // show buttons as console commands
 	fallback bool // Slack's notification text: &, <, > escaped, mentions kept, no URLs
+	marks    bool // bold text between asterisks (*word*), for text without colour
 }
 
 const (
@@ -80,7 +81,10 @@ func runsPlainStyled(rs []run, st plainStyle) string {
 				t = "<@" + r.user + ">"
 			}
 		}
-		if r.bold {
+		switch {
+		case r.bold && st.marks && strings.TrimSpace(t) != "":
+			t = "*" + t + "*"
+		case r.bold:
 			t = styled(t, ansiBold, st.colour)
 		}
 		b.WriteString(t)

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/devopsbot/devopsbot/index"
@@ -22,8 +23,8 @@ func renderLookup(query string, hits []index.Hit, v view) Response {
 	} else {
 		m.context(plain("Lookup: "), bold(truncateRunes(oneLine(query), maxQueryEcho)))
 	}
-	if len(hits) > lookupHits {
-		hits = hits[:lookupHits]
+	if n := cmp.Or(v.hits, lookupHits); len(hits) > n {
+		hits = hits[:n]
 	}
 	for i, h := range hits {
 		if i > 0 {
@@ -105,4 +106,20 @@ func renderNothing(query string, suggestions []string, v view) Response {
 	}
 	m.buttons(bs...)
 	return *m
+}
+
+// LookupTextOptions configure LookupText.
+type LookupTextOptions struct {
+	Hits     int    // sections shown; 0 means as many as a Slack reply shows
+	Colour   bool   // ANSI bold and dim; without it matched words are *marked*
+	ShowDoc  bool   // several notes files: name the document of each section
+	NotesURL string // base URL for links to sections; "" for none
+}
+
+// LookupText renders the answer to a lookup as plain text, the way the
+// console shows it (without its command hints); the command line's lookup
+// prints it.
+func LookupText(query string, hits []index.Hit, o LookupTextOptions) string {
+	v := view{public: true, bare: true, showDoc: o.ShowDoc, notesURL: o.NotesURL, hits: o.Hits}
+	return renderPlain(renderLookup(clean(query), hits, v), plainStyle{colour: o.Colour, marks: !o.Colour})
 }

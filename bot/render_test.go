@@ -420,3 +420,22 @@ func TestPracticeNamesSeveralDomainsApart(t *testing.T) {
 		t.Errorf("header %q, want %q", strings.SplitN(got, "\n", 2)[0], want)
 	}
 }
+
+func TestLookupText(t *testing.T) {
+	hits := []index.Hit{limitsHit, canaryHit, limitsHit, canaryHit}
+	got := LookupText("template\x07 size", hits, LookupTextOptions{Hits: 4, ShowDoc: true})
+	for _, want := range []string{"Lookup: template size", "*Services › CloudFormation › Limits*", "*size*", "Section 4_2_4 in devops-engineer-professional"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("lacks %q:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(got, "\nSection "); n != 4 {
+		t.Errorf("%d sections, want 4:\n%s", n, got)
+	}
+	if strings.ContainsAny(got, "\x07\x1b→") || strings.Contains(got, "Share") {
+		t.Errorf("control characters, hints or buttons in:\n%q", got)
+	}
+	if got := LookupText("template", hits, LookupTextOptions{Colour: true}); !strings.Contains(got, ansiBold) || strings.Contains(got, "*size*") {
+		t.Errorf("colour: %q", got)
+	}
+}

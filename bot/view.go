@@ -13,6 +13,7 @@ type view struct {
 	sharedBy string // user ID who shared it, for "shared by"
 	shared   bool   // the private copy after sharing: no Share button, a note instead
 	bare     bool   // commands are typed without "/devops " (the console)
+	hits     int    // sections a lookup shows; 0 means lookupHits
 }
 
 // cmd shows a command as people type it in this view.

@@ -11,8 +11,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
+	"github.com/devopsbot/devopsbot/bot"
 	"github.com/devopsbot/devopsbot/index"
 	"github.com/devopsbot/devopsbot/notes"
 )
@@ -30,8 +30,8 @@ type lookupHit struct {
 }
 
 // cmdLookup searches the notes and prints the best sections with the facts
-// that match, matched words marked (bold on a terminal, *asterisks*
-// otherwise); --json prints an array of {doc, id, title, path, score, facts}.
+// that match as the console shows them (bot.LookupText), matched words
+// marked (bold on a terminal, *asterisks* otherwise); --json prints an array of {doc, id, title, path, score, facts}.
 // A query with nothing to search for, or that matches nothing, gets a short
 // hint (and the closest section titles), not an error.
 func cmdLookup(ctx context.Context, e *env, args []string) error {
@@ -80,7 +80,8 @@ func cmdLookup(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, noHitsMessage(ctx, ix, query, err))
 		return nil
 	}
-	writeHits(e.stdout, hits, len(ix.Docs()) > 1, markerFor(e.stdout))
+	fmt.Fprintln(e.stdout, bot.LookupText(query, hits, bot.LookupTextOptions{
+		Hits: *k, Colour: colourFor(e.stdout), ShowDoc: len(ix.Docs()) > 1, NotesURL: e.cfg.NotesURL}))
 	return nil
 }
 
@@ -136,127 +137,15 @@ func noHitsMessage(ctx context.Context, ix *index.Index, query string, err error
 	return msg
 }
 
-// marker wraps matched words.
-type marker struct{ open, close string }
-
-// markerFor returns ANSI bold for a terminal (unless NO_COLOR is set) and
-// asterisks otherwise.
-func markerFor(w io.Writer) marker {
-	if f, ok := w.(*os.File); ok && os.Getenv("NO_COLOR") == "" {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			return marker{"\x1b[1m", "\x1b[0m"}
-		}
+// colourFor reports whether w is a terminal that takes ANSI bold (and
+// NO_COLOR is not set); elsewhere matched words are *marked*.
+func colourFor(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" {
+		return false
 	}
-	return marker{"*", "*"}
-}
-
-// writeHits prints hits: rank, path, ID (and document when several are
-// loaded), then the best facts with matched words marked.
-func writeHits(w io.Writer, hits []index.Hit, multi bool, m marker) {
-	var b strings.Builder
-	for i, h := range hits {
-		path := strings.Join(h.Path, " › ")
-		if path == "" {
-			path = h.Title
-		}
-		fmt.Fprintf(&b, "%d. %s  [", i+1, printable(path, 200))
-		if multi {
-			fmt.Fprintf(&b, "%s ", h.Doc)
-		}
-		fmt.Fprintf(&b, "%s]\n", h.ID)
-		for _, f := range h.Facts {
-			b.WriteString("   - ")
-			b.WriteString(markSpans(f, m))
-			b.WriteByte('\n')
-		}
-	}
-	io.WriteString(w, b.String())
-}
-
-// markSpans returns a fact's text with its matched spans wrapped in m,
-// control characters replaced and newlines (code facts) indented.
-func markSpans(f index.HitFact, m marker) string {
-	var b strings.Builder
-	from, to := window(f, maxFactShown)
-	if from > 0 {
-		b.WriteString("…")
-	}
-	last := from
-	for _, s := range f.Matches {
-		if s.Start < last || s.End > to || s.Start >= s.End {
-			continue
-		}
-		b.WriteString(f.Text[last:s.Start])
-		b.WriteString(m.open)
-		b.WriteString(f.Text[s.Start:s.End])
-		b.WriteString(m.close)
-		last = s.End
-	}
-	b.WriteString(f.Text[last:to])
-	if to < len(f.Text) {
-		b.WriteString("…")
-	}
-	out := strings.ReplaceAll(b.String(), "\n", "\n     ")
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\x1b' {
-			return r
-		}
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, out)
-}
-
-// maxFactShown is the longest fact text printed whole, in bytes; longer
-// facts show a window around their first matched word.
-const maxFactShown = 320
-
-// window returns the byte range of f.Text to show: all of it when short,
-// else about n bytes starting a little before the first match, cut at word
-// boundaries.
-func window(f index.HitFact, n int) (from, to int) {
-	if len(f.Text) <= n {
-		return 0, len(f.Text)
-	}
-	// Start near the match whose window holds the most matches.
-	first, most := 0, 0
-	for _, a := range f.Matches {
-		if a.Start < 0 || a.End > len(f.Text) || a.Start >= a.End {
-			continue
-		}
-		lo := max(0, a.Start-n/4)
-		c := 0
-		for _, b := range f.Matches {
-			if b.Start >= lo && b.End <= lo+n {
-				c++
-			}
-		}
-		if c > most {
-			first, most = a.Start, c
-		}
-	}
-	from = max(0, first-n/4)
-	if from > 0 {
-		if i := strings.IndexByte(f.Text[from:first], ' '); i >= 0 {
-			from += i + 1
-		} else {
-			from = first
-		}
-	}
-	to = min(len(f.Text), from+n)
-	if to < len(f.Text) {
-		if i := strings.LastIndexByte(f.Text[from:to], ' '); i > 0 {
-			to = from + i
-		}
-	}
-	for from > 0 && !utf8.RuneStart(f.Text[from]) {
-		from--
-	}
-	for to < len(f.Text) && !utf8.RuneStart(f.Text[to]) {
-		to--
-	}
-	return from, to
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // printable shortens s to n bytes and replaces control characters, for
