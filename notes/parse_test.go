@@ -3,7 +3,6 @@ package notes
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"io/fs"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
@@ -327,49 +325,5 @@ func TestGoldenDefault(t *testing.T) {
 			}
 		}
 		t.Fatalf("parsed default notes differ from %s in length: %d vs %d lines", golden, len(got), len(exp))
-	}
-}
-
-func TestLoad(t *testing.T) {
-	fsys := fstest.MapFS{
-		"a/ec2.md":  {Data: []byte("# EC2\n* fact\n")},
-		"b/ec2.md":  {Data: []byte("# EC2 again\n")},
-		"empty.md":  {Data: nil},
-		"bin.md":    {Data: []byte("# x\x00\x01")},
-		"notes.txt": {Data: []byte("just text")},
-	}
-	t.Run("names documents after files, repeats numbered", func(t *testing.T) {
-		docs, err := Load(fsys, "a/ec2.md", "b/ec2.md", "notes.txt")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var names []string
-		for _, d := range docs {
-			names = append(names, d.Name)
-		}
-		if got, want := strings.Join(names, ","), "ec2,ec2-2,notes"; got != want {
-			t.Errorf("names = %s, want %s", got, want)
-		}
-		if docs[1].Sections[0].Doc != "ec2-2" {
-			t.Errorf("section Doc = %q", docs[1].Sections[0].Doc)
-		}
-	})
-	for _, tc := range []struct {
-		name, path string
-		want       error
-	}{
-		{"missing file names the file", "nope.md", fs.ErrNotExist},
-		{"empty file names the file", "empty.md", ErrEmpty},
-		{"binary file names the file", "bin.md", ErrBinary},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := Load(fsys, tc.path)
-			if !errors.Is(err, tc.want) {
-				t.Fatalf("err = %v, want %v", err, tc.want)
-			}
-			if !strings.Contains(err.Error(), tc.path) {
-				t.Errorf("error %q does not name %s", err, tc.path)
-			}
-		})
 	}
 }

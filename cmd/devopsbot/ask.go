@@ -46,7 +46,7 @@ func cmdAsk(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("ask: %w", err)
 	}
-	ix, err := e.buildIndex(nil)
+	ix, err := e.buildIndex(ctx, nil)
 	if err != nil {
 		return err
 	}

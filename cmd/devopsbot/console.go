@@ -51,7 +51,7 @@ func cmdConsole(ctx context.Context, e *env, args []string) (err error) {
 	// Warnings and errors only: the console's output is the replies.
 	lg := slog.New(redactHandler(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}), e.cfg))
 
-	docs, err := e.loadNotes()
+	docs, err := e.loadNotes(ctx)
 	if err != nil {
 		return fmt.Errorf("load notes: %w", err)
 	}

@@ -57,7 +57,7 @@ func cmdEval(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("eval %s: %w", name, err)
 	}
-	ix, err := e.buildIndex(aliasFiles)
+	ix, err := e.buildIndex(ctx, aliasFiles)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func cmdLookup(ctx context.Context, e *env, args []string) error {
 	if *k < 1 || *k > 100 {
 		return usageError{msg: fmt.Sprintf("lookup: -k %d out of range 1-100", *k), usage: "usage: devopsbot " + lookupSynopsis + "\n"}
 	}
-	ix, err := e.buildIndex(aliasFiles)
+	ix, err := e.buildIndex(ctx, aliasFiles)
 	if err != nil {
 		return err
 	}
@@ -169,8 +169,8 @@ func printable(s string, n int) string {
 
 // buildIndex loads the notes and builds the search index, with extra alias
 // files when given.
-func (e *env) buildIndex(aliasFiles []string) (*index.Index, error) {
-	docs, err := e.loadNotes()
+func (e *env) buildIndex(ctx context.Context, aliasFiles []string) (*index.Index, error) {
+	docs, err := e.loadNotes(ctx)
 	if err != nil {
 		return nil, err
 	}

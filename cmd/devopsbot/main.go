@@ -8,8 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -80,12 +82,13 @@ var version = "dev"
 
 func usage() string {
 	var b strings.Builder
-	b.WriteString("usage: devopsbot [COMMAND] [--notes FILE]... [ARGS]\n\n")
+	b.WriteString("usage: devopsbot [COMMAND] [--notes SRC]... [ARGS]\n\n")
 	b.WriteString("Without a command: Slack when credentials are set, else the console.\n\nCommands:\n")
 	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %-12s %s\n", c.name, c.summary)
 	}
-	b.WriteString("\n--notes FILE (repeatable) or DEVOPSBOT_NOTES=a.md,b.md replaces the embedded notes.\n")
+	b.WriteString("\n--notes SRC (repeatable) or DEVOPSBOT_NOTES=a.md,b.md replaces the embedded notes;\n")
+	b.WriteString("SRC is a Markdown file, a directory (every *.md under it) or an https:// URL.\n")
 	return b.String()
 }
 
@@ -136,7 +139,7 @@ func (e *env) flags(name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	fs.Func("notes", "notes file replacing the embedded notes (repeatable)", func(s string) error {
+	fs.Func("notes", "notes file, directory or https:// URL replacing the embedded notes (repeatable)", func(s string) error {
 		e.addNotes(s)
 		return nil
 	})
@@ -173,41 +176,27 @@ func (e *env) addNotes(path string) {
 	e.cfg.Notes = append(e.cfg.Notes, path)
 }
 
-// loadNotes parses the configured notes files, or the embedded default notes.
-func (e *env) loadNotes() ([]*notes.Document, error) {
-	if len(e.cfg.Notes) == 0 {
-		d, err := notes.Default()
-		if err != nil {
-			return nil, err
-		}
-		return []*notes.Document{d}, nil
+// loadNotes reads the configured notes sources (files, directories, URLs),
+// or the embedded default notes; warnings go to stderr.
+func (e *env) loadNotes(ctx context.Context) ([]*notes.Document, error) {
+	lg := slog.New(redactHandler(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}), e.cfg))
+	s, err := e.notesLoader(lg).Load(ctx, e.cfg.Notes...)
+	return s.Docs, err
+}
+
+// notesLoader returns a loader for the notes sources. Copies of URL notes
+// are cached beside the database file (none with a database URL).
+func (e *env) notesLoader(lg *slog.Logger) *notes.Loader {
+	return notes.NewLoader(lg, notes.LoaderOptions{CacheDir: notesCacheDir(e.cfg.DB)})
+}
+
+// notesCacheDir is where copies of URL notes are kept: a notes-cache
+// directory beside the database file, or "" for a database URL.
+func notesCacheDir(db string) string {
+	if db = strings.TrimSpace(db); db == "" || strings.Contains(db, "://") {
+		return ""
 	}
-	var docs []*notes.Document
-	seen := map[string]int{}
-	for _, p := range e.cfg.Notes {
-		p = strings.TrimSpace(p)
-		if p == "" {
-			continue
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil, fmt.Errorf("read notes: %w", err)
-		}
-		name := notes.DocName(p)
-		seen[name]++
-		if n := seen[name]; n > 1 {
-			name = fmt.Sprintf("%s-%d", name, n)
-		}
-		d, err := notes.Parse(name, data)
-		if err != nil {
-			return nil, fmt.Errorf("notes %s: %w", p, err)
-		}
-		docs = append(docs, d)
-	}
-	if len(docs) == 0 {
-		return nil, errors.New("no notes files given")
-	}
-	return docs, nil
+	return filepath.Join(filepath.Dir(db), "notes-cache")
 }
 
 func cmdVersion(ctx context.Context, e *env, args []string) error {

@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,7 +81,7 @@ func TestDispatchUsageErrors(t *testing.T) {
 func TestDispatchHelpAndVersion(t *testing.T) {
 	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}} {
 		out, _, code := runCLI(t, Config{}, args...)
-		if code != 0 || !strings.Contains(out, "sections") || !strings.Contains(out, "--notes FILE") {
+		if code != 0 || !strings.Contains(out, "sections") || !strings.Contains(out, "--notes SRC") {
 			t.Errorf("%v: exit %d, output %q", args, code, out)
 		}
 	}
@@ -141,6 +144,43 @@ func TestNotesFromEnvironment(t *testing.T) {
 	})
 }
 
+func TestNotesFromDirectoryAndURL(t *testing.T) {
+	dir := t.TempDir()
+	for name, md := range map[string]string{"b.md": "# Beta\n", "a.md": "# Alpha\n", "sub/c.md": "# Gamma\n", "skip.txt": "# no\n"} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(md), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/team/delta.md" {
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, "# Delta\n* from the wiki\n")
+	}))
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "bot.db")
+	out, errOut, code := runCLI(t, Config{DB: db}, "sections", "--notes", dir, "--notes", srv.URL+"/team/delta.md?sig=x")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want := "a      alpha  Alpha\nb      beta  Beta\nc      gamma  Gamma\ndelta  delta  Delta\n"
+	if out != want {
+		t.Errorf("output:\n%s\nwant:\n%s", out, want)
+	}
+	if cached, _ := filepath.Glob(filepath.Join(filepath.Dir(db), "notes-cache", "*.md")); len(cached) != 1 {
+		t.Errorf("cached copies beside the database: %q, want one", cached)
+	}
+	_, errOut, code = runCLI(t, Config{DB: db}, "sections", "--notes", srv.URL+"/team/gone.md?sig=secret")
+	if code != 1 || !strings.Contains(errOut, "404") || strings.Contains(errOut, "secret") {
+		t.Errorf("exit %d, stderr %q: want 1 and a 404 without the query", code, errOut)
+	}
+}
+
 func TestNotesErrorsNameTheFile(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "missing.md")
@@ -150,7 +190,7 @@ func TestNotesErrorsNameTheFile(t *testing.T) {
 		name, path, want string
 	}{
 		{"missing file", missing, "no such file"},
-		{"unreadable file (a directory)", dir, "is a directory"},
+		{"directory without notes", dir, "no *.md files"},
 		{"empty file", empty, "empty file"},
 		{"binary file", binary, "binary file"},
 	}

@@ -55,7 +55,7 @@ func cmdQuiz(ctx context.Context, e *env, args []string) error {
 	if *n < 0 {
 		return usageError{msg: "quiz: --n must not be negative", usage: "usage: devopsbot " + quizSynopsis + "\n"}
 	}
-	docs, err := e.loadNotes()
+	docs, err := e.loadNotes(ctx)
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func cmdQuizCheck(ctx context.Context, e *env, args []string) error {
 	if len(files) == 0 {
 		return usageError{msg: "quiz check: no bank files given", usage: "usage: devopsbot " + quizCheckSynopsis + "\n"}
 	}
-	docs, err := e.loadNotes()
+	docs, err := e.loadNotes(ctx)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func cmdSections(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError{msg: fmt.Sprintf("sections: unexpected argument %q", fs.Arg(0)), usage: "usage: devopsbot " + sectionsSynopsis + "\n"}
 	}
-	docs, err := e.loadNotes()
+	docs, err := e.loadNotes(ctx)
 	if err != nil {
 		return err
 	}

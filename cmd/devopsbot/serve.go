@@ -139,7 +139,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	}
 
 	start := time.Now()
-	docs, err := e.loadNotes()
+	docs, err := e.loadNotes(ctx)
 	if err != nil {
 		return fmt.Errorf("load notes: %w", err)
 	}

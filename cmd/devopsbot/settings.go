@@ -9,7 +9,7 @@ type Config struct {
 	APIURL        string   `envconfig:"SLACK_API_URL" default:"https://slack.com/api/" desc:"Slack Web API base URL"`
 	Addr          string   `envconfig:"DEVOPSBOT_ADDR" default:":3000" desc:"HTTP listen address"`
 	DB            string   `envconfig:"DEVOPSBOT_DB" default:"data/devopsbot.db" desc:"Path of the embedded database file"`
-	Notes         []string `envconfig:"DEVOPSBOT_NOTES" desc:"Comma-separated notes files replacing the embedded notes"`
+	Notes         []string `envconfig:"DEVOPSBOT_NOTES" desc:"Comma-separated notes sources replacing the embedded notes: Markdown files, directories (every *.md under them) or https:// URLs"`
 	Aliases       []string `envconfig:"DEVOPSBOT_ALIASES" desc:"Comma-separated alias files extending the built-in abbreviations (one class per line: asg | auto scaling group)"`
 	NotesURL      string   `envconfig:"DEVOPSBOT_NOTES_URL" desc:"Base URL for links to sections (section ID appended as #anchor)"`
 	Questions     []string `envconfig:"DEVOPSBOT_QUESTIONS" desc:"Comma-separated question bank YAML files"`

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"net"
 	"net/url"
 	"os"
@@ -16,6 +18,8 @@ import (
 	_ "time/tzdata"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/devopsbot/devopsbot/notes"
 )
 
 // ErrInvalidConfig marks every error returned by validate and validateServe.
@@ -104,10 +108,23 @@ func validate(cfg Config) error {
 	}
 	// Files are read later; a wrong path (a typo, a volume not mounted)
 	// should fail here with the variable's name.
+	sources := notes.NewLoader(slog.New(slog.DiscardHandler), notes.LoaderOptions{})
+	for _, src := range cfg.Notes {
+		if src = strings.TrimSpace(src); src == "" {
+			continue
+		}
+		if err := sources.CheckSource(src); err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err // the path is in the message already
+			}
+			bad("DEVOPSBOT_NOTES", "cannot read %s: %v", src, err)
+		}
+	}
 	for _, f := range []struct {
 		name  string
 		paths []string
-	}{{"DEVOPSBOT_NOTES", cfg.Notes}, {"DEVOPSBOT_QUESTIONS", cfg.Questions}, {"DEVOPSBOT_ALIASES", cfg.Aliases}} {
+	}{{"DEVOPSBOT_QUESTIONS", cfg.Questions}, {"DEVOPSBOT_ALIASES", cfg.Aliases}} {
 		for _, p := range f.paths {
 			if p = strings.TrimSpace(p); p == "" {
 				continue

@@ -85,6 +85,8 @@ func TestValidate(t *testing.T) {
 		{"directory as question bank fails", func(c *Config) { c.Questions = []string{"."} }, "DEVOPSBOT_QUESTIONS"},
 		{"missing alias file fails", func(c *Config) { c.Aliases = []string{"no/such/aliases.txt"} }, "DEVOPSBOT_ALIASES"},
 		{"existing notes file is valid", func(c *Config) { c.Notes = []string{"main.go"} }, ""},
+		{"notes directory and https URL are valid", func(c *Config) { c.Notes = []string{".", "https://git.example.com/raw/notes.md"} }, ""},
+		{"plain http notes URL fails", func(c *Config) { c.Notes = []string{"http://git.example.com/raw/notes.md"} }, "DEVOPSBOT_NOTES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
