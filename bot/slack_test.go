@@ -352,7 +352,7 @@ func TestSlackReportsATokenRefusedForGood(t *testing.T) {
 	s := NewSlack(nil, NewSlackClient("xoxb-0000000000-revoked", "", fake.APIURL()), nil)
 	var got []string
 	s.OnAuthFailure(func(method, code string) { got = append(got, method+" "+code) })
-	if _, err := s.Post(context.Background(), "C1", "", Response{Text: "hi"}); err == nil {
+	if _, err := s.Post(context.Background(), "C1", "", textResponse(false, plain("hi"))); err == nil {
 		t.Fatal("post with a refused token succeeded")
 	}
 	if len(got) != 1 || got[0] != "chat.postMessage invalid_auth" {
