@@ -738,3 +738,57 @@ func TestStatsNoWeakestWhenNothingMissed(t *testing.T) {
 		t.Errorf("stats = answered %d, correct %d, weakest %d; want 1, 1, none", st.Answered, st.Correct, st.Weakest)
 	}
 }
+
+// TestSetPoolKeepsHistory: after the notes are reloaded, a question still in
+// the pool keeps its practice card, one gone from it leaves practice and
+// rotation, and answers to it still count.
+func TestSetPoolKeepsHistory(t *testing.T) {
+	qs := pool(3, 3)
+	e, c, s := newEngine(t, qs, quiz.Options{})
+	for _, q := range qs {
+		if _, err := e.AnswerPractice(ctx, "ann", q.ID, q.Correct); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := e.Stats(ctx, "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	gone := qs[0].ID
+	e.SetPool(append(qs[1:], quiz.Question{ID: "new", Stem: "New?", Options: []string{"A", "B", "C"}, Correct: 0,
+		Source: quiz.Source{Doc: "notes", Section: "s9"}, Domains: []int{1}, Kind: "test"}))
+	if _, ok := e.Question(gone); ok {
+		t.Errorf("question %s of a removed section is still in the pool", gone)
+	}
+	after, err := e.Stats(ctx, "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Answered != before.Answered || after.Correct != before.Correct {
+		t.Errorf("stats after reload = %+v, want the answers of before %+v", after, before)
+	}
+	if card, ok, _ := s.Card(ctx, "ann", qs[1].ID); !ok || card.Box == 0 {
+		t.Errorf("kept question's card = %+v (found %v), want its box", card, ok)
+	}
+	c.Add(30 * 24 * time.Hour) // every card due
+	for range 5 {
+		q, err := e.Practice(ctx, "bob")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q.ID == gone {
+			t.Fatalf("practice offered %s, whose section is gone", gone)
+		}
+		if _, err := e.AnswerPractice(ctx, "bob", q.ID, q.Correct); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := e.OpenRound(ctx, slot(c.Now()), c.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Question.ID == gone {
+		t.Errorf("the question of the day is %s, whose section is gone", gone)
+	}
+}

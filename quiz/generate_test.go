@@ -429,7 +429,7 @@ func BenchmarkBuildQuestions(b *testing.B) {
 	for b.Loop() {
 		bank, _ := LoadDefaultBank(docs)
 		e := New(nil, nil, Pool(docs, bank), Options{Seed: 1})
-		if len(e.daily) == 0 {
+		if len(e.set.Load().daily) == 0 {
 			b.Fatal("empty daily pool")
 		}
 	}

@@ -49,8 +49,9 @@ func (e *Engine) practice(ctx context.Context, user string, keep func(Question) 
 	if err != nil {
 		return Question{}, fmt.Errorf("practice %s: %w", user, err)
 	}
+	qs := e.set.Load()
 	var pool []Question
-	for _, q := range e.pool {
+	for _, q := range qs.pool {
 		if keep(q) && !retired[q.ID] && !q.ChooseTwo() {
 			pool = append(pool, q)
 		}
@@ -89,14 +90,14 @@ func (e *Engine) practice(ctx context.Context, user string, keep func(Question) 
 			}
 			return due[i].Due.Before(due[j].Due)
 		})
-		pick, _ = e.Question(due[0].Question)
+		pick, _ = qs.question(due[0].Question)
 	case len(fresh) > 0:
-		if pick, err = e.pickFresh(ctx, user, fresh, len(cards), now); err != nil {
+		if pick, err = e.pickFresh(ctx, user, qs, fresh, len(cards), now); err != nil {
 			return Question{}, err
 		}
 	default:
 		sort.SliceStable(later, func(i, j int) bool { return later[i].Due.Before(later[j].Due) })
-		pick, _ = e.Question(later[0].Question)
+		pick, _ = qs.question(later[0].Question)
 	}
 	c, ok := byQ[pick.ID]
 	if !ok {
@@ -114,7 +115,7 @@ func (e *Engine) practice(ctx context.Context, user string, keep func(Question) 
 // pickFresh draws a question the person has not seen, weighted toward
 // the domains they get wrong; questions below the quality gate weigh a
 // quarter.
-func (e *Engine) pickFresh(ctx context.Context, user string, fresh []Question, ncards int, now time.Time) (Question, error) {
+func (e *Engine) pickFresh(ctx context.Context, user string, qs *questionSet, fresh []Question, ncards int, now time.Time) (Question, error) {
 	errs := newErrorRates()
 	if err := e.store.EachAnswer(ctx, AnswerQuery{User: user}, errs.add); err != nil {
 		return Question{}, fmt.Errorf("practice %s: %w", user, err)
@@ -123,7 +124,7 @@ func (e *Engine) pickFresh(ctx context.Context, user string, fresh []Question, n
 	total := 0.0
 	for i, q := range fresh {
 		weights[i] = 1 + 3*errs.domains(q.Domains)
-		if !e.daily[q.ID] {
+		if !qs.daily[q.ID] {
 			weights[i] /= 4
 		}
 		total += weights[i]

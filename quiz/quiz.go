@@ -37,6 +37,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -240,9 +241,7 @@ type Options struct {
 type Engine struct {
 	lg    *slog.Logger
 	store Store
-	pool  []Question
-	daily map[string]bool // IDs of the questions above the quality gate
-	byID  map[string]int
+	set   atomic.Pointer[questionSet] // the pool; SetPool replaces it
 	opts  Options
 	// asked caches each round's question (it never changes once the round
 	// is stored), sparing a store read per answer.
@@ -264,29 +263,59 @@ func New(lg *slog.Logger, store Store, pool []Question, opts Options) *Engine {
 	if opts.Seed == 0 {
 		opts.Seed = time.Now().UnixNano()
 	}
-	e := &Engine{lg: lg, store: store, opts: opts, byID: make(map[string]int, len(pool)), daily: map[string]bool{}}
-	for _, q := range pool {
-		if _, dup := e.byID[q.ID]; dup {
-			continue
-		}
-		e.byID[q.ID] = len(e.pool)
-		e.pool = append(e.pool, q)
-		if InDaily(q) {
-			e.daily[q.ID] = true
-		}
-	}
+	e := &Engine{lg: lg, store: store, opts: opts}
+	e.SetPool(pool)
 	return e
 }
+
+// questionSet is a question pool with its indexes.
+type questionSet struct {
+	pool  []Question
+	daily map[string]bool // IDs of the questions above the quality gate
+	byID  map[string]int
+}
+
+func newQuestionSet(pool []Question) *questionSet {
+	s := &questionSet{byID: make(map[string]int, len(pool)), daily: map[string]bool{}}
+	for _, q := range pool {
+		if _, dup := s.byID[q.ID]; dup {
+			continue
+		}
+		s.byID[q.ID] = len(s.pool)
+		s.pool = append(s.pool, q)
+		if InDaily(q) {
+			s.daily[q.ID] = true
+		}
+	}
+	return s
+}
+
+func (s *questionSet) question(id string) (Question, bool) {
+	i, ok := s.byID[id]
+	if !ok {
+		return Question{}, false
+	}
+	return s.pool[i], true
+}
+
+// SetPool replaces the question pool, as when the notes are reloaded; calls
+// in progress finish on the pool they started with. Everything else lives in
+// the Store and stays: a question whose ID is in both pools keeps its
+// answers, scores and practice cards; one no longer in the pool leaves
+// rotation and practice, and its answers still count in scores. Questions
+// with a repeated ID are kept once (the first wins).
+func (e *Engine) SetPool(pool []Question) { e.set.Store(newQuestionSet(pool)) }
 
 // rotation returns the questions that may be the question of the day now:
 // those above the quality gate (all one-answer questions when none is) and
 // not taken out by flags.
 func (e *Engine) rotation(retired map[string]bool) []Question {
+	qs := e.set.Load()
 	var out, fallback []Question
-	for _, q := range e.pool {
+	for _, q := range qs.pool {
 		switch {
 		case retired[q.ID]:
-		case e.daily[q.ID]:
+		case qs.daily[q.ID]:
 			out = append(out, q)
 		case !q.ChooseTwo():
 			fallback = append(fallback, q)
@@ -299,16 +328,10 @@ func (e *Engine) rotation(retired map[string]bool) []Question {
 }
 
 // Questions returns the pool.
-func (e *Engine) Questions() []Question { return e.pool }
+func (e *Engine) Questions() []Question { return e.set.Load().pool }
 
 // Question returns the question with the given ID.
-func (e *Engine) Question(id string) (Question, bool) {
-	i, ok := e.byID[id]
-	if !ok {
-		return Question{}, false
-	}
-	return e.pool[i], true
-}
+func (e *Engine) Question(id string) (Question, bool) { return e.set.Load().question(id) }
 
 func (e *Engine) now() time.Time { return e.opts.Now() }
 
