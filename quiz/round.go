@@ -60,6 +60,17 @@ func (e *Engine) SetRoundMessage(ctx context.Context, roundID, channel, ts strin
 	return nil
 }
 
+// ClaimRoundMessage marks a round as being posted to channel with mark
+// unless it has a message already; true when this call claimed it (see
+// Store.ClaimRoundMessage): the caller that claims a round posts it.
+func (e *Engine) ClaimRoundMessage(ctx context.Context, roundID, channel, mark string) (bool, error) {
+	_, claimed, err := e.store.ClaimRoundMessage(ctx, roundID, channel, mark)
+	if err != nil {
+		return false, fmt.Errorf("claim round message %s: %w", roundID, err)
+	}
+	return claimed, nil
+}
+
 // Round returns a stored round.
 func (e *Engine) Round(ctx context.Context, roundID string) (Round, error) {
 	r, err := e.store.GetRound(ctx, roundID)

@@ -19,6 +19,11 @@ type Store interface {
 	GetRound(ctx context.Context, id string) (Round, error)
 	// SetRoundMessage records where a round was posted.
 	SetRoundMessage(ctx context.Context, id, channel, ts string) error
+	// ClaimRoundMessage sets the round's Channel and MessageTS to channel
+	// and mark (not "") if it has no message yet, atomically: of callers
+	// racing to post a round (replicas, say) exactly one claims it. It
+	// returns the stored round and whether this call claimed it.
+	ClaimRoundMessage(ctx context.Context, id, channel, mark string) (Round, bool, error)
 	// CloseRound sets the round's ClosedAt to at unless it is already closed.
 	// It returns the stored round and whether it was closed before the call.
 	CloseRound(ctx context.Context, id string, at time.Time) (Round, bool, error)

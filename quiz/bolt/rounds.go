@@ -93,6 +93,33 @@ func (s *Store) SetRoundMessage(ctx context.Context, id, channel, ts string) err
 	})
 }
 
+// ClaimRoundMessage implements quiz.Store: the check and the write are
+// one read-write transaction, and bbolt runs one at a time.
+func (s *Store) ClaimRoundMessage(ctx context.Context, id, channel, mark string) (quiz.Round, bool, error) {
+	if mark == "" {
+		return quiz.Round{}, false, fmt.Errorf("claim round message %s: empty mark", id)
+	}
+	var out quiz.Round
+	claimed := false
+	err := s.update(ctx, "claim round message", func(tx *bbolt.Tx) error {
+		r, err := getRound(tx, id)
+		if err != nil {
+			return err
+		}
+		out = r
+		if r.MessageTS != "" {
+			return nil
+		}
+		r.Channel, r.MessageTS = channel, mark
+		out, claimed = r, true
+		return putRound(tx, r)
+	})
+	if err != nil {
+		return quiz.Round{}, false, err
+	}
+	return out, claimed, nil
+}
+
 // CloseRound implements quiz.Store.
 func (s *Store) CloseRound(ctx context.Context, id string, at time.Time) (quiz.Round, bool, error) {
 	var out quiz.Round

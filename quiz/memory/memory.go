@@ -26,6 +26,8 @@ type Store struct {
 
 	requests      map[string]time.Time // FirstRequest keys and their expiry
 	requestsSwept int                  // len(requests) after the last sweep
+	events        map[string]time.Time // FirstDelivery IDs and when they were recorded
+	eventsSwept   int                  // len(events) after the last sweep
 }
 
 // New returns an empty Store.
@@ -82,6 +84,25 @@ func (s *Store) SetRoundMessage(ctx context.Context, id, channel, ts string) err
 	r.Channel, r.MessageTS = channel, ts
 	s.rounds[id] = r
 	return nil
+}
+
+// ClaimRoundMessage implements quiz.Store.
+func (s *Store) ClaimRoundMessage(ctx context.Context, id, channel, mark string) (quiz.Round, bool, error) {
+	if mark == "" {
+		return quiz.Round{}, false, fmt.Errorf("claim round message %q: empty mark", id)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.rounds[id]
+	if !ok {
+		return quiz.Round{}, false, fmt.Errorf("claim round message %q: %w", id, quiz.ErrNotFound)
+	}
+	if r.MessageTS != "" {
+		return cloneRound(r), false, nil
+	}
+	r.Channel, r.MessageTS = channel, mark
+	s.rounds[id] = r
+	return cloneRound(r), true, nil
 }
 
 // CloseRound implements quiz.Store.

@@ -26,6 +26,8 @@ func Run(t *testing.T, newStore func(t *testing.T) quiz.Store) {
 		{"create round is idempotent", testCreateRound},
 		{"missing round is not found", testMissingRound},
 		{"round message is recorded", testRoundMessage},
+		{"round message is claimed once", testClaimRoundMessage},
+		{"concurrent claims leave one poster", testConcurrentClaims},
 		{"close round is idempotent", testCloseRound},
 		{"rounds are ordered and filtered", testRounds},
 		{"first round answer counts", testAnswerRound},
@@ -37,6 +39,10 @@ func Run(t *testing.T, newStore func(t *testing.T) quiz.Store) {
 		{"practice answer applies once per hand-out", testAnswerPractice},
 		{"flags are one per person and cleared per question", testFlags},
 		{"concurrent flags by one person store one", testConcurrentFlags},
+		{"event IDs are first once within their ttl", testEvents},
+		{"concurrent deliveries of one event are first once", testConcurrentEvents},
+		{"signed requests are first once until they expire", testReplays},
+		{"concurrent copies of a request are first once", testConcurrentReplays},
 		{"context cancel is honoured or ignored without corruption", testCanceledContext},
 	}
 	for _, tt := range tests {
