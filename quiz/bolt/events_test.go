@@ -16,24 +16,12 @@ func TestFirstDelivery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The conformance suite covers the rules; this test, what bbolt adds:
+	// records survive a restart and stale ones are pruned.
 	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	steps := []struct {
-		id   string
-		at   time.Time
-		want bool
-	}{
-		{"Ev1", t0, true},
-		{"Ev1", t0.Add(time.Minute), false},     // a retry
-		{"Ev2", t0.Add(time.Minute), true},      // another event
-		{"Ev1", t0.Add(61 * time.Minute), true}, // past the ttl
-	}
-	for _, st := range steps {
-		got, err := s.FirstDelivery(ctx, st.id, st.at, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != st.want {
-			t.Errorf("FirstDelivery(%s, %s) = %v, want %v", st.id, st.at.Format(time.Kitchen), got, st.want)
+	for _, id := range []string{"Ev1", "Ev2"} {
+		if got, err := s.FirstDelivery(ctx, id, t0, time.Hour); err != nil || !got {
+			t.Fatalf("FirstDelivery(%s) = %v, %v; want true", id, got, err)
 		}
 	}
 	// A restart on the same file still knows the events.
@@ -45,7 +33,7 @@ func TestFirstDelivery(t *testing.T) {
 		t.Fatalf("reopen with an events bucket: %v", err)
 	}
 	defer s.Close()
-	if got, err := s.FirstDelivery(ctx, "Ev1", t0.Add(62*time.Minute), time.Hour); err != nil || got {
+	if got, err := s.FirstDelivery(ctx, "Ev1", t0.Add(time.Minute), time.Hour); err != nil || got {
 		t.Errorf("retry after restart = %v, %v; want false", got, err)
 	}
 	// Stale entries are pruned as new ones come in.

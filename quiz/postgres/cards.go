@@ -52,16 +52,8 @@ func (s *Store) Cards(ctx context.Context, user string) ([]quiz.Card, error) {
 	if err != nil {
 		return nil, fail("list cards", err)
 	}
-	defer rows.Close()
-	var out []quiz.Card
-	for rows.Next() {
-		c, err := scanCard(rows)
-		if err != nil {
-			return nil, fail("list cards", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (quiz.Card, error) { return scanCard(row) })
+	if err != nil {
 		return nil, fail("list cards", err)
 	}
 	return out, nil

@@ -47,16 +47,8 @@ func (s *Store) Flags(ctx context.Context, question string) ([]quiz.Flag, error)
 	if err != nil {
 		return nil, fail("list flags", err)
 	}
-	defer rows.Close()
-	var out []quiz.Flag
-	for rows.Next() {
-		f, err := scanFlag(rows)
-		if err != nil {
-			return nil, fail("list flags", err)
-		}
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (quiz.Flag, error) { return scanFlag(row) })
+	if err != nil {
 		return nil, fail("list flags", err)
 	}
 	return out, nil

@@ -143,16 +143,8 @@ func (s *Store) Rounds(ctx context.Context, openOnly bool) ([]quiz.Round, error)
 	if err != nil {
 		return nil, fail("list rounds", err)
 	}
-	defer rows.Close()
-	var out []quiz.Round
-	for rows.Next() {
-		r, err := scanRound(rows)
-		if err != nil {
-			return nil, fail("list rounds", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (quiz.Round, error) { return scanRound(row) })
+	if err != nil {
 		return nil, fail("list rounds", err)
 	}
 	return out, nil
@@ -164,18 +156,14 @@ func (s *Store) RoundInfos(ctx context.Context) ([]quiz.RoundInfo, error) {
 	if err != nil {
 		return nil, fail("list round infos", err)
 	}
-	defer rows.Close()
-	var out []quiz.RoundInfo
-	for rows.Next() {
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (quiz.RoundInfo, error) {
 		var in quiz.RoundInfo
 		var opened int64
-		if err := rows.Scan(&in.ID, &opened, &in.Open); err != nil {
-			return nil, fail("list round infos", err)
-		}
+		err := row.Scan(&in.ID, &opened, &in.Open)
 		in.OpenedAt = fromNanos(&opened)
-		out = append(out, in)
-	}
-	if err := rows.Err(); err != nil {
+		return in, err
+	})
+	if err != nil {
 		return nil, fail("list round infos", err)
 	}
 	return out, nil

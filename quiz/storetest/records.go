@@ -60,22 +60,12 @@ func testClaimRoundMessage(t *testing.T, s quiz.Store) {
 // testConcurrentClaims: of many callers claiming one round, one wins.
 func testConcurrentClaims(t *testing.T, s quiz.Store) {
 	r := MustCreate(t, s, round("slot1", t0))
-	var wins atomic.Int32
-	var wg sync.WaitGroup
-	for i := range 16 {
-		wg.Go(func() {
-			_, claimed, err := s.ClaimRoundMessage(ctx, r.ID, "C1", fmt.Sprintf("poster-%d", i))
-			if err != nil {
-				t.Error(err)
-			}
-			if claimed {
-				wins.Add(1)
-			}
-		})
-	}
-	wg.Wait()
-	if n := wins.Load(); n != 1 {
-		t.Errorf("16 concurrent claims: %d won, want 1", n)
+	wins := countTrue(t, 16, func(i int) (bool, error) {
+		_, claimed, err := s.ClaimRoundMessage(ctx, r.ID, "C1", fmt.Sprintf("poster-%d", i))
+		return claimed, err
+	})
+	if wins != 1 {
+		t.Errorf("16 concurrent claims: %d won, want 1", wins)
 	}
 }
 
@@ -139,22 +129,9 @@ func testEvents(t *testing.T, s quiz.Store) {
 // retry reaching two replicas) is first for one of them.
 func testConcurrentEvents(t *testing.T, s quiz.Store) {
 	l := eventLog(t, s)
-	var firsts atomic.Int32
-	var wg sync.WaitGroup
-	for range 16 {
-		wg.Go(func() {
-			first, err := l.FirstDelivery(ctx, "EvSame", t0, time.Hour)
-			if err != nil {
-				t.Error(err)
-			}
-			if first {
-				firsts.Add(1)
-			}
-		})
-	}
-	wg.Wait()
-	if n := firsts.Load(); n != 1 {
-		t.Errorf("16 concurrent deliveries of one event: %d first, want 1", n)
+	firsts := countTrue(t, 16, func(int) (bool, error) { return l.FirstDelivery(ctx, "EvSame", t0, time.Hour) })
+	if firsts != 1 {
+		t.Errorf("16 concurrent deliveries of one event: %d first, want 1", firsts)
 	}
 }
 
@@ -202,21 +179,31 @@ func testReplays(t *testing.T, s quiz.Store) {
 // first once.
 func testConcurrentReplays(t *testing.T, s quiz.Store) {
 	l := replayLog(t, s)
-	var firsts atomic.Int32
+	firsts := countTrue(t, 30, func(i int) (bool, error) {
+		return l.FirstRequest(ctx, fmt.Appendf(nil, "sig-%d", i%10), t0, t0.Add(5*time.Minute))
+	})
+	if firsts != 10 {
+		t.Errorf("3 copies each of 10 requests: %d first, want 10", firsts)
+	}
+}
+
+// countTrue runs fn(0) to fn(n-1) at once and counts the true results; an
+// error fails the test.
+func countTrue(t *testing.T, n int, fn func(i int) (bool, error)) int {
+	t.Helper()
+	var count atomic.Int32
 	var wg sync.WaitGroup
-	for i := range 30 {
+	for i := range n {
 		wg.Go(func() {
-			first, err := l.FirstRequest(ctx, fmt.Appendf(nil, "sig-%d", i%10), t0, t0.Add(5*time.Minute))
+			ok, err := fn(i)
 			if err != nil {
 				t.Error(err)
 			}
-			if first {
-				firsts.Add(1)
+			if ok {
+				count.Add(1)
 			}
 		})
 	}
 	wg.Wait()
-	if n := firsts.Load(); n != 10 {
-		t.Errorf("3 copies each of 10 requests: %d first, want 10", n)
-	}
+	return int(count.Load())
 }
