@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
+
+	"github.com/devopsbot/devopsbot/quiz/postgres"
 )
 
 // cmdConfig prints the effective configuration, one VAR=value line per
@@ -147,6 +149,9 @@ func maskSecret(s string) string {
 // maskURLPassword hides the password of a URL-shaped value (a database DSN,
 // say); other values pass unchanged.
 func maskURLPassword(s string) string {
+	if postgres.IsURL(s) {
+		return postgres.Redact(s) // also password= in the query
+	}
 	if !strings.Contains(s, "@") || !strings.Contains(s, "://") {
 		return s
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/devopsbot/devopsbot/bot"
 	"github.com/devopsbot/devopsbot/quiz"
-	"github.com/devopsbot/devopsbot/quiz/bolt"
 	"github.com/devopsbot/devopsbot/quiz/memory"
 )
 
@@ -68,7 +67,7 @@ func cmdConsole(ctx context.Context, e *env, args []string) (err error) {
 	var store quiz.Store
 	if e.cfg.DB == "" {
 		store = memory.New()
-	} else if db, err := bolt.Open(lg, e.cfg.DB, bolt.Options{Timeout: consoleStoreTimeout}); err != nil {
+	} else if db, err := openStore(ctx, lg, e.cfg.DB, storeOptions{Timeout: consoleStoreTimeout}); err != nil {
 		fmt.Fprintf(e.stderr, "devopsbot: quiz scores are kept in memory only this time: %v\n", err)
 		store = memory.New()
 	} else {

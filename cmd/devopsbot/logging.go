@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -41,13 +42,14 @@ func isTerminal(w io.Writer) bool {
 // (strings, errors, structs, byte slices, nested groups, attributes added
 // with With) are scrubbed before h sees them: anything shaped like a Slack
 // token (xoxb-…, xoxp-…, xapp-…) keeps only its prefix, the exact values of
-// cfg's secrets (bot token, app token, signing secret) become [REDACTED],
+// cfg's secrets (bot token, app token, signing secret, the database URL's
+// password) become [REDACTED],
 // and so does the secret part of response_url and webhook URLs.
 // Use it around any handler, e.g. a test's slog.NewTextHandler(&buf, nil).
 func redactHandler(h slog.Handler, cfg Config) slog.Handler {
 	r := &redactor{}
 	var pairs []string
-	for _, s := range []string{cfg.BotToken, cfg.AppToken, cfg.SigningSecret} {
+	for _, s := range append([]string{cfg.BotToken, cfg.AppToken, cfg.SigningSecret}, urlPasswords(cfg.DB)...) {
 		s = strings.TrimSpace(s)
 		if len(s) >= 4 {
 			// Keep a Slack token's type prefix: "xoxb-[REDACTED]" tells
@@ -60,6 +62,26 @@ func redactHandler(h slog.Handler, cfg Config) slog.Handler {
 		r.replacer = strings.NewReplacer(pairs...)
 	}
 	return &redactingHandler{inner: h, r: r}
+}
+
+// urlPasswords returns the passwords a database URL carries (in its user
+// part or its password and sslpassword parameters), to be redacted.
+func urlPasswords(s string) []string {
+	u, err := url.Parse(s)
+	if err != nil || !strings.Contains(s, "://") {
+		return nil
+	}
+	var out []string
+	if p, ok := u.User.Password(); ok {
+		out = append(out, p)
+	}
+	q := u.Query()
+	for _, k := range []string{"password", "sslpassword"} {
+		if p := q.Get(k); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // tokenShape matches Slack tokens of every type, including rotated ones.

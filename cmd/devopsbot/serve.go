@@ -19,7 +19,6 @@ import (
 	"github.com/devopsbot/devopsbot/index"
 	"github.com/devopsbot/devopsbot/notes"
 	"github.com/devopsbot/devopsbot/quiz"
-	"github.com/devopsbot/devopsbot/quiz/bolt"
 )
 
 // shutdownTimeout bounds the graceful shutdown after the drain period:
@@ -58,7 +57,7 @@ type app struct {
 	loc     *time.Location
 	exam    time.Time
 	index   *index.Index
-	store   *bolt.Store
+	store   store
 	engine  *quiz.Engine
 	metrics *bot.Metrics
 	router  *bot.Router
@@ -95,8 +94,8 @@ func (a *app) ready() error {
 	case !a.authOK.Load():
 		return errors.New("waiting for Slack auth.test")
 	}
-	if err := a.store.WriteErr(); err != nil {
-		return fmt.Errorf("store cannot write: %w", err)
+	if err := storeHealth(a.store); err != nil {
+		return err
 	}
 	if a.sock != nil && !a.sock.Connected() {
 		if a.sock.Connections() == 0 {
@@ -153,7 +152,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	}
 	lg.Info("serve notes indexed", "docs", len(docs), "sections", sections, "latency_ms", time.Since(start).Milliseconds())
 
-	if a.store, err = bolt.Open(lg, cfg.DB, bolt.Options{}); err != nil {
+	if a.store, err = openStore(ctx, lg, cfg.DB, storeOptions{}); err != nil {
 		return err
 	}
 	a.storeOpen.Store(true)
@@ -174,7 +173,9 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	defer tuneGC(lg)()
 
 	a.metrics = bot.NewMetrics(version, bot.Routes()...)
-	a.metrics.StoreDamaged(a.store.Damaged)
+	if damaged := storeDamaged(a.store); damaged != nil {
+		a.metrics.StoreDamaged(damaged)
+	}
 	a.router = bot.NewRouter(lg, bot.InstrumentSearcher(a.index, a.metrics), bot.InstrumentQuiz(a.engine, a.metrics), bot.Options{
 		Admins: cfg.Admins, NotesURL: cfg.NotesURL, ExamDate: a.exam, Location: a.loc,
 	})

@@ -8,7 +8,7 @@ type Config struct {
 	AppToken      string   `envconfig:"SLACK_APP_TOKEN" desc:"App-level token (xapp-...): enables Socket Mode"`
 	APIURL        string   `envconfig:"SLACK_API_URL" default:"https://slack.com/api/" desc:"Slack Web API base URL"`
 	Addr          string   `envconfig:"DEVOPSBOT_ADDR" default:":3000" desc:"HTTP listen address"`
-	DB            string   `envconfig:"DEVOPSBOT_DB" default:"data/devopsbot.db" desc:"Path of the embedded database file"`
+	DB            string   `envconfig:"DEVOPSBOT_DB" default:"data/devopsbot.db" desc:"Path of the embedded database file, or a postgres:// URL (several replicas share one PostgreSQL)"`
 	Notes         []string `envconfig:"DEVOPSBOT_NOTES" desc:"Comma-separated notes sources replacing the embedded notes: Markdown files, directories (every *.md under them) or https:// URLs"`
 	Aliases       []string `envconfig:"DEVOPSBOT_ALIASES" desc:"Comma-separated alias files extending the built-in abbreviations (one class per line: asg | auto scaling group)"`
 	NotesURL      string   `envconfig:"DEVOPSBOT_NOTES_URL" desc:"Base URL for links to sections (section ID appended as #anchor)"`

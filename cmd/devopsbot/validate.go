@@ -13,10 +13,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
 	// The zone database is compiled in so DEVOPSBOT_TZ works in images
 	// without /usr/share/zoneinfo (distroless static, scratch).
 	_ "time/tzdata"
 
+	"github.com/devopsbot/devopsbot/quiz/postgres"
 	"github.com/robfig/cron/v3"
 
 	"github.com/devopsbot/devopsbot/notes"
@@ -99,7 +101,11 @@ func validate(cfg Config) error {
 		bad("DEVOPSBOT_ADDR", "%v", err)
 	}
 	if strings.TrimSpace(cfg.DB) == "" {
-		bad("DEVOPSBOT_DB", "is empty; give the path of the database file, e.g. data/devopsbot.db")
+		bad("DEVOPSBOT_DB", "is empty; give the path of the database file, e.g. data/devopsbot.db, or a postgres:// URL")
+	} else if postgres.IsURL(cfg.DB) {
+		if _, err := postgres.ParseURL(cfg.DB); err != nil {
+			bad("DEVOPSBOT_DB", "%v", err)
+		}
 	}
 	if cfg.NotesURL != "" {
 		if u, err := url.Parse(cfg.NotesURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

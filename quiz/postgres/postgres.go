@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -59,27 +60,51 @@ type Options struct {
 	Timeout time.Duration
 }
 
-// IsURL reports whether s names a PostgreSQL database (a postgres:// or
-// postgresql:// URL) rather than a file.
+// IsURL reports whether s names a PostgreSQL database (it starts with
+// postgres:// or postgresql://) rather than a file.
 func IsURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql")
+	scheme, _, ok := strings.Cut(s, "://")
+	return ok && (strings.EqualFold(scheme, "postgres") || strings.EqualFold(scheme, "postgresql"))
 }
 
-// Redact returns the URL with its password (in the user part or as a
-// password parameter) masked, for messages and logs; something that is not
-// a postgres:// URL is not shown at all.
+// Redact returns the URL with its passwords (in the user part, and the
+// password and sslpassword parameters) masked, for messages and logs; a
+// value that is not a postgres:// URL, or does not parse, is not shown.
 func Redact(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+	if !IsURL(s) {
 		return "(not a postgres:// URL)"
 	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(a postgres:// URL that does not parse)"
+	}
 	q := u.Query()
-	if q.Has("password") {
-		q.Set("password", "xxxxx")
+	masked := false
+	for _, k := range []string{"password", "sslpassword"} {
+		if q.Has(k) {
+			q.Set(k, "xxxxx")
+			masked = true
+		}
+	}
+	if masked {
 		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
+}
+
+// ParseURL checks a database URL without connecting. Its errors never
+// show the password.
+func ParseURL(rawURL string) (*pgxpool.Config, error) {
+	if _, err := url.Parse(rawURL); err != nil || !IsURL(rawURL) {
+		// url's error would show the URL, password and all.
+		return nil, fmt.Errorf("want postgres://user:password@host:port/database: %w", ErrURL)
+	}
+	cfg, err := pgxpool.ParseConfig(rawURL)
+	if err != nil {
+		// The URL parses, so pgx's message masks its passwords.
+		return nil, fmt.Errorf("%v: %w", err, ErrURL)
+	}
+	return cfg, nil
 }
 
 // Open connects to the database at rawURL and brings its schema up to
@@ -93,13 +118,9 @@ func Open(ctx context.Context, lg *slog.Logger, rawURL string, opts Options) (*S
 		opts.Timeout = 30 * time.Second
 	}
 	shown := Redact(rawURL)
-	if !IsURL(rawURL) {
-		return nil, fmt.Errorf("open store %s: want postgres://user:password@host:port/database: %w", shown, ErrURL)
-	}
-	cfg, err := pgxpool.ParseConfig(rawURL)
+	cfg, err := ParseURL(rawURL)
 	if err != nil {
-		// pgx's message names the URL with its password masked.
-		return nil, fmt.Errorf("open store %s: %v: %w", shown, err, ErrURL)
+		return nil, fmt.Errorf("open store %s: %w", shown, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()

@@ -89,6 +89,8 @@ func TestOpenErrorsHideThePassword(t *testing.T) {
 		{"not a URL", "host=127.0.0.1 password=hunter2secret"},
 		{"unreachable", "postgres://bot:hunter2secret@127.0.0.1:1/db?connect_timeout=1"},
 		{"password parameter", "postgres://bot@127.0.0.1:1/db?password=hunter2secret&connect_timeout=1"},
+		{"bad port", "postgres://bot:hunter2secret@127.0.0.1:port/db"},
+		{"bad parameter", "postgres://bot:hunter2secret@127.0.0.1/db?pool_max_conns=many"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,6 +110,8 @@ func TestRedact(t *testing.T) {
 		{"postgres://bot:s3cret@db:5432/quiz?sslmode=require", "postgres://bot:xxxxx@db:5432/quiz?sslmode=require"},
 		{"postgres://bot@db/quiz?password=s3cret", "postgres://bot@db/quiz?password=xxxxx"},
 		{"postgres://db/quiz", "postgres://db/quiz"},
+		{"postgres://bot@db/quiz?sslpassword=s3cret", "postgres://bot@db/quiz?sslpassword=xxxxx"},
+		{"host=db password=s3cret", "(not a postgres:// URL)"},
 	}
 	for _, tt := range tests {
 		if got := postgres.Redact(tt.in); got != tt.want {
