@@ -78,6 +78,10 @@ func (r *Router) Action(ctx context.Context, a Action) ActionResult {
 		return ActionResult{Reply: &resp}
 	case ActionShare:
 		return r.share(ctx, a)
+	case ActionFlagAsk:
+		return r.flagAsk(ctx, a)
+	case ActionFlag:
+		return r.flag(ctx, a)
 	}
 	return r.badAction(ctx, a)
 }

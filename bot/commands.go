@@ -87,6 +87,14 @@ var subcommands = []subcommand{
 	{name: "quiz close", label: CommandQuizClose, usage: "quiz close", admin: true,
 		help: "close the question of the day and post its answer",
 		run:  func(r *Router, ctx context.Context, c call) Response { return r.closeDaily(ctx) }},
+	{name: "quiz flags", label: CommandQuizFlags, usage: "quiz flags", admin: true,
+		help: "the questions people flagged, with their reasons",
+		run:  func(r *Router, ctx context.Context, c call) Response { return r.quizFlags(ctx, c.prefix) }},
+	{name: "quiz restore", label: CommandQuizRestore, usage: "quiz restore <id>", admin: true,
+		help: "bring a flagged question back into rotation",
+		run: func(r *Router, ctx context.Context, c call) Response {
+			return r.quizRestore(ctx, c.plainRest(), c.prefix)
+		}},
 }
 
 // findSubcommand splits text into its subcommand and the rest; nil when

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/devopsbot/devopsbot/quiz"
 )
 
 // ConsoleOptions configure a Console.
@@ -29,6 +31,7 @@ type Console struct {
 	answers []button // answer buttons of the last question shown
 	next    *button  // "Another question"
 	quizMe  []button // "Quiz me on this" buttons of the last lookup
+	flagQ   string   // the question of the last revealed answer, for flag
 }
 
 // NewConsole returns a console over the router.
@@ -133,8 +136,11 @@ func (c *Console) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 			m.text(plain("In the console also: "), code("answer B"), plain(" answers the last question; "),
 				code("next"), plain(" another practice question; "), code("quiz me 2"),
 				plain(" a question on the 2nd section of the last lookup; "), code("ask"),
-				plain(" alone reads a pasted question up to an empty line; "), code("quit"), plain(" leaves."))
+				plain(" alone reads a pasted question up to an empty line; "), code("flag unclear"),
+				plain(" flags the last answered question (wrong, two, unclear, outdated, other); "), code("quit"), plain(" leaves."))
 			c.show(w, m)
+		case "flag":
+			c.flag(ctx, w, rest)
 		case "share":
 			w.printf("Sharing posts in a Slack channel; here it is just you.\n\n")
 		case "ask":
@@ -247,7 +253,23 @@ func (c *Console) answer(ctx context.Context, w *errWriter, arg string) {
 	c.action(ctx, w, b)
 }
 
-// show prints a response and remembers its buttons for answer, next and quiz me.
+// flag flags the question of the last revealed answer: "flag unclear",
+// "flag two answers fit".
+func (c *Console) flag(ctx context.Context, w *errWriter, arg string) {
+	if c.flagQ == "" {
+		w.printf("No answer shown yet to flag. Answer a question first (quiz, then answer B).\n\n")
+		return
+	}
+	reason, err := quiz.ParseFlagReason(arg)
+	if err != nil {
+		w.printf("Flag with a reason: flag wrong, flag two, flag unclear, flag outdated or flag other.\n\n")
+		return
+	}
+	c.action(ctx, w, button{actionID: ActionFlag, value: c.flagQ + "|" + string(reason)})
+}
+
+// show prints a response and remembers its buttons for answer, next, quiz
+// me and flag.
 func (c *Console) show(w *errWriter, resp Response) {
 	w.printf("%s\n\n", renderPlain(resp, plainStyle{colour: c.opts.Colour, hints: true}))
 	var answers, quizMe []button
@@ -261,6 +283,8 @@ func (c *Console) show(w *errWriter, resp Response) {
 				c.next = &bb
 			case ActionQuizMe:
 				quizMe = append(quizMe, b)
+			case ActionFlagAsk:
+				c.flagQ = b.value
 			}
 		}
 	}

@@ -48,6 +48,10 @@ func consoleFakes(calls *[]string) (*fakeSearcher, *fakeQuiz) {
 			*calls = append(*calls, "stats "+user)
 			return quiz.Stats{User: user}, nil
 		},
+		FlagFn: func(ctx context.Context, user, qid string, reason quiz.FlagReason, admin bool) (quiz.FlagResult, error) {
+			*calls = append(*calls, fmt.Sprintf("flag %s %s %s", user, qid, reason))
+			return quiz.FlagResult{Flag: quiz.Flag{Question: qid, User: user, Reason: reason}}, nil
+		},
 	}
 	return s, q
 }
@@ -103,6 +107,11 @@ func TestConsole(t *testing.T) {
 			wantCalls: []string{"ask 2 options", "stats console"}},
 		{name: "ask alone at EOF", input: "ask\nWhich?\nA) Canary\nB) Linear", wantCalls: []string{"ask 2 options"}},
 		{name: "share is explained", input: "share\n", want: []string{"Slack channel"}},
+		{name: "flag the answered question", input: "quiz\nanswer B\nflag two answers fit\n",
+			wantCalls: []string{"practice console", "answer console q-cfn-hup 1", "flag console q-cfn-hup two"}, want: []string{"flagged as two answers fit"}},
+		{name: "flag needs a reason", input: "quiz\nanswer B\nflag boring\n",
+			wantCalls: []string{"practice console", "answer console q-cfn-hup 1"}, want: []string{"flag unclear"}},
+		{name: "flag before any answer", input: "flag wrong\n", want: []string{"No answer shown yet"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -250,6 +250,8 @@ func actionCommand(actionID string) string {
 		return CommandShare
 	case ActionQuizMe, ActionPracticeNext:
 		return CommandQuiz
+	case ActionFlagAsk, ActionFlag:
+		return CommandFlag
 	}
 	return CommandLookup
 }

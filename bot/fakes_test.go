@@ -54,6 +54,9 @@ type fakeQuiz struct {
 	LeaderboardFn    func(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error)
 	StatsFn          func(ctx context.Context, user string) (quiz.Stats, error)
 	QuestionFn       func(id string) (quiz.Question, bool)
+	FlagFn           func(ctx context.Context, user, questionID string, reason quiz.FlagReason, admin bool) (quiz.FlagResult, error)
+	FlagsFn          func(ctx context.Context) ([]quiz.Flagged, error)
+	RestoreFn        func(ctx context.Context, questionID string) (int, error)
 }
 
 var errUnexpected = errors.New("fake: not expected")
@@ -112,6 +115,27 @@ func (f *fakeQuiz) Question(id string) (quiz.Question, bool) {
 		return quiz.Question{}, false
 	}
 	return f.QuestionFn(id)
+}
+
+func (f *fakeQuiz) Flag(ctx context.Context, user, questionID string, reason quiz.FlagReason, admin bool) (quiz.FlagResult, error) {
+	if f.FlagFn == nil {
+		return quiz.FlagResult{}, errUnexpected
+	}
+	return f.FlagFn(ctx, user, questionID, reason, admin)
+}
+
+func (f *fakeQuiz) Flags(ctx context.Context) ([]quiz.Flagged, error) {
+	if f.FlagsFn == nil {
+		return nil, errUnexpected
+	}
+	return f.FlagsFn(ctx)
+}
+
+func (f *fakeQuiz) Restore(ctx context.Context, questionID string) (int, error) {
+	if f.RestoreFn == nil {
+		return 0, errUnexpected
+	}
+	return f.RestoreFn(ctx, questionID)
 }
 
 // fakeDaily is a Daily with one function field per method.

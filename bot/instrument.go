@@ -35,7 +35,7 @@ func (t timedSearcher) Ask(ctx context.Context, q index.Question) (index.Answer,
 }
 
 // InstrumentQuiz returns q with every answer (question of the day and
-// practice) counted in m by outcome. With a nil m it returns q.
+// practice) counted in m by outcome, and every new flag by reason. With a nil m it returns q.
 func InstrumentQuiz(q Quiz, m *Metrics) Quiz {
 	if m == nil {
 		return q
@@ -57,6 +57,15 @@ func (c countedQuiz) AnswerRound(ctx context.Context, roundID, user string, choi
 func (c countedQuiz) AnswerPractice(ctx context.Context, user, questionID string, choice int) (quiz.Result, error) {
 	res, err := c.Quiz.AnswerPractice(ctx, user, questionID, choice)
 	c.count(res, err)
+	return res, err
+}
+
+// Flag counts a stored flag (not a repeat) by its reason.
+func (c countedQuiz) Flag(ctx context.Context, user, questionID string, reason quiz.FlagReason, admin bool) (quiz.FlagResult, error) {
+	res, err := c.Quiz.Flag(ctx, user, questionID, reason, admin)
+	if err == nil && !res.Already {
+		c.m.QuestionFlagged(res.Flag.Reason)
+	}
 	return res, err
 }
 

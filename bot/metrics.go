@@ -9,6 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/devopsbot/devopsbot/quiz"
 )
 
 // Metric label values are a closed set: user text, user IDs and channel IDs
@@ -19,14 +21,17 @@ const LabelOther = "other"
 const (
 	CommandLookup      = "lookup"
 	CommandAsk         = "ask"
-	CommandQuiz        = "quiz"       // a private practice question
-	CommandQuizPost    = "quiz_post"  // admin: post the question of the day now
-	CommandQuizClose   = "quiz_close" // admin: close the open question now
+	CommandQuiz        = "quiz"         // a private practice question
+	CommandQuizPost    = "quiz_post"    // admin: post the question of the day now
+	CommandQuizClose   = "quiz_close"   // admin: close the open question now
+	CommandQuizFlags   = "quiz_flags"   // admin: list flagged questions
+	CommandQuizRestore = "quiz_restore" // admin: bring a flagged question back
 	CommandLeaderboard = "leaderboard"
 	CommandStats       = "stats"
 	CommandHelp        = "help"
 	CommandAnswer      = "answer" // a click on an answer button (daily or practice)
 	CommandShare       = "share"  // "Share in channel"
+	CommandFlag        = "flag"   // a click on Flag or on a flag reason
 	CommandMention     = "mention"
 	CommandDM          = "dm"
 )
@@ -51,7 +56,7 @@ const (
 var (
 	// knownCommands are the subcommands' labels and those of clicks,
 	// mentions and direct messages.
-	knownCommands       = append(commandLabels(), CommandAnswer, CommandShare, CommandMention, CommandDM)
+	knownCommands       = append(commandLabels(), CommandAnswer, CommandShare, CommandFlag, CommandMention, CommandDM)
 	knownOutcomes       = []string{OutcomeOK, OutcomeNoResult, OutcomeInvalid, OutcomeDenied, OutcomeError}
 	knownAnswerOutcomes = []string{AnswerCorrect, AnswerWrong, AnswerDuplicate, AnswerClosed}
 	// knownSlackMethods are the Web API methods (and pseudo-methods) the bot
@@ -82,6 +87,7 @@ type Metrics struct {
 	lookup       prometheus.Histogram
 	posted       prometheus.Counter
 	answers      *prometheus.CounterVec
+	flags        *prometheus.CounterVec
 	slackErrors  *prometheus.CounterVec
 	httpRequests *prometheus.CounterVec
 	httpDuration *prometheus.HistogramVec
@@ -116,6 +122,10 @@ func NewMetrics(version string, routes ...string) *Metrics {
 			Name: "devopsbot_answers_recorded_total",
 			Help: "Answer clicks on questions, by outcome (correct, wrong, duplicate, closed).",
 		}, []string{"outcome"}),
+		flags: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "devopsbot_question_flags_total",
+			Help: "Questions flagged as faulty (one per person per question), by reason.",
+		}, []string{"reason"}),
 		slackErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "devopsbot_slack_api_errors_total",
 			Help: "Failed Slack API calls (after retries), by method.",
@@ -139,7 +149,7 @@ func NewMetrics(version string, routes ...string) *Metrics {
 		Help: "Build information; always 1.",
 	}, []string{"version"})
 	build.WithLabelValues(version).Set(1)
-	m.reg.MustRegister(m.commands, m.lookup, m.posted, m.answers, m.slackErrors,
+	m.reg.MustRegister(m.commands, m.lookup, m.posted, m.answers, m.flags, m.slackErrors,
 		m.httpRequests, m.httpDuration, build,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -151,6 +161,9 @@ func NewMetrics(version string, routes ...string) *Metrics {
 	}
 	for _, o := range knownAnswerOutcomes {
 		m.answers.WithLabelValues(o)
+	}
+	for _, r := range quiz.FlagReasons {
+		m.flags.WithLabelValues(string(r))
 	}
 	return m
 }
@@ -190,6 +203,23 @@ func (m *Metrics) AnswerRecorded(outcome string) {
 	}
 	m.answers.WithLabelValues(closed(outcome, knownAnswerOutcomes)).Inc()
 }
+
+// QuestionFlagged counts one stored flag by its reason.
+func (m *Metrics) QuestionFlagged(reason quiz.FlagReason) {
+	if m == nil {
+		return
+	}
+	m.flags.WithLabelValues(closed(string(reason), flagReasonNames)).Inc()
+}
+
+// flagReasonNames are the reasons as metric labels.
+var flagReasonNames = func() []string {
+	out := make([]string, len(quiz.FlagReasons))
+	for i, r := range quiz.FlagReasons {
+		out[i] = string(r)
+	}
+	return out
+}()
 
 // SlackError counts one failed Slack API call; method is the Web API method
 // name ("chat.postMessage"), "response_url" or "socket_mode".

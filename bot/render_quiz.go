@@ -101,6 +101,9 @@ func renderResult(res quiz.Result, daily bool, v view) Response {
 	if e := strings.TrimSpace(clean(q.Explanation)); e != "" {
 		m.text(plain(truncateRunes(e, maxExplRunes)))
 	}
+	if !res.Correct && res.Choice >= 0 && res.Choice < len(q.Wrong) && q.Wrong[res.Choice] != "" {
+		m.text(bold("Why not "+optionKey(res.Choice)+": "), plain(truncateRunes(clean(q.Wrong[res.Choice]), maxExplRunes)))
+	}
 	m.context(sourceRuns(q.Source, v)...)
 	if daily {
 		var parts []string
@@ -117,8 +120,9 @@ func renderResult(res quiz.Result, daily bool, v view) Response {
 			parts = append(parts, fmt.Sprintf("%d answered so far", res.Answered))
 		}
 		m.context(plain(strings.Join(parts, " · ")))
+		m.buttons(flagButton(q.ID))
 	} else {
-		m.buttons(button{label: "Another question", actionID: ActionPracticeNext, primary: true})
+		m.buttons(button{label: "Another question", actionID: ActionPracticeNext, primary: true}, flagButton(q.ID))
 	}
 	return *m
 }
@@ -217,6 +221,7 @@ func RenderClose(s quiz.Summary) Response {
 		m.context(plain(fmt.Sprintf("%s · %d got it right (%s)", answeredText(s.Answered), s.Correct,
 			percent(float64(s.Correct)/float64(s.Answered)))))
 	}
+	m.buttons(flagButton(q.ID))
 	return *m
 }
 

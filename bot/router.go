@@ -29,6 +29,9 @@ type Quiz interface {
 	Leaderboard(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error)
 	Stats(ctx context.Context, user string) (quiz.Stats, error)
 	Question(id string) (quiz.Question, bool)
+	Flag(ctx context.Context, user, questionID string, reason quiz.FlagReason, admin bool) (quiz.FlagResult, error)
+	Flags(ctx context.Context) ([]quiz.Flagged, error)
+	Restore(ctx context.Context, questionID string) (int, error)
 }
 
 var (
