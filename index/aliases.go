@@ -35,6 +35,9 @@ type aliases struct {
 	canon []string
 	// forms lists each class's forms as written, for display and tests.
 	forms [][]string
+	// frame holds the analysed terms of the "frame:" lines: words of an
+	// exam question's frame that say nothing about its topic.
+	frame map[string]bool
 	// terms holds every term of every form: such words are known to search
 	// even when no note contains them.
 	terms map[string]bool
@@ -46,8 +49,10 @@ type aliasForm struct {
 }
 
 // parseAliases reads alias files: one class per line, forms separated by "|",
-// "#" starts a comment. Classes that share a form are merged.
+// "#" starts a comment, "frame:" starts a line of frame words. Classes that
+// share a form are merged.
 func parseAliases(files ...[]byte) (*aliases, error) {
+	frame := map[string]bool{}
 	var classes [][]string // forms as written
 	formClass := map[string]int{}
 	parent := []int{}
@@ -69,6 +74,12 @@ func parseAliases(files ...[]byte) (*aliases, error) {
 				text = text[:i]
 			}
 			if strings.TrimSpace(text) == "" {
+				continue
+			}
+			if rest, ok := strings.CutPrefix(strings.TrimSpace(text), "frame:"); ok {
+				for _, t := range analyze(rest) {
+					frame[t.term] = true
+				}
 				continue
 			}
 			var forms []string
@@ -102,7 +113,7 @@ func parseAliases(files ...[]byte) (*aliases, error) {
 		}
 	}
 	// Merge classes and number the roots.
-	a := &aliases{byFirst: map[string][]aliasForm{}, terms: map[string]bool{}}
+	a := &aliases{byFirst: map[string][]aliasForm{}, terms: map[string]bool{}, frame: frame}
 	rootNum := map[int]int{}
 	for c := range classes {
 		r := find(c)

@@ -13,13 +13,17 @@ import (
 
 // Answer is the product's answer to an exam question.
 type Answer struct {
-	// Chosen is the key of the best-supported option, also when the lead is
-	// too small to call (Decided false: show it as a leaning, not an
-	// answer); "" when there are no options or no option has support.
+	// Chosen holds the keys of the best-supported options, as many as the
+	// question asks for (Choose), in key order ("BD"); also when the notes
+	// do not decide (Decided false: show it as a guess, not an answer);
+	// "" when there are no options.
 	Chosen     string        `json:"chosen"`
-	Confidence float64       `json:"confidence"`     // 0..1, the mean of the two scorers' shares for the chosen option
-	Decided    bool          `json:"decided"`        // false: the evidence does not separate the options, or the scorers disagree
-	Note       string        `json:"note,omitempty"` // why the answer is undecided or has no options
+	Choose     int           `json:"choose"`              // how many options the question asks for
+	RunnerUp   string        `json:"runner_up,omitempty"` // the best option not chosen
+	Confidence float64       `json:"confidence"`          // 0..1, calibrated: the share of such answers that are right
+	Covered    bool          `json:"covered"`             // the notes cover the question (its words, a matching section)
+	Decided    bool          `json:"decided"`             // covered and confident enough to answer
+	Note       string        `json:"note,omitempty"`      // why the answer is undecided or has no options
 	Options    []OptionScore `json:"options"`
 	Sections   []Hit         `json:"sections"`
 }
@@ -68,36 +72,43 @@ const (
 	NoteNoOptions  = "no options found: these are the sections that match the question"
 	NoteNoEvidence = "the notes say nothing that supports any option"
 	NoteUndecided  = "the notes do not separate the options clearly; closest evidence shown"
+	NoteNotCovered = "the notes don't cover this"
 	NoteNoScenario = "no question text to go on"
 )
 
 // Ask answers q from the notes: it ranks sections for the scenario, scores
 // every option twice, by the facts that support it (facts relevant to the
 // scenario that contain what sets the option apart, ask_score.go) and as a
-// hypothesis "scenario + option" stated by single facts (ask_hyp.go), and
-// chooses by the two rankings together; the answer is decided when both
-// put the same option first and it leads clearly. A question without options is answered like a lookup
-// of its text (Search drops stop words itself; the scorer also drops the
-// question's frame words such as "team" or "best"). Errors: ErrEmptyQuery
-// when the text has nothing to search for and there are no options,
-// ErrQuestionTooLong, ErrTooManyOptions, and a cancelled ctx.
+// hypothesis "scenario + option" stated by single facts (ask_hyp.go),
+// chooses as many options as the question asks for by the two rankings
+// together, and judges whether the notes cover the question and how sure
+// the choice is (ask_judge.go). A question without options is answered
+// like a lookup of its text. Errors: ErrEmptyQuery when the text has
+// nothing to search for and there are no options, ErrQuestionTooLong,
+// ErrTooManyOptions, and a cancelled ctx.
 func (ix *Index) Ask(ctx context.Context, q Question) (Answer, error) {
+	ans, _, err := ix.answer(ctx, q)
+	return ans, err
+}
+
+// answer is Ask, also returning the signals of the verdict.
+func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, error) {
 	switch {
 	case len(q.Text) > MaxQuestionBytes:
-		return Answer{}, ErrQuestionTooLong
+		return Answer{}, askSignals{}, ErrQuestionTooLong
 	case len(q.Options) > MaxOptions:
-		return Answer{}, ErrTooManyOptions
+		return Answer{}, askSignals{}, ErrTooManyOptions
 	}
-	query := keyTerms(q.Text) // "" when only stop and frame words
+	query := ix.keyTerms(q.Text) // "" when only stop and frame words
 	if query == "" && len(q.Options) < MinOptions {
-		return Answer{}, ErrEmptyQuery
+		return Answer{}, askSignals{}, ErrEmptyQuery
 	}
 	var hits []Hit
 	if query != "" {
 		var err error
 		hits, err = ix.Search(ctx, q.Text, askSearchK)
 		if err != nil && !errors.Is(err, ErrEmptyQuery) {
-			return Answer{}, fmt.Errorf("ask: %w", err)
+			return Answer{}, askSignals{}, fmt.Errorf("ask: %w", err)
 		}
 	}
 	ans := Answer{Options: []OptionScore{}, Sections: hits}
@@ -106,21 +117,19 @@ func (ix *Index) Ask(ctx context.Context, q Question) (Answer, error) {
 	}
 	if len(q.Options) < MinOptions {
 		if len(hits) == 0 {
-			return Answer{}, ErrEmptyQuery
+			return Answer{}, askSignals{}, ErrEmptyQuery
 		}
 		ans.Note = NoteNoOptions
-		return ans, nil
+		return ans, askSignals{}, nil
 	}
 	if err := ctx.Err(); err != nil {
-		return Answer{}, fmt.Errorf("ask: %w", err)
+		return Answer{}, askSignals{}, fmt.Errorf("ask: %w", err)
 	}
-
 	secRel := sectionRelevance(hits)
 	fx := ix.factIndex()
 	sup := fx.scoreOptions(q.Text, q.Options, secRel, defaultAskParams)
 	hyp := fx.scoreHypotheses(q.Text, q.Options, secRel, defaultAskParams)
 	en := ensemble(sup, hyp)
-
 	for i, s := range sup {
 		o := OptionScore{Key: q.Options[i].Key, Text: q.Options[i].Text, Score: round3(en.score[i]), Evidence: []Evidence{}}
 		for _, e := range s.evidence {
@@ -129,23 +138,12 @@ func (ix *Index) Ask(ctx context.Context, q Question) (Answer, error) {
 		}
 		ans.Options = append(ans.Options, o)
 	}
-	best := en.best
-	ans.Chosen = q.Options[best].Key
-	ans.Confidence = round3(min(en.conf, askMaxConfidence))
-	switch {
-	case sup[best].score <= 0:
-		ans.Chosen, ans.Confidence = "", 0
-		ans.Note = NoteNoEvidence
-		if query == "" {
-			ans.Note = NoteNoScenario
-		}
-	case !en.decided:
-		ans.Note = NoteUndecided
-	default:
-		ans.Decided = true
-	}
-	ans.Sections = evidenceFirst(ans.Sections, hits, sup[best], fx)
-	return ans, nil
+	ans.Choose = q.choose()
+	c := choose(en, ans.Choose)
+	sig := fx.signals(q.Text, q.Options, sup, hyp, c, hits)
+	judge(&ans, q, c, sup, sig, query == "")
+	ans.Sections = evidenceFirst(ans.Sections, hits, sup[c.best], fx)
+	return ans, sig, nil
 }
 
 // sectionRelevance maps the ranked sections to their score relative to
@@ -213,7 +211,7 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
 // keyTerms keeps the words of a scenario that say what it is about: no stop
 // words, no words of the question's frame ("which approach fits best").
-func keyTerms(text string) string {
+func (ix *Index) keyTerms(text string) string {
 	var kept []string
 	seen := map[string]bool{}
 	for _, w := range strings.Fields(text) {
@@ -222,7 +220,7 @@ func keyTerms(text string) string {
 			continue
 		}
 		lw := strings.ToLower(w)
-		if stopWords[lw] || askFrameTerms[stem(lw)] || seen[lw] {
+		if stopWords[lw] || ix.al.frame[stem(lw)] || seen[lw] {
 			continue
 		}
 		seen[lw] = true

@@ -18,7 +18,7 @@ func (fx *factIndex) scoreHypotheses(scenario string, options []Option, secRel m
 	q := map[string]float64{}
 	qTotal := 0.0
 	for _, t := range slices.Sorted(maps.Keys(fx.termSet(scenario))) {
-		if !askFrameTerms[t] {
+		if !fx.frame[t] {
 			q[t] = fx.weight(t)
 			if _, ok := fx.post[t]; ok {
 				qTotal += q[t]

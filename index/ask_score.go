@@ -27,18 +27,13 @@ type askFact struct {
 // factIndex is an inverted index from terms to facts.
 type factIndex struct {
 	expand  func([]token) []token     // alias expansion, as the section index does it
+	frame   map[string]bool           // terms of the exam question's frame ("company", "solution"): ignored
 	correct func(string) []correction // spelling: words of the notes close to an unknown word
 	facts   []askFact
 	post    map[string][]int32 // term -> facts holding it
 	idf     map[string]float64
 	avgLen  float64 // mean distinct terms per fact
 }
-
-// askFrameWords are words of the exam question's frame ("which approach
-// fits best", "what should the team do") that say nothing about the topic.
-var askFrameWords = setOf(`team teams company companies want wants wanted need needs needed
-must best fit fits approach option options solution recommend recommended least way ensure
-like also able one many much new using use used make makes set sets currently already`)
 
 // negationWords mark a fact that denies something.
 var negationWords = setOf(`not no cannot cant can't don't doesn't isn't aren't won't never
@@ -332,7 +327,7 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 	nf := len(fx.facts)
 	q := map[string]float64{}
 	for t := range fx.termSet(scenario) {
-		if !askFrameTerms[t] {
+		if !fx.frame[t] {
 			q[t] = fx.weight(t)
 		}
 	}
@@ -474,15 +469,6 @@ func topFacts(facts []scoredFact, k int) []scoredFact {
 	return facts[:n]
 }
 
-// askFrameTerms are askFrameWords as analysed terms.
-var askFrameTerms = func() map[string]bool {
-	m := map[string]bool{}
-	for w := range askFrameWords {
-		m[stem(w)] = true
-	}
-	return m
-}()
-
 // askCache holds the answerer's fact index, built on the first Ask.
 type askCache struct {
 	once sync.Once
@@ -493,6 +479,7 @@ type askCache struct {
 func (ix *Index) factIndex() *factIndex {
 	ix.ask.once.Do(func() {
 		ix.ask.fx = newFactIndex(ix.docs, ix.al.expand)
+		ix.ask.fx.frame = ix.al.frame
 		ix.ask.fx.correct = ix.corrections
 	})
 	return ix.ask.fx
@@ -520,7 +507,7 @@ func (fx *factIndex) optionTerms(options []Option) ([]map[string]bool, map[strin
 	for i, o := range options {
 		terms[i] = fx.askTerms(o.Text)
 		for t := range terms[i] {
-			if askFrameTerms[t] {
+			if fx.frame[t] {
 				delete(terms[i], t)
 				continue
 			}

@@ -197,8 +197,8 @@ D) Service Auto Scaling`)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ans.Decided || ans.Chosen != "" || ans.Note == "" || len(ans.Options) != 2 {
-			t.Errorf("answer %+v, want undecided with a note", ans)
+		if ans.Decided || ans.Covered || ans.Confidence != 0 || len(ans.Chosen) != 1 || ans.Note != NoteNoEvidence || len(ans.Options) != 2 {
+			t.Errorf("answer %+v, want an undecided guess with a note", ans)
 		}
 	})
 	t.Run("identical options are undecided", func(t *testing.T) {

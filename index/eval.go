@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -31,8 +32,11 @@ type EvalItem struct {
 	Anchors    []string          `json:"anchors"`
 	AnswerHint string            `json:"answer_hint,omitempty"`
 	Options    map[string]string `json:"options,omitempty"`
-	Correct    string            `json:"correct,omitempty"`
+	Correct    string            `json:"correct,omitempty"` // one letter, or several in key order ("BD") for "Choose two"
 	Why        string            `json:"why,omitempty"`
+	// Covered says whether the notes decide the question (exam_style.jsonl);
+	// nil when the file does not say.
+	Covered *bool `json:"covered,omitempty"`
 }
 
 // ReadEval reads an eval file: one JSON object per line, blank lines
@@ -86,11 +90,14 @@ func AnchorOf(id string) string {
 
 // EvalResult is one scored item.
 type EvalResult struct {
-	Item   EvalItem `json:"-"`
-	Ranked []string `json:"ranked"`           // section IDs, one per anchor, best first
-	Rank   int      `json:"rank"`             // 1-based rank of the first expected anchor; 0 if none in Ranked
-	Chosen string   `json:"chosen,omitempty"` // exam items: the option Ask chose
-	Err    string   `json:"error,omitempty"`  // why the item could not be run
+	Item       EvalItem `json:"-"`
+	Ranked     []string `json:"ranked"`           // section IDs, one per anchor, best first
+	Rank       int      `json:"rank"`             // 1-based rank of the first expected anchor; 0 if none in Ranked
+	Chosen     string   `json:"chosen,omitempty"` // exam items: the options Ask chose ("BD")
+	Decided    bool     `json:"decided"`          // Ask committed to Chosen
+	Confidence float64  `json:"confidence"`
+	Right      bool     `json:"right"`           // Chosen is exactly the set in Item.Correct
+	Err        string   `json:"error,omitempty"` // why the item could not be run
 }
 
 // EvalKind sums up the items of one kind.
@@ -107,6 +114,26 @@ type EvalKind struct {
 	// among answered ones.
 	Accuracy         *float64 `json:"accuracy,omitempty"`
 	AnsweredAccuracy *float64 `json:"answered_accuracy,omitempty"`
+
+	// Decided answers and how many of them are right; DecidedAccuracy is
+	// the share right among them, DecidedShare their share of the items
+	// with options.
+	Decided         int      `json:"decided,omitempty"`
+	DecidedCorrect  int      `json:"decided_correct,omitempty"`
+	DecidedAccuracy *float64 `json:"accuracy_decided,omitempty"`
+	DecidedShare    *float64 `json:"share_decided,omitempty"`
+	// "Choose k" items (Correct with several letters) and how many were
+	// answered with exactly that set.
+	ChooseK      int      `json:"choose_k,omitempty"`
+	ChooseKRight int      `json:"choose_k_right,omitempty"`
+	ChooseKExact *float64 `json:"choose_k_exact,omitempty"`
+	// Items marked covered: false, and how many of them Ask declined (did
+	// not decide); items marked covered: true, and how many were right.
+	NotCovered      int      `json:"not_covered,omitempty"`
+	Declined        int      `json:"declined,omitempty"`
+	CoveredItems    int      `json:"covered_items,omitempty"`
+	CoveredCorrect  int      `json:"covered_correct,omitempty"`
+	CoveredAccuracy *float64 `json:"accuracy_covered,omitempty"`
 }
 
 // EvalReport is the outcome of Evaluate.
@@ -176,36 +203,84 @@ func (ix *Index) Evaluate(ctx context.Context, items []EvalItem, ask Asker) (*Ev
 		if len(it.Options) > 0 {
 			k.WithOpts++
 			if ask != nil {
-				ans, err := ask.Ask(ctx, Question{Text: it.Query, Options: sortedOptions(it.Options)})
-				if err != nil && r.Err == "" {
-					r.Err = err.Error()
-				}
-				r.Chosen = ans.Chosen
-				if r.Chosen != "" {
-					k.Answered++
-					if strings.EqualFold(r.Chosen, it.Correct) {
-						k.Correct++
-					}
-				}
+				answerItem(ctx, ask, &r, k)
 			}
 		}
 		rep.Results = append(rep.Results, r)
 	}
 	for _, k := range rep.Kinds {
-		n := float64(k.Items)
-		k.Hit1 = round4(k.Hit1 / n)
-		k.Hit3 = round4(k.Hit3 / n)
-		k.MRR = round4(k.MRR / n)
-		if k.WithOpts > 0 && ask != nil {
-			a := round4(float64(k.Correct) / float64(k.WithOpts))
-			k.Accuracy = &a
-			if k.Answered > 0 {
-				aa := round4(float64(k.Correct) / float64(k.Answered))
-				k.AnsweredAccuracy = &aa
-			}
-		}
+		k.finish(ask != nil)
 	}
 	return rep, nil
+}
+
+// answerItem asks the item of r and counts the answer into k.
+func answerItem(ctx context.Context, ask Asker, r *EvalResult, k *EvalKind) {
+	it := r.Item
+	ans, err := ask.Ask(ctx, Question{Text: it.Query, Options: sortedOptions(it.Options)})
+	if err != nil && r.Err == "" {
+		r.Err = err.Error()
+	}
+	r.Chosen, r.Decided, r.Confidence = ans.Chosen, ans.Decided, ans.Confidence
+	r.Right = r.Chosen != "" && SameKeys(r.Chosen, it.Correct)
+	count := func(n *int, ok bool) {
+		if ok {
+			*n++
+		}
+	}
+	count(&k.Answered, r.Chosen != "")
+	count(&k.Correct, r.Right)
+	count(&k.Decided, r.Decided)
+	count(&k.DecidedCorrect, r.Decided && r.Right)
+	multi := len(strings.TrimSpace(it.Correct)) > 1
+	count(&k.ChooseK, multi)
+	count(&k.ChooseKRight, multi && r.Right)
+	if it.Covered != nil {
+		count(&k.NotCovered, !*it.Covered)
+		count(&k.Declined, !*it.Covered && !r.Decided)
+		count(&k.CoveredItems, *it.Covered)
+		count(&k.CoveredCorrect, *it.Covered && r.Right)
+	}
+}
+
+// finish turns the sums of k into shares.
+func (k *EvalKind) finish(asked bool) {
+	n := float64(k.Items)
+	k.Hit1 = round4(k.Hit1 / n)
+	k.Hit3 = round4(k.Hit3 / n)
+	k.MRR = round4(k.MRR / n)
+	if k.WithOpts == 0 || !asked {
+		return
+	}
+	share := func(a, b int) *float64 {
+		if b == 0 {
+			return nil
+		}
+		x := round4(float64(a) / float64(b))
+		return &x
+	}
+	k.Accuracy = share(k.Correct, k.WithOpts)
+	k.AnsweredAccuracy = share(k.Correct, k.Answered)
+	k.DecidedAccuracy = share(k.DecidedCorrect, k.Decided)
+	k.DecidedShare = share(k.Decided, k.WithOpts)
+	k.ChooseKExact = share(k.ChooseKRight, k.ChooseK)
+	k.CoveredAccuracy = share(k.CoveredCorrect, k.CoveredItems)
+}
+
+// SameKeys reports whether two sets of option keys ("BD", "D,B", "db")
+// are the same set, ignoring case, order and separators.
+func SameKeys(a, b string) bool {
+	set := func(s string) string {
+		var ks []rune
+		for _, r := range strings.ToUpper(s) {
+			if r >= 'A' && r <= 'Z' && !slices.Contains(ks, r) {
+				ks = append(ks, r)
+			}
+		}
+		slices.Sort(ks)
+		return string(ks)
+	}
+	return set(a) != "" && set(a) == set(b)
 }
 
 // FirstRank returns the 1-based position of the first ranked ID whose anchor

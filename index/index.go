@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -58,6 +59,7 @@ type secEntry struct {
 	title map[string]bool // terms of the own title
 	facts []factEntry
 	anc   []string // IDs of the enclosing sections, nearest first
+	empty bool     // a heading with no text of its own (at most one word, numbers aside): never ranked
 }
 
 // factEntry is a fact's display text and its analysed tokens, with byte
@@ -263,7 +265,20 @@ func (ix *Index) entry(d *notes.Document, s *notes.Section, cache analysisCache)
 		ct := shorten(strings.TrimSpace(c.Text), maxCodeFact)
 		e.facts = append(e.facts, factEntry{text: ct, toks: ix.al.expand(analyzeAll(ct))})
 	}
+	e.empty = len(s.Code) == 0 && wordCount(text) < 2
 	return e, body
+}
+
+// wordCount returns how many distinct words with letters text has, stop
+// words aside.
+func wordCount(text string) int {
+	seen := map[string]bool{}
+	for _, t := range analyze(text) {
+		if strings.IndexFunc(t.term, unicode.IsLetter) >= 0 {
+			seen[t.term] = true
+		}
+	}
+	return len(seen)
 }
 
 // analysisCache holds the tokens of fact texts: a parent bullet is the

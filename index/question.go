@@ -29,6 +29,43 @@ var (
 type Question struct {
 	Text    string   `json:"text"`    // scenario and question, options removed
 	Options []Option `json:"options"` // empty when none were found
+	// Choose is how many options the question asks for ("(Choose two.)",
+	// "Select THREE"); 0 or 1 means one. ParseQuestion sets it from Text;
+	// Ask reads it from Text when it is 0 (ChooseCount).
+	Choose int `json:"choose,omitempty"`
+}
+
+// ChooseCount returns how many options text asks for: k for "Choose k" or
+// "Select k" (k a digit or a number word from two to five, in any case,
+// in or out of parentheses), else 1.
+func ChooseCount(text string) int {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	for i := 0; i+1 < len(words); i++ {
+		if words[i] != "choose" && words[i] != "select" {
+			continue
+		}
+		if k, ok := chooseWords[words[i+1]]; ok {
+			return k
+		}
+	}
+	return 1
+}
+
+// chooseWords are the counts a "Choose k" question can ask for.
+var chooseWords = map[string]int{
+	"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5,
+}
+
+// choose returns how many options q asks for, at least 1 and fewer than
+// its options.
+func (q Question) choose() int {
+	k := q.Choose
+	if k <= 0 {
+		k = ChooseCount(q.Text)
+	}
+	return max(1, min(k, len(q.Options)-1))
 }
 
 // Option is one answer option.
@@ -77,6 +114,7 @@ func ParseQuestion(text string) (Question, error) {
 		return Question{}, ErrTooManyOptions
 	}
 	q := Question{Text: cleanSpace(text[:run.marks[0].start])}
+	q.Choose = ChooseCount(q.Text)
 	if !hasWord(q.Text) {
 		return Question{}, ErrNoScenario
 	}

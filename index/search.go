@@ -28,6 +28,8 @@ const (
 	maxK              = 100     // hits returned at most
 	minCandidates     = 20      // sections ranked by Bleve before re-ranking
 	maxFactsPerHit    = 3
+	frameMinTokens    = 12  // queries with more tokens are exam questions: their frame words weigh little
+	frameWeight       = 0.1 // the weight of such a frame word ("company", "solution")
 )
 
 // rankParams are the ranking weights. A section's score adds up: Bleve's
@@ -183,6 +185,9 @@ func (ix *Index) plan(q string) (*plan, error) {
 			}
 		case isFuzzy:
 			w = fuzzy[t.term]
+		}
+		if len(toks) > frameMinTokens && ix.al.frame[t.term] {
+			w *= frameWeight
 		}
 		occs = append(occs, occ{t.term, t.start, t.end})
 		if !isFuzzy {
@@ -502,6 +507,10 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		}
 		score := ix.prm.bm25*h.Score/top + ix.prm.fact*best + ix.prm.head*p.coverage(e.head) + ix.prm.title*p.coverage(e.title)
 		rs = append(rs, ranked{e: e, score: score, facts: facts})
+	}
+	// A heading with no text of its own ranks only when nothing else matched.
+	if slices.ContainsFunc(rs, func(r ranked) bool { return !r.e.empty }) {
+		rs = slices.DeleteFunc(rs, func(r ranked) bool { return r.e.empty })
 	}
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].score > rs[j].score })
 	preferSpecific(rs, ix.prm.specific, func(r ranked) (float64, float64, *secEntry) {

@@ -16,9 +16,11 @@ const evalSynopsis = "eval [--json] [--no-ask] [--aliases FILE]... [--notes FILE
 
 // evalLine is one item of eval --json output.
 type evalLine struct {
-	ID     string   `json:"id"`
-	Ranked []string `json:"ranked"`
-	Chosen *string  `json:"chosen,omitempty"` // only for items with options
+	ID         string   `json:"id"`
+	Ranked     []string `json:"ranked"`
+	Chosen     *string  `json:"chosen,omitempty"` // only for items with options: every chosen letter ("BD")
+	Decided    *bool    `json:"decided,omitempty"`
+	Confidence *float64 `json:"confidence,omitempty"`
 }
 
 // evalSummary is the last object of eval --json output.
@@ -30,7 +32,8 @@ type evalSummary struct {
 // through Search, and items with options through Ask, and scores them:
 // Hit@1, Hit@3 and MRR per kind, accuracy for items with options. --json
 // prints one object per item ({"id", "ranked", "chosen"}) and then the
-// summary; otherwise a table, the summary and the misses.
+// summary; otherwise a table (undecided choices in lower case), the summary
+// and the misses.
 func cmdEval(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("eval", evalSynopsis)
 	asJSON := fs.Bool("json", false, "print one JSON object per item, then a summary object")
@@ -83,8 +86,8 @@ func writeEvalJSON(w io.Writer, rep *index.EvalReport, asked bool) error {
 	for _, r := range rep.Results {
 		l := evalLine{ID: r.Item.ID, Ranked: r.Ranked}
 		if len(r.Item.Options) > 0 && asked {
-			c := r.Chosen
-			l.Chosen = &c
+			c, d, conf := r.Chosen, r.Decided, r.Confidence
+			l.Chosen, l.Decided, l.Confidence = &c, &d, &conf
 		}
 		if err := enc.Encode(l); err != nil {
 			return fmt.Errorf("eval: write json: %w", err)
@@ -109,7 +112,10 @@ func writeEvalTable(w io.Writer, rep *index.EvalReport) {
 		chosen := ""
 		if len(r.Item.Options) > 0 {
 			chosen = orDash(r.Chosen)
-			if r.Chosen != "" && strings.EqualFold(r.Chosen, r.Item.Correct) {
+			if !r.Decided {
+				chosen = strings.ToLower(chosen) // a guess
+			}
+			if r.Right {
 				chosen += " ok"
 			} else {
 				chosen += " (" + r.Item.Correct + ")"
@@ -131,7 +137,16 @@ func writeEvalTable(w io.Writer, rep *index.EvalReport) {
 		s := rep.Kinds[k]
 		fmt.Fprintf(&b, "%-7s %3d items  Hit@1 %.3f  Hit@3 %.3f  MRR %.3f", k, s.Items, s.Hit1, s.Hit3, s.MRR)
 		if s.Accuracy != nil {
-			fmt.Fprintf(&b, "  accuracy %.3f (%d of %d right, %d answered)", *s.Accuracy, s.Correct, s.WithOpts, s.Answered)
+			fmt.Fprintf(&b, "  accuracy %.3f (%d of %d right)", *s.Accuracy, s.Correct, s.WithOpts)
+			if s.DecidedAccuracy != nil {
+				fmt.Fprintf(&b, "\n        decided %d (%.3f of items), %.3f of them right", s.Decided, *s.DecidedShare, *s.DecidedAccuracy)
+			}
+			if s.ChooseKExact != nil {
+				fmt.Fprintf(&b, "\n        choose-k %d items, %.3f exactly right", s.ChooseK, *s.ChooseKExact)
+			}
+			if s.NotCovered > 0 {
+				fmt.Fprintf(&b, "\n        not covered %d items, %d declined", s.NotCovered, s.Declined)
+			}
 		}
 		b.WriteByte('\n')
 	}
