@@ -92,20 +92,7 @@ type ensembleResult struct {
 // chosen option, so that disagreement shows as doubt.
 func ensemble(sup []optionSupport, hyp []float64) ensembleResult {
 	n := len(sup)
-	pc := confidences(sup)
-	ph := make([]float64, n)
-	hmax := math.Inf(-1)
-	for _, h := range hyp {
-		hmax = math.Max(hmax, h)
-	}
-	sum := 0.0
-	for i, h := range hyp {
-		ph[i] = math.Exp((h - hmax) / hypShareTemp)
-		sum += ph[i]
-	}
-	for i := range ph {
-		ph[i] /= sum
-	}
+	pc, ph := confidences(sup), hypShares(hyp)
 	r := ensembleResult{score: make([]float64, n)}
 	for i := range sup {
 		pts := 0.0
