@@ -1,6 +1,7 @@
 package index
 
 import (
+	"github.com/devopsbot/devopsbot/index/stem"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -44,12 +45,6 @@ some such than that thats the their theirs them themselves then there these they
 through to too under until up very via was wasn wasnt we were weren what whats when where
 which while who whom why will with won wont would wouldn you your yours yourself
 yourselves s t d ll m re ve`)
-
-// protectedWords are never stemmed: service names and words whose final "s"
-// is not a plural.
-var protectedWords = setOf(`aws ecs eks sqs sns kms ebs efs rds dns iops https http ssl tls
-alias canvas atlas series species status process access address express class cross less
-always analysis basis kinesis redis emr ssm sts sso ses waf cors`)
 
 func setOf(words string) map[string]bool {
 	m := map[string]bool{}
@@ -181,13 +176,13 @@ func appendCompound(dst []token, text string, words []span, pos int) ([]token, i
 					dst = append(dst, token{term: pl, start: w.start + p.start, end: w.start + p.end, pos: pos, stop: true})
 					continue
 				}
-				dst = append(dst, token{term: stem(pl), start: w.start + p.start, end: w.start + p.end, pos: pos})
+				dst = append(dst, token{term: stem.Word(pl), start: w.start + p.start, end: w.start + p.end, pos: pos})
 				dst = appendNumberParts(dst, dst[len(dst)-1])
 			}
 		} else {
 			pos++
 		}
-		dst = append(dst, token{term: stem(lower), start: w.start, end: w.end, pos: pos})
+		dst = append(dst, token{term: stem.Word(lower), start: w.start, end: w.end, pos: pos})
 		dst = appendNumberParts(dst, dst[len(dst)-1])
 		emitted++
 	}
@@ -196,7 +191,7 @@ func appendCompound(dst []token, text string, words []span, pos int) ([]token, i
 		if emitted == 0 && stopWords[g] {
 			return dst, pos
 		}
-		dst = append(dst, token{term: stem(g), start: words[0].start, end: words[len(words)-1].end, pos: pos})
+		dst = append(dst, token{term: stem.Word(g), start: words[0].start, end: words[len(words)-1].end, pos: pos})
 	}
 	return dst, pos
 }
@@ -271,62 +266,4 @@ func camelParts(w string) []span {
 	}
 	parts = append(parts, span{start, len(w)})
 	return parts
-}
-
-// stem is a light English suffix stemmer: plurals, -ed, -ing and a final
-// silent e, so that "scale", "scaled", "scaling" and "scales" meet. Words of
-// three letters or fewer (but for plural acronyms like "AZs"), words with
-// digits or non-ASCII letters, and protected words are returned unchanged.
-func stem(w string) string {
-	if protectedWords[w] {
-		return w
-	}
-	if len(w) == 3 && w[2] == 's' && w[0] >= 'a' && w[0] <= 'z' && w[1] >= 'a' && w[1] <= 'z' && !strings.ContainsRune("siu", rune(w[1])) {
-		return w[:2] // plural acronyms: "azs", "lcs", "ids"
-	}
-	if len(w) <= 3 {
-		return w
-	}
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if c < 'a' || c > 'z' {
-			return w
-		}
-	}
-	switch {
-	case strings.HasSuffix(w, "ies") && len(w) > 4:
-		w = w[:len(w)-3] + "y"
-	case strings.HasSuffix(w, "sses"):
-		w = w[:len(w)-2]
-	case strings.HasSuffix(w, "xes") || strings.HasSuffix(w, "ches") || strings.HasSuffix(w, "shes"):
-		w = w[:len(w)-2]
-	case strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "us") || strings.HasSuffix(w, "is"):
-	case strings.HasSuffix(w, "s"):
-		w = w[:len(w)-1]
-	}
-	switch {
-	case strings.HasSuffix(w, "ied") && len(w) > 4:
-		w = w[:len(w)-3] + "y"
-	case strings.HasSuffix(w, "ed") && len(w) >= 5:
-		w = undouble(w[:len(w)-2])
-	case strings.HasSuffix(w, "ing") && len(w) >= 6:
-		w = undouble(w[:len(w)-3])
-	}
-	if len(w) >= 5 && w[len(w)-1] == 'e' && w[len(w)-2] != 'e' {
-		w = w[:len(w)-1]
-	}
-	return w
-}
-
-// undouble turns "stopp" into "stop" and "runn" into "run", keeping ll, ss, zz.
-func undouble(w string) string {
-	n := len(w)
-	if n >= 3 && w[n-1] == w[n-2] {
-		switch w[n-1] {
-		case 'l', 's', 'z', 'a', 'e', 'i', 'o', 'u':
-			return w
-		}
-		return w[:n-1]
-	}
-	return w
 }

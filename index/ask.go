@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/devopsbot/devopsbot/index/stem"
 	"math"
 	"strings"
 	"unicode"
@@ -220,7 +221,7 @@ func (ix *Index) keyTerms(text string) string {
 			continue
 		}
 		lw := strings.ToLower(w)
-		if stopWords[lw] || ix.al.frame[stem(lw)] || seen[lw] {
+		if stopWords[lw] || ix.al.frame[stem.Word(lw)] || seen[lw] {
 			continue
 		}
 		seen[lw] = true

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"github.com/devopsbot/devopsbot/index/stem"
 	"maps"
 	"math"
 	"slices"
@@ -168,7 +169,7 @@ func numberParts(t string, minLetters int) []string {
 		i--
 	}
 	if i >= minLetters && i > 0 && i < len(t) && allLower(t[:i]) {
-		return []string{stem(t[:i]), t[i:]}
+		return []string{stem.Word(t[:i]), t[i:]}
 	}
 	// digits then a unit
 	j := 0
@@ -201,7 +202,7 @@ var durationUnits = func() map[string]string {
 		"s": "seconds", "sec": "seconds", "secs": "seconds", "m": "minutes", "min": "minutes",
 		"mins": "minutes", "h": "hours", "hr": "hours", "hrs": "hours", "d": "days",
 	} {
-		m[unit] = stem(word)
+		m[unit] = stem.Word(word)
 	}
 	return m
 }()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/devopsbot/devopsbot/index/stem"
 	"maps"
 	"slices"
 	"sort"
@@ -477,8 +478,8 @@ func TestAddTerm(t *testing.T) {
 	}{
 		{"lambda", []string{"lambda"}},
 		{"canary10", []string{"10", "canary", "canary10"}},
-		{"8h", []string{"8", "8h", stem("hours")}},
-		{"15min", []string{"15", "15min", stem("minutes")}},
+		{"8h", []string{"8", "8h", stem.Word("hours")}},
+		{"15min", []string{"15", "15min", stem.Word("minutes")}},
 		{"ten", []string{"10", "ten"}},
 		{"10gb", []string{"10gb"}},
 		{"x509", []string{"509", "x", "x509"}},

@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"fmt"
+	"github.com/devopsbot/devopsbot/index/stem"
 	"strings"
 	"unicode"
 )
@@ -127,7 +128,7 @@ func appendTerm(out []string, w string) []string {
 	case len(w) < 3 || stemStop[w]:
 		return out
 	}
-	return append(out, stemWord(w))
+	return append(out, stem.Word(w))
 }
 
 // camelParts splits an identifier at lower-to-upper case changes
@@ -155,22 +156,6 @@ func camelParts(s string) []string {
 		}
 	}
 	return append(out, string(rs[start:]))
-}
-
-// stemWord strips common English endings so that "deletion", "deleted" and
-// "delete" compare equal. It is deliberately crude: it only has to make
-// words of one family meet.
-func stemWord(w string) string {
-	for _, suf := range []string{"ations", "ation", "ments", "ment", "ings", "ing", "ions", "ion", "ies", "ers", "er", "es", "ed", "s", "e"} {
-		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 {
-			w = strings.TrimSuffix(w, suf)
-			if suf == "ies" {
-				w += "y"
-			}
-			break
-		}
-	}
-	return w
 }
 
 // sameTerm reports whether two stemmed words name the same thing: equal,

@@ -93,9 +93,9 @@ func TestTerms(t *testing.T) {
 		parts bool
 		want  []string
 	}{
-		{"GroupMinSize", true, []string{"group", "min", "siz"}},
-		{"HTTPCode_ELB_4XX", true, []string{"http", "cod", "elb", "4xx"}},
-		{"Stack deletion was deleted", false, []string{"stack", "delet", "delet"}},
+		{"GroupMinSize", true, []string{"group", "min", "size"}},
+		{"HTTPCode_ELB_4XX", true, []string{"http", "code", "elb", "4xx"}},
+		{"Stack deletions were deleted", false, []string{"stack", "deletion", "delet"}},
 		{"no downtime at all", false, []string{"no", "downtim"}},
 	}
 	for _, tt := range tests {
