@@ -64,38 +64,7 @@ func parseAliases(files ...[]byte) (*aliases, error) {
 		return c
 	}
 	for fi, data := range files {
-		sc := bufio.NewScanner(bytes.NewReader(data))
-		sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
-		line := 0
-		for sc.Scan() {
-			line++
-			text := sc.Text()
-			if i := strings.IndexByte(text, '#'); i >= 0 {
-				text = text[:i]
-			}
-			if strings.TrimSpace(text) == "" {
-				continue
-			}
-			if rest, ok := strings.CutPrefix(strings.TrimSpace(text), "frame:"); ok {
-				for _, t := range analyze(rest) {
-					frame[t.term] = true
-				}
-				continue
-			}
-			var forms []string
-			for _, f := range strings.Split(text, "|") {
-				f = strings.TrimSpace(f)
-				if f == "" {
-					continue
-				}
-				if len(analyzeAll(f)) == 0 {
-					return nil, fmt.Errorf("alias file %d line %d: %q has no searchable words: %w", fi+1, line, f, ErrAliases)
-				}
-				forms = append(forms, f)
-			}
-			if len(forms) < 2 {
-				return nil, fmt.Errorf("alias file %d line %d: need at least two forms separated by |: %w", fi+1, line, ErrAliases)
-			}
+		if err := readAliasFile(fi+1, data, frame, func(forms []string) {
 			c := len(classes)
 			classes = append(classes, forms)
 			parent = append(parent, c)
@@ -107,9 +76,8 @@ func parseAliases(files ...[]byte) (*aliases, error) {
 					formClass[key] = c
 				}
 			}
-		}
-		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("read alias file %d: %w", fi+1, err)
+		}); err != nil {
+			return nil, err
 		}
 	}
 	// Merge classes and number the roots.
@@ -247,4 +215,47 @@ func maxEnd(toks []token) int {
 		}
 	}
 	return e
+}
+
+// readAliasFile reads alias file number fi: it adds the terms of "frame:"
+// lines to frame and passes every class line's forms to class.
+func readAliasFile(fi int, data []byte, frame map[string]bool, class func(forms []string)) error {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := sc.Text()
+		if i := strings.IndexByte(text, '#'); i >= 0 {
+			text = text[:i]
+		}
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(text), "frame:"); ok {
+			for _, t := range analyze(rest) {
+				frame[t.term] = true
+			}
+			continue
+		}
+		var forms []string
+		for _, f := range strings.Split(text, "|") {
+			f = strings.TrimSpace(f)
+			if f == "" {
+				continue
+			}
+			if len(analyzeAll(f)) == 0 {
+				return fmt.Errorf("alias file %d line %d: %q has no searchable words: %w", fi, line, f, ErrAliases)
+			}
+			forms = append(forms, f)
+		}
+		if len(forms) < 2 {
+			return fmt.Errorf("alias file %d line %d: need at least two forms separated by |: %w", fi, line, ErrAliases)
+		}
+		class(forms)
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read alias file %d: %w", fi, err)
+	}
+	return nil
 }

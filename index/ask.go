@@ -52,18 +52,9 @@ type Evidence struct {
 const (
 	askSections = 10 // sections returned with an answer
 	askSearchK  = 10 // sections ranked to weigh facts by their section
-	// askMinMargin is the smallest relative lead of the best option over
-	// the second to call it decided. On the 85 exam questions with options
-	// of testdata (dev, exam_extra, holdout2_exam), 12 answers had a
-	// smaller lead (7 of them right); of the other 73, 62 were right.
-	askMinMargin = 0.1
-	// askConfidencePower sharpens option shares into confidences, and
-	// askMaxConfidence caps them: notes can be wrong or dated, and the
-	// scorer was tuned on most of those questions. On the questions written
-	// blind (holdout2_exam, 61% right) power 4 and cap 0.95 give a mean
-	// confidence of 0.68 (5 and 0.99: 0.73, overconfident); on all 85, 0.76
-	// where 0.81 were right, Brier 0.137 (5 and 0.99: 0.134). Fresh
-	// questions are what users ask, so the blind set weighs more here.
+	// askConfidencePower sharpens the fact-vote scorer's option scores into
+	// shares, and askMaxConfidence caps the confidence: notes can be wrong
+	// or dated.
 	askConfidencePower = 4.0
 	askMaxConfidence   = 0.95
 )

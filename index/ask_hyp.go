@@ -75,12 +75,10 @@ func (fx *factIndex) scoreHypotheses(scenario string, options []Option, secRel m
 	return out
 }
 
-// ensembleResult is the two scorers' joint verdict.
+// ensembleResult is the two scorers' joint ranking.
 type ensembleResult struct {
-	best    int       // the chosen option
-	score   []float64 // per option, 0..1: rank votes with the main scorer's share breaking ties
-	conf    float64   // confidence in best
-	decided bool      // both scorers put best first and the main one by a clear margin
+	best  int       // the option ranked first
+	score []float64 // per option, 0..1: rank votes with the main scorer's share breaking ties
 }
 
 // ensemble joins the fact-vote scorer (sup) and the hypothesis scorer
@@ -88,11 +86,11 @@ type ensembleResult struct {
 // below it, from each scorer; the fact-vote scorer's share breaks ties, so
 // the hypothesis scorer overturns its choice only when it ranks that
 // choice below another option that the fact-vote scorer has second or
-// close. The confidence is the mean of the two scorers' shares for the
-// chosen option, so that disagreement shows as doubt.
+// close. Whether the two agree, and how sure the choice is, is the
+// verdict's business (ask_judge.go).
 func ensemble(sup []optionSupport, hyp []float64) ensembleResult {
 	n := len(sup)
-	pc, ph := confidences(sup), hypShares(hyp)
+	pc := confidences(sup)
 	r := ensembleResult{score: make([]float64, n)}
 	for i := range sup {
 		pts := 0.0
@@ -106,27 +104,11 @@ func ensemble(sup []optionSupport, hyp []float64) ensembleResult {
 		}
 		r.score[i] = (pts + pc[i]) / float64(2*(n-1)+1)
 	}
-	first := func(x func(int) float64) int {
-		b := 0
-		for i := 1; i < n; i++ {
-			if x(i) > x(b) {
-				b = i
-			}
-		}
-		return b
-	}
-	r.best = first(func(i int) float64 { return r.score[i] })
-	cur := first(func(i int) float64 { return sup[i].score })
-	hb := first(func(i int) float64 { return hyp[i] })
-	r.conf = (pc[r.best] + ph[r.best]) / 2
-	second := -1.0
-	for i := range sup {
-		if i != r.best {
-			second = math.Max(second, sup[i].score)
+	for i := 1; i < n; i++ {
+		if r.score[i] > r.score[r.best] {
+			r.best = i
 		}
 	}
-	top := sup[r.best].score
-	r.decided = cur == r.best && hb == r.best && top > 0 && (top-second)/top >= askMinMargin
 	return r
 }
 

@@ -87,34 +87,22 @@ func TestEnsembleSweep(t *testing.T) {
 }
 
 func TestEnsemble(t *testing.T) {
-	sup := func(s ...float64) []optionSupport {
-		out := make([]optionSupport, len(s))
-		for i, v := range s {
-			out[i].score = v
-		}
-		return out
-	}
 	tests := []struct {
-		name    string
-		sup     []optionSupport
-		hyp     []float64
-		best    int
-		decided bool
+		name string
+		sup  []optionSupport
+		hyp  []float64
+		best int
 	}{
-		{"both agree with a clear lead", sup(1, 3, 0.5, 0.2), []float64{0.2, 0.9, 0.1, 0.3}, 1, true},
-		{"both agree, lead too small", sup(2.9, 3, 0.5, 0.2), []float64{0.2, 0.9, 0.1, 0.3}, 1, false},
-		{"hypotheses rank the votes' choice last: the runner-up wins", sup(2.5, 3, 0.5, 0.2), []float64{0.9, 0.1, 0.5, 0.3}, 0, false},
-		{"the hypotheses prefer another option: chosen but undecided", sup(1, 3, 0.5, 0.2), []float64{0.2, 0.5, 0.1, 0.9}, 1, false},
-		{"a tie in rank votes goes to the fact votes", sup(3, 2, 1, 0), []float64{0.5, 0.9, 0.1, 0}, 0, false},
+		{"both agree", sup(1, 3, 0.5, 0.2), []float64{0.2, 0.9, 0.1, 0.3}, 1},
+		{"hypotheses rank the votes' choice last: the runner-up wins", sup(2.5, 3, 0.5, 0.2), []float64{0.9, 0.1, 0.5, 0.3}, 0},
+		{"the hypotheses prefer another option: the votes' choice stays", sup(1, 3, 0.5, 0.2), []float64{0.2, 0.5, 0.1, 0.9}, 1},
+		{"a tie in rank votes goes to the fact votes", sup(3, 2, 1, 0), []float64{0.5, 0.9, 0.1, 0}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := ensemble(tt.sup, tt.hyp)
-			if r.best != tt.best || r.decided != tt.decided {
-				t.Errorf("best %d decided %v, want %d %v", r.best, r.decided, tt.best, tt.decided)
-			}
-			if r.conf <= 0 || r.conf > 1 {
-				t.Errorf("confidence %v not in (0, 1]", r.conf)
+			if r.best != tt.best {
+				t.Errorf("best %d, want %d", r.best, tt.best)
 			}
 			for i, s := range r.score {
 				if s > r.score[r.best] {
@@ -123,12 +111,37 @@ func TestEnsemble(t *testing.T) {
 			}
 		})
 	}
-	// Disagreement shows as doubt: the same choice with the hypotheses
-	// against it is less confident.
-	agree := ensemble(sup(1, 3, 0.5, 0.2), []float64{0.2, 0.9, 0.1, 0.3})
-	against := ensemble(sup(1, 3, 0.5, 0.2), []float64{0.2, 0.5, 0.1, 0.9})
-	if against.conf >= agree.conf {
-		t.Errorf("confidence with the hypotheses against %v, not below %v", against.conf, agree.conf)
+}
+
+// sup makes fact-vote results with the given scores.
+func sup(s ...float64) []optionSupport {
+	out := make([]optionSupport, len(s))
+	for i, v := range s {
+		out[i].score = v
+	}
+	return out
+}
+
+// TestSignals checks that disagreement between the scorers and a small
+// lead show as doubt.
+func TestSignals(t *testing.T) {
+	fx := mustDefault(t).factIndex()
+	opts := []Option{{"A", "a"}, {"B", "b"}, {"C", "c"}, {"D", "d"}}
+	sig := func(s []optionSupport, hyp []float64) askSignals {
+		return fx.signals("scaling", opts, s, hyp, choose(ensemble(s, hyp), 1), nil)
+	}
+	agree := sig(sup(1, 3, 0.5, 0.2), []float64{0.2, 0.9, 0.1, 0.3})
+	against := sig(sup(1, 3, 0.5, 0.2), []float64{0.2, 0.5, 0.1, 0.9})
+	close := sig(sup(2.9, 3, 0.5, 0.2), []float64{0.2, 0.9, 0.1, 0.3})
+	if !agree.agree || against.agree || agree.margin <= close.margin {
+		t.Errorf("agree %+v, against %+v, close %+v", agree, against, close)
+	}
+	if against.confidence() >= agree.confidence() || close.confidence() >= agree.confidence() {
+		t.Errorf("confidence agree %v, against %v, close %v", agree.confidence(), against.confidence(), close.confidence())
+	}
+	two := choose(ensemble(sup(1, 3, 0.5, 2), []float64{0.2, 0.9, 0.1, 0.8}), 2)
+	if !slices.Equal(two.chosen, []int{1, 3}) || two.best != 1 || two.runner != 0 {
+		t.Errorf("choose two: %+v, want [1 3], best 1, runner-up 0", two)
 	}
 }
 

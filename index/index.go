@@ -185,6 +185,14 @@ func BuildWith(opts Options, docs ...*notes.Document) (*Index, error) {
 		return nil, fmt.Errorf("build index: batch: %w", err)
 	}
 	ix.bi = bi
+	ix.numberTerms()
+	return ix, nil
+}
+
+// numberTerms numbers every indexed term (ix.ids), gives each fact token
+// its term's number, and lists the vocabulary by length for spelling
+// guesses.
+func (ix *Index) numberTerms() {
 	ix.ids = make(map[string]int32, len(ix.df))
 	for term := range ix.df {
 		ix.ids[term] = int32(len(ix.ids))
@@ -209,7 +217,6 @@ func BuildWith(opts Options, docs ...*notes.Document) (*Index, error) {
 		l := len([]rune(term))
 		ix.vocab[l] = append(ix.vocab[l], vocabTerm{term, n})
 	}
-	return ix, nil
 }
 
 // entry analyses one section: its facts for highlighting and the token

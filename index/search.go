@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -66,381 +65,6 @@ func defaultParams() rankParams {
 	}
 }
 
-// qterm is one distinct search term of a query.
-type qterm struct {
-	term   string
-	weight float64 // boost relative to an exact term
-	idf    float64
-	group  int // index into plan.groups
-}
-
-// qgroup is one idea of the query: the terms of one word or phrase (its
-// parts, glued form, spelling corrections and alias class terms). Coverage
-// counts each group once, so "ASG" and "auto scaling group" in a fact
-// weigh the same.
-type qgroup struct {
-	weight float64 // what a full match is worth: the alias class's IDF, else the best term's
-	terms  []int   // indexes into plan.terms
-}
-
-// plan is an analysed query.
-type plan struct {
-	terms   []qterm
-	groups  []qgroup
-	index   map[string]int // term -> index in terms
-	bigrams [][2]string    // adjacent query words, for proximity
-	total   float64        // sum of group weights
-
-	// The same terms and word pairs by their number in the index (ix.ids),
-	// for matching fact tokens (factEntry.ids) without hashing strings: a
-	// 256-bit filter turns most tokens away, the rest look through ids.
-	ids         []int32    // ix.ids of terms[i]
-	filter      [4]uint64  // bit id&255 set for every id
-	bigramID    [][2]int32 // bigrams by number
-	bigramFirst [4]uint64  // filter of the first ids of bigramID
-}
-
-// term returns the index in p.terms of the term numbered id, or -1.
-func (p *plan) term(id int32) int {
-	if id < 0 || p.filter[(id>>6)&3]&(1<<(id&63)) == 0 {
-		return -1
-	}
-	for i, x := range p.ids {
-		if x == id {
-			return i
-		}
-	}
-	return -1
-}
-
-// plan analyses query: tokens, spelling correction of unknown words, alias
-// terms, groups and weights. It returns ErrEmptyQuery when the query has no
-// words at all; a plan with no terms means words that nothing in the notes
-// contains.
-func (ix *Index) plan(q string) (*plan, error) {
-	q = strings.ToValidUTF8(q, " ")
-	if len(q) > maxQueryBytes {
-		cut := maxQueryBytes
-		for cut > 0 && !utf8.RuneStart(q[cut]) {
-			cut--
-		}
-		q = q[:cut]
-	}
-	all := analyzeAll(q)
-	toks := dropStops(slices.Clone(all))
-	if len(toks) == 0 {
-		return nil, ErrEmptyQuery
-	}
-	// Correct unknown words (not in the notes, not in an alias form) to
-	// close words of the notes; corrected tokens take part in alias matching.
-	corrected := make([]token, 0, len(all))
-	fuzzy := map[string]float64{}
-	var guessed []occ // words replaced by spelling guesses
-	nCorr := 0
-	if len(toks) > maxCorrectedQuery {
-		nCorr = maxCorrections // long questions: spelling is seldom the problem, guesses add noise
-	}
-	for _, t := range all {
-		if _, ok := ix.df[t.term]; ok || t.stop || ix.al.terms[t.term] || nCorr >= maxCorrections {
-			corrected = append(corrected, t)
-			continue
-		}
-		nCorr++
-		guessed = append(guessed, occ{t.term, t.start, t.end})
-		for _, c := range ix.corrections(t.term) {
-			corrected = append(corrected, token{term: c.term, start: t.start, end: t.end, pos: t.pos})
-			w := max(ix.prm.fuzzy, 1e-9) / float64(c.dist)
-			if w > fuzzy[c.term] {
-				fuzzy[c.term] = w
-			}
-		}
-	}
-	expanded := ix.al.expand(corrected)
-
-	// Distinct known terms with their weight, and every occurrence's byte
-	// range in the query for grouping.
-	weights := map[string]float64{}
-	order := []string{}
-	exact := false // some word matched as written (or through an alias)
-	occs := make([]occ, 0, len(expanded))
-	for _, t := range expanded {
-		if _, ok := ix.df[t.term]; !ok {
-			continue
-		}
-		// A term is a guess when it stands where a misspelt word was: a
-		// correction, or an alias reached through one.
-		isFuzzy := within(t, guessed)
-		if _, corrected := fuzzy[t.term]; isFuzzy && !corrected && !strings.HasPrefix(t.term, "_") {
-			isFuzzy = false // a known part of a misspelt compound ("Capabilities")
-		}
-		if isFuzzy && ix.prm.fuzzy == 0 {
-			continue
-		}
-		w := 1.0
-		switch {
-		case strings.HasPrefix(t.term, "_"):
-			w = ix.prm.alias
-			if isFuzzy {
-				w = ix.prm.fuzzy
-			}
-		case isFuzzy:
-			w = fuzzy[t.term]
-		}
-		if len(toks) > frameMinTokens && ix.al.frame[t.term] {
-			w *= frameWeight
-		}
-		occs = append(occs, occ{t.term, t.start, t.end})
-		if !isFuzzy {
-			exact = true
-		}
-		if old, ok := weights[t.term]; ok {
-			weights[t.term] = max(old, w)
-			continue
-		}
-		weights[t.term] = w
-		order = append(order, t.term)
-	}
-	p := &plan{index: map[string]int{}}
-	if !exact && unmatched(toks, occs) {
-		// Only guessed spellings, and some words matched nothing at all:
-		// better "nothing matched" than sections about the guesses.
-		return p, nil
-	}
-	n := float64(len(ix.secs))
-	for _, term := range order {
-		df := float64(ix.df[term])
-		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
-		p.terms = append(p.terms, qterm{term: term, weight: weights[term], idf: idf})
-	}
-	sort.SliceStable(p.terms, func(i, j int) bool {
-		return p.terms[i].weight*p.terms[i].idf > p.terms[j].weight*p.terms[j].idf
-	})
-	if len(p.terms) > maxQueryTerms {
-		p.terms = p.terms[:maxQueryTerms]
-	}
-	p.ids = make([]int32, len(p.terms))
-	for i := range p.terms {
-		p.index[p.terms[i].term] = i
-		id := ix.ids[p.terms[i].term] // every term of the plan is in df
-		p.ids[i] = id
-		p.filter[(id>>6)&3] |= 1 << (id & 63)
-	}
-	// Group terms with overlapping occurrences in the query: one word, its
-	// parts, its corrections, the alias phrases it belongs to.
-	parent := make([]int, len(p.terms))
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	sort.Slice(occs, func(i, j int) bool { return occs[i].start < occs[j].start })
-	open := -1 // the occurrence reaching furthest among those overlapping so far
-	for i, o := range occs {
-		ti, ok := p.index[o.term]
-		if !ok {
-			continue
-		}
-		if open >= 0 && o.start < occs[open].end {
-			parent[find(ti)] = find(p.index[occs[open].term])
-			if o.end > occs[open].end {
-				open = i
-			}
-			continue
-		}
-		open = i
-	}
-	gi := map[int]int{}
-	for i := range p.terms {
-		r := find(i)
-		g, ok := gi[r]
-		if !ok {
-			g = len(p.groups)
-			gi[r] = g
-			p.groups = append(p.groups, qgroup{})
-		}
-		p.terms[i].group = g
-		p.groups[g].terms = append(p.groups[g].terms, i)
-	}
-	for g := range p.groups {
-		grp := &p.groups[g]
-		canon, best := 0.0, 0.0
-		for _, i := range grp.terms {
-			t := p.terms[i]
-			if strings.HasPrefix(t.term, "_") {
-				canon = max(canon, t.weight*t.idf)
-			}
-			best = max(best, t.weight*t.idf)
-		}
-		grp.weight = best
-		if canon > 0 {
-			grp.weight = canon
-		}
-		p.total += grp.weight
-	}
-	// Adjacent words (the first term at each position) for proximity.
-	prevPos, prev := -1, ""
-	for _, t := range toks {
-		if t.pos == prevPos {
-			continue
-		}
-		if _, ok := p.index[t.term]; ok && prev != "" && t.pos == prevPos+1 {
-			p.bigrams = append(p.bigrams, [2]string{prev, t.term})
-			first := ix.ids[prev]
-			p.bigramID = append(p.bigramID, [2]int32{first, ix.ids[t.term]})
-			p.bigramFirst[(first>>6)&3] |= 1 << (first & 63)
-		}
-		prevPos, prev = t.pos, t.term
-		if _, ok := p.index[t.term]; !ok {
-			prev = ""
-		}
-	}
-	return p, nil
-}
-
-// occ is one occurrence of a search term in the query, by byte range.
-type occ struct {
-	term       string
-	start, end int
-}
-
-// within reports whether t lies inside one of the ranges.
-func within(t token, rs []occ) bool {
-	for _, r := range rs {
-		if r.start <= t.start && t.end <= r.end {
-			return true
-		}
-	}
-	return false
-}
-
-// unmatched reports whether some token of the query overlaps no term
-// occurrence.
-func unmatched(toks []token, occs []occ) bool {
-	for _, t := range toks {
-		hit := false
-		for _, o := range occs {
-			if o.start < t.end && t.start < o.end {
-				hit = true
-				break
-			}
-		}
-		if !hit {
-			return true
-		}
-	}
-	return false
-}
-
-type correction struct {
-	term string
-	dist int
-}
-
-// corrections returns the words of the notes closest to an unknown word:
-// edit distance 1 for words of 4-8 letters, up to 2 from 9 letters, with
-// transpositions counting once ("cloudtrial"). Ties go to the more common
-// word; at most two are returned.
-func (ix *Index) corrections(w string) []correction {
-	rw := []rune(w)
-	n := len(rw)
-	if n < 4 {
-		return nil
-	}
-	maxD := 1
-	if n >= 9 {
-		maxD = 2
-	}
-	type cand struct {
-		vocabTerm
-		d int
-	}
-	var best []cand
-	buf := make([]int, 3*(n+maxD+2))
-	for l := n - maxD; l <= n+maxD; l++ {
-		for _, v := range ix.vocab[l] {
-			d := osaDistance(rw, v.term, maxD, buf)
-			if d <= maxD {
-				best = append(best, cand{v, d})
-			}
-		}
-	}
-	if len(best) == 0 {
-		return nil
-	}
-	sort.Slice(best, func(i, j int) bool {
-		if best[i].d != best[j].d {
-			return best[i].d < best[j].d
-		}
-		if best[i].df != best[j].df {
-			return best[i].df > best[j].df
-		}
-		return best[i].term < best[j].term
-	})
-	var out []correction
-	for _, c := range best {
-		if c.d > best[0].d || len(out) == 2 {
-			break
-		}
-		out = append(out, correction{c.term, c.d})
-	}
-	return out
-}
-
-// osaDistance is the optimal string alignment distance between a and b
-// (insertions, deletions, substitutions, adjacent transpositions), or
-// maxD+1 when it exceeds maxD. buf is scratch space.
-func osaDistance(a []rune, bs string, maxD int, buf []int) int {
-	var br [64]rune
-	b := br[:0]
-	for _, r := range bs {
-		if len(b) == cap(br) {
-			return maxD + 1
-		}
-		b = append(b, r)
-	}
-	if len(a) >= cap(br) {
-		return maxD + 1
-	}
-	la, lb := len(a), len(b)
-	if la-lb > maxD || lb-la > maxD {
-		return maxD + 1
-	}
-	w := lb + 1
-	if len(buf) < 3*w {
-		buf = make([]int, 3*w)
-	}
-	prev2, prev, cur := buf[0:w], buf[w:2*w], buf[2*w:3*w]
-	for j := 0; j <= lb; j++ {
-		prev[j] = j
-	}
-	for i := 1; i <= la; i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= lb; j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				v = min(v, prev2[j-2]+1)
-			}
-			cur[j] = v
-			rowMin = min(rowMin, v)
-		}
-		if rowMin > maxD {
-			return maxD + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[lb]
-}
-
 // Search returns up to k hits for query, best first. A query with nothing
 // searchable (no words, only stop words or punctuation) returns
 // ErrEmptyQuery; words that nothing in the notes matches give no hits and no
@@ -457,24 +81,7 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 	if len(p.terms) == 0 {
 		return nil, nil
 	}
-	clauses := make([]query.Query, 0, len(p.terms))
-	for i, t := range p.terms {
-		// Long queries: only the most telling terms go to Bleve (the rest
-		// still count in re-ranking); common terms cost the most postings.
-		if i >= maxBleveTerms {
-			break
-		}
-		if len(p.terms) > 12 && float64(ix.df[t.term]) > commonShare*float64(len(ix.secs)) {
-			continue
-		}
-		tq := bleve.NewTermQuery(t.term)
-		tq.SetField(bodyField)
-		tq.SetBoost(t.weight)
-		clauses = append(clauses, tq)
-	}
-	dq := bleve.NewDisjunctionQuery(clauses...)
-	req := bleve.NewSearchRequestOptions(dq, max(k, minCandidates), 0, false)
-	res, err := ix.bi.SearchInContext(ctx, req)
+	res, err := ix.candidates(ctx, p, k)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(q, 60), err)
 	}
@@ -531,6 +138,29 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		hits = append(hits, h)
 	}
 	return hits, nil
+}
+
+// candidates asks Bleve for the sections to re-rank: a disjunction of the
+// plan's terms, each boosted by its weight. Long queries send only their
+// most telling terms (the rest still count in re-ranking); common terms
+// cost the most postings.
+func (ix *Index) candidates(ctx context.Context, p *plan, k int) (*bleve.SearchResult, error) {
+	clauses := make([]query.Query, 0, len(p.terms))
+	for i, t := range p.terms {
+		if i >= maxBleveTerms {
+			break
+		}
+		if len(p.terms) > 12 && float64(ix.df[t.term]) > commonShare*float64(len(ix.secs)) {
+			continue
+		}
+		tq := bleve.NewTermQuery(t.term)
+		tq.SetField(bodyField)
+		tq.SetBoost(t.weight)
+		clauses = append(clauses, tq)
+	}
+	dq := bleve.NewDisjunctionQuery(clauses...)
+	req := bleve.NewSearchRequestOptions(dq, max(k, minCandidates), 0, false)
+	return ix.bi.SearchInContext(ctx, req)
 }
 
 // preferSpecific moves a section below a descendant of it (by the Parent
@@ -718,80 +348,6 @@ func (p *plan) spans(f *factEntry) []Span {
 		out = append(out, s)
 	}
 	return out
-}
-
-// suggest ranks section titles by shared letter trigrams with query.
-func (ix *Index) suggest(q string, k int) []string {
-	q = strings.ToValidUTF8(q, " ")
-	if len(q) > maxQueryBytes {
-		q = q[:maxQueryBytes]
-		q = strings.ToValidUTF8(q, "")
-	}
-	qg := trigrams(q)
-	type cand struct {
-		title string
-		score float64
-		level int
-	}
-	var cs []cand
-	seen := map[string]bool{}
-	for i := range ix.secs {
-		s := ix.secs[i].sec
-		if s.Title == "" || seen[s.Title] {
-			continue
-		}
-		seen[s.Title] = true
-		tg := trigrams(s.Title)
-		shared := 0
-		for g := range tg {
-			if qg[g] {
-				shared++
-			}
-		}
-		score := 0.0
-		if len(tg) > 0 && shared > 0 {
-			score = float64(shared) / math.Sqrt(float64(len(tg)*max(len(qg), 1)))
-		}
-		cs = append(cs, cand{s.Title, score, s.Level})
-	}
-	sort.SliceStable(cs, func(i, j int) bool { return cs[i].score > cs[j].score })
-	var out []string
-	for _, c := range cs {
-		if len(out) == k || c.score < 0.2 {
-			break
-		}
-		out = append(out, c.title)
-	}
-	if len(out) > 0 {
-		return out
-	}
-	// Nothing close: offer the level-two headings (the services and topics).
-	for i := range ix.secs {
-		s := ix.secs[i].sec
-		if s.Level == 2 && s.Title != "" && len(out) < k {
-			out = append(out, s.Title)
-		}
-	}
-	return out
-}
-
-// trigrams returns the letter trigrams of the lower-cased words of s, each
-// word padded with spaces.
-func trigrams(s string) map[string]bool {
-	g := map[string]bool{}
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !isWordRune(r) }) {
-		if stopWords[w] {
-			continue
-		}
-		r := []rune(" " + w + " ")
-		for i := 0; i+3 <= len(r); i++ {
-			g[string(r[i:i+3])] = true
-		}
-		if len(g) > 2000 {
-			break
-		}
-	}
-	return g
 }
 
 func truncate(s string, n int) string {

@@ -1,0 +1,211 @@
+package index
+
+import (
+	"math"
+	"strings"
+
+	"github.com/devopsbot/devopsbot/index/stem"
+	"github.com/devopsbot/devopsbot/notes"
+)
+
+// This file builds the answerer's index over facts: every bullet, table
+// row or sentence of the notes with its terms (aliases, number parts).
+
+// negationWords mark a fact that denies something.
+var negationWords = setOf(`not no cannot cant can't don't doesn't isn't aren't won't never
+without neither nor`)
+
+// newFactIndex indexes every fact of docs. Sections without facts are
+// indexed through their text as one fact.
+func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factIndex {
+	if expand == nil {
+		expand = func(t []token) []token { return t }
+	}
+	fx := &factIndex{expand: expand, post: map[string][]int32{}, idf: map[string]float64{}}
+	for _, d := range docs {
+		for si := range d.Sections {
+			s := &d.Sections[si]
+			title := fx.termSet(strings.Join(s.Path, " › "))
+			// A fact's terms are its own, its parent bullets' and its
+			// section path's.
+			add := func(text string) {
+				id := int32(len(fx.facts))
+				fx.facts = append(fx.facts, askFact{sec: s, text: text, neg: hasNegation(text)})
+				terms := fx.termSet(text)
+				for t := range title {
+					terms[t] = true
+				}
+				for t := range terms {
+					fx.post[t] = append(fx.post[t], id)
+				}
+				fx.facts[id].nterm = len(terms)
+				fx.avgLen += float64(len(terms))
+			}
+			if len(s.Facts) == 0 {
+				for _, sent := range sentences(s.Text) {
+					add(sent)
+				}
+				continue
+			}
+			for _, f := range s.Facts {
+				if f.Kind == notes.FactParagraph {
+					// A paragraph says several things; each sentence is
+					// evidence on its own.
+					for _, sent := range sentences(f.FullText()) {
+						add(sent)
+					}
+					continue
+				}
+				add(f.FullText())
+			}
+		}
+	}
+	n := float64(len(fx.facts))
+	if n > 0 {
+		fx.avgLen /= n
+	}
+	for t, p := range fx.post {
+		fx.idf[t] = math.Log(1 + n/float64(len(p)))
+	}
+	return fx
+}
+
+// sentences splits a paragraph after ".", "!" or "?" followed by a space
+// and an upper-case letter. A piece shorter than askMinSentence bytes is not
+// cut off but joined to what follows ("Use e.g. S3. Then ...").
+func sentences(text string) []string {
+	var out []string
+	start := 0
+	for i := 0; i+2 < len(text); i++ {
+		switch text[i] {
+		case '.', '!', '?':
+		default:
+			continue
+		}
+		if text[i+1] != ' ' || text[i+2] < 'A' || text[i+2] > 'Z' || i+1-start < askMinSentence {
+			continue
+		}
+		out = append(out, strings.TrimSpace(text[start:i+1]))
+		start = i + 2
+	}
+	if rest := strings.TrimSpace(text[start:]); rest != "" {
+		out = append(out, rest)
+	}
+	return out
+}
+
+// askMinSentence is the shortest piece of a paragraph kept as a sentence.
+const askMinSentence = 40
+
+// hasNegation reports whether text holds one of negationWords.
+func hasNegation(text string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r == '\'' || r == '’')
+	}) {
+		if negationWords[strings.ReplaceAll(w, "’", "'")] {
+			return true
+		}
+	}
+	return false
+}
+
+// termSet returns the distinct analysed terms of text, with aliases.
+func (fx *factIndex) termSet(text string) map[string]bool {
+	m := map[string]bool{}
+	for _, tok := range fx.expand(analyze(text)) {
+		addTerm(m, tok.term)
+	}
+	return m
+}
+
+// addTerm adds t to m, with the parts of a word glued to a number
+// ("canary10" from "LambdaCanary10Percent10Minutes": "canary", "10"), the
+// number and unit of a short duration ("8h": "8", "hour") and the digits of
+// a number word ("ten": "10").
+func addTerm(m map[string]bool, t string) {
+	m[t] = true
+	for _, x := range numberParts(t, 1) {
+		m[x] = true
+	}
+}
+
+// numberParts returns the extra terms of a term holding a number: the
+// digits of a number word ("ten": "10"), the stemmed letters and the digits
+// of a word glued to a number when the letters are at least minLetters long
+// ("canary10": "canary", "10"), and the number and unit word of a short
+// duration ("8h": "8", "hour"). Other terms have none.
+func numberParts(t string, minLetters int) []string {
+	if d, ok := numberWords[t]; ok {
+		return []string{d}
+	}
+	// letters then digits
+	i := len(t)
+	for i > 0 && isDigit(t[i-1]) {
+		i--
+	}
+	if i >= minLetters && i > 0 && i < len(t) && allLower(t[:i]) {
+		return []string{stem.Word(t[:i]), t[i:]}
+	}
+	// digits then a unit
+	j := 0
+	for j < len(t) && isDigit(t[j]) {
+		j++
+	}
+	if j > 0 && j < len(t) {
+		if u, ok := durationUnits[t[j:]]; ok {
+			return []string{t[:j], u}
+		}
+	}
+	return nil
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func allLower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// durationUnits maps unit suffixes of numbers to the analysed unit word.
+var durationUnits = func() map[string]string {
+	m := map[string]string{}
+	for unit, word := range map[string]string{
+		"s": "seconds", "sec": "seconds", "secs": "seconds", "m": "minutes", "min": "minutes",
+		"mins": "minutes", "h": "hours", "hr": "hours", "hrs": "hours", "d": "days",
+	} {
+		m[unit] = stem.Word(word)
+	}
+	return m
+}()
+
+// numberWords are number words exam questions spell out.
+var numberWords = map[string]string{
+	"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+	"eight": "8", "nine": "9", "ten": "10", "twelve": "12", "fifteen": "15", "twenty": "20",
+	"thirty": "30", "sixty": "60", "hundred": "100",
+}
+
+// askTerms returns the distinct terms of a scenario or option, with
+// aliases, and with words the notes do not use replaced by close words
+// they do ("daemon" finds the notes' "demon").
+func (fx *factIndex) askTerms(text string) map[string]bool {
+	m := fx.termSet(text)
+	if fx.correct == nil {
+		return m
+	}
+	for t := range m {
+		if _, ok := fx.post[t]; ok {
+			continue
+		}
+		for _, c := range fx.correct(t) {
+			if _, ok := fx.post[c.term]; ok {
+				m[c.term] = true
+			}
+		}
+	}
+	return m
+}

@@ -1,0 +1,146 @@
+package index
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestChooseCount(t *testing.T) {
+	tests := []struct {
+		text string
+		want int
+	}{
+		{"Which two actions should the engineer take? (Choose two.)", 2},
+		{"Which steps meet the requirements? (Select THREE.)", 3},
+		{"Pick them. Choose 2", 2},
+		{"Which option should the team choose?", 1},
+		{"Select the best answer.", 1},
+		{"", 1},
+	}
+	for _, tt := range tests {
+		if got := ChooseCount(tt.text); got != tt.want {
+			t.Errorf("ChooseCount(%q) = %d, want %d", tt.text, got, tt.want)
+		}
+	}
+	q, err := ParseQuestion("Which two hooks run after the files are copied? (Choose two.)\nA) BeforeInstall\nB) AfterInstall\nC) ApplicationStart\nD) DownloadBundle")
+	if err != nil || q.Choose != 2 || len(q.Options) != 4 {
+		t.Errorf("ParseQuestion: Choose %d, %d options, %v; want 2, 4", q.Choose, len(q.Options), err)
+	}
+}
+
+func TestAskVerdict(t *testing.T) {
+	ix := mustDefault(t)
+	ctx := context.Background()
+	t.Run("choose two gives two letters in key order", func(t *testing.T) {
+		ans, err := ix.Ask(ctx, Question{
+			Text: "A CodeDeploy AppSpec file for EC2 needs scripts that run after the revision's files are copied and before the service is validated. Which two lifecycle event hooks can run them? (Choose two.)",
+			Options: []Option{{"A", "ApplicationStop"}, {"B", "AfterInstall"}, {"C", "DownloadBundle"},
+				{"D", "ApplicationStart"}, {"E", "BeforeBlockTraffic"}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Choose != 2 || len(ans.Chosen) != 2 || ans.Chosen[0] > ans.Chosen[1] || ans.RunnerUp == "" || strings.Contains(ans.Chosen, ans.RunnerUp) {
+			t.Errorf("Chosen %q (choose %d), runner-up %q; want two keys in order and another runner-up", ans.Chosen, ans.Choose, ans.RunnerUp)
+		}
+	})
+	t.Run("a topic the notes lack is not covered and not decided", func(t *testing.T) {
+		ans, err := ix.Ask(ctx, Question{
+			Text: "A company must detect cryptocurrency mining on its EC2 instances and compromised IAM credentials with the least operational effort. What should the DevOps engineer do?",
+			Options: []Option{
+				{"A", "Enable Amazon GuardDuty in every account and send its findings to Security Hub"},
+				{"B", "Run Amazon Inspector assessments weekly and review the findings by hand"},
+				{"C", "Enable Amazon Macie on every bucket and alert on sensitive data findings"},
+				{"D", "Install a third-party antivirus agent through a Systems Manager association"},
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Covered || ans.Decided || ans.Note != NoteNotCovered || len(ans.Chosen) != 1 {
+			t.Errorf("covered %v decided %v note %q chosen %q; want a guess, not covered", ans.Covered, ans.Decided, ans.Note, ans.Chosen)
+		}
+	})
+	t.Run("a question the notes decide is decided", func(t *testing.T) {
+		ans, err := ix.Ask(ctx, Question{
+			Text: "How long does an Auto Scaling instance wait in a lifecycle hook's wait state by default before the group continues the launch?",
+			Options: []Option{{"A", "Five minutes"}, {"B", "One hour"}, {"C", "Two days"}, {"D", "Thirty seconds"}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ans.Covered || ans.Chosen != "B" {
+			t.Errorf("covered %v chosen %q (decided %v, confidence %v); want B, covered", ans.Covered, ans.Chosen, ans.Decided, ans.Confidence)
+		}
+		if ans.Decided != (ans.Confidence >= askDecide) {
+			t.Errorf("decided %v with confidence %v (threshold %v)", ans.Decided, ans.Confidence, askDecide)
+		}
+	})
+}
+
+func TestSameKeys(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"BD", "DB", true}, {"b,d", "BD", true}, {"B", "B", true},
+		{"B", "BD", false}, {"", "", false}, {"BD", "BE", false},
+	}
+	for _, tt := range tests {
+		if got := SameKeys(tt.a, tt.b); got != tt.want {
+			t.Errorf("SameKeys(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// fakeAsker answers every question with the same answer.
+type fakeAsker struct{ ans Answer }
+
+func (f fakeAsker) Ask(context.Context, Question) (Answer, error) { return f.ans, nil }
+
+func TestEvaluateVerdicts(t *testing.T) {
+	ix := mustDefault(t)
+	no, yes := false, true
+	opts := map[string]string{"A": "a", "B": "b", "C": "c", "D": "d", "E": "e"}
+	items := []EvalItem{
+		{ID: "1", Kind: "exam", Query: "cloudtrail", Options: opts, Correct: "BD", Covered: &yes},
+		{ID: "2", Kind: "exam", Query: "cloudtrail", Options: opts, Correct: "A", Covered: &no},
+	}
+	rep, err := ix.Evaluate(context.Background(), items, fakeAsker{Answer{Chosen: "DB", Decided: true, Confidence: 0.8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := rep.Kinds["exam"]
+	if k.Correct != 1 || k.Decided != 2 || k.DecidedCorrect != 1 || *k.DecidedAccuracy != 0.5 || *k.DecidedShare != 1 ||
+		k.ChooseK != 1 || *k.ChooseKExact != 1 || k.NotCovered != 1 || k.Declined != 0 || *k.CoveredAccuracy != 1 {
+		t.Errorf("summary %+v", *k)
+	}
+	if !rep.Results[0].Right || rep.Results[1].Right || !rep.Results[0].Decided || rep.Results[0].Confidence != 0.8 {
+		t.Errorf("results %+v", rep.Results)
+	}
+}
+
+func TestFrameWords(t *testing.T) {
+	al, err := parseAliases([]byte("frame: DevOps engineer company\nasg | auto scaling group\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"devop", "engineer", "company"} {
+		if !al.frame[w] {
+			t.Errorf("frame word %q missing: %v", w, al.frame)
+		}
+	}
+	if al.frame["asg"] || len(al.forms) != 1 {
+		t.Errorf("frame %v, forms %v", al.frame, al.forms)
+	}
+}
+
+func TestEmptyHeadingNeverRanks(t *testing.T) {
+	md := "# Lifecycle hooks\n\n## Hooks\n\nA hook pauses an instance while it launches.\n"
+	ix := mustBuild(t, mustParse(t, "t", md))
+	hits, err := ix.Search(context.Background(), "lifecycle hooks", 5)
+	if err != nil || len(hits) != 1 || hits[0].Title != "Hooks" {
+		t.Errorf("hits %v, %v; want only the section with text", ids(hits), err)
+	}
+}
