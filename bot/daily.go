@@ -28,6 +28,7 @@ const unknownTS = "unknown"
 type DailyQuiz interface {
 	OpenRound(ctx context.Context, slot string, at time.Time) (quiz.Round, error)
 	SetRoundMessage(ctx context.Context, roundID, channel, ts string) error
+	ClaimRoundMessage(ctx context.Context, roundID, channel, mark string) (bool, error)
 	OpenRounds(ctx context.Context) ([]quiz.Round, error)
 	CloseRound(ctx context.Context, roundID string) (quiz.Summary, error)
 }
@@ -322,11 +323,18 @@ func (d *DailyScheduler) postSlot(ctx context.Context, at time.Time, slot string
 	}
 	days, examSet := d.daysToExam()
 	rd.OpenedAt = rd.OpenedAt.In(d.opts.Location)
-	// Record the intent before posting: a process that dies after Slack took
-	// the post but before its timestamp is stored leaves the round marked
-	// unknown, and no restart posts the slot a second time.
-	if err := d.q.SetRoundMessage(ctx, rd.ID, d.opts.Channel, unknownTS); err != nil {
+	// Claim the round before posting: the claim records the intent (a
+	// process that dies after Slack took the post but before its timestamp
+	// is stored leaves the round marked unknown, and no restart posts the
+	// slot a second time), and of replicas firing the same slot on one
+	// database only the one that claims it posts.
+	claimed, err := d.q.ClaimRoundMessage(ctx, rd.ID, d.opts.Channel, unknownTS)
+	if err != nil {
 		return fmt.Errorf("record round %s intent: %w", slot, err)
+	}
+	if !claimed {
+		d.lg.Debug("bot.DailyScheduler posted by another", "slot", slot)
+		return nil
 	}
 	ts, err := d.slack.Post(ctx, d.opts.Channel, "", RenderDaily(rd, 0, days, examSet))
 	if err != nil && !errors.Is(err, ErrMaybeDone) {

@@ -487,3 +487,65 @@ func TestDailyCrashAfterPostIsNotPostedAgain(t *testing.T) {
 		t.Errorf("restart posted the slot again: %d posts, want 1", n)
 	}
 }
+
+// openTogether is a replica's quiz engine whose OpenRound returns only
+// once every replica has opened the round: all of them then see it not
+// posted yet, as replicas firing at the same second do.
+type openTogether struct {
+	*quiz.Engine
+	wg *sync.WaitGroup
+}
+
+func (o openTogether) OpenRound(ctx context.Context, slot string, at time.Time) (quiz.Round, error) {
+	r, err := o.Engine.OpenRound(ctx, slot, at)
+	o.wg.Done()
+	o.wg.Wait()
+	return r, err
+}
+
+// TestDailyReplicasPostAndCloseASlotOnce: three schedulers (replicas) on
+// one store catch up the same slot at once; one posts it, and later one
+// closes it.
+func TestDailyReplicasPostAndCloseASlotOnce(t *testing.T) {
+	store := memory.New()
+	clk := &clock{t: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
+	p := &fakePoster{}
+	replicas := func() {
+		var ds []*DailyScheduler
+		var together sync.WaitGroup
+		together.Add(3)
+		for range 3 {
+			eng := quiz.New(nil, store, testPool(), quiz.Options{Now: clk.Now, Seed: 1})
+			d, err := newDailyScheduler(nil, openTogether{eng, &together}, p, nil, DailyOptions{
+				Channel: "CQUIZ", Schedule: "0 9 * * *", Close: "0 17 * * *", Location: time.UTC, Now: clk.Now,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ds = append(ds, d)
+		}
+		for _, d := range ds {
+			d.Start()
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		for _, d := range ds {
+			if err := d.Stop(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	replicas()
+	qs := p.questions()
+	if len(qs) != 1 {
+		t.Fatalf("3 replicas posted %d questions, want 1", len(qs))
+	}
+	clk.Set(time.Date(2026, 11, 25, 17, 30, 0, 0, time.UTC))
+	replicas()
+	if n := len(p.questions()); n != 1 {
+		t.Errorf("after the close time: %d questions posted, want still 1", n)
+	}
+	if n := len(p.threadPosts(qs[0].ts)); n != 1 {
+		t.Errorf("3 replicas posted %d answers in the thread, want 1", n)
+	}
+}
