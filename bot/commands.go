@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/devopsbot/devopsbot/index"
@@ -95,6 +96,9 @@ var subcommands = []subcommand{
 		run: func(r *Router, ctx context.Context, c call) Response {
 			return r.quizRestore(ctx, c.plainRest(), c.prefix)
 		}},
+	{name: "admin reload", label: CommandAdminReload, usage: "admin reload", admin: true,
+		help: "read the notes again (files, directories, URLs) without a restart",
+		run:  func(r *Router, ctx context.Context, c call) Response { return r.reloadNotes(ctx) }},
 }
 
 // findSubcommand splits text into its subcommand and the rest; nil when
@@ -267,6 +271,32 @@ func (r *Router) closeDaily(ctx context.Context) Response {
 		return r.fail(ctx, "quiz close", err)
 	}
 	return textResponse(true, plain("Closed the question of the day; the answer is in its thread."))
+}
+
+// reloadNotes reads the notes again; a reload that fails keeps the current
+// notes, and the admin reads why.
+func (r *Router) reloadNotes(ctx context.Context) Response {
+	if r.opts.Reload == nil {
+		return textResponse(true, plain("The notes are reloaded by the bot only (devopsbot serve); restart the console to read them again."))
+	}
+	res, err := r.opts.Reload(ctx)
+	if err != nil {
+		setOutcome(ctx, OutcomeError)
+		r.lg.WarnContext(ctx, "bot.Router notes reload failed", "err", err)
+		return textResponse(true, plain("The reload failed and the current notes stay. Why: "), code(err.Error()))
+	}
+	if !res.Changed {
+		return textResponse(true, plain(fmt.Sprintf("The notes have not changed: %s in %s.", count(res.Sections, "section"), count(res.Docs, "document"))))
+	}
+	return textResponse(true, plain(fmt.Sprintf("Reloaded the notes: %s in %s (%d before).", count(res.Sections, "section"), count(res.Docs, "document"), res.Before)))
+}
+
+// count is "1 section" or "3 sections".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func noDaily() Response {

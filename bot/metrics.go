@@ -26,6 +26,7 @@ const (
 	CommandQuizClose   = "quiz_close"   // admin: close the open question now
 	CommandQuizFlags   = "quiz_flags"   // admin: list flagged questions
 	CommandQuizRestore = "quiz_restore" // admin: bring a flagged question back
+	CommandAdminReload = "admin_reload" // admin: read the notes again
 	CommandLeaderboard = "leaderboard"
 	CommandStats       = "stats"
 	CommandHelp        = "help"
@@ -79,6 +80,7 @@ var (
 //	devopsbot_http_request_duration_seconds{route}   histogram
 //	devopsbot_build_info{version}                    gauge (always 1)
 //	devopsbot_store_damaged_records_total            counter (see StoreDamaged)
+//	devopsbot_notes_reloads_total{result}            counter (see NotesReloaded)
 //
 // plus the standard Go runtime and process collectors.
 type Metrics struct {
@@ -91,8 +93,18 @@ type Metrics struct {
 	slackErrors  *prometheus.CounterVec
 	httpRequests *prometheus.CounterVec
 	httpDuration *prometheus.HistogramVec
+	reloads      *prometheus.CounterVec
 	routes       map[string]bool
 }
+
+// Results of a notes reload, the "result" label of devopsbot_notes_reloads_total.
+const (
+	ReloadChanged   = "changed"   // new notes indexed and swapped in
+	ReloadUnchanged = "unchanged" // the same notes: nothing to do
+	ReloadFailed    = "failed"    // the current notes stay
+)
+
+var knownReloadResults = []string{ReloadChanged, ReloadUnchanged, ReloadFailed}
 
 // NewMetrics returns metrics registered in a new registry. version is the
 // build version reported by devopsbot_build_info ("" is fine). routes lists the
@@ -139,6 +151,10 @@ func NewMetrics(version string, routes ...string) *Metrics {
 			Help:    "Time to answer an HTTP request, by route.",
 			Buckets: []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5},
 		}, []string{"route"}),
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "devopsbot_notes_reloads_total",
+			Help: "Reloads of the notes (SIGHUP, admin reload, refresh of URL notes), by result (changed, unchanged, failed).",
+		}, []string{"result"}),
 		routes: map[string]bool{},
 	}
 	for _, r := range routes {
@@ -150,7 +166,7 @@ func NewMetrics(version string, routes ...string) *Metrics {
 	}, []string{"version"})
 	build.WithLabelValues(version).Set(1)
 	m.reg.MustRegister(m.commands, m.lookup, m.posted, m.answers, m.flags, m.slackErrors,
-		m.httpRequests, m.httpDuration, build,
+		m.httpRequests, m.httpDuration, m.reloads, build,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Start the common series at zero so rates work from the first scrape.
@@ -165,7 +181,19 @@ func NewMetrics(version string, routes ...string) *Metrics {
 	for _, r := range quiz.FlagReasons {
 		m.flags.WithLabelValues(string(r))
 	}
+	for _, r := range knownReloadResults {
+		m.reloads.WithLabelValues(r)
+	}
 	return m
+}
+
+// NotesReloaded counts one reload of the notes; result is one of the
+// Reload* constants.
+func (m *Metrics) NotesReloaded(result string) {
+	if m == nil {
+		return
+	}
+	m.reloads.WithLabelValues(closed(result, knownReloadResults)).Inc()
 }
 
 // Command counts one handled command. name is one of the Command* constants

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/devopsbot/devopsbot/index"
-	"github.com/devopsbot/devopsbot/notes"
 	"github.com/devopsbot/devopsbot/quiz"
 )
 
@@ -64,6 +63,21 @@ type Options struct {
 	// Bare: commands are typed without "/devops " (the console), so the
 	// examples in replies leave it out too.
 	Bare bool
+	// ShowDoc reports whether replies name the document of each section:
+	// true when several notes files are loaded. A function, as a reload may
+	// change how many there are; nil means never.
+	ShowDoc func() bool
+	// Reload reads the notes again for "admin reload"; nil where the notes
+	// cannot be reloaded (the command then says so).
+	Reload func(ctx context.Context) (NotesReload, error)
+}
+
+// NotesReload is what a reload of the notes did.
+type NotesReload struct {
+	Changed  bool // false: the notes were the same, nothing was replaced
+	Docs     int  // documents loaded now
+	Sections int  // sections now
+	Before   int  // sections before the reload
 }
 
 // Router turns commands, mentions and clicks into Responses. It knows no
@@ -74,9 +88,6 @@ type Router struct {
 	quiz   Quiz
 	opts   Options
 	admins map[string]bool
-	// multiDoc: the index holds several notes files, so replies name the
-	// document of each section.
-	multiDoc bool
 
 	// commands is the subcommand table (subcommands), held here so the
 	// help command can list it without a package initialization cycle.
@@ -102,9 +113,6 @@ func NewRouter(lg *slog.Logger, s Searcher, q Quiz, opts Options) *Router {
 	}
 	r := &Router{lg: lg, search: s, quiz: q, opts: opts, admins: map[string]bool{},
 		shared: newSeenSet(24 * time.Hour), commands: subcommands}
-	if d, ok := s.(interface{ Docs() []*notes.Document }); ok {
-		r.multiDoc = len(d.Docs()) > 1
-	}
 	for _, a := range opts.Admins {
 		if a = strings.TrimSpace(a); a != "" {
 			r.admins[a] = true
@@ -139,7 +147,7 @@ func (r *Router) DaysToExam() (int, bool) {
 }
 
 func (r *Router) view(public bool) view {
-	return view{notesURL: r.opts.NotesURL, public: public, showDoc: r.multiDoc, bare: r.opts.Bare}
+	return view{notesURL: r.opts.NotesURL, public: public, showDoc: r.opts.ShowDoc != nil && r.opts.ShowDoc(), bare: r.opts.Bare}
 }
 
 // cmd is a command as people type it here: "/devops quiz", or "quiz" in the

@@ -981,24 +981,53 @@ func TestRouterConcurrent(t *testing.T) {
 	wg.Wait()
 }
 
-// docsSearcher is a fake index that also lists its documents.
-type docsSearcher struct {
-	*fakeSearcher
-	docs []*notes.Document
-}
-
-func (d docsSearcher) Docs() []*notes.Document { return d.docs }
-
 func TestLookupNamesDocumentsOnlyWithSeveral(t *testing.T) {
 	fs := &fakeSearcher{SearchFn: func(ctx context.Context, q string, k int) ([]index.Hit, error) {
 		return []index.Hit{canaryHit}, nil
 	}}
 	for _, n := range []int{1, 2} {
-		docs := make([]*notes.Document, n)
-		r := NewRouter(nil, docsSearcher{fs, docs}, &fakeQuiz{}, Options{})
+		// Through the metrics wrapper, which has no Docs method: the count
+		// comes as an option.
+		s := InstrumentSearcher(fs, NewMetrics("test"))
+		r := NewRouter(nil, s, &fakeQuiz{}, Options{ShowDoc: func() bool { return n > 1 }})
 		got := blocksText(r.Command(context.Background(), Request{User: "U1", Text: "canary"}))
 		if named := strings.Contains(got, "in devops-engineer-professional"); named != (n > 1) {
 			t.Errorf("%d documents: named = %v:\n%s", n, named, got)
 		}
+	}
+}
+
+func TestAdminReload(t *testing.T) {
+	ctx := context.Background()
+	fs := &fakeSearcher{}
+	var calls int
+	reload := func(result NotesReload, err error) func(context.Context) (NotesReload, error) {
+		return func(context.Context) (NotesReload, error) { calls++; return result, err }
+	}
+	tests := []struct {
+		name   string
+		reload func(context.Context) (NotesReload, error)
+		user   string
+		want   string
+		calls  int
+	}{
+		{"changed notes are reported", reload(NotesReload{Changed: true, Docs: 2, Sections: 250, Before: 192}, nil), "UADMIN",
+			"Reloaded the notes: 250 sections in 2 documents (192 before).", 1},
+		{"unchanged notes say so", reload(NotesReload{Docs: 1, Sections: 192, Before: 192}, nil), "UADMIN",
+			"The notes have not changed: 192 sections in 1 document.", 1},
+		{"a failed reload says why and that the notes stay", reload(NotesReload{}, errors.New("fetch notes https://x/n.md: 404 Not Found")), "UADMIN",
+			"The reload failed and the current notes stay. Why: `fetch notes https://x/n.md: 404 Not Found`", 1},
+		{"no reload here says so", nil, "UADMIN", "reloaded by the bot only", 0},
+		{"others are refused", reload(NotesReload{Changed: true}, nil), "U1", "only admins", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			calls = 0
+			r := NewRouter(nil, fs, &fakeQuiz{}, Options{Admins: []string{"UADMIN"}, Reload: tc.reload})
+			got := blocksText(r.Command(ctx, Request{User: tc.user, Text: "admin reload"}))
+			if !strings.Contains(got, tc.want) || calls != tc.calls {
+				t.Errorf("reply %q (%d calls), want %q (%d calls)", got, calls, tc.want, tc.calls)
+			}
+		})
 	}
 }

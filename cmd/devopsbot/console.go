@@ -82,6 +82,7 @@ func cmdConsole(ctx context.Context, e *env, args []string) (err error) {
 	router := bot.NewRouter(lg, ix, engine, bot.Options{
 		Bare:   true,
 		Admins: e.cfg.Admins, NotesURL: e.cfg.NotesURL, ExamDate: exam, Location: loc,
+		ShowDoc: func() bool { return len(docs) > 1 },
 	})
 	name := strings.TrimSpace(*user)
 	if name == "" {

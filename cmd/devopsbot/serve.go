@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/devopsbot/devopsbot/bot"
-	"github.com/devopsbot/devopsbot/index"
 	"github.com/devopsbot/devopsbot/notes"
 	"github.com/devopsbot/devopsbot/quiz"
 )
@@ -56,7 +55,8 @@ type app struct {
 	cfg     Config
 	loc     *time.Location
 	exam    time.Time
-	index   *index.Index
+	index   *liveIndex // replaced whole by a reload
+	reload  *reloader
 	store   store
 	engine  *quiz.Engine
 	metrics *bot.Metrics
@@ -138,13 +138,17 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	}
 
 	start := time.Now()
-	docs, err := e.loadNotes(ctx)
+	loader := e.notesLoader(lg) // kept: it revalidates URLs on reload
+	snap, err := loader.Load(ctx, cfg.Notes...)
 	if err != nil {
 		return fmt.Errorf("load notes: %w", err)
 	}
-	if a.index, err = buildIndexFrom(docs, cfg.Aliases); err != nil {
+	docs := snap.Docs
+	ix, err := buildIndexFrom(docs, cfg.Aliases)
+	if err != nil {
 		return err
 	}
+	a.index = newLiveIndex(ix, snap.Digest)
 	defer a.index.Close()
 	sections := 0
 	for _, d := range docs {
@@ -176,8 +180,13 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	if damaged := storeDamaged(a.store); damaged != nil {
 		a.metrics.StoreDamaged(damaged)
 	}
+	a.reload = &reloader{lg: lg, loader: loader, sources: cfg.Notes, aliases: cfg.Aliases, live: a.index,
+		engine: a.engine, metrics: a.metrics,
+		pool: func(docs []*notes.Document) ([]quiz.Question, error) { return loadQuestionPool(e, docs, lg) }}
 	a.router = bot.NewRouter(lg, bot.InstrumentSearcher(a.index, a.metrics), bot.InstrumentQuiz(a.engine, a.metrics), bot.Options{
 		Admins: cfg.Admins, NotesURL: cfg.NotesURL, ExamDate: a.exam, Location: a.loc,
+		ShowDoc: func() bool { return len(a.index.Docs()) > 1 },
+		Reload:  func(ctx context.Context) (bot.NotesReload, error) { return a.reload.Reload(ctx, "admin") },
 	})
 	client := bot.NewSlackClient(cfg.BotToken, cfg.AppToken, cfg.APIURL)
 	a.slack = bot.NewSlack(lg, client, a.metrics)
@@ -221,6 +230,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	defer stopRun()
 	var wg sync.WaitGroup
 	wg.Go(func() { a.authThenDaily(runCtx) })
+	wg.Go(func() { a.reload.run(runCtx, cfg.NotesRefresh) })
 	if cfg.AppToken != "" {
 		a.sock = bot.NewSocket(lg, a.disp, client, bot.SocketOptions{})
 		wg.Go(func() { _ = a.sock.Run(runCtx) })

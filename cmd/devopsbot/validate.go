@@ -127,6 +127,9 @@ func validate(cfg Config) error {
 			bad("DEVOPSBOT_NOTES", "cannot read %s: %v", src, err)
 		}
 	}
+	if cfg.NotesRefresh < 0 {
+		bad("DEVOPSBOT_NOTES_REFRESH", "%s is negative; give a period like 15m, or leave it empty", cfg.NotesRefresh)
+	}
 	for _, f := range []struct {
 		name  string
 		paths []string

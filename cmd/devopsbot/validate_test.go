@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // opsDefaultConfig returns Config with the defaults of its envconfig tags,
@@ -86,6 +87,7 @@ func TestValidate(t *testing.T) {
 		{"missing alias file fails", func(c *Config) { c.Aliases = []string{"no/such/aliases.txt"} }, "DEVOPSBOT_ALIASES"},
 		{"existing notes file is valid", func(c *Config) { c.Notes = []string{"main.go"} }, ""},
 		{"notes directory and https URL are valid", func(c *Config) { c.Notes = []string{".", "https://git.example.com/raw/notes.md"} }, ""},
+		{"negative notes refresh fails", func(c *Config) { c.NotesRefresh = -time.Minute }, "DEVOPSBOT_NOTES_REFRESH"},
 		{"plain http notes URL fails", func(c *Config) { c.Notes = []string{"http://git.example.com/raw/notes.md"} }, "DEVOPSBOT_NOTES"},
 	}
 	for _, tt := range tests {
