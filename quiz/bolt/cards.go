@@ -49,9 +49,19 @@ func (s *Store) Card(ctx context.Context, user, question string) (quiz.Card, boo
 
 // Cards implements quiz.Store.
 func (s *Store) Cards(ctx context.Context, user string) ([]quiz.Card, error) {
+	return s.cards(ctx, cat([]byte(user), []byte{0}))
+}
+
+// AllCards returns every person's cards, ordered by person then question
+// (for copying the store: devopsbot migrate).
+func (s *Store) AllCards(ctx context.Context) ([]quiz.Card, error) {
+	return s.cards(ctx, nil)
+}
+
+// cards returns the cards whose keys start with prefix.
+func (s *Store) cards(ctx context.Context, prefix []byte) ([]quiz.Card, error) {
 	var out []quiz.Card
 	err := s.view(ctx, "list cards", func(tx *bbolt.Tx) error {
-		prefix := cat([]byte(user), []byte{0})
 		c := tx.Bucket(bCards).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			var card quiz.Card
