@@ -63,7 +63,12 @@ func (c *clicker) lock(key string) func() {
 
 // handle runs one click and delivers its result; it returns the first
 // delivery error (the others are logged).
-func (c *clicker) handle(ctx context.Context, k click) error {
+func (c *clicker) handle(ctx context.Context, k click) error { return c.act(ctx, k)(ctx) }
+
+// act runs a click's action (an answer is stored by the time it returns)
+// and returns the delivery of its result, to be run afterwards: replies,
+// posts and the update of the clicked message.
+func (c *clicker) act(ctx context.Context, k click) (deliver func(ctx context.Context) error) {
 	var res ActionResult
 	sendUpdate := func(context.Context) error { return nil }
 	if k.MessageTS != "" && !k.Ephemeral {
@@ -85,6 +90,12 @@ func (c *clicker) handle(ctx context.Context, k click) error {
 			}
 		}
 	}
+	return func(ctx context.Context) error { return c.deliver(ctx, k, res, sendUpdate) }
+}
+
+// deliver sends what a click's action produced; it returns the first
+// delivery error (the others are logged).
+func (c *clicker) deliver(ctx context.Context, k click, res ActionResult, sendUpdate func(context.Context) error) error {
 	var errs []error
 	if res.Reply != nil {
 		if err := c.reply(ctx, k, *res.Reply); err != nil {

@@ -203,6 +203,37 @@ func (d *Dispatcher) event(ctx context.Context, transport string, raw json.RawMe
 
 // interaction handles a block_actions payload: each action is one click.
 func (d *Dispatcher) interaction(ctx context.Context, transport string, cb slack.InteractionCallback) {
+	d.interact(ctx, transport, cb, func() {})
+}
+
+// interactionWithin handles a block_actions payload in the background and
+// waits up to wait for its actions to have run, so that the click is
+// acknowledged after its answer is stored (Slack does not retry a click:
+// an acknowledged answer must not be lost to a crash); replies and updates
+// go out afterwards. False when shutting down.
+func (d *Dispatcher) interactionWithin(cb slack.InteractionCallback, wait time.Duration, transport string) bool {
+	acted := make(chan struct{})
+	var once sync.Once
+	ok := d.goBackground(func(ctx context.Context) {
+		d.interact(ctx, transport, cb, func() { once.Do(func() { close(acted) }) })
+	})
+	if !ok {
+		return false
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-acted:
+	case <-t.C: // a store slower than Slack's 3 s: acknowledge anyway
+		d.lg.Warn("bot.Dispatcher click acknowledged before its action finished", "transport", transport, "wait_ms", wait.Milliseconds())
+	}
+	return true
+}
+
+// interact runs every action of a block_actions payload, calls acted, then
+// delivers their results.
+func (d *Dispatcher) interact(ctx context.Context, transport string, cb slack.InteractionCallback, acted func()) {
+	defer acted()
 	if cb.Type != slack.InteractionTypeBlockActions {
 		d.lg.Debug("bot.Dispatcher ignored interaction", "transport", transport, "type", string(cb.Type))
 		return
@@ -210,6 +241,14 @@ func (d *Dispatcher) interaction(ctx context.Context, transport string, cb slack
 	if len(cb.ActionCallback.BlockActions) == 0 {
 		d.lg.Warn("bot.Dispatcher block_actions without actions", "transport", transport)
 	}
+	type done struct {
+		name, actionID string
+		start          time.Time
+		ctx            context.Context
+		outcome        *string
+		deliver        func(ctx context.Context) error
+	}
+	var acts []done
 	for _, ba := range cb.ActionCallback.BlockActions {
 		if ba == nil {
 			continue
@@ -228,16 +267,20 @@ func (d *Dispatcher) interaction(ctx context.Context, transport string, cb slack
 			ResponseURL: cb.ResponseURL,
 			Ephemeral:   cb.Container.IsEphemeral,
 		}
-		name := actionCommand(ba.ActionID)
 		rctx, o := withOutcome(ctx)
-		err := d.clicks.handle(rctx, k)
-		outcome := *o
+		acts = append(acts, done{name: actionCommand(ba.ActionID), actionID: ba.ActionID, start: start,
+			ctx: rctx, outcome: o, deliver: d.clicks.act(rctx, k)})
+	}
+	acted()
+	for _, a := range acts {
+		err := a.deliver(a.ctx)
+		outcome := *a.outcome
 		if err != nil {
 			outcome = OutcomeError
 		}
-		d.m.Command(name, outcome)
-		d.lg.Info("bot.Dispatcher click", "transport", transport, "command", name, "action_id", actionBase(ba.ActionID),
-			"outcome", outcome, "latency_ms", msSince(start))
+		d.m.Command(a.name, outcome)
+		d.lg.Info("bot.Dispatcher click", "transport", transport, "command", a.name, "action_id", actionBase(a.actionID),
+			"outcome", outcome, "latency_ms", msSince(a.start))
 	}
 }
 

@@ -59,8 +59,9 @@ type HTTPOptions struct {
 // signature gets 401 and nothing is parsed or changed, and so does a slash
 // command or click whose signature was already seen (a replay). Slash commands are
 // answered in the response body when the router is done within
-// CommandWait, else through the response_url. Events and clicks are
-// acknowledged at once and handled in the background.
+// CommandWait, else through the response_url. Events are acknowledged at
+// once and handled in the background; a click is acknowledged once its
+// action has run (an answer is stored), its replies sent afterwards.
 type HTTP struct {
 	lg      *slog.Logger
 	d       *Dispatcher
@@ -293,7 +294,8 @@ func (h *HTTP) commands(w http.ResponseWriter, r *http.Request, body []byte, inf
 	writeJSON(w, newSlashReply(resp))
 }
 
-// interactions acknowledges a click at once and handles it in the
+// interactions runs a click's action (an answer is stored) before
+// acknowledging it, within CommandWait, and delivers the replies in the
 // background.
 func (h *HTTP) interactions(w http.ResponseWriter, r *http.Request, body []byte, info *reqInfo) {
 	form, err := url.ParseQuery(string(body))
@@ -316,7 +318,7 @@ func (h *HTTP) interactions(w http.ResponseWriter, r *http.Request, body []byte,
 	if len(cb.ActionCallback.BlockActions) > 0 && cb.ActionCallback.BlockActions[0] != nil {
 		info.command = actionCommand(cb.ActionCallback.BlockActions[0].ActionID)
 	}
-	if !h.d.goBackground(func(ctx context.Context) { h.d.interaction(ctx, "http", cb) }) {
+	if !h.d.interactionWithin(cb, h.opts.CommandWait, "http") {
 		info.outcome = "shutting_down"
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return

@@ -29,8 +29,9 @@ type SocketOptions struct {
 // backoff, because the client's own loop gives up on some errors (an
 // invalid token, a failed reconnect). Handlers are registered before each
 // client starts. Slash commands are acknowledged with the answer (kept under
-// 20 KB, else sent through the response_url); events and clicks are
-// acknowledged at once and handled in the background.
+// 20 KB, else sent through the response_url); events are acknowledged at
+// once and handled in the background; a click is acknowledged once its
+// action has run (an answer is stored), its replies sent afterwards.
 type Socket struct {
 	lg     *slog.Logger
 	d      *Dispatcher
@@ -229,11 +230,13 @@ func (s *Socket) onInteractive(e *socketmode.Event, c *socketmode.Client) {
 	if !ok || e.Request == nil || !s.d.bg.open() {
 		return
 	}
-	if err := c.Ack(*e.Request); err != nil {
-		s.lg.Error("bot.Socket ack interaction", "err", err)
+	// The answer is stored before the ack (Slack does not retry a click).
+	if !s.d.interactionWithin(cb, s.opts.CommandWait, "socket") {
 		return
 	}
-	s.d.goBackground(func(ctx context.Context) { s.d.interaction(ctx, "socket", cb) })
+	if err := c.Ack(*e.Request); err != nil {
+		s.lg.Error("bot.Socket ack interaction", "err", err)
+	}
 }
 
 // ackPayload returns the slash command reply for a Socket Mode ack, and
