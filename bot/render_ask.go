@@ -3,7 +3,7 @@ package bot
 import (
 	"fmt"
 	"math"
-	"sort"
+	"strings"
 
 	"github.com/devopsbot/devopsbot/index"
 )
@@ -32,7 +32,10 @@ func percent(f float64) string {
 	return fmt.Sprintf("%d%%", int(math.Round(f*100)))
 }
 
-// renderAsk renders the answer to a pasted exam question.
+// renderAsk renders the answer to a pasted exam question, in this order:
+// the verdict (the answer, or that the notes do not cover or decide it,
+// with a best guess labelled as one), the deciding fact for the chosen
+// option and what speaks against the runner-up, then the sources.
 func renderAsk(q index.Question, a index.Answer, text string, v view) Response {
 	m := &Response{Ephemeral: !v.public}
 	if v.sharedBy != "" {
@@ -41,85 +44,13 @@ func renderAsk(q index.Question, a index.Answer, text string, v view) Response {
 	if stem := oneLine(q.Text); stem != "" {
 		m.context(plain("Question: "), plain(truncateRunes(stem, 2*maxQueryEcho)))
 	}
-	switch {
-	case len(a.Options) == 0 || a.Note == index.NoteNoOptions:
-		m.text(plain("I found no options (A) … D)) in that, so here are the sections that match it best."))
-	case a.Decided && a.Chosen != "":
-		chosen := optionText(a, q, a.Chosen)
-		m.text(bold("Answer: " + a.Chosen + ") " + truncateRunes(oneLine(chosen), maxOptionEcho)))
-		m.context(plain("Confidence: " + confidenceWords(a.Confidence) + " (" + percent(a.Confidence) + ")"))
-	case a.Note == index.NoteNoEvidence:
-		m.text(bold("The notes don't separate these options:"), plain(" nothing in them supports any of the options."))
-	case a.Note == index.NoteNoScenario:
-		m.text(bold("The notes don't separate these options:"), plain(" there is no question text to go on, only options."))
-	default:
-		rs := []run{bold("The notes don't separate these options.")}
-		if lead := optionText(a, q, a.Chosen); a.Chosen != "" && lead != "" {
-			rs = append(rs, plain(" "+a.Chosen+") leads by a little ("+percent(a.Confidence)+"); judge for yourself from the evidence."))
-		} else {
-			rs = append(rs, plain(" Here is the closest evidence; judge for yourself."))
-		}
-		m.text(rs...)
+	askVerdict(m, q, a, v)
+	if len(a.Options) > 0 && a.Chosen != "" && a.Note != index.NoteNoEvidence && a.Note != index.NoteNoScenario {
+		askReasons(m, q, a, v)
 	}
-	// Options, the chosen one marked, each with its best evidence.
-	if len(a.Options) > 0 {
-		var rs []run
-		for i, o := range a.Options {
-			if i == 6 {
-				rs = append(rs, plain(fmt.Sprintf("\n…and %d more options", len(a.Options)-i)))
-				break
-			}
-			if i > 0 {
-				rs = append(rs, plain("\n"))
-			}
-			label := o.Key + ") " + truncateRunes(oneLine(o.Text), maxOptionEcho)
-			if a.Decided && o.Key == a.Chosen {
-				rs = append(rs, bold("✓ "+label))
-			} else {
-				rs = append(rs, plain("   "+label))
-			}
-		}
-		m.text(rs...)
-	}
-	// Evidence: for the chosen option, or the two best supported when undecided.
-	ev := evidenceFor(a)
-	if len(ev) > 0 {
-		var rs []run
-		rs = append(rs, bold("Evidence"))
-		for _, e := range ev {
-			rs = append(rs, plain("\n• "))
-			if e.key != "" {
-				rs = append(rs, bold(e.key+": "))
-			}
-			rs = append(rs, plain(truncateRunes(oneLine(clean(e.Fact)), maxFactRunes)))
-			path := pathText(e.Path, e.ID)
-			rs = append(rs, plain(" — "))
-			if u := sectionURL(v.notesURL, e.Doc, e.ID); u != "" {
-				rs = append(rs, link(path, u))
-			} else {
-				rs = append(rs, plain(path))
-			}
-		}
-		m.text(rs...)
-	}
-	// Sections that decide it.
 	if len(a.Sections) > 0 {
-		rs := []run{plain("Sections: ")}
-		for i, h := range a.Sections {
-			if i == lookupHits {
-				break
-			}
-			if i > 0 {
-				rs = append(rs, plain(" · "))
-			}
-			path := pathText(h.Path, h.Title)
-			if u := sectionURL(v.notesURL, h.Doc, h.ID); u != "" {
-				rs = append(rs, link(path, u))
-			} else {
-				rs = append(rs, plain(path))
-			}
-		}
-		m.context(rs...)
+		rs := []run{plain("Sources: ")}
+		m.context(append(rs, sectionLinks(a.Sections, lookupHits, v)...)...)
 	}
 	if !v.public || v.sharedBy != "" {
 		var bs []button
@@ -136,42 +67,120 @@ func renderAsk(q index.Question, a index.Answer, text string, v view) Response {
 	return *m
 }
 
-type keyedEvidence struct {
-	index.Evidence
-	key string
+// askVerdict adds the verdict: the answer with its confidence, or why
+// there is none, with the best guess labelled as a guess.
+func askVerdict(m *Response, q index.Question, a index.Answer, v view) {
+	guess := func() {
+		if a.Chosen != "" {
+			m.context(plain("Best guess, not an answer: " + chosenText(a, q) + " (confidence " + percent(a.Confidence) + ")."))
+		}
+	}
+	switch {
+	case len(a.Options) == 0 || a.Note == index.NoteNoOptions:
+		m.text(plain("I found no options (A) … D)) in that, so here are the sections that match it best."))
+	case a.Decided && a.Chosen != "":
+		m.text(bold("Answer: " + chosenText(a, q)))
+		m.context(plain("Confidence: " + confidenceWords(a.Confidence) + " (" + percent(a.Confidence) + ")"))
+	case a.Note == index.NoteNoEvidence:
+		m.text(bold("The notes don't separate these options:"), plain(" nothing in them supports any of the options."))
+	case a.Note == index.NoteNoScenario:
+		m.text(bold("The notes don't separate these options:"), plain(" there is no question text to go on, only options."))
+	case a.Note == index.NoteNotCovered:
+		rs := []run{bold("The notes don't cover this")}
+		if len(a.Sections) > 0 {
+			rs = append(rs, plain("; closest: "))
+			rs = append(rs, sectionLinks(a.Sections, 3, v)...)
+		}
+		m.text(rs...)
+		guess()
+	default:
+		m.text(bold("The notes don't decide this:"), plain(" they do not separate the options clearly."))
+		guess()
+	}
 }
 
-func evidenceFor(a index.Answer) []keyedEvidence {
-	var out []keyedEvidence
-	add := func(o index.OptionScore, n int, keyed bool) {
-		for i, e := range o.Evidence {
-			if i == n {
-				break
-			}
-			k := ""
-			if keyed {
-				k = o.Key
-			}
-			out = append(out, keyedEvidence{e, k})
+// askReasons adds the deciding fact for each chosen option and what
+// speaks against the runner-up.
+func askReasons(m *Response, q index.Question, a index.Answer, v view) {
+	label := "Why "
+	if !a.Decided {
+		label = "Closest evidence for "
+	}
+	var rs []run
+	for _, o := range a.Options {
+		if !strings.Contains(a.Chosen, o.Key) || len(o.Evidence) == 0 {
+			continue
+		}
+		if len(rs) > 0 {
+			rs = append(rs, plain("\n"))
+		}
+		rs = append(rs, bold(label+o.Key+") "+truncateRunes(oneLine(o.Text), maxOptionEcho)+":"), plain(" "))
+		rs = append(rs, evidenceRuns(o.Evidence[0], v)...)
+	}
+	if r, ok := optionByKey(a, a.RunnerUp); ok {
+		if len(rs) > 0 {
+			rs = append(rs, plain("\n"))
+		}
+		rs = append(rs, bold("Against "+r.Key+") "+truncateRunes(oneLine(optionText(a, q, r.Key)), maxOptionEcho)+":"), plain(" "))
+		if len(r.Evidence) == 0 {
+			rs = append(rs, plain("nothing in the notes supports it."))
+		} else {
+			rs = append(rs, plain("its best support matches the question less well: "))
+			rs = append(rs, evidenceRuns(r.Evidence[0], v)...)
 		}
 	}
-	if a.Decided && a.Chosen != "" {
-		for _, o := range a.Options {
-			if o.Key == a.Chosen {
-				add(o, 3, false)
-			}
-		}
-		return out
+	if len(rs) > 0 {
+		m.text(rs...)
 	}
-	opts := append([]index.OptionScore(nil), a.Options...)
-	sort.SliceStable(opts, func(i, j int) bool { return opts[i].Score > opts[j].Score })
-	for i, o := range opts {
-		if i == 2 {
+}
+
+// evidenceRuns shows one fact with a link to its section.
+func evidenceRuns(e index.Evidence, v view) []run {
+	rs := []run{plain(truncateRunes(oneLine(clean(e.Fact)), maxFactRunes) + " — ")}
+	path := pathText(e.Path, e.ID)
+	if u := sectionURL(v.notesURL, e.Doc, e.ID); u != "" {
+		return append(rs, link(path, u))
+	}
+	return append(rs, plain(path))
+}
+
+// sectionLinks lists up to n sections as links, separated by " · ".
+func sectionLinks(hits []index.Hit, n int, v view) []run {
+	var rs []run
+	for i, h := range hits {
+		if i == n {
 			break
 		}
-		add(o, 2, true)
+		if i > 0 {
+			rs = append(rs, plain(" · "))
+		}
+		path := pathText(h.Path, h.Title)
+		if u := sectionURL(v.notesURL, h.Doc, h.ID); u != "" {
+			rs = append(rs, link(path, u))
+		} else {
+			rs = append(rs, plain(path))
+		}
 	}
-	return out
+	return rs
+}
+
+// chosenText names the chosen options: "B) text", or "B) … and D) …".
+func chosenText(a index.Answer, q index.Question) string {
+	var parts []string
+	for _, k := range a.Chosen {
+		parts = append(parts, string(k)+") "+truncateRunes(oneLine(optionText(a, q, string(k))), maxOptionEcho))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// optionByKey returns the scored option with key.
+func optionByKey(a index.Answer, key string) (index.OptionScore, bool) {
+	for _, o := range a.Options {
+		if key != "" && o.Key == key {
+			return o, true
+		}
+	}
+	return index.OptionScore{}, false
 }
 
 func optionText(a index.Answer, q index.Question, key string) string {
@@ -186,4 +195,17 @@ func optionText(a index.Answer, q index.Question, key string) string {
 		}
 	}
 	return ""
+}
+
+// AskTextOptions configure AskText.
+type AskTextOptions struct {
+	Colour   bool   // ANSI bold and dim; without it bold text is *marked*
+	NotesURL string // base URL for links to sections; "" for none
+}
+
+// AskText renders the answer to an exam question as plain text, the way
+// the console shows it (without buttons); the command line's ask prints it.
+func AskText(q index.Question, a index.Answer, o AskTextOptions) string {
+	v := view{public: true, bare: true, notesURL: o.NotesURL}
+	return renderPlain(renderAsk(q, a, "", v), plainStyle{colour: o.Colour, marks: !o.Colour})
 }

@@ -230,20 +230,27 @@ func TestAskReplies(t *testing.T) {
 		text   string
 		answer index.Answer
 		want   []string
+		order  []string // substrings that must appear in this order
 		not    []string
 	}{
-		{name: "decided", text: "ask How to protect a DB? A) Use a stack policy B) Use a change set",
-			answer: index.Answer{Chosen: "A", Decided: true, Confidence: 0.72, Options: twoOpts},
-			want:   []string{"Answer: A) Use a stack policy", "fair (72%)", "A stack policy protects", "CloudFormation › Stack policy", "✓ A)"},
-			not:    []string{"don't separate"}},
+		{name: "decided: verdict, deciding fact, runner-up, sources in that order", text: "ask How to protect a DB? A) Use a stack policy B) Use a change set",
+			answer: index.Answer{Chosen: "A", RunnerUp: "B", Covered: true, Decided: true, Confidence: 0.72, Options: twoOpts, Sections: []index.Hit{limitsHit}},
+			want: []string{"Answer: A) Use a stack policy", "fair (72%)", "Why A) Use a stack policy:* A stack policy protects", "CloudFormation › Stack policy",
+				"Against B) Use a change set:* its best support matches the question less well: Change sets preview changes", "Sources: "},
+			order: []string{"Answer: A)", "Why A)", "Against B)", "Sources: "},
+			not:   []string{"don't", "guess"}},
+		{name: "choose two names both", text: "ask Which two? (Choose two.) A) Use a stack policy B) Use a change set C) Nothing",
+			answer: index.Answer{Chosen: "AB", Choose: 2, Covered: true, Decided: true, Confidence: 0.8, Options: twoOpts},
+			want:   []string{"Answer: A) Use a stack policy and B) Use a change set", "Why A)", "Why B)"}},
+		{name: "not covered: says so, closest sections, a labelled guess", text: "ask How to protect a DB? A) Use a stack policy B) Use a change set",
+			answer: index.Answer{Chosen: "B", RunnerUp: "A", Confidence: 0.2, Options: twoOpts, Note: index.NoteNotCovered, Sections: []index.Hit{limitsHit}},
+			want:   []string{"The notes don't cover this", "closest: ", "CloudFormation › Limits", "Best guess, not an answer: B) Use a change set (confidence 20%)", "Closest evidence for B)"},
+			order:  []string{"don't cover this", "Best guess", "Closest evidence", "Against A)"},
+			not:    []string{"Answer:", "Why "}},
 		{name: "undecided says so plainly", text: "ask How to protect a DB? A) Use a stack policy B) Use a change set",
-			answer: index.Answer{Decided: false, Confidence: 0.3, Options: twoOpts, Note: index.NoteUndecided},
-			want:   []string{"The notes don't separate these options", "*A:* A stack policy", "*B:* Change sets", "closest evidence"},
-			not:    []string{"Answer:", "✓"}},
-		{name: "undecided with a leader", text: "ask How to protect a DB? A) Use a stack policy B) Use a change set",
-			answer: index.Answer{Chosen: "A", Decided: false, Confidence: 0.55, Options: twoOpts, Note: index.NoteUndecided},
-			want:   []string{"The notes don't separate these options", "A) leads by a little (55%)"},
-			not:    []string{"Answer:", "✓"}},
+			answer: index.Answer{Chosen: "A", RunnerUp: "B", Covered: true, Confidence: 0.55, Options: twoOpts, Note: index.NoteUndecided},
+			want:   []string{"The notes don't decide this", "Best guess, not an answer: A) Use a stack policy (confidence 55%)", "Closest evidence for A)", "Against B)"},
+			not:    []string{"Answer:", "Why "}},
 		{name: "no evidence", text: "ask How to protect a DB? A) Use a stack policy B) Use a change set",
 			answer: index.Answer{Options: []index.OptionScore{{Key: "A", Text: "x"}, {Key: "B", Text: "y"}}, Note: index.NoteNoEvidence},
 			want:   []string{"nothing in them supports any of the options"},
@@ -273,7 +280,16 @@ func TestAskReplies(t *testing.T) {
 					t.Errorf("reply has %q:\n%s", w, got)
 				}
 			}
-			if strings.Contains(tt.text, "A)") && len(asked.Options) != 2 {
+			at := 0
+			for _, w := range tt.order {
+				i := strings.Index(got[at:], w)
+				if i < 0 {
+					t.Errorf("%q missing or out of order %v:\n%s", w, tt.order, got)
+					break
+				}
+				at += i + len(w)
+			}
+			if strings.Contains(tt.text, "A)") && len(asked.Options) < 2 {
 				t.Errorf("asked %+v, want 2 options parsed", asked)
 			}
 		})

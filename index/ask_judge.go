@@ -105,7 +105,7 @@ func (fx *factIndex) unknownShare(terms map[string]bool, scale func(string) floa
 			w *= scale(t)
 		}
 		total += w
-		if _, ok := fx.post[t]; !ok {
+		if !fx.known(t) {
 			unk += w
 		}
 	}
@@ -217,4 +217,21 @@ const (
 // isNumber reports whether t is all digits.
 func isNumber(t string) bool {
 	return t != "" && strings.IndexFunc(t, func(r rune) bool { return r < '0' || r > '9' }) < 0
+}
+
+// known reports whether some fact holds t or a spelling correction of it
+// ("daemon" for the notes' "demon").
+func (fx *factIndex) known(t string) bool {
+	if _, ok := fx.post[t]; ok {
+		return true
+	}
+	if fx.correct == nil {
+		return false
+	}
+	for _, c := range fx.correct(t) {
+		if _, ok := fx.post[c.term]; ok {
+			return true
+		}
+	}
+	return false
 }
