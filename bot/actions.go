@@ -135,7 +135,7 @@ func (r *Router) answerDaily(ctx context.Context, a Action) ActionResult {
 	if !rd.OpenedAt.IsZero() {
 		rd.OpenedAt = rd.OpenedAt.In(r.opts.Location)
 	}
-	days, set := r.DaysToExam()
+	days, set := r.quiz.DaysToExam()
 	upd := RenderDaily(rd, res.Answered, days, set)
 	out.Update = &upd
 	return out

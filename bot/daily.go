@@ -31,6 +31,7 @@ type DailyQuiz interface {
 	ClaimRoundMessage(ctx context.Context, roundID, channel, mark string) (bool, error)
 	OpenRounds(ctx context.Context) ([]quiz.Round, error)
 	CloseRound(ctx context.Context, roundID string) (quiz.Summary, error)
+	DaysToExam() (int, bool)
 }
 
 var _ DailyQuiz = (*quiz.Engine)(nil)
@@ -51,7 +52,6 @@ type DailyOptions struct {
 	Schedule string         // cron spec of the posts; "" posts only on `quiz post`
 	Close    string         // cron spec of the closes; "" closes only on the next post or `quiz close`
 	Location *time.Location // schedules and days; nil means UTC
-	ExamDate time.Time      // zero when unset
 	Now      func() time.Time
 	// JobTimeout bounds one firing's work (Slack calls included); 0 means 1 minute.
 	JobTimeout time.Duration
@@ -321,7 +321,7 @@ func (d *DailyScheduler) postSlot(ctx context.Context, at time.Time, slot string
 	if _, err := d.closeAllLocked(ctx, rd.ID); err != nil {
 		d.lg.Error("bot.DailyScheduler close previous", "err", err)
 	}
-	days, examSet := d.daysToExam()
+	days, examSet := d.q.DaysToExam()
 	rd.OpenedAt = rd.OpenedAt.In(d.opts.Location)
 	// Claim the round before posting: the claim records the intent (a
 	// process that dies after Slack took the post but before its timestamp
@@ -440,32 +440,11 @@ func (d *DailyScheduler) closeOne(ctx context.Context, rd quiz.Round) (bool, err
 		closed = rd
 	}
 	closed.OpenedAt = closed.OpenedAt.In(d.opts.Location)
-	days, examSet := d.daysToExam()
+	days, examSet := d.q.DaysToExam()
 	if err := d.slack.Update(ctx, channel, rd.MessageTS, RenderDaily(closed, sum.Answered, days, examSet)); err != nil {
 		return true, fmt.Errorf("update closed %s: %w", rd.ID, err)
 	}
 	return true, nil
-}
-
-// daysToExam returns the whole days from today to the exam date.
-func (d *DailyScheduler) daysToExam() (int, bool) {
-	return DaysUntil(d.opts.ExamDate, d.opts.Now(), d.opts.Location)
-}
-
-// DaysUntil returns the calendar days from now's date to date's date (both
-// in loc); false when date is zero.
-func DaysUntil(date, now time.Time, loc *time.Location) (int, bool) {
-	if date.IsZero() {
-		return 0, false
-	}
-	if loc == nil {
-		loc = time.UTC
-	}
-	y1, m1, d1 := now.In(loc).Date()
-	y2, m2, d2 := date.Date()
-	a := time.Date(y1, m1, d1, 12, 0, 0, 0, time.UTC)
-	b := time.Date(y2, m2, d2, 12, 0, 0, 0, time.UTC)
-	return int(b.Sub(a).Round(24*time.Hour) / (24 * time.Hour)), true
 }
 
 // cronLogger sends robfig/cron's logs to slog: its routine messages at

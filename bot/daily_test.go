@@ -83,18 +83,6 @@ func TestEveryScheduleIsDayAligned(t *testing.T) {
 	}
 }
 
-func TestDaysUntil(t *testing.T) {
-	loc := mustLoc(t, "Europe/Berlin")
-	exam := time.Date(2026, 12, 1, 0, 0, 0, 0, loc)
-	now := time.Date(2026, 11, 25, 23, 30, 0, 0, time.UTC) // already the 26th in Berlin
-	if d, ok := DaysUntil(exam, now, loc); !ok || d != 5 {
-		t.Errorf("got %d %v, want 5 true", d, ok)
-	}
-	if _, ok := DaysUntil(time.Time{}, now, loc); ok {
-		t.Errorf("zero exam date reported as set")
-	}
-}
-
 // fakePoster records posts and updates like Slack would.
 type fakePoster struct {
 	mu       sync.Mutex

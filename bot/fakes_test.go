@@ -57,6 +57,7 @@ type fakeQuiz struct {
 	FlagFn           func(ctx context.Context, user, questionID string, reason quiz.FlagReason, admin bool) (quiz.FlagResult, error)
 	FlagsFn          func(ctx context.Context) ([]quiz.Flagged, error)
 	RestoreFn        func(ctx context.Context, questionID string) (int, error)
+	DaysToExamFn     func() (int, bool)
 }
 
 var errUnexpected = errors.New("fake: not expected")
@@ -136,6 +137,13 @@ func (f *fakeQuiz) Restore(ctx context.Context, questionID string) (int, error) 
 		return 0, errUnexpected
 	}
 	return f.RestoreFn(ctx, questionID)
+}
+
+func (f *fakeQuiz) DaysToExam() (int, bool) {
+	if f.DaysToExamFn == nil {
+		return 0, false
+	}
+	return f.DaysToExamFn()
 }
 
 // fakeDaily is a Daily with one function field per method.

@@ -124,8 +124,5 @@ func (r *Router) statsFor(ctx context.Context, user string, v view) Response {
 		return r.fail(ctx, "stats", err)
 	}
 	st.User = user
-	if !st.ExamSet {
-		st.DaysToExam, st.ExamSet = r.DaysToExam()
-	}
 	return renderStats(st, v)
 }

@@ -5,7 +5,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/devopsbot/devopsbot/quiz"
 )
@@ -359,17 +358,4 @@ func renderStats(st quiz.Stats, v view) Response {
 		m.buttons(button{label: "Share in channel", actionID: ActionShare, value: shareValue("stats", arg)})
 	}
 	return *m
-}
-
-// daysTo counts calendar days from now to the exam date in loc (the exam
-// date's own year, month and day are taken as given).
-func daysTo(now time.Time, exam time.Time, loc *time.Location) int {
-	if loc == nil {
-		loc = time.UTC
-	}
-	y, mo, d := now.In(loc).Date()
-	today := time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
-	ey, em, ed := exam.Date()
-	day := time.Date(ey, em, ed, 0, 0, 0, 0, time.UTC)
-	return int(day.Sub(today).Hours() / 24)
 }

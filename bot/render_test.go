@@ -439,3 +439,26 @@ func TestLookupText(t *testing.T) {
 		t.Errorf("colour: %q", got)
 	}
 }
+
+func TestExamCountdown(t *testing.T) {
+	round := quiz.Round{ID: "r", Question: sampleQuestion, OpenedAt: fixedNow}
+	for _, tt := range []struct {
+		days       int
+		stats, day string // "" means no countdown at all
+	}{
+		{9, "9 days to the exam", "9 days to the exam"},
+		{1, "1 day to the exam", "1 day to the exam"},
+		{0, "Exam day: good luck!", "exam day!"},
+		{-1, "", ""},
+		{-300, "", ""},
+	} {
+		stats := renderPlain(renderStats(quiz.Stats{ExamSet: true, DaysToExam: tt.days}, view{}), plainStyle{})
+		daily := renderPlain(RenderDaily(round, 0, tt.days, true), plainStyle{})
+		for _, c := range []struct{ name, got, want string }{{"stats", stats, tt.stats}, {"daily", daily, tt.day}} {
+			if (c.want != "" && !strings.Contains(c.got, c.want)) ||
+				(c.want == "" && strings.Contains(strings.ToLower(c.got), "exam")) {
+				t.Errorf("%s %d days to the exam: want %q in\n%s", c.name, tt.days, c.want, c.got)
+			}
+		}
+	}
+}

@@ -31,6 +31,7 @@ type Quiz interface {
 	Flag(ctx context.Context, user, questionID string, reason quiz.FlagReason, admin bool) (quiz.FlagResult, error)
 	Flags(ctx context.Context) ([]quiz.Flagged, error)
 	Restore(ctx context.Context, questionID string) (int, error)
+	DaysToExam() (int, bool)
 }
 
 var (
@@ -57,7 +58,6 @@ type Request struct {
 type Options struct {
 	Admins   []string       // user IDs allowed to quiz post / quiz close
 	NotesURL string         // base URL for links to sections ("{doc}" is replaced by the document name); "" for none
-	ExamDate time.Time      // zero when unset
 	Location *time.Location // nil means UTC
 	Now      func() time.Time
 	// Bare: commands are typed without "/devops " (the console), so the
@@ -136,15 +136,6 @@ func (r *Router) getDaily() Daily {
 
 // IsAdmin reports whether user may run quiz post and quiz close.
 func (r *Router) IsAdmin(user string) bool { return r.admins[user] }
-
-// DaysToExam returns the calendar days from now to the exam date, and
-// whether an exam date is set.
-func (r *Router) DaysToExam() (int, bool) {
-	if r.opts.ExamDate.IsZero() {
-		return 0, false
-	}
-	return daysTo(r.opts.Now(), r.opts.ExamDate, r.opts.Location), true
-}
 
 func (r *Router) view(public bool) view {
 	return view{notesURL: r.opts.NotesURL, public: public, showDoc: r.opts.ShowDoc != nil && r.opts.ShowDoc(), bare: r.opts.Bare}

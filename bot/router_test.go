@@ -453,9 +453,10 @@ func TestActions(t *testing.T) {
 					call = fmt.Sprint(qid, " ", user, " ", choice)
 					return tt.result, tt.err
 				},
-				RoundFn: func(ctx context.Context, id string) (quiz.Round, error) { return round, nil },
+				RoundFn:      func(ctx context.Context, id string) (quiz.Round, error) { return round, nil },
+				DaysToExamFn: func() (int, bool) { return 9, true },
 			}
-			r := newTestRouter(nil, q, Options{ExamDate: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)})
+			r := newTestRouter(nil, q, Options{})
 			res := r.Action(context.Background(), tt.action)
 			if call != tt.wantCall {
 				t.Errorf("quiz called with %q, want %q", call, tt.wantCall)
@@ -710,30 +711,6 @@ func TestMention(t *testing.T) {
 				t.Errorf("public reply has a share button")
 			}
 		})
-	}
-}
-
-func TestDaysToExam(t *testing.T) {
-	loc, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		t.Skip("no tzdata:", err)
-	}
-	tests := []struct {
-		now  time.Time
-		exam time.Time
-		loc  *time.Location
-		want int
-	}{
-		{fixedNow, time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC), time.UTC, 9},
-		{fixedNow, time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC), time.UTC, 0},
-		{fixedNow, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), time.UTC, -6},
-		// 02:00 UTC on the 26th is still the 25th in New York.
-		{time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC), time.Date(2026, 11, 27, 0, 0, 0, 0, loc), loc, 2},
-	}
-	for _, tt := range tests {
-		if got := daysTo(tt.now, tt.exam, tt.loc); got != tt.want {
-			t.Errorf("daysTo(%v, %v) = %d, want %d", tt.now, tt.exam, got, tt.want)
-		}
 	}
 }
 

@@ -214,7 +214,7 @@ type Stats struct {
 	Streak     int           `json:"streak"`
 	BestStreak int           `json:"best_streak"`
 	Weakest    int           `json:"weakest,omitempty"`      // lowest-accuracy domain with a miss; 0 if none
-	DaysToExam int           `json:"days_to_exam,omitempty"` // 0 when no exam date is set
+	DaysToExam int           `json:"days_to_exam,omitempty"` // see Engine.DaysToExam; 0 when no exam date is set
 	ExamSet    bool          `json:"exam_set"`
 	Points     int           `json:"points"` // all-time points from questions of the day
 }

@@ -3,7 +3,6 @@ package quiz
 import (
 	"context"
 	"fmt"
-	"math"
 	"sort"
 	"time"
 )
@@ -168,31 +167,8 @@ func (e *Engine) Stats(ctx context.Context, user string) (Stats, error) {
 		st.Weakest = 0 // nothing missed yet: no domain is weak
 	}
 	st.Streak, st.BestStreak = days.streaks(user == "")
-	if !e.opts.ExamDate.IsZero() {
-		st.ExamSet = true
-		st.DaysToExam = e.daysTo(e.opts.ExamDate)
-	}
+	st.DaysToExam, st.ExamSet = e.DaysToExam()
 	return st, nil
-}
-
-// DaysToExam returns the whole days from today to the exam date and whether
-// an exam date is set.
-func (e *Engine) DaysToExam() (int, bool) {
-	if e.opts.ExamDate.IsZero() {
-		return 0, false
-	}
-	return e.daysTo(e.opts.ExamDate), true
-}
-
-func (e *Engine) daysTo(date time.Time) int {
-	y, m, d := date.Date()
-	exam := time.Date(y, m, d, 0, 0, 0, 0, e.opts.Location)
-	today := e.day(e.now())
-	n := int(math.Round(exam.Sub(today).Hours() / 24))
-	if n < 0 {
-		return 0
-	}
-	return n
 }
 
 // personStreak returns user's current daily streak.

@@ -37,15 +37,9 @@ func cmdConsole(ctx context.Context, e *env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	loc, err := loadTZ(e.cfg.TZ)
+	loc, exam, err := calendar(e.cfg)
 	if err != nil {
-		return fmt.Errorf("DEVOPSBOT_TZ: %w", err)
-	}
-	var exam time.Time
-	if e.cfg.ExamDate != "" {
-		if exam, err = time.ParseInLocation(time.DateOnly, e.cfg.ExamDate, loc); err != nil {
-			return fmt.Errorf("DEVOPSBOT_EXAM_DATE: %w", err)
-		}
+		return err
 	}
 	// Warnings and errors only: the console's output is the replies.
 	lg := slog.New(redactHandler(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}), e.cfg))
@@ -81,7 +75,7 @@ func cmdConsole(ctx context.Context, e *env, args []string) (err error) {
 	engine := quiz.New(lg, store, pool, quiz.Options{ExamDate: exam, Location: loc})
 	router := bot.NewRouter(lg, ix, engine, bot.Options{
 		Bare:   true,
-		Admins: e.cfg.Admins, NotesURL: e.cfg.NotesURL, ExamDate: exam, Location: loc,
+		Admins: e.cfg.Admins, NotesURL: e.cfg.NotesURL, Location: loc,
 		ShowDoc: func() bool { return len(docs) > 1 },
 	})
 	name := strings.TrimSpace(*user)

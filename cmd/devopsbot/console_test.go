@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/devopsbot/devopsbot/bot/slackfake"
 )
@@ -119,5 +120,27 @@ func TestAliasesFromEnvironment(t *testing.T) {
 	cfg.Aliases = []string{filepath.Join(dir, "missing.txt")}
 	if _, _, err := runConsoleCmd(t, cfg, []string{"console"}, "quit\n"); err == nil || !strings.Contains(err.Error(), "missing.txt") {
 		t.Errorf("missing alias file: err %v", err)
+	}
+}
+
+// After the exam date, stats no longer counts down: it used to say "Exam
+// day: good luck!" every day after the exam.
+func TestConsoleStatsAfterTheExam(t *testing.T) {
+	for _, tt := range []struct {
+		name, date, want, wantNot string
+	}{
+		{"exam passed: no countdown", "2020-01-06", "", "Exam day"},
+		{"exam ahead: days to go", time.Now().AddDate(0, 0, 30).Format(time.DateOnly), "days to the exam", "Exam day"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := Config{DB: filepath.Join(t.TempDir(), "db"), ExamDate: tt.date}
+			out, _, err := runConsoleCmd(t, cfg, []string{"console"}, "stats team\n")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(out, tt.wantNot) || !strings.Contains(out, tt.want) || strings.Contains(out, "to the exam") != (tt.want != "") {
+				t.Errorf("stats with the exam on %s:\n%s", tt.date, out)
+			}
+		})
 	}
 }

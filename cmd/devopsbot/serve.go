@@ -128,13 +128,8 @@ func (a *app) authRefused(method, code string) {
 func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	cfg := e.cfg
 	a := &app{lg: lg, cfg: cfg, fatal: make(chan error, 1)}
-	if a.loc, err = loadTZ(cfg.TZ); err != nil {
-		return fmt.Errorf("DEVOPSBOT_TZ: %w", err)
-	}
-	if cfg.ExamDate != "" {
-		if a.exam, err = time.ParseInLocation(time.DateOnly, cfg.ExamDate, a.loc); err != nil {
-			return fmt.Errorf("DEVOPSBOT_EXAM_DATE: %w", err)
-		}
+	if a.loc, a.exam, err = calendar(cfg); err != nil {
+		return err
 	}
 
 	start := time.Now()
@@ -184,7 +179,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 		engine: a.engine, metrics: a.metrics,
 		pool: func(docs []*notes.Document) ([]quiz.Question, error) { return loadQuestionPool(e, docs, lg) }}
 	a.router = bot.NewRouter(lg, bot.InstrumentSearcher(a.index, a.metrics), bot.InstrumentQuiz(a.engine, a.metrics), bot.Options{
-		Admins: cfg.Admins, NotesURL: cfg.NotesURL, ExamDate: a.exam, Location: a.loc,
+		Admins: cfg.Admins, NotesURL: cfg.NotesURL, Location: a.loc,
 		ShowDoc: func() bool { return len(a.index.Docs()) > 1 },
 		Reload:  func(ctx context.Context) (bot.NotesReload, error) { return a.reload.Reload(ctx, "admin") },
 	})
@@ -196,7 +191,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	if cfg.QuizChannel != "" {
 		a.daily, err = bot.NewDailyScheduler(lg, a.engine, a.slack, a.metrics, bot.DailyOptions{
 			Channel: cfg.QuizChannel, Schedule: cfg.QuizSchedule, Close: cfg.QuizClose,
-			Location: a.loc, ExamDate: a.exam,
+			Location: a.loc,
 		})
 		if err != nil {
 			return err

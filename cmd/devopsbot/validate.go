@@ -193,6 +193,20 @@ func validateServe(cfg Config) error {
 }
 
 // loadTZ loads an IANA zone; empty means UTC.
+// calendar reads DEVOPSBOT_TZ and DEVOPSBOT_EXAM_DATE: the zone of the
+// bot's days and the exam date the quiz counts down to (zero when unset).
+func calendar(cfg Config) (loc *time.Location, exam time.Time, err error) {
+	if loc, err = loadTZ(cfg.TZ); err != nil {
+		return nil, exam, fmt.Errorf("DEVOPSBOT_TZ: %w", err)
+	}
+	if cfg.ExamDate != "" {
+		if exam, err = time.ParseInLocation(time.DateOnly, cfg.ExamDate, loc); err != nil {
+			return nil, exam, fmt.Errorf("DEVOPSBOT_EXAM_DATE: %w", err)
+		}
+	}
+	return loc, exam, nil
+}
+
 func loadTZ(name string) (*time.Location, error) {
 	if name == "" {
 		return time.UTC, nil
