@@ -171,14 +171,15 @@ func countSections(docs []*notes.Document) int {
 	return n
 }
 
-// run reloads on SIGHUP and, when refresh is positive and a source is a
-// URL, every refresh, until ctx ends.
+// run reloads on SIGHUP and, when refresh is positive and the notes are not
+// the embedded ones, every refresh (a URL with a conditional request; a file
+// such as a mounted ConfigMap is read again), until ctx ends.
 func (r *reloader) run(ctx context.Context, refresh time.Duration) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	var tick <-chan time.Time
-	if refresh > 0 && hasURL(r.sources) {
+	if refresh > 0 && hasSource(r.sources) {
 		t := time.NewTicker(refresh)
 		defer t.Stop()
 		tick = t.C
@@ -195,9 +196,9 @@ func (r *reloader) run(ctx context.Context, refresh time.Duration) {
 	}
 }
 
-func hasURL(sources []string) bool {
+func hasSource(sources []string) bool {
 	for _, s := range sources {
-		if notes.IsURL(strings.TrimSpace(s)) {
+		if strings.TrimSpace(s) != "" {
 			return true
 		}
 	}

@@ -225,7 +225,8 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	defer stopRun()
 	var wg sync.WaitGroup
 	wg.Go(func() { a.authThenDaily(runCtx) })
-	wg.Go(func() { a.reload.run(runCtx, cfg.NotesRefresh) })
+	refresh, _ := notesRefresh(cfg) // validated at start
+	wg.Go(func() { a.reload.run(runCtx, refresh) })
 	if cfg.AppToken != "" {
 		a.sock = bot.NewSocket(lg, a.disp, client, bot.SocketOptions{})
 		wg.Go(func() { _ = a.sock.Run(runCtx) })

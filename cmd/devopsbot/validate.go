@@ -127,8 +127,8 @@ func validate(cfg Config) error {
 			bad("DEVOPSBOT_NOTES", "cannot read %s: %v", src, err)
 		}
 	}
-	if cfg.NotesRefresh < 0 {
-		bad("DEVOPSBOT_NOTES_REFRESH", "%s is negative; give a period like 15m, or leave it empty", cfg.NotesRefresh)
+	if _, err := notesRefresh(cfg); err != nil {
+		bad("DEVOPSBOT_NOTES_REFRESH", "%v", err)
 	}
 	for _, f := range []struct {
 		name  string
@@ -262,6 +262,20 @@ func sortConfigErrors(errs []error) {
 
 // shutdownDrain returns DEVOPSBOT_SHUTDOWN_DRAIN as a duration: "" is 0,
 // otherwise a Go duration from 0 to 1m.
+// notesRefresh is DEVOPSBOT_NOTES_REFRESH: how often the notes are read
+// again, 0 (empty) for never.
+func notesRefresh(cfg Config) (time.Duration, error) {
+	s := strings.TrimSpace(cfg.NotesRefresh)
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < time.Second {
+		return 0, fmt.Errorf("%q is not a period of a second or more (e.g. 15m), or empty for none", cfg.NotesRefresh)
+	}
+	return d, nil
+}
+
 func shutdownDrain(cfg Config) (time.Duration, error) {
 	if cfg.ShutdownDrain == "" {
 		return 0, nil

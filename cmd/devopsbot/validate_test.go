@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 )
 
 // opsDefaultConfig returns Config with the defaults of its envconfig tags,
@@ -87,7 +86,9 @@ func TestValidate(t *testing.T) {
 		{"missing alias file fails", func(c *Config) { c.Aliases = []string{"no/such/aliases.txt"} }, "DEVOPSBOT_ALIASES"},
 		{"existing notes file is valid", func(c *Config) { c.Notes = []string{"main.go"} }, ""},
 		{"notes directory and https URL are valid", func(c *Config) { c.Notes = []string{".", "https://git.example.com/raw/notes.md"} }, ""},
-		{"negative notes refresh fails", func(c *Config) { c.NotesRefresh = -time.Minute }, "DEVOPSBOT_NOTES_REFRESH"},
+		{"negative notes refresh fails", func(c *Config) { c.NotesRefresh = "-1m" }, "DEVOPSBOT_NOTES_REFRESH"},
+		{"notes refresh without a unit fails", func(c *Config) { c.NotesRefresh = "15" }, "DEVOPSBOT_NOTES_REFRESH"},
+		{"notes refresh of 15m is valid", func(c *Config) { c.NotesRefresh = "15m" }, ""},
 		{"plain http notes URL fails", func(c *Config) { c.Notes = []string{"http://git.example.com/raw/notes.md"} }, "DEVOPSBOT_NOTES"},
 	}
 	for _, tt := range tests {
