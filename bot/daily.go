@@ -1,10 +1,12 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -32,6 +34,7 @@ type DailyQuiz interface {
 	OpenRounds(ctx context.Context) ([]quiz.Round, error)
 	CloseRound(ctx context.Context, roundID string) (quiz.Summary, error)
 	DaysToExam() (int, bool)
+	Round(ctx context.Context, roundID string) (quiz.Round, error)
 }
 
 var _ DailyQuiz = (*quiz.Engine)(nil)
@@ -55,6 +58,12 @@ type DailyOptions struct {
 	Now      func() time.Time
 	// JobTimeout bounds one firing's work (Slack calls included); 0 means 1 minute.
 	JobTimeout time.Duration
+	// CloseLog keeps how far each close got (the store implements it);
+	// nil keeps it in memory.
+	CloseLog CloseLog
+	// RetryEvery is how often a close whose answer did not go out is
+	// retried; 0 means 30 s.
+	RetryEvery time.Duration
 }
 
 // DailyScheduler posts the question of the day on a cron schedule and closes
@@ -78,7 +87,8 @@ type DailyScheduler struct {
 	ctx    context.Context // jobs' context, cancelled by Stop
 	cancel context.CancelFunc
 
-	mu      sync.Mutex // serialises posting and closing
+	mu      sync.Mutex    // serialises posting and closing
+	quit    chan struct{} // closed by Stop: the close retries end
 	startMu sync.Mutex
 	started bool
 	stopped bool
@@ -106,7 +116,13 @@ func newDailyScheduler(lg *slog.Logger, q DailyQuiz, s dailyPoster, m *Metrics, 
 	if opts.JobTimeout <= 0 {
 		opts.JobTimeout = time.Minute
 	}
-	d := &DailyScheduler{lg: lg, q: q, slack: s, m: m, opts: opts}
+	if opts.CloseLog == nil {
+		opts.CloseLog = &memCloseLog{}
+	}
+	if opts.RetryEvery <= 0 {
+		opts.RetryEvery = 30 * time.Second
+	}
+	d := &DailyScheduler{lg: lg, q: q, slack: s, m: m, opts: opts, quit: make(chan struct{})}
 	var err error
 	if d.post, err = parseSchedule(opts.Schedule, opts.Location); err != nil {
 		return nil, fmt.Errorf("quiz schedule: %w", err)
@@ -214,6 +230,7 @@ func (d *DailyScheduler) Start() {
 		return
 	}
 	d.started = true
+	d.wg.Go(d.retryCloses)
 	d.wg.Go(func() {
 		d.catchUp(d.ctx)
 		d.startMu.Lock()
@@ -229,6 +246,9 @@ func (d *DailyScheduler) Start() {
 // Stop stops the schedule and waits (bounded by ctx) for a running job.
 func (d *DailyScheduler) Stop(ctx context.Context) error {
 	d.startMu.Lock()
+	if !d.stopped {
+		close(d.quit)
+	}
 	d.stopped = true
 	d.startMu.Unlock()
 	done := make(chan struct{})
@@ -252,6 +272,9 @@ func (d *DailyScheduler) catchUp(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, d.opts.JobTimeout)
 	defer cancel()
 	now := d.opts.Now().In(d.opts.Location)
+	if _, err := d.finishPending(ctx); err != nil {
+		d.lg.Error("bot.DailyScheduler catch up answers", "err", err)
+	}
 	if d.close != nil {
 		if err := d.closeOverdue(ctx, now); err != nil {
 			d.lg.Error("bot.DailyScheduler catch up close", "err", err)
@@ -296,11 +319,12 @@ func (d *DailyScheduler) Post(ctx context.Context) error {
 // Close closes the open questions of the day now (`quiz close`) and posts
 // their answers in their threads. It returns ErrNoOpenRound when none is open.
 func (d *DailyScheduler) Close(ctx context.Context) error {
+	finished, perr := d.finishPending(ctx)
 	n, err := d.closeAll(ctx, "")
-	if err != nil {
+	if err = errors.Join(perr, err); err != nil {
 		return err
 	}
-	if n == 0 {
+	if n+finished == 0 {
 		return ErrNoOpenRound
 	}
 	return nil
@@ -317,9 +341,6 @@ func (d *DailyScheduler) postSlot(ctx context.Context, at time.Time, slot string
 	if rd.MessageTS != "" {
 		d.lg.Debug("bot.DailyScheduler already posted", "slot", slot)
 		return nil
-	}
-	if _, err := d.closeAllLocked(ctx, rd.ID); err != nil {
-		d.lg.Error("bot.DailyScheduler close previous", "err", err)
 	}
 	days, examSet := d.q.DaysToExam()
 	rd.OpenedAt = rd.OpenedAt.In(d.opts.Location)
@@ -351,6 +372,11 @@ func (d *DailyScheduler) postSlot(ctx context.Context, at time.Time, slot string
 	}
 	d.m.QuestionPosted()
 	d.lg.Info("bot.DailyScheduler posted", "slot", slot, "question", rd.Question.ID, "channel", d.opts.Channel, "ts", ts)
+	// Only now that the new question is out does the previous one close: a
+	// post Slack refuses leaves the current question open.
+	if _, err := d.closeAllLocked(ctx, rd.ID); err != nil {
+		d.lg.Error("bot.DailyScheduler close previous", "err", err)
+	}
 	return nil
 }
 
@@ -405,9 +431,16 @@ func (d *DailyScheduler) closeAllLocked(ctx context.Context, except string) (int
 	return n, errors.Join(errs...)
 }
 
-// closeOne closes rd and, when it was posted, posts the answer in its thread
-// and updates the channel message.
+// closeOne closes rd and, when it was posted, shows it closed and posts
+// the answer in its thread (see finishClose). The close is recorded as
+// pending first, so an answer Slack did not take is retried, by the next
+// close, the retry loop or the next start, until it is out.
 func (d *DailyScheduler) closeOne(ctx context.Context, rd quiz.Round) (bool, error) {
+	if rd.MessageTS != "" {
+		if _, err := d.opts.CloseLog.SwapClose(ctx, rd.ID, "", closePending); err != nil {
+			return false, fmt.Errorf("record close of %s: %w", rd.ID, err)
+		}
+	}
 	sum, err := d.q.CloseRound(ctx, rd.ID)
 	if err != nil {
 		return false, fmt.Errorf("close round %s: %w", rd.ID, err)
@@ -419,32 +452,149 @@ func (d *DailyScheduler) closeOne(ctx context.Context, rd quiz.Round) (bool, err
 	if rd.MessageTS == "" {
 		return true, nil
 	}
-	channel := rd.Channel
-	if channel == "" {
-		channel = d.opts.Channel
-	}
-	if rd.MessageTS == unknownTS {
-		// Whether the question was posted is unknown: the answer goes to the
-		// channel itself.
-		_, err := d.slack.Post(ctx, channel, "", RenderClose(sum))
-		if err != nil {
-			return true, fmt.Errorf("post close of %s: %w", rd.ID, err)
+	return true, d.finishClose(ctx, rd, sum)
+}
+
+// closePending is the close state of a round closed in the store whose
+// answer is not out yet; unknownTS marks it while the answer is being
+// posted (and for good when Slack may have taken it without answering);
+// then the state is the answer's message timestamp.
+const closePending = "pending"
+
+// finishClose updates the round's message to show it closed, then posts
+// the answer once: the pending state is claimed before the post, released
+// when Slack refused it, and replaced by the answer's timestamp when it is
+// out.
+func (d *DailyScheduler) finishClose(ctx context.Context, rd quiz.Round, sum quiz.Summary) error {
+	channel := cmp.Or(rd.Channel, d.opts.Channel)
+	if rd.MessageTS != unknownTS {
+		closed := sum.Round
+		if closed.ID == "" {
+			closed = rd
 		}
-		return true, nil
+		closed.OpenedAt = closed.OpenedAt.In(d.opts.Location)
+		days, examSet := d.q.DaysToExam()
+		if err := d.slack.Update(ctx, channel, rd.MessageTS, RenderDaily(closed, sum.Answered, days, examSet)); err != nil {
+			return fmt.Errorf("update closed %s: %w", rd.ID, err)
+		}
 	}
-	if _, err := d.slack.Post(ctx, channel, rd.MessageTS, RenderClose(sum)); err != nil {
-		return true, fmt.Errorf("post close of %s: %w", rd.ID, err)
+	claimed, err := d.opts.CloseLog.SwapClose(ctx, rd.ID, closePending, unknownTS)
+	if err != nil || !claimed {
+		return err // another close is posting it, or it is out
 	}
-	closed := sum.Round
-	if closed.ID == "" {
-		closed = rd
+	thread := rd.MessageTS
+	if thread == unknownTS {
+		thread = "" // whether the question was posted is unknown: the answer goes to the channel
 	}
-	closed.OpenedAt = closed.OpenedAt.In(d.opts.Location)
-	days, examSet := d.q.DaysToExam()
-	if err := d.slack.Update(ctx, channel, rd.MessageTS, RenderDaily(closed, sum.Answered, days, examSet)); err != nil {
-		return true, fmt.Errorf("update closed %s: %w", rd.ID, err)
+	ts, err := d.slack.Post(ctx, channel, thread, RenderClose(sum))
+	if err != nil {
+		if !errors.Is(err, ErrMaybeDone) {
+			if _, rerr := d.opts.CloseLog.SwapClose(context.WithoutCancel(ctx), rd.ID, unknownTS, closePending); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
+		}
+		return fmt.Errorf("post close of %s: %w", rd.ID, err)
 	}
+	if _, err := d.opts.CloseLog.SwapClose(ctx, rd.ID, unknownTS, ts); err != nil {
+		return fmt.Errorf("record close of %s: %w", rd.ID, err)
+	}
+	return nil
+}
+
+// finishPending finishes the closes whose answer is not out; it returns
+// how many it finished.
+func (d *DailyScheduler) finishPending(ctx context.Context) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ids, err := d.opts.CloseLog.PendingCloses(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("pending closes: %w", err)
+	}
+	n := 0
+	var errs []error
+	for _, id := range ids {
+		rd, err := d.q.Round(ctx, id)
+		if err == nil && rd.Open() {
+			_, err = d.closeOne(ctx, rd) // recorded before the store closed it
+			if err == nil {
+				n++
+			}
+		} else if err == nil {
+			var sum quiz.Summary
+			if sum, err = d.q.CloseRound(ctx, id); err == nil {
+				if err = d.finishClose(ctx, rd, sum); err == nil {
+					n++
+				}
+			}
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return n, errors.Join(errs...)
+}
+
+// retryCloses retries pending closes every RetryEvery until Stop.
+func (d *DailyScheduler) retryCloses() {
+	t := time.NewTicker(d.opts.RetryEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-d.quit:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(d.ctx, d.opts.JobTimeout)
+		if n, err := d.finishPending(ctx); err != nil {
+			d.lg.Warn("bot.DailyScheduler retry close", "err", err)
+		} else if n > 0 {
+			d.lg.Info("bot.DailyScheduler answers posted on retry", "rounds", n)
+		}
+		cancel()
+	}
+}
+
+// CloseLog keeps, per round, how far its close got (see finishClose), so
+// that the answer of a closed question goes out once even when Slack fails
+// or the process restarts. The store implements it.
+type CloseLog interface {
+	// SwapClose sets round id's close state to new if it is old ("" when
+	// there is none) and reports whether it did; durable before it returns.
+	SwapClose(ctx context.Context, id, old, new string) (bool, error)
+	// PendingCloses returns the rounds whose state is "pending".
+	PendingCloses(ctx context.Context) ([]string, error)
+}
+
+// memCloseLog is a CloseLog in memory (nothing survives a restart).
+type memCloseLog struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (l *memCloseLog) SwapClose(_ context.Context, id, old, new string) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m[id] != old {
+		return false, nil
+	}
+	if l.m == nil {
+		l.m = map[string]string{}
+	}
+	l.m[id] = new
 	return true, nil
+}
+
+func (l *memCloseLog) PendingCloses(context.Context) ([]string, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var ids []string
+	for id, st := range l.m {
+		if st == closePending {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
 }
 
 // cronLogger sends robfig/cron's logs to slog: its routine messages at

@@ -189,10 +189,14 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	a.disp = bot.NewDispatcher(lg, a.router, a.slack, a.metrics)
 	a.disp.SetEventLog(a.store) // a retried event is answered once, even across a restart
 	if cfg.QuizChannel != "" {
-		a.daily, err = bot.NewDailyScheduler(lg, a.engine, a.slack, a.metrics, bot.DailyOptions{
+		dopts := bot.DailyOptions{
 			Channel: cfg.QuizChannel, Schedule: cfg.QuizSchedule, Close: cfg.QuizClose,
 			Location: a.loc,
-		})
+		}
+		if cl, ok := a.store.(bot.CloseLog); ok {
+			dopts.CloseLog = cl // a close whose answer Slack did not take is retried after a restart too
+		}
+		a.daily, err = bot.NewDailyScheduler(lg, a.engine, a.slack, a.metrics, dopts)
 		if err != nil {
 			return err
 		}
