@@ -121,6 +121,7 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	fx := ix.factIndex()
 	sup := fx.scoreOptions(q.Text, q.Options, secRel, defaultAskParams)
 	hyp := fx.scoreHypotheses(q.Text, q.Options, secRel, defaultAskParams)
+	fx.penalizeForbidden(q.Text, q.Options, sup, hyp, defaultAskParams.forbidden)
 	en := ensemble(sup, hyp)
 	for i, s := range sup {
 		o := OptionScore{Key: q.Options[i].Key, Text: q.Options[i].Text, Score: round3(en.score[i]), Evidence: []Evidence{}}

@@ -56,6 +56,7 @@ type askParams struct {
 	polarity       float64 // factor for a fact and an option of which one negates and the other does not
 	lenNorm        float64 // BM25-like length normalisation of a fact's scenario overlap (0: none)
 	secBest        float64 // weight of the best scenario overlap among the facts of the fact's section
+	forbidden      float64 // factor for an option using what the scenario rules out ("must not involve DNS changes")
 
 	// The hypothesis scorer (ask_hyp.go).
 	hypOption  float64 // weight of a fact's share of the option's distinctive terms against its share of the scenario's
@@ -79,6 +80,7 @@ var defaultAskParams = askParams{
 	polarity:       0.7,
 	lenNorm:        0.25,
 	secBest:        0.5,
+	forbidden:      0.8,
 	hypOption:      0.5,
 	hypSection:     0.5,
 	hypTemp:        0.02,

@@ -144,3 +144,31 @@ func TestEmptyHeadingNeverRanks(t *testing.T) {
 		t.Errorf("hits %v, %v; want only the section with text", ids(hits), err)
 	}
 }
+
+func TestForbidden(t *testing.T) {
+	fx := mustDefault(t).factIndex()
+	tests := []struct {
+		scenario string
+		want     []string // terms ruled out
+		not      []string // terms not ruled out
+	}{
+		{"DNS is managed elsewhere, so the cutover must not involve any DNS changes. Which approach?", nil, []string{"dns"}},
+		{"The team does not want to change the application code. What should they do?", []string{"code"}, []string{"team"}},
+		{"Keep every failed event without writing retry logic.", []string{"retry", "logic"}, []string{"event"}},
+		{"The team can't request record changes during releases, and wants speed.", []string{"record"}, []string{"speed"}},
+		{"A plain scenario with nothing ruled out.", nil, []string{"plain"}},
+	}
+	for _, tt := range tests {
+		got := fx.forbidden(tt.scenario)
+		for _, w := range tt.want {
+			if !got[w] {
+				t.Errorf("forbidden(%q) = %v, lacks %q", tt.scenario, got, w)
+			}
+		}
+		for _, w := range tt.not {
+			if got[w] {
+				t.Errorf("forbidden(%q) = %v, has %q", tt.scenario, got, w)
+			}
+		}
+	}
+}
