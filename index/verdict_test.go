@@ -64,7 +64,7 @@ func TestAskVerdict(t *testing.T) {
 	})
 	t.Run("a question the notes decide is decided", func(t *testing.T) {
 		ans, err := ix.Ask(ctx, Question{
-			Text: "How long does an Auto Scaling instance wait in a lifecycle hook's wait state by default before the group continues the launch?",
+			Text:    "How long does an Auto Scaling instance wait in a lifecycle hook's wait state by default before the group continues the launch?",
 			Options: []Option{{"A", "Five minutes"}, {"B", "One hour"}, {"C", "Two days"}, {"D", "Thirty seconds"}},
 		})
 		if err != nil {
