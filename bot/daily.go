@@ -310,8 +310,14 @@ func (d *DailyScheduler) closeJob() {
 	}
 }
 
+// adminStartBy is how soon an admin's `quiz post` or `quiz close` must
+// reach Slack: held longer by a rate limit, it is dropped with a reply
+// rather than run late (after a newer post, say).
+const adminStartBy = 3 * time.Second
+
 // Post posts a new question of the day now (`quiz post`), closing the open one.
 func (d *DailyScheduler) Post(ctx context.Context) error {
+	ctx = WithStartBy(ctx, time.Now().Add(adminStartBy))
 	now := d.opts.Now().In(d.opts.Location)
 	return d.postSlot(ctx, now, "manual-"+now.Format(time.RFC3339Nano))
 }
@@ -319,6 +325,7 @@ func (d *DailyScheduler) Post(ctx context.Context) error {
 // Close closes the open questions of the day now (`quiz close`) and posts
 // their answers in their threads. It returns ErrNoOpenRound when none is open.
 func (d *DailyScheduler) Close(ctx context.Context) error {
+	ctx = WithStartBy(ctx, time.Now().Add(adminStartBy))
 	finished, perr := d.finishPending(ctx)
 	n, err := d.closeAll(ctx, "")
 	if err = errors.Join(perr, err); err != nil {

@@ -16,6 +16,9 @@ func (r *Router) fail(ctx context.Context, op string, err error) Response {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return textResponse(true, plain("That took too long. Please try again."))
+	case errors.Is(err, ErrRateLimited):
+		r.lg.WarnContext(ctx, "bot.Router dropped: Slack rate limit", "op", op, "err", err)
+		return textResponse(true, plain("Slack is rate-limiting the bot right now, so that did not go out (it is not queued to run late). Please try again in a minute."))
 	case errors.Is(err, quiz.ErrNoQuestions):
 		return textResponse(true, plain("There are no quiz questions yet: the notes gave none and the question bank is empty."))
 	case errors.Is(err, quiz.ErrNotFound):

@@ -256,7 +256,7 @@ func (s *Slack) Respond(ctx context.Context, responseURL string, r Response, mod
 	default:
 		opts = append(opts, slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral))
 	}
-	err := s.call(ctx, "response_url", mode == respondReplace, func(ctx context.Context) error {
+	err := s.callGated(ctx, "response_url", "response_url "+responseURL, mode == respondReplace, func(ctx context.Context) error {
 		_, _, err := s.api.PostMessageContext(ctx, "", opts...)
 		return hideURL(err)
 	})
@@ -268,6 +268,33 @@ func (s *Slack) Respond(ctx context.Context, responseURL string, r Response, mod
 
 // call runs one Web API call under the retry rule documented on Slack.
 func (s *Slack) call(ctx context.Context, method string, idempotent bool, do func(ctx context.Context) error) error {
+	return s.callGated(ctx, method, method, idempotent, do)
+}
+
+// ErrRateLimited marks a call refused without being made because Slack's
+// rate limit would hold it past the time it had to start by (WithStartBy).
+var ErrRateLimited = errors.New("slack: rate limited")
+
+type startByKey struct{}
+
+// WithStartBy returns ctx for a call that must go out by t or not at all:
+// an admin action (`quiz post`) that ran late, after a newer one, would do
+// more harm than good. Such a call fails with ErrRateLimited instead of
+// waiting for a rate limit past t.
+func WithStartBy(ctx context.Context, t time.Time) context.Context {
+	return context.WithValue(ctx, startByKey{}, t)
+}
+
+// tooLate reports whether waiting d now would start the call after the
+// time ctx says it must start by.
+func tooLate(ctx context.Context, d time.Duration) bool {
+	by, ok := ctx.Value(startByKey{}).(time.Time)
+	return ok && time.Now().Add(d).After(by)
+}
+
+// callGated is call with the rate limit kept under gate: the method, or
+// for a response_url the URL itself (each has its own limit).
+func (s *Slack) callGated(ctx context.Context, method, gate string, idempotent bool, do func(ctx context.Context) error) error {
 	var err error
 	var wrote atomic.Bool
 	for attempt := 1; ; attempt++ {
@@ -280,7 +307,7 @@ func (s *Slack) call(ctx context.Context, method string, idempotent bool, do fun
 			},
 		})
 		if attempt == 1 { // later attempts have waited for the gate already
-			if err = s.waitGate(ctx, method); err != nil {
+			if err = s.waitGate(ctx, gate); err != nil {
 				break
 			}
 		}
@@ -290,7 +317,11 @@ func (s *Slack) call(ctx context.Context, method string, idempotent bool, do fun
 		}
 		wait, retry := s.retryAfter(err, wrote.Load(), idempotent, attempt)
 		if retry && isRateLimit(err) {
-			s.closeGate(method, wait)
+			s.closeGate(gate, wait)
+			if tooLate(ctx, wait) {
+				err = fmt.Errorf("%w: %s for %v: %w", ErrRateLimited, method, wait.Round(time.Second), err)
+				break
+			}
 		}
 		if !retry || attempt >= s.maxAttempts || ctx.Err() != nil {
 			break
@@ -335,32 +366,51 @@ func answered(err error) bool {
 	return false
 }
 
-// closeGate holds every call of method (Slack's rate limits are per method)
-// for wait after a 429.
-func (s *Slack) closeGate(method string, wait time.Duration) {
+// closeGate holds every call under gate (Slack's rate limits are per
+// method, and per URL for response_urls) for wait after a 429. Gates that
+// have opened again are dropped.
+func (s *Slack) closeGate(gate string, wait time.Duration) {
 	s.gateMu.Lock()
 	defer s.gateMu.Unlock()
 	if s.gates == nil {
 		s.gates = map[string]time.Time{}
 	}
-	if until := time.Now().Add(wait); until.After(s.gates[method]) {
-		s.gates[method] = until
+	now := time.Now()
+	for g, until := range s.gates {
+		if !until.After(now) {
+			delete(s.gates, g)
+		}
+	}
+	if until := now.Add(wait); until.After(s.gates[gate]) {
+		s.gates[gate] = until
 	}
 }
 
-// waitGate waits until calls of method may go out again.
-func (s *Slack) waitGate(ctx context.Context, method string) error {
+// waitGate waits until calls under gate may go out again; a call that
+// must start before then (WithStartBy) fails with ErrRateLimited.
+func (s *Slack) waitGate(ctx context.Context, gate string) error {
 	s.gateMu.Lock()
-	until := s.gates[method]
+	until := s.gates[gate]
 	s.gateMu.Unlock()
 	d := time.Until(until)
 	if d <= 0 {
 		return nil
 	}
+	if tooLate(ctx, d) {
+		return fmt.Errorf("%w: %s for %v more", ErrRateLimited, gateName(gate), d.Round(time.Second))
+	}
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
-		return fmt.Errorf("%s rate limited for %v: %w", method, d.Round(time.Second), context.DeadlineExceeded)
+		return fmt.Errorf("%s rate limited for %v: %w", gateName(gate), d.Round(time.Second), context.DeadlineExceeded)
 	}
 	return s.sleep(ctx, d)
+}
+
+// gateName is a gate as it may be logged: never a response_url.
+func gateName(gate string) string {
+	if strings.HasPrefix(gate, "response_url ") {
+		return "response_url"
+	}
+	return gate
 }
 
 func isRateLimit(err error) bool {
