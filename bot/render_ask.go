@@ -93,6 +93,9 @@ func askVerdict(m *Response, q index.Question, a index.Answer, v view) {
 		}
 		m.text(rs...)
 		guess()
+	case a.Note == index.NoteInverted:
+		m.text(bold("The notes don't decide NOT/EXCEPT questions:"), plain(" they say what applies, not what doesn't."))
+		guess()
 	default:
 		m.text(bold("The notes don't decide this:"), plain(" they do not separate the options clearly."))
 		guess()

@@ -65,6 +65,7 @@ const (
 	NoteNoEvidence = "the notes say nothing that supports any option"
 	NoteUndecided  = "the notes do not separate the options clearly; closest evidence shown"
 	NoteNotCovered = "the notes don't cover this"
+	NoteInverted   = "a NOT/EXCEPT question: the guess is the option the notes support least"
 	NoteNoScenario = "no question text to go on"
 )
 
@@ -132,7 +133,7 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 		ans.Options = append(ans.Options, o)
 	}
 	ans.Choose = q.choose()
-	c := choose(en, ans.Choose)
+	c := choose(en, ans.Choose, inverted(q.Text))
 	sig := fx.signals(q.Text, q.Options, sup, hyp, c, hits)
 	judge(&ans, q, c, sup, sig, query == "")
 	ans.Sections = evidenceFirst(ans.Sections, hits, sup[c.best], fx)

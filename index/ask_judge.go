@@ -30,13 +30,19 @@ type choice struct {
 	runner int   // the best option not chosen, -1 if none
 }
 
-// choose picks the k options the ensemble ranks highest.
-func choose(en ensembleResult, k int) choice {
+// choose picks the k options the ensemble ranks highest, or lowest when
+// the question is inverted ("Which of these is NOT ...").
+func choose(en ensembleResult, k int, inverted bool) choice {
 	order := make([]int, len(en.score))
 	for i := range order {
 		order[i] = i
 	}
-	sort.SliceStable(order, func(a, b int) bool { return en.score[order[a]] > en.score[order[b]] })
+	sort.SliceStable(order, func(a, b int) bool {
+		if inverted {
+			return en.score[order[a]] < en.score[order[b]]
+		}
+		return en.score[order[a]] > en.score[order[b]]
+	})
 	k = min(k, len(order))
 	c := choice{chosen: slices.Sorted(slices.Values(order[:k])), best: order[0], runner: -1}
 	if k < len(order) {
@@ -148,6 +154,12 @@ func judge(ans *Answer, q Question, c choice, sup []optionSupport, sig askSignal
 	if c.runner >= 0 {
 		ans.RunnerUp = q.Options[c.runner].Key
 	}
+	if inverted(q.Text) {
+		// The notes support statements; that one is false or an exception
+		// is only the absence of support, too weak to decide on.
+		ans.Note = NoteInverted
+		return
+	}
 	if sup[c.best].score <= 0 {
 		ans.Note = NoteNoEvidence
 		if noScenario {
@@ -219,4 +231,15 @@ const (
 // isNumber reports whether t is all digits.
 func isNumber(t string) bool {
 	return t != "" && strings.IndexFunc(t, func(r rune) bool { return r < '0' || r > '9' }) < 0
+}
+
+// inverted reports whether a question asks for the option that does not
+// apply: "NOT" or "EXCEPT" in capitals, as exams write them.
+func inverted(text string) bool {
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return r < 'A' || r > 'Z' }) {
+		if w == "NOT" || w == "EXCEPT" {
+			return true
+		}
+	}
+	return false
 }

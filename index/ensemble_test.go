@@ -128,7 +128,7 @@ func TestSignals(t *testing.T) {
 	fx := mustDefault(t).factIndex()
 	opts := []Option{{"A", "a"}, {"B", "b"}, {"C", "c"}, {"D", "d"}}
 	sig := func(s []optionSupport, hyp []float64) askSignals {
-		return fx.signals("scaling", opts, s, hyp, choose(ensemble(s, hyp), 1), nil)
+		return fx.signals("scaling", opts, s, hyp, choose(ensemble(s, hyp), 1, false), nil)
 	}
 	agree := sig(sup(1, 3, 0.5, 0.2), []float64{0.2, 0.9, 0.1, 0.3})
 	against := sig(sup(1, 3, 0.5, 0.2), []float64{0.2, 0.5, 0.1, 0.9})
@@ -139,9 +139,13 @@ func TestSignals(t *testing.T) {
 	if against.confidence() >= agree.confidence() || close.confidence() >= agree.confidence() {
 		t.Errorf("confidence agree %v, against %v, close %v", agree.confidence(), against.confidence(), close.confidence())
 	}
-	two := choose(ensemble(sup(1, 3, 0.5, 2), []float64{0.2, 0.9, 0.1, 0.8}), 2)
+	two := choose(ensemble(sup(1, 3, 0.5, 2), []float64{0.2, 0.9, 0.1, 0.8}), 2, false)
 	if !slices.Equal(two.chosen, []int{1, 3}) || two.best != 1 || two.runner != 0 {
 		t.Errorf("choose two: %+v, want [1 3], best 1, runner-up 0", two)
+	}
+	least := choose(ensemble(sup(1, 3, 0.5, 2), []float64{0.2, 0.9, 0.1, 0.8}), 1, true)
+	if !slices.Equal(least.chosen, []int{2}) {
+		t.Errorf("inverted: %+v, want the least supported option 2", least)
 	}
 }
 

@@ -172,3 +172,16 @@ func TestForbidden(t *testing.T) {
 		}
 	}
 }
+
+func TestInverted(t *testing.T) {
+	for text, want := range map[string]bool{
+		"Which of these is NOT a lifecycle hook?":          true,
+		"All of these run on EC2 EXCEPT which one?":        true,
+		"Which hook does not run on Lambda deployments?":   false,
+		"NOTE: the team uses CodeDeploy. Which hook runs?": false,
+	} {
+		if got := inverted(text); got != want {
+			t.Errorf("inverted(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
