@@ -6,30 +6,42 @@ import (
 	"unicode/utf8"
 
 	"github.com/devopsbot/devopsbot/index"
+	"github.com/devopsbot/devopsbot/notes"
 )
 
-// factContextSep joins a fact's parent bullets to it (notes.Fact text).
-const factContextSep = " › "
-
-// cutLastContext splits a fact into its parent bullets and its own text;
-// nested is false when it has no parent.
-func cutLastContext(text string) (ctx, own string, nested bool) {
-	i := strings.LastIndex(text, factContextSep)
-	if i <= 0 {
-		return "", text, false
-	}
-	return text[:i], text[i+len(factContextSep):], true
-}
-
-// trimFact drops the first n bytes of a fact's text, moving its matches.
-func trimFact(f index.HitFact, n int) index.HitFact {
-	out := index.HitFact{Text: f.Text[n:]}
+// ownText is f without its context: its own text and the matches in it.
+func ownText(f index.HitFact) index.HitFact {
+	out := index.HitFact{Text: f.Text}
 	for _, m := range f.Matches {
-		if m.Start >= n {
-			out.Matches = append(out.Matches, index.Span{Start: m.Start - n, End: m.End - n})
+		if m.In == len(f.Context) {
+			out.Matches = append(out.Matches, index.Span{Start: m.Start, End: m.End})
 		}
 	}
 	return out
+}
+
+// joinFact returns f's context and text as one line of text, joined by
+// notes.Sep, and its matches as byte ranges of that text.
+func joinFact(f index.HitFact) (string, []index.Span) {
+	if len(f.Context) == 0 {
+		return f.Text, f.Matches
+	}
+	starts := make([]int, 0, len(f.Context)+1)
+	var b strings.Builder
+	for _, c := range f.Context {
+		starts = append(starts, b.Len())
+		b.WriteString(c)
+		b.WriteString(notes.Sep)
+	}
+	starts = append(starts, b.Len())
+	b.WriteString(f.Text)
+	var ms []index.Span
+	for _, m := range f.Matches {
+		if part := f.Part(m.In); part != "" && m.Start >= 0 && m.End <= len(part) {
+			ms = append(ms, index.Span{Start: starts[m.In] + m.Start, End: starts[m.In] + m.End})
+		}
+	}
+	return b.String(), ms
 }
 
 // factRuns renders a fact with its matched terms in bold. Matches are
@@ -39,8 +51,9 @@ func factRuns(f index.HitFact) []run { return appendFactRuns(nil, f) }
 
 // appendFactRuns appends the runs of factRuns(f) to rs.
 func appendFactRuns(rs []run, f index.HitFact) []run {
-	text := oneLine(clean(f.Text))
-	spans := wordSpans(f.Text, text, f.Matches)
+	orig, matches := joinFact(f)
+	text := oneLine(clean(orig))
+	spans := wordSpans(orig, text, matches)
 	// Window: at most maxFactRunes runes, starting a little before the first match.
 	start, end := 0, len(text)
 	if utf8.RuneCountInString(text) > maxFactRunes {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/devopsbot/devopsbot/index"
@@ -53,9 +54,9 @@ func sectionRuns(m *Response, doc, id, path string, facts []index.HitFact, v vie
 		rs = append(rs, bold(path))
 	}
 	n := 0
-	var prev, prevCtx string // the last fact shown and its parent bullets
+	var prev []string // the last fact shown, its parent bullets and its own text
 	for _, f := range facts {
-		if strings.TrimSpace(f.Text) == "" {
+		if strings.TrimSpace(f.Text) == "" && len(f.Context) == 0 {
 			continue
 		}
 		if n == factsPerHit {
@@ -65,15 +66,15 @@ func sectionRuns(m *Response, doc, id, path string, facts []index.HitFact, v vie
 		// A fact carries its parent bullets as context ("parent › child").
 		// Right below its parent or a sibling, that context is already on
 		// screen: show only the child, indented.
-		ctx, _, nested := cutLastContext(f.Text)
-		if nested && (ctx == prev || ctx == prevCtx) {
+		if n := len(prev); len(f.Context) > 0 && n > 0 &&
+			(slices.Equal(f.Context, prev) || slices.Equal(f.Context, prev[:n-1])) {
 			rs = append(rs, plain("\n      › "))
-			rs = appendFactRuns(rs, trimFact(f, len(ctx)+len(factContextSep)))
+			rs = appendFactRuns(rs, ownText(f))
 		} else {
 			rs = append(rs, plain("\n• "))
 			rs = appendFactRuns(rs, f)
 		}
-		prev, prevCtx = f.Text, ctx
+		prev = append(f.Context[:len(f.Context):len(f.Context)], f.Text)
 	}
 	if b != nil {
 		m.textButton(*b, rs...)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/devopsbot/devopsbot/notes"
 	"github.com/devopsbot/devopsbot/quiz"
 )
 
@@ -134,7 +135,7 @@ func optionAt(q quiz.Question, i int) string {
 }
 
 func sourceRuns(s quiz.Source, v view) []run {
-	path := strings.Join(s.Path, " › ")
+	path := strings.Join(s.Path, notes.Sep)
 	if path == "" {
 		path = s.Section
 	}

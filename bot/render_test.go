@@ -122,7 +122,8 @@ func TestFactRuns(t *testing.T) {
 		{"overlapping merged", index.HitFact{Text: "blue/green deploy", Matches: []index.Span{{Start: 0, End: 4}, {Start: 2, End: 10}}}, "*blue/green* deploy"},
 		{"out of range ignored", index.HitFact{Text: "abc", Matches: []index.Span{{Start: 2, End: 99}, {Start: -1, End: 2}}}, "abc"},
 		{"newlines collapsed", index.HitFact{Text: "a\n  b canary", Matches: []index.Span{{Start: 6, End: 12}}}, "a b *canary*"},
-		{"multibyte", index.HitFact{Text: "Stack › Limits › size", Matches: []index.Span{{Start: 20, End: 24}}}, "Stack › Limits › *size*"},
+		{"multibyte", index.HitFact{Context: []string{"Stack", "Limits"}, Text: "size", Matches: []index.Span{{In: 2, Start: 0, End: 4}}}, "Stack › Limits › *size*"},
+		{"match in the context", index.HitFact{Context: []string{"Stack limits"}, Text: "size", Matches: []index.Span{{Start: 6, End: 12}, {In: 1, Start: 0, End: 9}}}, "Stack *limits* › size"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -387,8 +388,8 @@ func TestLookupNestedFactsShowParentOnce(t *testing.T) {
 	parent := "Can enable canary deployments for a stage"
 	hit := index.Hit{ID: "4_1_2_2", Title: "Stage", Path: []string{"API Gateway", "Stage"}, Facts: []index.HitFact{
 		{Text: parent, Matches: []index.Span{{Start: 11, End: 17}}},
-		{Text: parent + " › Canary releases shift traffic", Matches: []index.Span{{Start: 11, End: 17}, {Start: len(parent) + 5, End: len(parent) + 11}}},
-		{Text: parent + " › Metrics are kept apart for canary requests"},
+		{Context: []string{parent}, Text: "Canary releases shift traffic", Matches: []index.Span{{Start: 11, End: 17}, {In: 1, Start: 0, End: 6}}},
+		{Context: []string{parent}, Text: "Metrics are kept apart for canary requests"},
 	}}
 	got := renderLookup("canary", []index.Hit{hit}, view{}).slack().Text
 	if n := strings.Count(got, parent); n != 1 {
@@ -408,6 +409,9 @@ func TestLookupNestedFactsShowParentOnce(t *testing.T) {
 	hit.Facts = hit.Facts[1:2]
 	if got := renderLookup("canary", []index.Hit{hit}, view{}).slack().Text; !strings.Contains(got, "• "+parent+" › Canary") {
 		t.Errorf("context dropped without its parent:\n%s", got)
+	}
+	if b := blocksText(renderLookup("canary", []index.Hit{hit}, view{})); !strings.Contains(b, "enable *canary* deployments for a stage › *Canary* releases") {
+		t.Errorf("matches in the context and the text not both bold:\n%s", b)
 	}
 }
 

@@ -3,6 +3,8 @@ package bot
 import (
 	"net/url"
 	"strings"
+
+	"github.com/devopsbot/devopsbot/notes"
 )
 
 // view says who sees a reply and how to link sections.
@@ -56,7 +58,7 @@ func pathText(path []string, title string) string {
 	if len(path) == 0 {
 		return title
 	}
-	return strings.Join(path, " › ")
+	return strings.Join(path, notes.Sep)
 }
 
 // shareValue is the value of a Share button: the command and its argument.

@@ -25,7 +25,7 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 	for _, d := range docs {
 		for si := range d.Sections {
 			s := &d.Sections[si]
-			title := fx.termSet(strings.Join(s.Path, " › "))
+			title := fx.termSet(strings.Join(s.Path, notes.Sep))
 			// A fact's terms are its own, its parent bullets' and its
 			// section path's.
 			add := func(text string) {

@@ -65,7 +65,8 @@ type secEntry struct {
 // factEntry is a fact's display text and its analysed tokens, with byte
 // ranges into text.
 type factEntry struct {
-	text string
+	text string   // the context bullets and the fact's own text, joined by notes.Sep
+	ctx  []string // the context bullets
 	toks []token
 	ids  []int32 // ix.ids of each token's term, -1 when not in df
 }
@@ -88,14 +89,29 @@ type Hit struct {
 
 // HitFact is a fact of a hit with the query's matched terms located.
 type HitFact struct {
-	Text    string `json:"text"`              // the fact's plain text (with context)
-	Matches []Span `json:"matches,omitempty"` // byte ranges of matched terms in Text
+	Context []string `json:"context,omitempty"` // parent bullets, outermost first
+	Text    string   `json:"text"`              // the fact's own plain text
+	Matches []Span   `json:"matches,omitempty"` // matched terms, in order
 }
 
-// Span is a half-open byte range [Start, End).
+// Span is a half-open byte range [Start, End) of part In of a fact: In
+// indexes its Context, and len(Context) (0 without context) is its Text.
 type Span struct {
+	In    int `json:"in,omitempty"`
 	Start int `json:"start"`
 	End   int `json:"end"`
+}
+
+// Part returns the text a span is in: a context bullet or the fact's text;
+// "" for a span outside the fact.
+func (f HitFact) Part(in int) string {
+	switch {
+	case in == len(f.Context):
+		return f.Text
+	case in >= 0 && in < len(f.Context):
+		return f.Context[in]
+	}
+	return ""
 }
 
 // Options adjust Build.
@@ -226,7 +242,7 @@ func (ix *Index) entry(d *notes.Document, s *notes.Section, cache analysisCache)
 	if e.doc == "" {
 		e.doc = d.Name
 	}
-	path := strings.Join(s.Path, " › ")
+	path := strings.Join(s.Path, notes.Sep)
 	if len(s.Path) == 0 {
 		path = s.Title
 	}
@@ -257,7 +273,7 @@ func (ix *Index) entry(d *notes.Document, s *notes.Section, cache analysisCache)
 		if strings.TrimSpace(ft) == "" {
 			continue
 		}
-		e.facts = append(e.facts, factEntry{text: ft, toks: ix.al.expand(cache.fact(f))})
+		e.facts = append(e.facts, factEntry{text: ft, ctx: f.Context, toks: ix.al.expand(cache.fact(f))})
 	}
 	// Code blocks are searchable too (IAM policies, appspec files) and can
 	// be shown as facts, cut to a readable length.
@@ -292,9 +308,6 @@ func wordCount(text string) int {
 // context of each of its children and is analysed once.
 type analysisCache map[string][]token
 
-// factSep joins a fact's context and text (notes.Fact.FullText).
-const factSep = " › "
-
 // fact returns the tokens of f.FullText() (stop words included), with byte
 // ranges into it. The slice is the caller's.
 func (c analysisCache) fact(f notes.Fact) []token {
@@ -324,7 +337,7 @@ func (c analysisCache) fact(f notes.Fact) []token {
 			out = append(out, t)
 		}
 		if i < len(f.Context) {
-			off += len(f.Context[i]) + len(factSep)
+			off += len(f.Context[i]) + len(notes.Sep)
 		}
 		if len(out) > 0 {
 			base = out[len(out)-1].pos + 1

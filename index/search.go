@@ -12,6 +12,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/devopsbot/devopsbot/notes"
 )
 
 // Search limits and ranking weights. The weights were tuned on the
@@ -310,10 +311,10 @@ func (p *plan) pickFacts(e *secEntry, facts []rankedFact, keep float64) []HitFac
 			break
 		}
 		f := &e.facts[sf.i]
-		out = append(out, HitFact{Text: f.text, Matches: p.spans(f)})
+		out = append(out, f.hit(p.spans(f)))
 	}
 	if len(out) == 0 && len(e.facts) > 0 {
-		out = append(out, HitFact{Text: e.facts[0].text})
+		out = append(out, e.facts[0].hit(nil))
 	}
 	if out == nil {
 		out = []HitFact{}
@@ -321,12 +322,41 @@ func (p *plan) pickFacts(e *secEntry, facts []rankedFact, keep float64) []HitFac
 	return out
 }
 
+// hit returns f as a HitFact: its context and own text apart, and the
+// spans, byte ranges of f.text, as ranges of those parts.
+func (f *factEntry) hit(spans []Span) HitFact {
+	h := HitFact{Context: f.ctx, Text: f.text}
+	starts := make([]int, 0, len(f.ctx)+1)
+	off := 0
+	for _, c := range f.ctx {
+		starts = append(starts, off)
+		off += len(c) + len(notes.Sep)
+	}
+	starts = append(starts, off)
+	h.Text = f.text[off:]
+	for _, s := range spans {
+		in := len(starts) - 1
+		for in > 0 && starts[in] > s.Start {
+			in--
+		}
+		end := len(f.text)
+		if in < len(f.ctx) {
+			end = starts[in] + len(f.ctx[in])
+		}
+		if s.End > end { // never across a separator: tokens are analysed per part
+			continue
+		}
+		h.Matches = append(h.Matches, Span{In: in, Start: s.Start - starts[in], End: s.End - starts[in]})
+	}
+	return h
+}
+
 // spans returns the merged byte ranges of f's tokens that match the query.
 func (p *plan) spans(f *factEntry) []Span {
 	var sp []Span
 	for k, t := range f.toks {
 		if p.term(f.ids[k]) >= 0 {
-			sp = append(sp, Span{t.start, t.end})
+			sp = append(sp, Span{Start: t.start, End: t.end})
 		}
 	}
 	if len(sp) == 0 {

@@ -39,6 +39,8 @@
 // The package imports the standard library and goldmark.
 package notes
 
+import "strings"
+
 // Document is one parsed notes file.
 type Document struct {
 	// Name identifies the document among several loaded ones (the file's base
@@ -109,17 +111,17 @@ type Code struct {
 	Line int    `json:"line"` // 1-based line of the opening fence
 }
 
+// Sep joins the parts of a heading path or of a fact with its context when
+// they are shown on one line ("Services › CloudFormation › Limits").
+const Sep = " › "
+
 // FullText returns the text of a fact with its context, outermost first,
-// joined with " › ".
+// joined with Sep.
 func (f Fact) FullText() string {
 	if len(f.Context) == 0 {
 		return f.Text
 	}
-	s := ""
-	for _, c := range f.Context {
-		s += c + " › "
-	}
-	return s + f.Text
+	return strings.Join(f.Context, Sep) + Sep + f.Text
 }
 
 // Section returns the section with the given ID, or nil.

@@ -2,9 +2,11 @@ package quiz
 
 import (
 	"fmt"
-	"github.com/devopsbot/devopsbot/index/stem"
 	"strings"
 	"unicode"
+
+	"github.com/devopsbot/devopsbot/index/stem"
+	"github.com/devopsbot/devopsbot/notes"
 )
 
 // Rules for generated questions beyond the hard rules every question
@@ -47,7 +49,7 @@ func weak(q Question, tf termFunc) []string {
 	}
 	for _, quoted := range quotedParts(q.Stem) {
 		// A detail quoted with its parent bullets: "Parent › detail".
-		for _, part := range strings.Split(quoted, " › ") {
+		for _, part := range strings.Split(quoted, notes.Sep) {
 			if cutOff(part) {
 				add("the quoted text %q is cut off", clip(part, 60))
 			}

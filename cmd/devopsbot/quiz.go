@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/devopsbot/devopsbot/notes"
 	"github.com/devopsbot/devopsbot/quiz"
 )
 
@@ -111,7 +112,7 @@ func formatQuestions(qs []quiz.Question) string {
 			ds = append(ds, fmt.Sprintf("%d %s", d, quiz.DomainName(d)))
 		}
 		fmt.Fprintf(&b, "%s  [%s]  quality %.2f  domains: %s\n", q.ID, q.Kind, quiz.Quality(q), strings.Join(ds, "; "))
-		fmt.Fprintf(&b, "  source: %s#%s  %s\n", q.Source.Doc, q.Source.Section, strings.Join(q.Source.Path, " › "))
+		fmt.Fprintf(&b, "  source: %s#%s  %s\n", q.Source.Doc, q.Source.Section, strings.Join(q.Source.Path, notes.Sep))
 		fmt.Fprintf(&b, "  %s\n", q.Stem)
 		for j, o := range q.Options {
 			mark := " "

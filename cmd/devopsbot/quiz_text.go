@@ -40,7 +40,7 @@ func readableQuestions(qs []quiz.Question, docs []*notes.Document) string {
 		for _, d := range q.Domains {
 			ds = append(ds, fmt.Sprintf("%d %s", d, quiz.DomainName(d)))
 		}
-		fmt.Fprintf(&b, "Source: %s (%s#%s); domains: %s\n", strings.Join(q.Source.Path, " › "), q.Source.Doc, q.Source.Section, strings.Join(ds, "; "))
+		fmt.Fprintf(&b, "Source: %s (%s#%s); domains: %s\n", strings.Join(q.Source.Path, notes.Sep), q.Source.Doc, q.Source.Section, strings.Join(ds, "; "))
 		if q.Quote != "" {
 			fmt.Fprintf(&b, "Notes: %q\n", q.Quote)
 		}
