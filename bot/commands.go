@@ -50,7 +50,7 @@ var subcommands = []subcommand{
 			return func(v view) Response { return r.lookup(ctx, arg, v) }
 		}},
 	{name: "ask", label: CommandAsk, usage: "ask <question with A) B) C) D)>",
-		help: "which option the notes support, with evidence",
+		help: "which option(s) the notes support, with the deciding fact and what rules out the runner-up, or that the notes do not cover it",
 		run: func(r *Router, ctx context.Context, c call) Response {
 			return r.ask(ctx, c.req, c.plainRest(), c.public)
 		},
