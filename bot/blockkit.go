@@ -94,8 +94,14 @@ func newButton(b button, n int) *slack.ButtonBlockElement {
 	if b.primary {
 		btn.WithStyle(slack.StylePrimary)
 	}
+	if b.a11y != "" {
+		btn.AccessibilityLabel = truncateRunes(oneLine(b.a11y), maxA11yLabel)
+	}
 	return btn
 }
+
+// maxA11yLabel is Slack's limit on a button's accessibility_label.
+const maxA11yLabel = 75
 
 // runsMrkdwn renders runs as Slack mrkdwn of at most limit characters,
 // cutting at a run boundary or inside a run's text, never inside markup.

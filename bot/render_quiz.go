@@ -37,10 +37,13 @@ func optionList(opts []string) []run {
 	return rs
 }
 
-func answerButtons(actionID, id string, n int) []button {
-	bs := make([]button, 0, n)
-	for i := 0; i < n; i++ {
-		bs = append(bs, button{label: optionKey(i), actionID: actionID, value: id + "|" + strconv.Itoa(i)})
+// answerButtons returns one button per option, labelled with its letter;
+// a screen reader says the option too ("Answer B: ...").
+func answerButtons(actionID, id string, opts []string) []button {
+	bs := make([]button, 0, len(opts))
+	for i, o := range opts {
+		bs = append(bs, button{label: optionKey(i), actionID: actionID, value: id + "|" + strconv.Itoa(i),
+			a11y: "Answer " + optionKey(i) + ": " + o})
 	}
 	return bs
 }
@@ -68,7 +71,7 @@ func renderPractice(q quiz.Question) Response {
 	m.context(plain(ctx))
 	m.text(bold(truncateRunes(clean(q.Stem), maxStemRunes)))
 	m.text(optionList(q.Options)...)
-	m.buttons(answerButtons(ActionAnswerPractice, q.ID, len(q.Options))...)
+	m.buttons(answerButtons(ActionAnswerPractice, q.ID, q.Options)...)
 	return *m
 }
 
@@ -192,7 +195,7 @@ func RenderDaily(rd quiz.Round, answered int, daysToExam int, examSet bool) Resp
 	m.text(bold(truncateRunes(clean(q.Stem), maxStemRunes)))
 	m.text(optionList(q.Options)...)
 	if rd.ClosedAt.IsZero() {
-		m.buttons(answerButtons(ActionAnswerDaily, rd.ID, len(q.Options))...)
+		m.buttons(answerButtons(ActionAnswerDaily, rd.ID, q.Options)...)
 		m.context(plain(answeredText(answered) + " · your answer stays private; the answer comes at close"))
 	} else {
 		n := answeredText(answered)

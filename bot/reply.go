@@ -41,6 +41,7 @@ type button struct {
 	actionID string
 	value    string
 	primary  bool
+	a11y     string // what a screen reader says instead of the label; "" for the label
 }
 
 func plain(s string) run { return run{text: s} }
