@@ -639,8 +639,23 @@ func TestKubernetes(t *testing.T) {
 	}
 
 	dep := one("Deployment")
-	if get(dep, "spec", "replicas") != "1" || get(dep, "spec", "strategy", "type") != "Recreate" {
-		t.Error("the Deployment must have one replica and strategy Recreate while the store is one file")
+	// Several replicas on one PostgreSQL database, replaced one at a time
+	// without a gap, and a disruption budget that keeps one serving.
+	replicas, _ := strconv.Atoi(str(get(dep, "spec", "replicas")))
+	if replicas < 2 {
+		t.Errorf("the Deployment runs %d replicas, want at least 2", replicas)
+	}
+	if get(dep, "spec", "strategy", "type") != "RollingUpdate" || get(dep, "spec", "strategy", "rollingUpdate", "maxUnavailable") != "0" {
+		t.Error("the Deployment must roll (RollingUpdate) with maxUnavailable 0: no gap at a deploy")
+	}
+	pdb := one("PodDisruptionBudget")
+	if min, _ := strconv.Atoi(str(get(pdb, "spec", "minAvailable"))); min < 1 || min >= replicas {
+		t.Errorf("PodDisruptionBudget minAvailable %v: want at least 1 and fewer than the %d replicas", get(pdb, "spec", "minAvailable"), replicas)
+	}
+	for k, v := range get(pdb, "spec", "selector", "matchLabels").(map[string]any) {
+		if l, _ := get(dep, "spec", "template", "metadata", "labels").(map[string]any); l[k] != v {
+			t.Errorf("PodDisruptionBudget selector %s=%v matches no pod label", k, v)
+		}
 	}
 	pod := get(dep, "spec", "template", "spec")
 	podLabels, _ := get(dep, "spec", "template", "metadata", "labels").(map[string]any)
@@ -719,20 +734,25 @@ func TestKubernetes(t *testing.T) {
 		}
 	}
 
-	// The database lives on the claimed volume.
-	mounts := map[string]string{}
-	for _, m := range list(get(c, "volumeMounts")) {
-		mounts[str(get(m, "name"))] = str(get(m, "mountPath"))
-	}
-	pvc := one("PersistentVolumeClaim")
-	var dataVolume string
-	for _, v := range list(get(pod, "volumes")) {
-		if str(get(v, "persistentVolumeClaim", "claimName")) == str(get(pvc, "metadata", "name")) {
-			dataVolume = str(get(v, "name"))
+	// The database is PostgreSQL, its URL (with a password) from the Secret;
+	// no volume holds state.
+	dbFromSecret := false
+	for _, e := range list(get(c, "env")) {
+		if str(get(e, "name")) == "DEVOPSBOT_DB" && get(e, "valueFrom", "secretKeyRef") != nil {
+			dbFromSecret = true
+			key := str(get(e, "valueFrom", "secretKeyRef", "key"))
+			if u := str(get(secret, "stringData", key)); !strings.HasPrefix(u, "postgres://") {
+				t.Errorf("secret.yaml %s = %q, want a postgres:// URL", key, u)
+			}
 		}
 	}
-	if dataVolume == "" || path.Dir(vars["DEVOPSBOT_DB"]) != mounts[dataVolume] {
-		t.Errorf("DEVOPSBOT_DB=%s is not on the PVC volume (mounted at %q)", vars["DEVOPSBOT_DB"], mounts[dataVolume])
+	if !dbFromSecret {
+		t.Error("DEVOPSBOT_DB must come from the Secret (a postgres:// URL with a password)")
+	}
+	for _, v := range list(get(pod, "volumes")) {
+		if get(v, "persistentVolumeClaim") != nil {
+			t.Errorf("volume %v claims a disk: replicas keep no state of their own", get(v, "name"))
+		}
 	}
 	if get(pod, "securityContext", "runAsNonRoot") != "true" {
 		t.Error("the pod must run as non-root")
@@ -778,15 +798,26 @@ func TestCompose(t *testing.T) {
 		}
 		vars[k] = str(v)
 	}
-	var volumeTarget string
-	for _, v := range list(get(svc, "volumes")) {
-		src, dst, _ := strings.Cut(str(v), ":")
-		if _, ok := get(c, "volumes").(map[string]any)[src]; ok {
-			volumeTarget = dst
-		}
+	// The replicas share the compose PostgreSQL, started healthy first.
+	// Compose fills in ${POSTGRES_PASSWORD}; the postgres service sets it.
+	db, err := url.Parse(strings.ReplaceAll(vars["DEVOPSBOT_DB"], "${POSTGRES_PASSWORD}", "PASSWORD"))
+	if err != nil || db.Scheme != "postgres" {
+		t.Fatalf("DEVOPSBOT_DB=%q is not a postgres:// URL", vars["DEVOPSBOT_DB"])
 	}
-	if path.Dir(vars["DEVOPSBOT_DB"]) != volumeTarget {
-		t.Errorf("DEVOPSBOT_DB=%s is not on the named volume (mounted at %q)", vars["DEVOPSBOT_DB"], volumeTarget)
+	pg := get(c, "services", db.Hostname())
+	if pg == nil || get(pg, "healthcheck") == nil {
+		t.Errorf("DEVOPSBOT_DB names host %q: want a service of that name with a healthcheck", db.Hostname())
+	}
+	if get(svc, "depends_on", db.Hostname(), "condition") != "service_healthy" {
+		t.Errorf("devopsbot must wait for %s to be healthy (depends_on condition service_healthy)", db.Hostname())
+	}
+	password, _ := db.User.Password()
+	if pgEnv := get(pg, "environment"); password != "PASSWORD" || !strings.HasPrefix(str(get(pgEnv, "POSTGRES_PASSWORD")), "${POSTGRES_PASSWORD") ||
+		db.User.Username() != str(get(pgEnv, "POSTGRES_USER")) || strings.TrimPrefix(db.Path, "/") != str(get(pgEnv, "POSTGRES_DB")) {
+		t.Errorf("DEVOPSBOT_DB %s does not match the postgres service's user, password and database", db.Redacted())
+	}
+	if n, _ := strconv.Atoi(str(get(svc, "deploy", "replicas"))); n < 2 {
+		t.Errorf("devopsbot runs %v replicas, want at least 2", get(svc, "deploy", "replicas"))
 	}
 	test := list(get(svc, "healthcheck", "test"))
 	if len(test) != 3 || str(test[0]) != "CMD" || str(test[1]) != img.binary || str(test[2]) != "healthcheck" {
@@ -801,7 +832,12 @@ func TestCompose(t *testing.T) {
 	if ctx := str(get(svc, "build", "context")); ctx != ".." {
 		t.Errorf("build context %q, want the repository root", ctx)
 	}
-	// .env.example holds only variables the bot knows.
+	// .env.example holds only variables the bot or the compose file knows.
+	composeBytes, err := os.ReadFile("docker-compose.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	composeText := string(composeBytes)
 	f, err := os.Open(".env.example")
 	if err != nil {
 		t.Fatal(err)
@@ -812,8 +848,8 @@ func TestCompose(t *testing.T) {
 		line := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(sc.Text()), "#"))
 		k, _, ok := strings.Cut(line, "=")
 		if ok && !strings.Contains(k, " ") {
-			if _, known := env[k]; !known {
-				t.Errorf(".env.example: %s is not a variable the bot knows", k)
+			if _, known := env[k]; !known && !strings.Contains(composeText, "${"+k) {
+				t.Errorf(".env.example: %s is neither a variable the bot knows nor one the compose file uses", k)
 			}
 		}
 	}
@@ -912,8 +948,27 @@ func TestCloudFormation(t *testing.T) {
 	if task == nil || service == nil {
 		t.Fatal("want an ECS task definition and service")
 	}
-	if get(service, "Properties", "DesiredCount") != "1" || get(service, "Properties", "DeploymentConfiguration", "MaximumPercent") != "100" {
-		t.Error("the service must run one task and stop it before starting a new one (MaximumPercent 100)")
+	// With a database URL, several tasks, rolled without a gap; on the file,
+	// one task, stopped before a new one starts.
+	if p := get(params, "DatabaseUrl"); p == nil || get(p, "NoEcho") != "true" {
+		t.Error("want a DatabaseUrl parameter with NoEcho (the URL holds a password)")
+	}
+	for _, tt := range []struct {
+		key          string
+		onDB, onFile string
+	}{
+		{"DesiredCount", "DesiredCount", "1"},
+		{"MaximumPercent", "200", "100"},
+		{"MinimumHealthyPercent", "100", "0"},
+	} {
+		v := get(service, "Properties", tt.key)
+		if v == nil {
+			v = get(service, "Properties", "DeploymentConfiguration", tt.key)
+		}
+		l := list(get(v, "!If"))
+		if len(l) != 3 || str(l[0]) != "HasDatabase" || (str(l[1]) != tt.onDB && str(get(l[1], "!Ref")) != tt.onDB) || str(l[2]) != tt.onFile {
+			t.Errorf("service %s = %v, want !If [HasDatabase, %s, %s]", tt.key, v, tt.onDB, tt.onFile)
+		}
 	}
 	containers := list(get(task, "Properties", "ContainerDefinitions"))
 	if len(containers) != 1 {
@@ -921,9 +976,11 @@ func TestCloudFormation(t *testing.T) {
 	}
 	c := containers[0]
 	vars := map[string]bool{}
+	cond := map[string]string{} // variable -> the condition it is set under
 	var db string
 	for _, e := range list(get(c, "Environment")) {
 		if l := list(get(e, "!If")); len(l) == 3 {
+			cond[str(get(l[1], "Name"))] = str(l[0])
 			e = l[1] // an optional variable: set only when its parameter is
 		}
 		name := str(get(e, "Name"))
@@ -936,11 +993,17 @@ func TestCloudFormation(t *testing.T) {
 		}
 	}
 	for _, s := range list(get(c, "Secrets")) {
+		when := ""
+		if l := list(get(s, "!If")); len(l) == 3 {
+			when, s = str(l[0]), l[1]
+		}
 		name := str(get(s, "Name"))
 		if _, ok := env[name]; !ok {
 			t.Errorf("Secrets %s is not a variable the bot knows", name)
 		}
-		if vars[name] {
+		if name == "DEVOPSBOT_DB" && (when != "HasDatabase" || cond[name] != "UsesFile") {
+			t.Errorf("DEVOPSBOT_DB: want the secret under HasDatabase and the file path under UsesFile, got %q and %q", when, cond[name])
+		} else if vars[name] && name != "DEVOPSBOT_DB" {
 			t.Errorf("%s is set both in Environment and Secrets", name)
 		}
 		vars[name] = true
