@@ -192,9 +192,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 		dopts := bot.DailyOptions{
 			Channel: cfg.QuizChannel, Schedule: cfg.QuizSchedule, Close: cfg.QuizClose,
 			Location: a.loc,
-		}
-		if cl, ok := a.store.(bot.CloseLog); ok {
-			dopts.CloseLog = cl // a close whose answer Slack did not take is retried after a restart too
+			CloseLog: a.store, // a close whose answer Slack did not take is retried after a restart too
 		}
 		a.daily, err = bot.NewDailyScheduler(lg, a.engine, a.slack, a.metrics, dopts)
 		if err != nil {

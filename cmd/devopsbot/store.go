@@ -13,12 +13,13 @@ import (
 )
 
 // store is what the bot keeps in its database: quiz rounds, answers,
-// cards and flags, the Slack event IDs it handled and the signed requests
-// it saw. Both stores implement it.
+// cards and flags, the Slack event IDs it handled, the signed requests it
+// saw and how far each close got. Both stores implement it.
 type store interface {
 	quiz.Store
 	bot.EventLog
 	bot.ReplayLog
+	bot.CloseLog
 	Close() error
 }
 

@@ -28,6 +28,7 @@ type Store struct {
 	requestsSwept int                  // len(requests) after the last sweep
 	events        map[string]time.Time // FirstDelivery IDs and when they were recorded
 	eventsSwept   int                  // len(events) after the last sweep
+	closes        map[string]string    // SwapClose states by round
 }
 
 // New returns an empty Store.

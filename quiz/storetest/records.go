@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -22,6 +23,48 @@ type EventLog interface {
 // ReplayLog is what the bot keeps of signed requests (bot.ReplayLog).
 type ReplayLog interface {
 	FirstRequest(ctx context.Context, key []byte, now, expires time.Time) (bool, error)
+}
+
+// CloseLog is what the bot keeps of each round's close (bot.CloseLog).
+type CloseLog interface {
+	SwapClose(ctx context.Context, id, old, new string) (bool, error)
+	PendingCloses(ctx context.Context) ([]string, error)
+}
+
+// testCloses: a close state moves only from the state the caller names;
+// pending ones are listed in ID order.
+func testCloses(t *testing.T, s quiz.Store) {
+	l, ok := s.(CloseLog)
+	if !ok {
+		t.Fatalf("%T does not keep close states (SwapClose)", s)
+	}
+	steps := []struct {
+		id, old, new string
+		want         bool
+	}{
+		{"r1", "", "pending", true},
+		{"r1", "", "pending", false}, // already recorded
+		{"r2", "", "pending", true},
+		{"r0", "", "pending", true},
+		{"r1", "pending", "unknown", true},
+		{"r1", "pending", "unknown", false}, // claimed once
+		{"r1", "unknown", "pending", true},  // released: Slack refused the post
+		{"r1", "pending", "unknown", true},
+		{"r1", "unknown", "1700000000.000100", true},
+		{"r9", "pending", "unknown", false}, // no record
+	}
+	for _, st := range steps {
+		if got, err := l.SwapClose(ctx, st.id, st.old, st.new); err != nil || got != st.want {
+			t.Errorf("SwapClose(%s, %q -> %q) = %v, %v; want %v", st.id, st.old, st.new, got, err, st.want)
+		}
+	}
+	if ids, err := l.PendingCloses(ctx); err != nil || !slices.Equal(ids, []string{"r0", "r2"}) {
+		t.Errorf("PendingCloses = %v, %v; want [r0 r2]", ids, err)
+	}
+	wins := countTrue(t, 12, func(int) (bool, error) { return l.SwapClose(ctx, "r2", "pending", "unknown") })
+	if wins != 1 {
+		t.Errorf("12 concurrent claims of a pending close: %d won, want 1", wins)
+	}
 }
 
 // testClaimRoundMessage: a round is claimed once, the claim is visible, a

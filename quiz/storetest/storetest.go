@@ -28,6 +28,7 @@ func Run(t *testing.T, newStore func(t *testing.T) quiz.Store) {
 		{"round message is recorded", testRoundMessage},
 		{"round message is claimed once", testClaimRoundMessage},
 		{"concurrent claims leave one poster", testConcurrentClaims},
+		{"close states move from the state named", testCloses},
 		{"close round is idempotent", testCloseRound},
 		{"rounds are ordered and filtered", testRounds},
 		{"first round answer counts", testAnswerRound},
