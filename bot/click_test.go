@@ -38,7 +38,7 @@ func TestHTTPClickAcknowledgedOnlyOnceTheAnswerIsStored(t *testing.T) {
 	fake := slackfake.New(t)
 	r := NewRouter(nil, defaultIndex(t), eng, Options{})
 	sl := NewSlack(nil, NewSlackClient(slackfake.BotToken, "", fake.APIURL()), nil)
-	disp := NewDispatcher(nil, r, sl, nil)
+	disp := NewDispatcher(nil, r, sl, nil, nil)
 	srv := httptest.NewServer(NewHTTP(nil, disp, HTTPOptions{SigningSecret: testSecret}).Handler())
 	t.Cleanup(func() {
 		srv.Close()

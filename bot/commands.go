@@ -248,7 +248,7 @@ func (r *Router) denied(ctx context.Context, c *subcommand, prefix string) Respo
 }
 
 func (r *Router) postDaily(ctx context.Context) Response {
-	d := r.getDaily()
+	d := r.opts.Daily
 	if d == nil {
 		return noDaily()
 	}
@@ -259,7 +259,7 @@ func (r *Router) postDaily(ctx context.Context) Response {
 }
 
 func (r *Router) closeDaily(ctx context.Context) Response {
-	d := r.getDaily()
+	d := r.opts.Daily
 	if d == nil {
 		return noDaily()
 	}

@@ -33,8 +33,9 @@ type Dispatcher struct {
 }
 
 // NewDispatcher returns a Dispatcher over the router and the Web API client.
-// m may be nil.
-func NewDispatcher(lg *slog.Logger, r *Router, s *Slack, m *Metrics) *Dispatcher {
+// m may be nil. events, when not nil, remembers handled event IDs across
+// restarts (and replicas); without it they are remembered in memory only.
+func NewDispatcher(lg *slog.Logger, r *Router, s *Slack, m *Metrics, events EventLog) *Dispatcher {
 	if lg == nil {
 		lg = slog.New(slog.DiscardHandler)
 	}
@@ -45,6 +46,7 @@ func NewDispatcher(lg *slog.Logger, r *Router, s *Slack, m *Metrics) *Dispatcher
 		m:           m,
 		clicks:      newClicker(lg, r, s),
 		seen:        newSeenSet(eventTTL),
+		events:      events,
 		bg:          newTracker(),
 		taskTimeout: 30 * time.Second,
 	}

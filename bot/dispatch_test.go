@@ -97,21 +97,18 @@ func TestFirstDeliveryAcrossRestart(t *testing.T) {
 		seen[id] = true
 		return first, nil
 	})
-	before := NewDispatcher(nil, nil, nil, nil)
-	before.SetEventLog(log)
+	before := NewDispatcher(nil, nil, nil, nil, log)
 	if !before.firstDelivery(ctx, "Ev1") {
 		t.Fatal("first delivery reported as a repeat")
 	}
 	if before.firstDelivery(ctx, "Ev1") {
 		t.Error("retry in the same process handled again")
 	}
-	after := NewDispatcher(nil, nil, nil, nil) // a restart: nothing in memory
-	after.SetEventLog(log)
+	after := NewDispatcher(nil, nil, nil, nil, log) // a restart: nothing in memory
 	if after.firstDelivery(ctx, "Ev1") {
 		t.Error("retry after a restart handled again")
 	}
-	broken := NewDispatcher(nil, nil, nil, nil)
-	broken.SetEventLog(eventLogFunc(func(context.Context, string, time.Time, time.Duration) (bool, error) {
+	broken := NewDispatcher(nil, nil, nil, nil, eventLogFunc(func(context.Context, string, time.Time, time.Duration) (bool, error) {
 		return false, errors.New("disk full")
 	}))
 	if !broken.firstDelivery(ctx, "Ev2") {

@@ -40,10 +40,6 @@ type EventLog interface {
 // within minutes.
 const eventTTL = time.Hour
 
-// SetEventLog makes event de-duplication survive restarts. Without one, the
-// IDs are remembered in memory only.
-func (d *Dispatcher) SetEventLog(l EventLog) { d.events = l }
-
 // firstDelivery reports whether an event ID has not been seen before
 // (within an hour): Slack retries a delivery it thinks failed with the same
 // event_id, whatever X-Slack-Retry-Num says. An empty ID is always new. The

@@ -72,7 +72,7 @@ func newHTTPEnv(t testing.TB, s Searcher, opts HTTPOptions) *httpEnv {
 	r := NewRouter(nil, s, eng, Options{})
 	m := NewMetrics("test", Routes()...)
 	sl := NewSlack(nil, NewSlackClient(slackfake.BotToken, "", fake.APIURL()), m)
-	disp := NewDispatcher(nil, r, sl, m)
+	disp := NewDispatcher(nil, r, sl, m, nil)
 	if opts.SigningSecret == "" {
 		opts.SigningSecret = testSecret
 	}

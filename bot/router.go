@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/devopsbot/devopsbot/index"
@@ -70,6 +69,9 @@ type Options struct {
 	// Reload reads the notes again for "admin reload"; nil where the notes
 	// cannot be reloaded (the command then says so).
 	Reload func(ctx context.Context) (NotesReload, error)
+	// Daily posts and closes the question of the day for quiz post and
+	// quiz close; nil when no quiz channel is configured.
+	Daily Daily
 }
 
 // NotesReload is what a reload of the notes did.
@@ -93,8 +95,6 @@ type Router struct {
 	// help command can list it without a package initialization cycle.
 	commands []subcommand
 
-	mu    sync.Mutex
-	daily Daily
 	// shared remembers the messages whose Share button was clicked, so a
 	// second click (before the private copy is replaced) posts nothing.
 	shared *seenSet
@@ -119,19 +119,6 @@ func NewRouter(lg *slog.Logger, s Searcher, q Quiz, opts Options) *Router {
 		}
 	}
 	return r
-}
-
-// SetDaily sets the question-of-the-day scheduler used by quiz post/close.
-func (r *Router) SetDaily(d Daily) {
-	r.mu.Lock()
-	r.daily = d
-	r.mu.Unlock()
-}
-
-func (r *Router) getDaily() Daily {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.daily
 }
 
 // IsAdmin reports whether user may run quiz post and quiz close.

@@ -320,14 +320,15 @@ func TestQuizAdmin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newTestRouter(nil, nil, Options{Admins: []string{"UADMIN", " UOTHER "}})
 			called := ""
+			opts := Options{Admins: []string{"UADMIN", " UOTHER "}}
 			if tt.daily {
-				r.SetDaily(&fakeDaily{
+				opts.Daily = &fakeDaily{
 					PostFn:  func(ctx context.Context) error { called = "post"; return tt.dailyErr },
 					CloseFn: func(ctx context.Context) error { called = "close"; return tt.dailyErr },
-				})
+				}
 			}
+			r := newTestRouter(nil, nil, opts)
 			resp := r.Command(context.Background(), Request{User: tt.user, Text: tt.text})
 			checkSlackLimits(t, resp)
 			if !resp.Ephemeral {
@@ -934,7 +935,7 @@ func TestDecodeSlack(t *testing.T) {
 	}
 }
 
-// TestRouterConcurrent runs commands, clicks and SetDaily at once (for -race).
+// TestRouterConcurrent runs commands and clicks at once (for -race).
 func TestRouterConcurrent(t *testing.T) {
 	var calls []string
 	s, q := consoleFakes(&calls)
@@ -959,7 +960,8 @@ func TestRouterConcurrent(t *testing.T) {
 		defer mu.Unlock()
 		return practice(ctx, user)
 	}
-	r := newTestRouter(s, q, Options{Admins: []string{"UADMIN"}})
+	r := newTestRouter(s, q, Options{Admins: []string{"UADMIN"},
+		Daily: &fakeDaily{PostFn: func(context.Context) error { return nil }, CloseFn: func(context.Context) error { return nil }}})
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {
 		wg.Add(1)
@@ -967,7 +969,6 @@ func TestRouterConcurrent(t *testing.T) {
 			defer wg.Done()
 			ctx := context.Background()
 			for j := 0; j < 20; j++ {
-				r.SetDaily(&fakeDaily{PostFn: func(context.Context) error { return nil }, CloseFn: func(context.Context) error { return nil }})
 				r.Command(ctx, Request{User: "U1", Text: "lookup canary"})
 				r.Command(ctx, Request{User: "UADMIN", Text: "quiz post"})
 				r.Command(ctx, Request{User: "U1", Text: "quiz"})

@@ -29,7 +29,7 @@ func newSocketEnv(t *testing.T, rejectFirst int) *socketEnv {
 	r := NewRouter(nil, defaultIndex(t), eng, Options{})
 	client := NewSlackClient(slackfake.BotToken, slackfake.AppToken, fake.APIURL())
 	sl := NewSlack(nil, client, nil)
-	disp := NewDispatcher(nil, r, sl, nil)
+	disp := NewDispatcher(nil, r, sl, nil, nil)
 	sock := NewSocket(nil, disp, client, SocketOptions{MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

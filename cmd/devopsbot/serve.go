@@ -178,16 +178,10 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	a.reload = &reloader{lg: lg, loader: loader, sources: cfg.Notes, aliases: cfg.Aliases, live: a.index,
 		engine: a.engine, metrics: a.metrics,
 		pool: func(docs []*notes.Document) ([]quiz.Question, error) { return loadQuestionPool(e, docs, lg) }}
-	a.router = bot.NewRouter(lg, bot.InstrumentSearcher(a.index, a.metrics), bot.InstrumentQuiz(a.engine, a.metrics), bot.Options{
-		Admins: cfg.Admins, NotesURL: cfg.NotesURL, Location: a.loc,
-		ShowDoc: func() bool { return len(a.index.Docs()) > 1 },
-		Reload:  func(ctx context.Context) (bot.NotesReload, error) { return a.reload.Reload(ctx, "admin") },
-	})
 	client := bot.NewSlackClient(cfg.BotToken, cfg.AppToken, cfg.APIURL)
 	a.slack = bot.NewSlack(lg, client, a.metrics)
 	a.slack.OnAuthFailure(a.authRefused)
-	a.disp = bot.NewDispatcher(lg, a.router, a.slack, a.metrics)
-	a.disp.SetEventLog(a.store) // a retried event is answered once, even across a restart
+	var daily bot.Daily // nil without a quiz channel (not a nil *DailyScheduler)
 	if cfg.QuizChannel != "" {
 		dopts := bot.DailyOptions{
 			Channel: cfg.QuizChannel, Schedule: cfg.QuizSchedule, Close: cfg.QuizClose,
@@ -198,8 +192,15 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 		if err != nil {
 			return err
 		}
-		a.router.SetDaily(a.daily)
+		daily = a.daily
 	}
+	a.router = bot.NewRouter(lg, bot.InstrumentSearcher(a.index, a.metrics), bot.InstrumentQuiz(a.engine, a.metrics), bot.Options{
+		Admins: cfg.Admins, NotesURL: cfg.NotesURL, Location: a.loc, Daily: daily,
+		ShowDoc: func() bool { return len(a.index.Docs()) > 1 },
+		Reload:  func(ctx context.Context) (bot.NotesReload, error) { return a.reload.Reload(ctx, "admin") },
+	})
+	// A retried event is answered once, even across a restart.
+	a.disp = bot.NewDispatcher(lg, a.router, a.slack, a.metrics, a.store)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
