@@ -120,9 +120,10 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	}
 	secRel := sectionRelevance(hits)
 	fx := ix.factIndex()
-	sup := fx.scoreOptions(q.Text, q.Options, secRel, defaultAskParams)
-	hyp := fx.scoreHypotheses(q.Text, q.Options, secRel, defaultAskParams)
-	fx.penalizeForbidden(q.Text, q.Options, sup, hyp, defaultAskParams.forbidden)
+	ot := fx.optionTermSets(q.Options)
+	sup := fx.scoreOptions(q.Text, q.Options, ot, secRel, defaultAskParams)
+	hyp := fx.scoreHypotheses(q.Text, q.Options, ot, secRel, defaultAskParams)
+	fx.penalizeForbidden(q.Text, q.Options, ot, sup, hyp, defaultAskParams.forbidden)
 	en := ensemble(sup, hyp)
 	for i, s := range sup {
 		o := OptionScore{Key: q.Options[i].Key, Text: q.Options[i].Text, Score: round3(en.score[i]), Evidence: []Evidence{}}
@@ -134,7 +135,7 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	}
 	ans.Choose = q.choose()
 	c := choose(en, ans.Choose, inverted(q.Text))
-	sig := fx.signals(q.Text, q.Options, sup, hyp, c, hits)
+	sig := fx.signals(q.Text, q.Options, ot, sup, hyp, c, hits)
 	judge(&ans, q, c, sup, sig, query == "")
 	ans.Sections = evidenceFirst(ans.Sections, hits, sup[c.best], fx)
 	return ans, sig, nil

@@ -88,12 +88,12 @@ func negatedContraction(text string, end int) bool {
 // penalizeForbidden weighs down, in both scorers, every option that uses a
 // term the scenario rules out and that not every option uses, unless the
 // option itself negates something (it may be ruling the same thing out).
-func (fx *factIndex) penalizeForbidden(scenario string, options []Option, sup []optionSupport, hyp []float64, factor float64) {
+func (fx *factIndex) penalizeForbidden(scenario string, options []Option, ot optionTermSets, sup []optionSupport, hyp []float64, factor float64) {
 	bad := fx.forbidden(scenario)
 	if len(bad) == 0 || factor >= 1 {
 		return
 	}
-	terms, count := fx.optionTerms(options)
+	terms, count := ot.terms, ot.count
 	for i, o := range options {
 		if hasNegation(o.Text) {
 			continue

@@ -14,7 +14,7 @@ import (
 // fact's BM25-style match of the scenario's terms plus its match of the
 // option's distinctive terms, both as shares of what could be matched, so
 // that the fact has to be about the scenario and about this option at once.
-func (fx *factIndex) scoreHypotheses(scenario string, options []Option, secRel map[*notes.Section]float64, p askParams) []float64 {
+func (fx *factIndex) scoreHypotheses(scenario string, options []Option, ot optionTermSets, secRel map[*notes.Section]float64, p askParams) []float64 {
 	q := map[string]float64{}
 	qTotal := 0.0
 	for _, t := range slices.Sorted(maps.Keys(fx.termSet(scenario))) {
@@ -26,7 +26,7 @@ func (fx *factIndex) scoreHypotheses(scenario string, options []Option, secRel m
 		}
 	}
 	rq := fx.overlaps(q)
-	optTerms, count := fx.optionTerms(options)
+	optTerms, count := ot.terms, ot.count
 	n := float64(len(options))
 	out := make([]float64, len(options))
 	for i := range options {

@@ -52,7 +52,7 @@ func choose(en ensembleResult, k int, inverted bool) choice {
 }
 
 // signals measures the verdict's inputs for the chosen options.
-func (fx *factIndex) signals(scenario string, options []Option, sup []optionSupport, hyp []float64, c choice, hits []Hit) askSignals {
+func (fx *factIndex) signals(scenario string, options []Option, ot optionTermSets, sup []optionSupport, hyp []float64, c choice, hits []Hit) askSignals {
 	var s askSignals
 	pc, ph := confidences(sup), hypShares(hyp)
 	chosen := map[int]bool{}
@@ -79,7 +79,7 @@ func (fx *factIndex) signals(scenario string, options []Option, sup []optionSupp
 		}
 	}
 	s.unknown = fx.unknownShare(fx.termSet(scenario), nil)
-	optTerms, count := fx.optionTerms(options)
+	optTerms, count := ot.terms, ot.count
 	n := float64(len(options))
 	for i := range options {
 		w := func(t string) float64 { return distinctiveness(n, count[t]) }

@@ -125,7 +125,7 @@ type optionSupport struct {
 //     and an option of which only one negates ("cannot use a custom
 //     location" against "can specify a custom location": polarity).
 //   - An option's score is its best vote plus restShare of the next ones.
-func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[*notes.Section]float64, p askParams) []optionSupport {
+func (fx *factIndex) scoreOptions(scenario string, options []Option, ot optionTermSets, secRel map[*notes.Section]float64, p askParams) []optionSupport {
 	q := map[string]float64{}
 	for t := range fx.termSet(scenario) {
 		if !fx.frame[t] {
@@ -133,7 +133,7 @@ func (fx *factIndex) scoreOptions(scenario string, options []Option, secRel map[
 		}
 	}
 	rq, rqMax, secMax := fx.scenarioOverlaps(q, p)
-	om := fx.optionMatches(options, q, p)
+	om := fx.optionMatches(ot, q, p)
 	optNeg := make([]bool, len(options))
 	for i, o := range options {
 		optNeg[i] = hasNegation(o.Text)
@@ -205,13 +205,13 @@ type optionMatch struct {
 // is (terms every option uses tell nothing apart; terms the scenario q uses
 // too weigh p.queryTermShare of that) and sums, for every fact, the weights
 // of each option's terms it holds.
-func (fx *factIndex) optionMatches(options []Option, q map[string]float64, p askParams) optionMatch {
+func (fx *factIndex) optionMatches(ot optionTermSets, q map[string]float64, p askParams) optionMatch {
 	nf := len(fx.facts)
-	optTerms, count := fx.optionTerms(options)
-	n := float64(len(options))
-	om := optionMatch{match: make([]float64, len(options)*nf)}
+	optTerms, count := ot.terms, ot.count
+	n := float64(len(optTerms))
+	om := optionMatch{match: make([]float64, len(optTerms)*nf)}
 	touched := make([]bool, nf)
-	for i := range options {
+	for i := range optTerms {
 		w := map[string]float64{}
 		terms := slices.Sorted(maps.Keys(optTerms[i]))
 		total := 0.0
@@ -324,6 +324,19 @@ func (fx *factIndex) overlaps(q map[string]float64) []float64 {
 		}
 	}
 	return r
+}
+
+// optionTermSets are the terms of each option (frame words dropped) and,
+// for every term, how many options use it; computed once per question.
+type optionTermSets struct {
+	terms []map[string]bool
+	count map[string]int
+}
+
+// optionTermSets returns the terms of every option of a question.
+func (fx *factIndex) optionTermSets(options []Option) optionTermSets {
+	t, c := fx.optionTerms(options)
+	return optionTermSets{terms: t, count: c}
 }
 
 // optionTerms returns the terms of each option with the frame words

@@ -40,8 +40,8 @@ func TestEnsembleSweep(t *testing.T) {
 					t.Fatal(err)
 				}
 				rel := sectionRelevance(hits)
-				sup := fx.scoreOptions(it.Query, opts, rel, p)
-				hyp := fx.scoreHypotheses(it.Query, opts, rel, p)
+				sup := fx.scoreOptions(it.Query, opts, fx.optionTermSets(opts), rel, p)
+				hyp := fx.scoreHypotheses(it.Query, opts, fx.optionTermSets(opts), rel, p)
 				en := ensemble(sup, hyp)
 				bc, bh := 0, 0
 				for i := range opts {
@@ -128,7 +128,7 @@ func TestSignals(t *testing.T) {
 	fx := mustDefault(t).factIndex()
 	opts := []Option{{"A", "a"}, {"B", "b"}, {"C", "c"}, {"D", "d"}}
 	sig := func(s []optionSupport, hyp []float64) askSignals {
-		return fx.signals("scaling", opts, s, hyp, choose(ensemble(s, hyp), 1, false), nil)
+		return fx.signals("scaling", opts, fx.optionTermSets(opts), s, hyp, choose(ensemble(s, hyp), 1, false), nil)
 	}
 	agree := sig(sup(1, 3, 0.5, 0.2), []float64{0.2, 0.9, 0.1, 0.3})
 	against := sig(sup(1, 3, 0.5, 0.2), []float64{0.2, 0.5, 0.1, 0.9})
@@ -159,14 +159,15 @@ func TestScoreHypotheses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := fx.scoreHypotheses(scenario, opts, sectionRelevance(hits), defaultAskParams)
+	s := fx.scoreHypotheses(scenario, opts, fx.optionTermSets(opts), sectionRelevance(hits), defaultAskParams)
 	for i := 1; i < len(s); i++ {
 		if s[0] <= s[i] {
 			t.Errorf("daemon option %.3f not above option %s %.3f", s[0], opts[i].Key, s[i])
 		}
 	}
 	// Options that share every word tell nothing apart.
-	same := fx.scoreHypotheses(scenario, []Option{{"A", "Daemon"}, {"B", "Daemon"}}, nil, defaultAskParams)
+	dd := []Option{{"A", "Daemon"}, {"B", "Daemon"}}
+	same := fx.scoreHypotheses(scenario, dd, fx.optionTermSets(dd), nil, defaultAskParams)
 	if same[0] != same[1] {
 		t.Errorf("identical options score %v", same)
 	}
