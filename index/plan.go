@@ -69,7 +69,7 @@ func (ix *Index) plan(q string) (*plan, error) {
 		return nil, ErrEmptyQuery
 	}
 	corrected, fuzzy, guessed := ix.correctQuery(all, len(toks) > maxCorrectedQuery)
-	weights, order, occs, exact := ix.weighTerms(ix.al.expand(corrected), fuzzy, guessed, len(toks) > frameMinTokens)
+	weights, order, occs, exact := ix.weighTerms(ix.al.expand(corrected), fuzzy, guessed)
 	p := &plan{index: map[string]int{}}
 	if !exact && unmatched(toks, occs) {
 		// Only guessed spellings, and some words matched nothing at all:
@@ -147,10 +147,12 @@ func (ix *Index) correctQuery(all []token, long bool) ([]token, map[string]float
 
 // weighTerms returns the distinct known terms of expanded with their weight
 // (exact 1, alias class terms ix.prm.alias, guesses their correction
-// weight, frame words of exam questions frameWeight of that), in order of
-// first occurrence, every occurrence's byte range in the query for
-// grouping, and whether some word matched as written or through an alias.
-func (ix *Index) weighTerms(expanded []token, fuzzy map[string]float64, guessed []occ, exam bool) (map[string]float64, []string, []occ, bool) {
+// weight), in order of first occurrence, every occurrence's byte range in
+// the query for grouping, and whether some word matched as written or
+// through an alias. Frame words ("company", "solution") keep their weight
+// here: weighing them down in long queries cost answers on the blind sets
+// (BENCHMARKS.md, "ask: honest answers"); the answer scorers ignore them.
+func (ix *Index) weighTerms(expanded []token, fuzzy map[string]float64, guessed []occ) (map[string]float64, []string, []occ, bool) {
 	weights := map[string]float64{}
 	order := []string{}
 	exact := false
@@ -177,9 +179,6 @@ func (ix *Index) weighTerms(expanded []token, fuzzy map[string]float64, guessed 
 			}
 		case isFuzzy:
 			w = fuzzy[t.term]
-		}
-		if exam && ix.al.frame[t.term] {
-			w *= frameWeight
 		}
 		occs = append(occs, occ{t.term, t.start, t.end})
 		if !isFuzzy {

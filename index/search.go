@@ -28,8 +28,6 @@ const (
 	maxK              = 100     // hits returned at most
 	minCandidates     = 20      // sections ranked by Bleve before re-ranking
 	maxFactsPerHit    = 3
-	frameMinTokens    = 12  // queries with more tokens are exam questions: their frame words weigh little
-	frameWeight       = 0.1 // the weight of such a frame word ("company", "solution")
 )
 
 // rankParams are the ranking weights. A section's score adds up: Bleve's
