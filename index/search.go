@@ -11,7 +11,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/devopsbot/devopsbot/notes"
 )
 
@@ -80,14 +84,14 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 	if len(p.terms) == 0 {
 		return nil, nil
 	}
-	res, err := ix.candidates(ctx, p, k)
+	cands, err := ix.candidates(ctx, p, k)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(q, 60), err)
 	}
-	if len(res.Hits) == 0 {
+	if len(cands) == 0 {
 		return nil, nil
 	}
-	top := res.Hits[0].Score
+	top := cands[0].Score
 	if top <= 0 {
 		top = 1
 	}
@@ -96,9 +100,9 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		score float64
 		facts []rankedFact
 	}
-	rs := make([]ranked, 0, len(res.Hits))
-	scored := make([]rankedFact, 0, 4*len(res.Hits))
-	for _, h := range res.Hits {
+	rs := make([]ranked, 0, len(cands))
+	scored := make([]rankedFact, 0, 4*len(cands))
+	for _, h := range cands {
 		i, err := strconv.Atoi(h.ID)
 		if err != nil || i < 0 || i >= len(ix.secs) {
 			continue
@@ -139,11 +143,47 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 	return hits, nil
 }
 
-// candidates asks Bleve for the sections to re-rank: a disjunction of the
-// plan's terms, each boosted by its weight. Long queries send only their
+// candidates asks Bleve for the sections to re-rank (see candidateQuery).
+// It runs the query's searcher and a top-N collector on an index reader
+// itself rather than through bleve.Index.SearchInContext, which would also
+// load stored fields and highlights for every hit (a throwaway match per
+// hit though none are stored or asked for) and set up hybrid-search and
+// cost accounting this index never uses; scores and order are the same
+// (TestCandidatesMatchBleveSearch).
+func (ix *Index) candidates(ctx context.Context, p *plan, k int) (search.DocumentMatchCollection, error) {
+	q, size := ix.candidateQuery(p, k)
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	// The index's scoring model (BM25), as SearchInContext passes it on.
+	model := bindex.DefaultScoringModel
+	if m, ok := ix.bi.Mapping().(*mapping.IndexMappingImpl); ok && m.ScoringModel != "" {
+		model = m.ScoringModel
+	}
+	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(func() string { return model }))
+	s, err := q.Searcher(ctx, r, ix.bi.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	coll := collector.NewTopNCollector(size, 0, search.SortOrder{&search.SortScore{Desc: true}})
+	if err := coll.Collect(ctx, s, r); err != nil {
+		return nil, err
+	}
+	return coll.Results(), nil
+}
+
+// candidateQuery returns the disjunction of the plan's terms, each boosted
+// by its weight, and how many hits to keep. Long queries send only their
 // most telling terms (the rest still count in re-ranking); common terms
 // cost the most postings.
-func (ix *Index) candidates(ctx context.Context, p *plan, k int) (*bleve.SearchResult, error) {
+func (ix *Index) candidateQuery(p *plan, k int) (*query.DisjunctionQuery, int) {
 	clauses := make([]query.Query, 0, len(p.terms))
 	for i, t := range p.terms {
 		if i >= maxBleveTerms {
@@ -157,9 +197,7 @@ func (ix *Index) candidates(ctx context.Context, p *plan, k int) (*bleve.SearchR
 		tq.SetBoost(t.weight)
 		clauses = append(clauses, tq)
 	}
-	dq := bleve.NewDisjunctionQuery(clauses...)
-	req := bleve.NewSearchRequestOptions(dq, max(k, minCandidates), 0, false)
-	return ix.bi.SearchInContext(ctx, req)
+	return bleve.NewDisjunctionQuery(clauses...), max(k, minCandidates)
 }
 
 // preferSpecific moves a section below a descendant of it (by the Parent
