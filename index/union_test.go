@@ -25,6 +25,7 @@ var evalSets = []string{
 	"testdata/holdout3_exam.jsonl",
 	"testdata/holdout4_exam.jsonl",
 	"testdata/holdout5_exam.jsonl",
+	"testdata/exam_style_ask.jsonl", // issue 11's check set, written before being run
 }
 
 // TestUnionReport prints search and answering figures per eval file and
