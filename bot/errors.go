@@ -10,7 +10,8 @@ import (
 )
 
 // fail turns an error from index or quiz into a short reply; unknown errors
-// are logged and get an apology.
+// are logged and get an apology. It lists only errors the router's calls can
+// return (bad banks, alias and eval files fail at start or in the CLI).
 func (r *Router) fail(ctx context.Context, op string, err error) Response {
 	setOutcome(ctx, failOutcome(err))
 	switch {
@@ -42,19 +43,6 @@ func (r *Router) fail(ctx context.Context, op string, err error) Response {
 		return textResponse(true, plain("Scores can't be saved right now; lookups still work. Please try again later."))
 	case errors.Is(err, quiz.ErrNoUser):
 		return textResponse(true, plain("I could not tell who you are, so nothing was recorded. Please try again."))
-	case errors.Is(err, quiz.ErrBadPeriod):
-		return textResponse(true, plain("Which period? "), r.cmd("leaderboard week"), plain(", "),
-			code("month"), plain(" or "), code("all"), plain("."))
-	case errors.Is(err, quiz.ErrBank):
-		r.lg.WarnContext(ctx, "bot.Router bad question bank", "op", op, "err", err)
-		return textResponse(true, plain("The question bank has problems; "), code("devopsbot quiz check FILE"), plain(" lists them."))
-	case errors.Is(err, index.ErrNoDocuments):
-		return textResponse(true, plain("There are no notes to search: the notes files given were empty."))
-	case errors.Is(err, index.ErrAliases):
-		r.lg.WarnContext(ctx, "bot.Router bad alias file", "op", op, "err", err)
-		return textResponse(true, plain("The alias files have problems; check DEVOPSBOT_ALIASES."))
-	case errors.Is(err, index.ErrEvalFile):
-		return textResponse(true, plain("That eval file has problems: each line must be one JSON object."))
 	}
 	r.lg.ErrorContext(ctx, "bot.Router failed", "op", op, "err", err)
 	return textResponse(true, plain("Sorry, something went wrong. Please try again in a moment."))

@@ -63,7 +63,6 @@ var (
 	// knownSlackMethods are the Web API methods (and pseudo-methods) the bot
 	// may report errors for.
 	knownSlackMethods = []string{"auth.test", "chat.postMessage", "chat.postEphemeral", "chat.update",
-		"chat.delete", "conversations.replies", "users.info", "views.open", "apps.connections.open",
 		"socket_mode", "response_url"}
 )
 

@@ -35,7 +35,7 @@ func setOutcome(ctx context.Context, outcome string) {
 func failOutcome(err error) string {
 	for _, e := range []error{index.ErrEmptyQuery, index.ErrQuestionTooLong, index.ErrNoScenario,
 		index.ErrDuplicateOption, index.ErrTooManyOptions, index.ErrEmptyOption,
-		quiz.ErrBadChoice, quiz.ErrNotFound, quiz.ErrBadPeriod, quiz.ErrNoUser} {
+		quiz.ErrBadChoice, quiz.ErrNotFound, quiz.ErrNoUser} {
 		if errors.Is(err, e) {
 			return OutcomeInvalid
 		}

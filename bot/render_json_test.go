@@ -68,3 +68,28 @@ func TestMarshalReplyMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSlashReplyJSON compares the hand-written encoder with
+// encoding/json on a typical lookup reply (three sections with buttons).
+//
+//	go test ./bot -run '^$' -bench SlashReplyJSON
+func BenchmarkSlashReplyJSON(b *testing.B) {
+	r := newSlashReply(renderLookup("template size", []index.Hit{limitsHit, canaryHit, limitsHit},
+		view{notesURL: "https://notes.example/n.md"}))
+	b.Run("marshalReply", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := marshalReply(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding/json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

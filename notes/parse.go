@@ -32,9 +32,6 @@ var (
 // Default parses the embedded default notes.
 func Default() (*Document, error) { return Parse(DefaultName, defaultNotes) }
 
-// DefaultMarkdown returns a copy of the embedded default notes.
-func DefaultMarkdown() []byte { return bytes.Clone(defaultNotes) }
-
 // Parse parses Markdown notes. name becomes Document.Name and Section.Doc.
 // Errors name the document.
 //
