@@ -46,6 +46,8 @@ func appendReply(b []byte, r slashReply) ([]byte, bool) {
 	return append(b, '}'), true
 }
 
+// appendBlock appends the JSON of one block, or reports false for a block
+// it does not know.
 func appendBlock(b []byte, blk slack.Block) ([]byte, bool) {
 	switch x := blk.(type) {
 	case *slack.HeaderBlock:
@@ -53,10 +55,7 @@ func appendBlock(b []byte, blk slack.Block) ([]byte, bool) {
 			return b, false
 		}
 		b = appendType(b, string(x.Type))
-		if x.Text != nil {
-			b = append(b, `,"text":`...)
-			b = appendText(b, x.Text)
-		}
+		b = appendOptText(b, x.Text)
 		b = appendOptString(b, "block_id", x.BlockID)
 		if x.Level != 0 {
 			b = append(b, `,"level":`...)
@@ -64,48 +63,9 @@ func appendBlock(b []byte, blk slack.Block) ([]byte, bool) {
 		}
 		return append(b, '}'), true
 	case *slack.SectionBlock:
-		if x == nil || x.Fields != nil {
-			return b, false
-		}
-		b = appendType(b, string(x.Type))
-		if x.Text != nil {
-			b = append(b, `,"text":`...)
-			b = appendText(b, x.Text)
-		}
-		b = appendOptString(b, "block_id", x.BlockID)
-		if x.Accessory != nil {
-			btn := x.Accessory.ButtonElement
-			if btn == nil || *x.Accessory != (slack.Accessory{ButtonElement: btn}) {
-				return b, false
-			}
-			b = append(b, `,"accessory":`...)
-			var ok bool
-			if b, ok = appendButton(b, btn); !ok {
-				return b, false
-			}
-		}
-		if x.Expand {
-			b = append(b, `,"expand":true`...)
-		}
-		return append(b, '}'), true
+		return appendSection(b, x)
 	case *slack.ContextBlock:
-		if x == nil || x.ContextElements.Elements == nil {
-			return b, false
-		}
-		b = appendType(b, string(x.Type))
-		b = appendOptString(b, "block_id", x.BlockID)
-		b = append(b, `,"elements":[`...)
-		for i, e := range x.ContextElements.Elements {
-			t, ok := e.(*slack.TextBlockObject)
-			if !ok || t == nil {
-				return b, false
-			}
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendText(b, t)
-		}
-		return append(b, "]}"...), true
+		return appendContext(b, x)
 	case *slack.DividerBlock:
 		if x == nil {
 			return b, false
@@ -114,27 +74,83 @@ func appendBlock(b []byte, blk slack.Block) ([]byte, bool) {
 		b = appendOptString(b, "block_id", x.BlockID)
 		return append(b, '}'), true
 	case *slack.ActionBlock:
-		if x == nil || x.Elements == nil || x.Elements.ElementSet == nil {
-			return b, false
-		}
-		b = appendType(b, string(x.Type))
-		b = appendOptString(b, "block_id", x.BlockID)
-		b = append(b, `,"elements":[`...)
-		for i, e := range x.Elements.ElementSet {
-			btn, ok := e.(*slack.ButtonBlockElement)
-			if !ok {
-				return b, false
-			}
-			if i > 0 {
-				b = append(b, ',')
-			}
-			if b, ok = appendButton(b, btn); !ok {
-				return b, false
-			}
-		}
-		return append(b, "]}"...), true
+		return appendActions(b, x)
 	}
 	return b, false
+}
+
+func appendOptText(b []byte, t *slack.TextBlockObject) []byte {
+	if t == nil {
+		return b
+	}
+	b = append(b, `,"text":`...)
+	return appendText(b, t)
+}
+
+func appendSection(b []byte, x *slack.SectionBlock) ([]byte, bool) {
+	if x == nil || x.Fields != nil {
+		return b, false
+	}
+	b = appendType(b, string(x.Type))
+	b = appendOptText(b, x.Text)
+	b = appendOptString(b, "block_id", x.BlockID)
+	if x.Accessory != nil {
+		btn := x.Accessory.ButtonElement
+		if btn == nil || *x.Accessory != (slack.Accessory{ButtonElement: btn}) {
+			return b, false
+		}
+		b = append(b, `,"accessory":`...)
+		var ok bool
+		if b, ok = appendButton(b, btn); !ok {
+			return b, false
+		}
+	}
+	if x.Expand {
+		b = append(b, `,"expand":true`...)
+	}
+	return append(b, '}'), true
+}
+
+func appendContext(b []byte, x *slack.ContextBlock) ([]byte, bool) {
+	if x == nil || x.ContextElements.Elements == nil {
+		return b, false
+	}
+	b = appendType(b, string(x.Type))
+	b = appendOptString(b, "block_id", x.BlockID)
+	b = append(b, `,"elements":[`...)
+	for i, e := range x.ContextElements.Elements {
+		t, ok := e.(*slack.TextBlockObject)
+		if !ok || t == nil {
+			return b, false
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendText(b, t)
+	}
+	return append(b, "]}"...), true
+}
+
+func appendActions(b []byte, x *slack.ActionBlock) ([]byte, bool) {
+	if x == nil || x.Elements == nil || x.Elements.ElementSet == nil {
+		return b, false
+	}
+	b = appendType(b, string(x.Type))
+	b = appendOptString(b, "block_id", x.BlockID)
+	b = append(b, `,"elements":[`...)
+	for i, e := range x.Elements.ElementSet {
+		btn, ok := e.(*slack.ButtonBlockElement)
+		if !ok {
+			return b, false
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, ok = appendButton(b, btn); !ok {
+			return b, false
+		}
+	}
+	return append(b, "]}"...), true
 }
 
 // appendButton writes a button without confirmation or audience, the only
