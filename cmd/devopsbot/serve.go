@@ -131,25 +131,11 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	if a.loc, a.exam, err = calendar(cfg); err != nil {
 		return err
 	}
-
-	start := time.Now()
-	loader := e.notesLoader(lg) // kept: it revalidates URLs on reload
-	snap, err := loader.Load(ctx, cfg.Notes...)
-	if err != nil {
-		return fmt.Errorf("load notes: %w", err)
-	}
-	docs := snap.Docs
-	ix, err := buildIndexFrom(docs, cfg.Aliases)
+	loader, docs, err := a.indexNotes(ctx, e)
 	if err != nil {
 		return err
 	}
-	a.index = newLiveIndex(ix, snap.Digest)
 	defer a.index.Close()
-	sections := 0
-	for _, d := range docs {
-		sections += len(d.Sections)
-	}
-	lg.Info("serve notes indexed", "docs", len(docs), "sections", sections, "latency_ms", time.Since(start).Milliseconds())
 
 	if a.store, err = openStore(ctx, lg, cfg.DB, storeOptions{}); err != nil {
 		return err
@@ -171,6 +157,65 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	debug.FreeOSMemory() // the garbage of parsing, indexing and generating
 	defer tuneGC(lg)()
 
+	if err := a.wire(e, loader); err != nil {
+		return err
+	}
+	srv, srvErr, err := a.listen()
+	if err != nil {
+		return err
+	}
+
+	// Background: auth.test until it passes, then the question of the day;
+	// notes refreshes; the Socket Mode link.
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	var wg sync.WaitGroup
+	wg.Go(func() { a.authThenDaily(runCtx) })
+	refresh, _ := notesRefresh(cfg) // validated at start
+	wg.Go(func() { a.reload.run(runCtx, refresh) })
+	if a.sock != nil {
+		wg.Go(func() { _ = a.sock.Run(runCtx) })
+	}
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		runErr = a.drain(srvErr)
+	case err := <-srvErr:
+		runErr = fmt.Errorf("http server: %w", err)
+		lg.Error("serve http server failed", "err", err)
+	case runErr = <-a.fatal:
+	}
+	return errors.Join(runErr, a.shutdown(srv, stopRun, &wg))
+}
+
+// indexNotes loads the notes and builds the live index; the loader is kept
+// for reloads (it revalidates URL notes).
+func (a *app) indexNotes(ctx context.Context, e *env) (*notes.Loader, []*notes.Document, error) {
+	start := time.Now()
+	loader := e.notesLoader(a.lg)
+	snap, err := loader.Load(ctx, a.cfg.Notes...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load notes: %w", err)
+	}
+	ix, err := buildIndexFrom(snap.Docs, a.cfg.Aliases)
+	if err != nil {
+		return nil, nil, err
+	}
+	a.index = newLiveIndex(ix, snap.Digest)
+	sections := 0
+	for _, d := range snap.Docs {
+		sections += len(d.Sections)
+	}
+	a.lg.Info("serve notes indexed", "docs", len(snap.Docs), "sections", sections, "latency_ms", time.Since(start).Milliseconds())
+	return loader, snap.Docs, nil
+}
+
+// wire builds the bot over the index, the store and the quiz engine:
+// metrics, reloads, the Slack client, the question of the day, the router,
+// the dispatcher and the Socket Mode link (not yet running).
+func (a *app) wire(e *env, loader *notes.Loader) error {
+	cfg, lg := a.cfg, a.lg
 	a.metrics = bot.NewMetrics(version, bot.Routes()...)
 	if damaged := storeDamaged(a.store); damaged != nil {
 		a.metrics.StoreDamaged(damaged)
@@ -188,8 +233,8 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 			Location: a.loc,
 			CloseLog: a.store, // a close whose answer Slack did not take is retried after a restart too
 		}
-		a.daily, err = bot.NewDailyScheduler(lg, a.engine, a.slack, a.metrics, dopts)
-		if err != nil {
+		var err error
+		if a.daily, err = bot.NewDailyScheduler(lg, a.engine, a.slack, a.metrics, dopts); err != nil {
 			return err
 		}
 		daily = a.daily
@@ -201,13 +246,21 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	})
 	// A retried event is answered once, even across a restart.
 	a.disp = bot.NewDispatcher(lg, a.router, a.slack, a.metrics, a.store)
-
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	if cfg.AppToken != "" {
+		a.sock = bot.NewSocket(lg, a.disp, client, bot.SocketOptions{})
 	}
-	httpT := bot.NewHTTP(lg, a.disp, bot.HTTPOptions{
-		SigningSecret: cfg.SigningSecret, Ready: a.ready, Metrics: a.metrics,
+	return nil
+}
+
+// listen starts the HTTP server (Slack's HTTP endpoints, health and
+// metrics); its error, when it stops on its own, arrives on the channel.
+func (a *app) listen() (*http.Server, <-chan error, error) {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listen %s: %w", a.cfg.Addr, err)
+	}
+	httpT := bot.NewHTTP(a.lg, a.disp, bot.HTTPOptions{
+		SigningSecret: a.cfg.SigningSecret, Ready: a.ready, Metrics: a.metrics,
 		Replays: a.store, // a replay is refused after a restart too
 	})
 	srv := &http.Server{
@@ -216,35 +269,13 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(lg.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(a.lg.Handler(), slog.LevelWarn),
 	}
 	srvErr := make(chan error, 1)
 	go func() { srvErr <- srv.Serve(ln) }()
-	lg.Info("serve listening", "addr", ln.Addr().String(), "http_transport", cfg.SigningSecret != "",
-		"socket_mode", cfg.AppToken != "", "quiz_channel", cfg.QuizChannel != "")
-
-	// Background: auth.test until it passes, then the question of the day.
-	runCtx, stopRun := context.WithCancel(ctx)
-	defer stopRun()
-	var wg sync.WaitGroup
-	wg.Go(func() { a.authThenDaily(runCtx) })
-	refresh, _ := notesRefresh(cfg) // validated at start
-	wg.Go(func() { a.reload.run(runCtx, refresh) })
-	if cfg.AppToken != "" {
-		a.sock = bot.NewSocket(lg, a.disp, client, bot.SocketOptions{})
-		wg.Go(func() { _ = a.sock.Run(runCtx) })
-	}
-
-	var runErr error
-	select {
-	case <-ctx.Done():
-		runErr = a.drain(srvErr)
-	case err := <-srvErr:
-		runErr = fmt.Errorf("http server: %w", err)
-		lg.Error("serve http server failed", "err", err)
-	case runErr = <-a.fatal:
-	}
-	return errors.Join(runErr, a.shutdown(srv, stopRun, &wg))
+	a.lg.Info("serve listening", "addr", ln.Addr().String(), "http_transport", a.cfg.SigningSecret != "",
+		"socket_mode", a.cfg.AppToken != "", "quiz_channel", a.cfg.QuizChannel != "")
+	return srv, srvErr, nil
 }
 
 // drain reports not ready (/readyz 503) and keeps serving for the drain

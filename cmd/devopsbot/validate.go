@@ -57,59 +57,75 @@ var (
 // (through validateServe) before opening anything; `devopsbot config` prints
 // its result.
 func validate(cfg Config) error {
-	var errs []error
-	bad := func(v, format string, args ...any) {
-		errs = append(errs, &configError{Var: v, Msg: fmt.Sprintf(format, args...)})
-	}
+	var p problems
+	p.checkSlack(cfg)
+	p.checkPlaces(cfg)
+	p.checkQuiz(cfg)
+	// Map iteration is unordered: keep the output stable.
+	sortConfigErrors(p)
+	return errors.Join(p...)
+}
 
+// problems collects what is wrong with a configuration.
+type problems []error
+
+func (p *problems) bad(v, format string, args ...any) {
+	*p = append(*p, &configError{Var: v, Msg: fmt.Sprintf(format, args...)})
+}
+
+// checkSlack checks the tokens and the signing secret.
+func (p *problems) checkSlack(cfg Config) {
 	checkToken := func(v, value, prefix, what string) {
 		if value == "" {
 			return
 		}
 		if strings.TrimSpace(value) != value {
-			bad(v, "has leading or trailing whitespace (a newline from the secret file?)")
+			p.bad(v, "has leading or trailing whitespace (a newline from the secret file?)")
 			return
 		}
 		if !strings.HasPrefix(value, prefix) {
-			bad(v, "must be %s starting with %q (got a value %s)", what, prefix, tokenStart(value))
+			p.bad(v, "must be %s starting with %q (got a value %s)", what, prefix, tokenStart(value))
 			return
 		}
 		if !tokenPattern.MatchString(value) || len(value) < len(prefix)+8 {
-			bad(v, "does not look like %s: expected %s followed by letters, digits and dashes", what, prefix)
+			p.bad(v, "does not look like %s: expected %s followed by letters, digits and dashes", what, prefix)
 		}
 	}
 	if _, err := shutdownDrain(cfg); err != nil {
-		bad("DEVOPSBOT_SHUTDOWN_DRAIN", "%v", err)
+		p.bad("DEVOPSBOT_SHUTDOWN_DRAIN", "%v", err)
 	}
 	checkToken("SLACK_BOT_TOKEN", cfg.BotToken, "xoxb-", "a bot token")
 	checkToken("SLACK_APP_TOKEN", cfg.AppToken, "xapp-", "an app-level token")
 	if s := cfg.SigningSecret; s != "" {
 		switch {
 		case strings.TrimSpace(s) != s:
-			bad("SLACK_SIGNING_SECRET", "has leading or trailing whitespace (a newline from the secret file?)")
+			p.bad("SLACK_SIGNING_SECRET", "has leading or trailing whitespace (a newline from the secret file?)")
 		case strings.HasPrefix(s, "xox") || strings.HasPrefix(s, "xapp-"):
-			bad("SLACK_SIGNING_SECRET", "holds a token; use the Signing Secret from the app's Basic Information page")
+			p.bad("SLACK_SIGNING_SECRET", "holds a token; use the Signing Secret from the app's Basic Information page")
 		case strings.ContainsAny(s, " \t\r\n"):
-			bad("SLACK_SIGNING_SECRET", "contains whitespace")
+			p.bad("SLACK_SIGNING_SECRET", "contains whitespace")
 		}
 	}
+}
 
+// checkPlaces checks addresses, URLs, the database and the files to read.
+func (p *problems) checkPlaces(cfg Config) {
 	if u, err := url.Parse(cfg.APIURL); cfg.APIURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		bad("SLACK_API_URL", "%q is not an http(s) URL like https://slack.com/api/", cfg.APIURL)
+		p.bad("SLACK_API_URL", "%q is not an http(s) URL like https://slack.com/api/", cfg.APIURL)
 	}
 	if err := checkAddr(cfg.Addr); err != nil {
-		bad("DEVOPSBOT_ADDR", "%v", err)
+		p.bad("DEVOPSBOT_ADDR", "%v", err)
 	}
 	if strings.TrimSpace(cfg.DB) == "" {
-		bad("DEVOPSBOT_DB", "is empty; give the path of the database file, e.g. data/devopsbot.db, or a postgres:// URL")
+		p.bad("DEVOPSBOT_DB", "is empty; give the path of the database file, e.g. data/devopsbot.db, or a postgres:// URL")
 	} else if postgres.IsURL(cfg.DB) {
 		if _, err := postgres.ParseURL(cfg.DB); err != nil {
-			bad("DEVOPSBOT_DB", "%v", err)
+			p.bad("DEVOPSBOT_DB", "%v", err)
 		}
 	}
 	if cfg.NotesURL != "" {
 		if u, err := url.Parse(cfg.NotesURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("DEVOPSBOT_NOTES_URL", "%q is not an http(s) URL", cfg.NotesURL)
+			p.bad("DEVOPSBOT_NOTES_URL", "%q is not an http(s) URL", cfg.NotesURL)
 		}
 	}
 	// Files are read later; a wrong path (a typo, a volume not mounted)
@@ -124,55 +140,56 @@ func validate(cfg Config) error {
 			if errors.As(err, &pe) {
 				err = pe.Err // the path is in the message already
 			}
-			bad("DEVOPSBOT_NOTES", "cannot read %s: %v", src, err)
+			p.bad("DEVOPSBOT_NOTES", "cannot read %s: %v", src, err)
 		}
 	}
 	if _, err := notesRefresh(cfg); err != nil {
-		bad("DEVOPSBOT_NOTES_REFRESH", "%v", err)
+		p.bad("DEVOPSBOT_NOTES_REFRESH", "%v", err)
 	}
 	for _, f := range []struct {
 		name  string
 		paths []string
 	}{{"DEVOPSBOT_QUESTIONS", cfg.Questions}, {"DEVOPSBOT_ALIASES", cfg.Aliases}} {
-		for _, p := range f.paths {
-			if p = strings.TrimSpace(p); p == "" {
+		for _, path := range f.paths {
+			if path = strings.TrimSpace(path); path == "" {
 				continue
 			}
-			if st, err := os.Stat(p); err != nil {
-				bad(f.name, "cannot read %s: %v", p, errors.Unwrap(err))
+			if st, err := os.Stat(path); err != nil {
+				p.bad(f.name, "cannot read %s: %v", path, errors.Unwrap(err))
 			} else if !st.Mode().IsRegular() {
-				bad(f.name, "%s is not a file", p)
+				p.bad(f.name, "%s is not a file", path)
 			}
 		}
 	}
+}
+
+// checkQuiz checks the question of the day, the calendar and the admins.
+func (p *problems) checkQuiz(cfg Config) {
 	if strings.ContainsAny(strings.TrimSpace(cfg.QuizChannel), " \t\r\n") {
-		bad("DEVOPSBOT_QUIZ_CHANNEL", "%q contains whitespace; give a channel ID like C0123456789", cfg.QuizChannel)
+		p.bad("DEVOPSBOT_QUIZ_CHANNEL", "%q contains whitespace; give a channel ID like C0123456789", cfg.QuizChannel)
 	}
 	for name, spec := range map[string]string{"DEVOPSBOT_QUIZ_SCHEDULE": cfg.QuizSchedule, "DEVOPSBOT_QUIZ_CLOSE": cfg.QuizClose} {
 		if spec == "" {
 			continue // empty disables the schedule (posts only on `quiz post`)
 		}
 		if _, err := cronParser.Parse(spec); err != nil {
-			bad(name, "invalid cron spec %q: %v (want 5 fields like \"0 9 * * MON-FRI\" or a descriptor like \"@every 5s\")", spec, err)
+			p.bad(name, "invalid cron spec %q: %v (want 5 fields like \"0 9 * * MON-FRI\" or a descriptor like \"@every 5s\")", spec, err)
 		}
 	}
 	if _, err := loadTZ(cfg.TZ); err != nil {
-		bad("DEVOPSBOT_TZ", "%v", err)
+		p.bad("DEVOPSBOT_TZ", "%v", err)
 	}
 	if cfg.ExamDate != "" {
 		if _, err := time.Parse(time.DateOnly, cfg.ExamDate); err != nil {
-			bad("DEVOPSBOT_EXAM_DATE", "%q is not a date in the form YYYY-MM-DD", cfg.ExamDate)
+			p.bad("DEVOPSBOT_EXAM_DATE", "%q is not a date in the form YYYY-MM-DD", cfg.ExamDate)
 		}
 	}
 	for _, a := range cfg.Admins {
 		a = strings.TrimSpace(a)
 		if a != "" && !slackUserID.MatchString(a) {
-			bad("DEVOPSBOT_ADMINS", "%q is not a Slack user ID like U0123ABCD (profile > ⋮ > Copy member ID)", a)
+			p.bad("DEVOPSBOT_ADMINS", "%q is not a Slack user ID like U0123ABCD (profile > ⋮ > Copy member ID)", a)
 		}
 	}
-	// Map iteration above is unordered: keep the output stable.
-	sortConfigErrors(errs)
-	return errors.Join(errs...)
 }
 
 // validateServe is validate plus what `devopsbot serve` needs to reach
