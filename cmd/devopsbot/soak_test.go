@@ -67,7 +67,9 @@ func BenchmarkServeSoak(b *testing.B) {
 	}()
 	waitReady(b, "http://"+addr, &logs)
 
-	bodies := slackfake.SlashCommands(fake.ResponseURL("soak"), soakQueries(b)...)
+	queries := soakQueries(b)
+	b.Logf("%d distinct queries", len(queries))
+	bodies := slackfake.SlashCommands(fake.ResponseURL("soak"), queries...)
 	trivial := trivialSigned(b)
 	tr, err := slackfake.Send(slackfake.LoadOptions{Addr: trivial, Path: bot.PathCommands, Secret: testSecret,
 		Bodies: bodies, Clients: clients}, chunk, nil)
