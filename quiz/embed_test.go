@@ -48,3 +48,30 @@ func TestReportFindsImbalance(t *testing.T) {
 		t.Errorf("balanced bank: problems %q", p)
 	}
 }
+
+// TestDefaultDailyPool: on the default notes with the embedded bank, the
+// question of the day draws from at least 250 questions, at least 60% of
+// them scenarios, over all six domains and at least 18 services.
+func TestDefaultDailyPool(t *testing.T) {
+	docs := []*notes.Document{mustDefault(t)}
+	bank, err := LoadDefaultBank(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := Summarize(DailyPool(Pool(docs, bank)))
+	if s.Questions < 250 {
+		t.Errorf("daily pool of %d questions, want at least 250", s.Questions)
+	}
+	if 10*s.Scenarios < 6*s.Questions {
+		t.Errorf("%d of %d daily questions are scenarios, want at least 60%%", s.Scenarios, s.Questions)
+	}
+	for d, n := range s.Domains {
+		if n == 0 {
+			t.Errorf("no daily question in domain %d", d+1)
+		}
+	}
+	if len(s.Services) < 18 {
+		t.Errorf("daily questions cover %d services, want at least 18: %v", len(s.Services), s.ServiceNames())
+	}
+	t.Logf("daily pool: %d questions, %d scenarios, domains %v, %d services", s.Questions, s.Scenarios, s.Domains, len(s.Services))
+}
