@@ -414,10 +414,8 @@ func nearlySame(a, b wordSet) bool {
 }
 
 // rows turns a row of a comparison table into a scenario: a team needs
-// the row's values for the two or three attributes that set it apart from
-// the most other rows; the options are rows that differ on at least one
-// of them (rows alike on all of them would be right too, so they are not
-// offered).
+// the row's values for the two or three attributes that set it clearly
+// apart from every other row; the options are other rows.
 func (g *gen) rows(s *notes.Section, ti int, cols []column, nc int, attrs []int) {
 	names := cols[nc]
 	for ri, name := range names.cells {
@@ -437,7 +435,7 @@ func (g *gen) rows(s *notes.Section, ti int, cols []column, nc int, attrs []int)
 			if rj == ri || n == "" {
 				continue
 			}
-			if slices.ContainsFunc(chosen, func(ci int) bool { return cols[ci].keys[rj] != cols[ci].keys[ri] }) {
+			if slices.ContainsFunc(chosen, func(ci int) bool { return clearlyApart(cols[ci], ri, rj) }) {
 				others = append(others, n)
 			}
 		}
@@ -450,6 +448,16 @@ func (g *gen) rows(s *notes.Section, ti int, cols []column, nc int, attrs []int)
 		g.add(KindScenario, s, strconv.Itoa(ti)+"/"+name, stem, name, others,
 			basis{name + " — " + strings.Join(needs, ", ") + " (" + g.about(s) + ")", first.header + ": " + first.cells[ri]})
 	}
+}
+
+// clearlyApart reports whether rows ri and rj of a column say clearly
+// different things: "none" and "usually none" do not (a team needing one
+// could take the other).
+func clearlyApart(c column, ri, rj int) bool {
+	if c.keys[ri] == c.keys[rj] {
+		return false
+	}
+	return !nearlySame(newWordSet(words(c.cells[ri])), newWordSet(words(c.cells[rj])))
 }
 
 // distinguishing picks, greedily, up to three attributes of row ri that
@@ -470,7 +478,7 @@ func distinguishing(cols []column, attrs []int, nc, ri int, usable func(string) 
 			}
 			cut := 0
 			for rj := range rest {
-				if cols[ci].keys[rj] != cols[ci].keys[ri] {
+				if clearlyApart(cols[ci], ri, rj) {
 					cut++
 				}
 			}
@@ -483,13 +491,15 @@ func distinguishing(cols []column, attrs []int, nc, ri int, usable func(string) 
 		}
 		chosen = append(chosen, best)
 		for rj := range rest {
-			if cols[best].keys[rj] != cols[best].keys[ri] {
+			if clearlyApart(cols[best], ri, rj) {
 				delete(rest, rj)
 			}
 		}
 	}
 	if len(rest) > 0 {
-		return nil // a twin row: it would be a second right answer
+		// A twin or near-twin ("none" beside "usually none") on every
+		// attribute: the same needs would have two answers.
+		return nil
 	}
 	if len(chosen) == 1 {
 		// One attribute sets the row apart; a second, the one telling it
@@ -498,7 +508,7 @@ func distinguishing(cols []column, attrs []int, nc, ri int, usable func(string) 
 		for _, ci := range attrs {
 			cut := 0
 			for rj, n := range cols[nc].cells {
-				if rj != ri && n != "" && cols[ci].keys[rj] != cols[ci].keys[ri] {
+				if rj != ri && n != "" && clearlyApart(cols[ci], ri, rj) {
 					cut++
 				}
 			}

@@ -42,11 +42,10 @@ func TestGeneratedQuestionsPassEveryRule(t *testing.T) {
 			t.Errorf("duplicate ID %s", q.ID)
 		}
 		ids[q.ID] = true
-		k := q.Stem + "\x00" + q.Options[q.Correct]
-		if stems[k] {
-			t.Errorf("duplicate question %s: %s", q.ID, q.Stem)
+		if stems[q.Stem] {
+			t.Errorf("two questions with one stem (%s): %s", q.ID, q.Stem)
 		}
-		stems[k] = true
+		stems[q.Stem] = true
 		if !slices.Contains(kinds, q.Kind) {
 			t.Errorf("%s: unknown kind %q", q.ID, q.Kind)
 		}
@@ -208,7 +207,7 @@ func TestIssueExamples(t *testing.T) {
 			}
 		}
 	}
-	find(KindScenario, "3_1", "downtime “usually none”, and deployment costs “no extra costs”", "Rolling")
+	find(KindScenario, "3_1", "testing “can test prior to cutover”", "Blue/Green")
 	find(KindService, "4_2_1", "provides a common language", "CloudFormation")
 	find(KindNumber, "4_3_2_1", "Stored for ___", "90 days")
 }
@@ -484,6 +483,40 @@ func TestGenerateForeignNotes(t *testing.T) {
 		}
 		if len(q.Domains) == 0 {
 			t.Errorf("%s (%s %v): no domain", q.ID, q.Source.Doc, q.Source.Path)
+		}
+	}
+}
+
+const strategyNotes = `# Guide
+
+## Rollouts
+
+Strategy|Downtime|Cost|Testing|Rollback
+-|-|-|-|-
+Slow roll|none|no extra cost|in production|redeploy
+Quick roll|usually none|no extra cost|in production|redeploy
+Big bang|full outage|no extra cost|none before release|redeploy
+Blue green|none|a second environment|before cutover|switch back
+`
+
+// TestComparisonScenarios: a row clearly apart from every other becomes a
+// scenario; rows apart only by "none" and "usually none" do not (a team
+// needing one could take the other).
+func TestComparisonScenarios(t *testing.T) {
+	asked := map[string]string{}
+	for _, q := range Generate(mustParse(t, strategyNotes)) {
+		if q.Kind == KindScenario {
+			asked[q.Options[q.Correct]] = q.Stem
+		}
+	}
+	for _, name := range []string{"Big bang", "Blue green"} {
+		if asked[name] == "" {
+			t.Errorf("no scenario answered by %s (asked: %v)", name, asked)
+		}
+	}
+	for _, name := range []string{"Slow roll", "Quick roll"} {
+		if s, ok := asked[name]; ok {
+			t.Errorf("near-twin %s asked: %s", name, s)
 		}
 	}
 }
