@@ -3,7 +3,6 @@ package quiz
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -15,19 +14,21 @@ import (
 // bank, balanced letters and a right option that is not the longest more
 // often than chance.
 
-var headingPathRE = regexp.MustCompile(`›|\S+ > \S+ > \S+`)
+// headingPath reports a heading path in s: the notes' separator "›", or
+// two " > " in a row of words ("Services > CloudFormation > Limits").
+func headingPath(s string) bool {
+	return strings.Contains(s, "›") || strings.Count(s, " > ") >= 2
+}
 
 // headingProblems reports a heading path ("Services › CloudFormation")
 // in the stem or options: a learner reads the question, not the notes.
 func headingProblems(q Question) []string {
-	var p []string
 	for _, f := range append([]string{q.Stem}, q.Options...) {
-		if m := headingPathRE.FindString(f); m != "" {
-			p = append(p, fmt.Sprintf("heading path in %q", clip(f, 60)))
-			break
+		if headingPath(f) {
+			return []string{fmt.Sprintf("heading path in %q", clip(f, 60))}
 		}
 	}
-	return p
+	return nil
 }
 
 // Validate returns q's mechanical problems against the notes: the rules
