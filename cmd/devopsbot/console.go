@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/devopsbot/devopsbot/bot"
+	"github.com/devopsbot/devopsbot/notes"
 	"github.com/devopsbot/devopsbot/quiz"
 	"github.com/devopsbot/devopsbot/quiz/memory"
 )
@@ -44,15 +45,18 @@ func cmdConsole(ctx context.Context, e *env, args []string) (err error) {
 	// Warnings and errors only: the console's output is the replies.
 	lg := slog.New(redactHandler(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}), e.cfg))
 
-	docs, err := e.loadNotes(ctx)
+	loader := e.notesLoader(lg)
+	snap, err := loader.Load(ctx, e.cfg.Notes...)
 	if err != nil {
 		return fmt.Errorf("load notes: %w", err)
 	}
+	docs := snap.Docs
 	ix, err := buildIndexFrom(docs, e.cfg.Aliases)
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
+	live := newLiveIndex(ix, snap.Digest)
+	defer live.Close()
 	pool, err := loadQuestionPool(e, docs, lg)
 	if err != nil {
 		return err
@@ -73,10 +77,13 @@ func cmdConsole(ctx context.Context, e *env, args []string) (err error) {
 		}()
 	}
 	engine := quiz.New(lg, store, pool, quiz.Options{ExamDate: exam, Location: loc})
-	router := bot.NewRouter(lg, ix, engine, bot.Options{
+	reload := &reloader{lg: lg, loader: loader, sources: e.cfg.Notes, aliases: e.cfg.Aliases, live: live, engine: engine,
+		pool: func(docs []*notes.Document) ([]quiz.Question, error) { return loadQuestionPool(e, docs, lg) }}
+	router := bot.NewRouter(lg, live, engine, bot.Options{
 		Bare:   true,
 		Admins: e.cfg.Admins, NotesURL: e.cfg.NotesURL, Location: loc,
-		ShowDoc: func() bool { return len(docs) > 1 },
+		ShowDoc: func() bool { return len(live.Docs()) > 1 },
+		Reload:  func(ctx context.Context) (bot.NotesReload, error) { return reload.Reload(ctx, "admin") },
 	})
 	name := strings.TrimSpace(*user)
 	if name == "" {

@@ -144,3 +144,20 @@ func TestConsoleStatsAfterTheExam(t *testing.T) {
 		})
 	}
 }
+
+// TestConsoleAdminReload: an admin reloads the notes from the console; a
+// second document makes lookups name their document.
+func TestConsoleAdminReload(t *testing.T) {
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "a.md"), notesV1)
+	cfg := Config{DB: filepath.Join(t.TempDir(), "db"), Notes: []string{dir}, Admins: []string{"alice"}}
+	out, errOut, err := runConsoleCmd(t, cfg, []string{"console", "--user", "alice"}, "admin reload\n")
+	if err != nil || !strings.Contains(out, "The notes have not changed: 1 section in 1 document.") {
+		t.Fatalf("unchanged: err %v, stdout %q, stderr %q", err, out, errOut)
+	}
+	mustWrite(t, filepath.Join(dir, "b.md"), "# Savings plans\n* Savings plans commit to an hourly spend\n")
+	out, errOut, err = runConsoleCmd(t, cfg, []string{"console", "--user", "alice"}, "lookup savings plans hourly\n")
+	if err != nil || !strings.Contains(out, "in b") {
+		t.Errorf("two documents: lookup does not name the document b: err %v, stdout %q, stderr %q", err, out, errOut)
+	}
+}
