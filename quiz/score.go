@@ -34,6 +34,16 @@ func (e *Engine) Leaderboard(ctx context.Context, p Period, limit int) ([]Standi
 		return nil, err
 	}
 	var r ranker
+	if t, ok := e.store.(Tallier); ok {
+		tallies, err := t.TallyRounds(ctx, since)
+		if err != nil {
+			return nil, fmt.Errorf("leaderboard %s: %w", p, err)
+		}
+		for _, t := range tallies {
+			r.addTally(t)
+		}
+		return r.standings(limit), nil
+	}
 	if err := e.store.EachAnswer(ctx, AnswerQuery{Since: since, Kind: RoundAnswers}, func(a Answer) error {
 		r.add(a)
 		return nil
@@ -75,6 +85,15 @@ func (r *ranker) add(a Answer) {
 		s.Points += a.Points
 		s.reached = a.At
 	}
+}
+
+// addTally adds a person's answers summed by the store.
+func (r *ranker) addTally(t Tally) {
+	if r.by == nil {
+		r.by = map[string]*standingAcc{}
+	}
+	r.by[t.User] = &standingAcc{Standing: Standing{User: t.User, Points: t.Points, Answered: t.Answered, Correct: t.Correct},
+		reached: t.Reached}
 }
 
 func (r *ranker) standings(limit int) []Standing {

@@ -71,6 +71,24 @@ type Store interface {
 	ClearFlags(ctx context.Context, question string) (int, error)
 }
 
+// Tally is one person's round answers since a time, summed: what the
+// leaderboard ranks.
+type Tally struct {
+	User                      string
+	Answered, Correct, Points int
+	// Reached is when the person's last scoring answer came (their first
+	// answer when none scored): earlier ranks higher among equals.
+	Reached time.Time
+}
+
+// Tallier is a Store that sums round answers where they are kept (a
+// database server), instead of handing each one over; the leaderboard
+// uses it when the store has it. TallyRounds sums the round answers at or
+// after since (all when since is zero), one Tally per person, in any order.
+type Tallier interface {
+	TallyRounds(ctx context.Context, since time.Time) ([]Tally, error)
+}
+
 // RoundInfo is a round without its question.
 type RoundInfo struct {
 	ID       string

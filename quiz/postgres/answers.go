@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -200,4 +202,30 @@ const insertAnswer = `INSERT INTO answers (round, user_id, question, choice, cor
 
 func answerArgs(a quiz.Answer) []any {
 	return []any{a.Round, a.User, a.Question, a.Choice, a.Correct, a.Points, a.At.UnixNano(), a.Doc, a.Section, domains(a)}
+}
+
+// TallyRounds implements quiz.Tallier: the leaderboard's sums in one
+// aggregate query, so a year of answers is not sent over the wire.
+func (s *Store) TallyRounds(ctx context.Context, since time.Time) ([]quiz.Tally, error) {
+	from := int64(math.MinInt64)
+	if !since.IsZero() {
+		from = since.UnixNano()
+	}
+	rows, err := s.pool.Query(ctx, `SELECT user_id, count(*), count(*) FILTER (WHERE correct), coalesce(sum(points), 0),
+		coalesce(max(at_ns) FILTER (WHERE points > 0), min(at_ns))
+		FROM answers WHERE round IS NOT NULL AND at_ns >= $1 GROUP BY user_id`, from)
+	if err != nil {
+		return nil, fail("tally answers", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (quiz.Tally, error) {
+		var t quiz.Tally
+		var reached int64
+		err := row.Scan(&t.User, &t.Answered, &t.Correct, &t.Points, &reached)
+		t.Reached = fromNanos(&reached)
+		return t, err
+	})
+	if err != nil {
+		return nil, fail("tally answers", err)
+	}
+	return out, nil
 }

@@ -41,7 +41,10 @@ var (
 	ErrURL    = errors.New("postgres: not a usable database URL")
 )
 
-var _ quiz.Store = (*Store)(nil)
+var (
+	_ quiz.Store   = (*Store)(nil)
+	_ quiz.Tallier = (*Store)(nil)
+)
 
 // Store is a quiz.Store in a PostgreSQL database.
 type Store struct {

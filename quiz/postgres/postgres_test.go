@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/devopsbot/devopsbot/quiz"
+	"github.com/devopsbot/devopsbot/quiz/memory"
 	"github.com/devopsbot/devopsbot/quiz/postgres"
 	"github.com/devopsbot/devopsbot/quiz/postgres/pgtest"
 	"github.com/devopsbot/devopsbot/quiz/storetest"
@@ -133,4 +135,59 @@ func queryInt(t testing.TB, dbURL, sql string) int {
 		t.Fatalf("%s: %v", sql, err)
 	}
 	return n
+}
+
+// TestLeaderboardSumsInTheDatabase: the leaderboard from the database's
+// sums (quiz.Tallier) is the one the engine ranks from the answers
+// themselves (the memory store), ties and periods included.
+func TestLeaderboardSumsInTheDatabase(t *testing.T) {
+	ctx := context.Background()
+	pg, mem := mustOpen(t, pgtest.URL(t)), memory.New()
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	q := quiz.Question{ID: "q1", Options: []string{"a", "b", "c"}, Correct: 1, Domains: []int{2}}
+	for _, s := range []quiz.Store{pg, mem} {
+		for d := range 40 {
+			at := now.AddDate(0, 0, -40+d)
+			id := at.Format(time.DateOnly)
+			if _, _, err := s.CreateRound(ctx, quiz.Round{ID: id, Question: q, OpenedAt: at}); err != nil {
+				t.Fatal(err)
+			}
+			for u := range 8 {
+				if (d+u)%5 == 0 {
+					continue // some days some people do not answer
+				}
+				// U0 is never right; U1 and U2 score alike (a tie on
+				// points and accuracy, broken by who got there first).
+				correct := u != 0 && (d+u/2)%3 != 0
+				a := quiz.Answer{Round: id, User: fmt.Sprintf("U%d", u), Question: q.ID, Correct: correct,
+					At: at.Add(time.Duration(8-u) * time.Minute)}
+				if correct {
+					a.Points = quiz.PointsCorrect
+				}
+				if _, err := s.AnswerRound(ctx, a); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		// Practice answers do not count.
+		p := quiz.Answer{User: "U0", Question: "q9", Correct: true, Points: 50, At: now.Add(-time.Hour)}
+		if _, err := s.AnswerPractice(ctx, p, quiz.Card{User: "U0", Question: "q9", Box: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts := quiz.Options{Now: func() time.Time { return now }}
+	fromSums, fromAnswers := quiz.New(nil, pg, nil, opts), quiz.New(nil, mem, nil, opts)
+	for _, p := range []quiz.Period{quiz.Week, quiz.Month, quiz.All} {
+		got, err := fromSums.Leaderboard(ctx, p, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := fromAnswers.Leaderboard(ctx, p, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) || len(want) == 0 {
+			t.Errorf("%s: leaderboard from the database's sums\n%+v\nwant (from the answers)\n%+v", p, got, want)
+		}
+	}
 }
