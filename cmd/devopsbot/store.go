@@ -44,12 +44,15 @@ func openStore(ctx context.Context, lg *slog.Logger, db string, opts storeOption
 }
 
 // storeHealth says why st cannot serve now, nil when it can: for bbolt,
-// the last write failed (a read-only or full disk); for PostgreSQL, the
+// the last write failed (a read-only or full disk) and a probe write still
+// fails; for PostgreSQL, the
 // database does not answer within a few seconds.
 func storeHealth(st store) error {
 	switch s := st.(type) {
 	case *bolt.Store:
-		if err := s.WriteErr(); err != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		if err := s.CheckWrite(ctx); err != nil {
 			return fmt.Errorf("store cannot write: %w", err)
 		}
 	case *postgres.Store:

@@ -61,13 +61,14 @@ var _ quiz.Store = (*Store)(nil)
 
 // Store is a quiz.Store in one bbolt file.
 type Store struct {
-	lg       *slog.Logger
-	db       *bbolt.DB
-	path     string
-	readOnly bool
-	replays  replayBatch // FirstRequest calls waiting for a shared commit
-	damaged  atomic.Uint64
-	writeErr atomic.Pointer[error] // the last failed commit; nil after a good one
+	lg        *slog.Logger
+	db        *bbolt.DB
+	path      string
+	readOnly  bool
+	replays   replayBatch // FirstRequest calls waiting for a shared commit
+	damaged   atomic.Uint64
+	writeErr  atomic.Pointer[error] // the last failed commit; nil after a good one
+	lastProbe atomic.Int64          // Unix nanoseconds of CheckWrite's last probe
 }
 
 // Damaged returns how many damaged records reads have skipped since Open
@@ -215,6 +216,28 @@ func (s *Store) WriteErr() error {
 	}
 	return nil
 }
+
+// CheckWrite returns WriteErr, first trying a small write (a probe key in
+// the meta bucket) when the last write failed and no probe ran in the last
+// writeProbeEvery: readiness then recovers once the disk does, even if
+// nothing else writes meanwhile.
+func (s *Store) CheckWrite(ctx context.Context) error {
+	if s.WriteErr() == nil || s.readOnly {
+		return s.WriteErr()
+	}
+	now := time.Now()
+	last := s.lastProbe.Load()
+	if now.UnixNano()-last < int64(writeProbeEvery) || !s.lastProbe.CompareAndSwap(last, now.UnixNano()) {
+		return s.WriteErr()
+	}
+	_ = s.update(ctx, "write probe", func(tx *bbolt.Tx) error {
+		return tx.Bucket(bMeta).Put([]byte("write_probe"), []byte(now.UTC().Format(time.RFC3339Nano)))
+	})
+	return s.WriteErr()
+}
+
+// writeProbeEvery spaces CheckWrite's probe writes.
+const writeProbeEvery = 5 * time.Second
 
 // noteWrite records the outcome of a commit for WriteErr.
 func (s *Store) noteWrite(op string, err error) {
