@@ -1,14 +1,23 @@
 // Package bot is the Slack bot: a transport-agnostic command router for
-// /devops (lookup, ask, quiz, leaderboard, stats, help, and the admin-only
-// quiz post and quiz close), Block Kit and plain-text rendering within
-// Slack's size limits, and the transports that feed the router: Slack over
-// HTTP, Slack Socket Mode and a local console.
+// /devops (its subcommands are one table, subcommands in commands.go), Block
+// Kit and plain-text rendering within Slack's size limits, and the
+// transports that feed the router: Slack over HTTP, Slack Socket Mode and a
+// local console.
+//
+// It owns the commands, the replies and their rendering, the transports,
+// the question-of-the-day scheduler and the metrics, and is the only package
+// that turns errors into user text. Import rules (DESIGN.md, checked by
+// deploy's TestImportRules): it imports index, quiz and notes and Slack's
+// client, never Bleve, a store (quiz/bolt, quiz/memory, quiz/postgres) or
+// cmd; it reaches the index and the quiz engine through its Searcher and
+// Quiz interfaces.
 //
 // # Router
 //
 // Router.Command answers a slash command, Router.Mention an app_mention or a
 // direct message, Router.Action a click on one of its buttons. Each returns
-// Responses: Block Kit blocks plus a plain-text fallback. The router calls
+// Responses: a transport-neutral model that each transport renders. The
+// router calls
 // the index and the quiz engine through the small Searcher and Quiz
 // interfaces, and turns their errors into short replies; unknown errors are
 // logged and get an apology.
@@ -25,11 +34,11 @@
 //
 // # Rendering
 //
-// Replies are built as a small model (parts made of styled runs) and then
-// rendered twice: as Block Kit (mrkdwn escaped, verbatim, every text and
+// A Response is a small model (parts made of styled runs) that is rendered
+// where it is sent: as Block Kit (renderSlack) (mrkdwn escaped, verbatim, every text and
 // the whole payload kept under Slack's limits, well below the 20 KB a Socket
-// Mode ack may take) and as plain text for the console, with ANSI bold only
-// when asked. RenderDaily and RenderClose render the question of the day for
+// Mode ack may take) and as plain text for the console and the command
+// line's lookup (renderPlain, LookupText), with ANSI bold only when asked. RenderDaily and RenderClose render the question of the day for
 // the scheduler.
 //
 // # Console

@@ -7,4 +7,9 @@
 // Dockerfile against the binary it builds, and the README's configuration
 // table, commands and examples against the code. End-to-end tests run that
 // binary in serve mode against a fake Slack and stop it with SIGTERM.
+//
+// Its tests also hold the code to DESIGN.md: the Go packages' import
+// arrows (TestImportRules) and the /devops subcommand table against both
+// manifests' usage hint and the README (commands_test.go). Nothing imports
+// deploy.
 package deploy

@@ -1,6 +1,11 @@
 // Package index is a Bleve full-text index over note sections: it builds the
 // index, searches it, picks out the facts that answer a query, and answers
 // pasted exam questions from the notes.
+//
+// It owns the search index, the query analysis (with index/stem, shared by
+// quiz), ranking, highlighting and the answers to exam questions, and the
+// eval files. Import rules (DESIGN.md, checked by deploy's TestImportRules): it
+// imports notes and Bleve, never quiz, bot, cmd, a store or Slack.
 package index
 
 import (

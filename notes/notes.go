@@ -36,7 +36,9 @@
 // (longer ones are broken, at a space where possible) and indentation up to
 // maxIndent columns, beyond which some CommonMark rules cost quadratic time.
 //
-// The package imports the standard library and goldmark.
+// It owns the notes' parsing, their sources (files, directories, URLs) and
+// the embedded default notes, and the one separator (Sep) of paths and fact
+// context. Import rules (DESIGN.md, checked by deploy's TestImportRules): it imports the standard library and goldmark only.
 package notes
 
 import "strings"

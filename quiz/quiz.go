@@ -29,6 +29,10 @@
 // decides which may be the question of the day; flags (flag.go) take a
 // question out of rotation until an admin restores it. Each section's exam
 // domains come from the data file domains.txt.
+//
+// It owns questions, selection, answers, scores, the exam calendar
+// (DaysUntil) and the Store interface. Import rules (DESIGN.md, checked by deploy's TestImportRules): it imports notes and
+// index/stem, never index itself, Bleve, Slack, bot, cmd or a store.
 package quiz
 
 import (

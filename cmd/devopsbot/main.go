@@ -1,5 +1,13 @@
 // Command devopsbot is a Slack bot for teams preparing for the AWS DevOps
 // Engineer Professional exam. main only reads the environment and calls run.
+//
+// This package is the wiring: it owns the configuration (the only envconfig
+// call), the subcommands (serve, console, lookup, ask, eval, sections,
+// quiz, config, ...), the choice of store (openStore) and the order of start
+// and shutdown, and builds and runs the other packages; it holds no logic of
+// the bot itself. Import rules (DESIGN.md, checked by deploy's
+// TestImportRules): it may import every package of the module; nothing
+// imports it.
 package main
 
 import (

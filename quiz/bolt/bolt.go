@@ -29,6 +29,9 @@
 // timeout rather than a hang. An existing file on a read-only disk opens
 // read-only: every read works and every write fails with quiz.ErrReadOnly,
 // as do writes that fail for a full disk.
+//
+// It owns the bbolt file's layout. Import rules (DESIGN.md, checked by deploy's TestImportRules): it imports
+// quiz and bbolt, never index, bot, cmd, Bleve or Slack.
 package bolt
 
 import (

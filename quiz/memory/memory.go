@@ -1,5 +1,8 @@
 // Package memory is an in-memory quiz.Store for tests and for running
 // without a database file. Nothing survives a restart.
+//
+// Import rules (DESIGN.md, checked by deploy's TestImportRules): it imports quiz only, never index, bot, cmd, Bleve or
+// Slack.
 package memory
 
 import (

@@ -16,6 +16,9 @@
 // answer takes a key-share lock on its round and a close an update lock,
 // so an answer is either counted before the close or refused after it,
 // and answers to one round do not wait for each other.
+//
+// It owns the PostgreSQL schema and its migrations. Import rules (DESIGN.md, checked by deploy's TestImportRules): it
+// imports quiz and pgx, never index, bot, cmd, Bleve or Slack.
 package postgres
 
 import (

@@ -1,6 +1,9 @@
 // Package storetest is the conformance suite every quiz.Store must pass.
 // A store's own test calls Run with a function that returns a fresh, empty
 // store for each subtest.
+//
+// Import rules (DESIGN.md, checked by deploy's TestImportRules): it imports quiz only, never a store, index, bot or
+// cmd: stores import it from their tests.
 package storetest
 
 import (
