@@ -11,7 +11,7 @@ import (
 	"github.com/devopsbot/devopsbot/quiz/postgres"
 )
 
-const migrateSynopsis = "migrate --from PATH --to URL\n\nCopies the embedded database file PATH (rounds, answers, practice cards, flags) into the\nPostgreSQL database URL in one transaction, then checks that every record is there.\nRecords the database already has are kept; running it again adds nothing.\nStop the bot first: the file is opened read-only and must not be in use."
+const migrateSynopsis = "migrate --from PATH --to URL\n\nCopies the embedded database file PATH (rounds, answers, practice cards, flags, closes\nwhose answer is not out yet) into the\nPostgreSQL database URL in one transaction, then checks that every record is there.\nRecords the database already has are kept; running it again adds nothing.\nStop the bot first: the file is opened read-only and must not be in use."
 
 // cmdMigrate copies a bbolt file into PostgreSQL (moving to replicas).
 func cmdMigrate(ctx context.Context, e *env, args []string) error {
@@ -53,6 +53,17 @@ func cmdMigrate(ctx context.Context, e *env, args []string) error {
 	counts, err := dst.Import(ctx, snap)
 	if err != nil {
 		return fmt.Errorf("migrate into %s: %w (nothing was kept)", dst, err)
+	}
+	// Questions closed whose answer Slack had not taken yet: the bot on the
+	// database posts them (see bot.CloseLog).
+	pending, err := src.PendingCloses(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: read %s: %w", *from, err)
+	}
+	for _, id := range pending {
+		if _, err := dst.SwapClose(ctx, id, "", "pending"); err != nil {
+			return fmt.Errorf("migrate into %s: %w", dst, err)
+		}
 	}
 	fmt.Fprintf(e.stdout, "copied %s into %s\n", *from, dst)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)

@@ -55,6 +55,10 @@ func fillBolt(t *testing.T, path string) {
 	if _, _, err := s.AddFlag(ctx, quiz.Flag{Question: "q1", User: "U3", Reason: quiz.FlagUnclear, At: t0}); err != nil {
 		t.Fatal(err)
 	}
+	// The first round's answer had not reached Slack yet.
+	if _, err := s.SwapClose(ctx, "2026-11-23T09:00:00Z", "", "pending"); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestMigrateCopiesTheFileOnce(t *testing.T) {
@@ -99,6 +103,9 @@ func TestMigrateCopiesTheFileOnce(t *testing.T) {
 	}
 	if len(got.Flags) != 1 || got.Flags[0] != want.Flags[0] {
 		t.Errorf("flags = %+v, want %+v", got.Flags, want.Flags)
+	}
+	if ids, err := dst.PendingCloses(ctx); err != nil || !slices.Equal(ids, []string{"2026-11-23T09:00:00Z"}) {
+		t.Errorf("pending closes = %v, %v; want the first round's", ids, err)
 	}
 	// The store behaves as the file did: a closed round refuses answers,
 	// a repeat answer is refused.
