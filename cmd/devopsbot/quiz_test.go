@@ -126,3 +126,29 @@ func TestQuizBadFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestQuizBadBankEntryIsSkippedWithAWarning(t *testing.T) {
+	bank := filepath.Join(t.TempDir(), "bank.yaml")
+	data := "- stem: Which service records API calls?\n  options: [CloudTrail, X-Ray]\n  correct: A\n  section: 4_3\n" +
+		"- stem: Which one is broken?\n  options: [CloudTrail, X-Ray]\n  correct: Q\n  section: 4_3\n"
+	if err := os.WriteFile(bank, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, Config{Questions: []string{bank}}, "quiz", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var qs []quiz.Question
+	if err := json.Unmarshal([]byte(out), &qs); err != nil {
+		t.Fatal(err)
+	}
+	mine := 0
+	for _, q := range qs {
+		if q.Bank == bank {
+			mine++
+		}
+	}
+	if mine != 1 || !strings.Contains(errOut, "quiz bank question skipped") || !strings.Contains(errOut, `correct \"Q\"`) {
+		t.Errorf("%d questions from the bank (want 1); stderr:\n%s", mine, errOut)
+	}
+}
