@@ -46,6 +46,9 @@ func TestQualityGate(t *testing.T) {
 			q.Bank = ""
 		}, false},
 		{"choose two", func(q *Question) { q.Corrects = []int{0, 1}; q.Stem += " (Choose two.)" }, false},
+		{"a generated definition", func(q *Question) { q.Kind = KindDefinition; q.Bank = "" }, false},
+		{"a generated number", func(q *Question) { q.Kind = KindNumber; q.Bank = "" }, false},
+		{"a hand-written recall question", func(q *Question) { q.Kind = KindRecall }, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
