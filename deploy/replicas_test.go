@@ -164,27 +164,42 @@ func TestReplicasOnPostgreSQL(t *testing.T) {
 		"DEVOPSBOT_SHUTDOWN_DRAIN=0s",
 	}
 	rs := startReplicas(t, 3, env)
-
-	// 1. All three catch up today's slot at start: one posts it.
-	isQuestion := func(c slackfake.Call) bool {
-		return c.Method == "chat.postMessage" && c.Channel == "CQUIZ" && c.ThreadTS == "" && len(c.Buttons()) > 0
+	question := postedOnce(t, slack)
+	store, err := postgres.Open(context.Background(), nil, dbURL, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer store.Close()
+	answeredOnceEach(t, rs, slack, store, question)
+	closedOnce(t, rs, slack, store, question)
+	retryAnsweredOnce(t, rs, slack)
+}
+
+// isDailyQuestion reports whether c posts a question of the day.
+func isDailyQuestion(c slackfake.Call) bool {
+	return c.Method == "chat.postMessage" && c.Channel == "CQUIZ" && c.ThreadTS == "" && len(c.Buttons()) > 0
+}
+
+// postedOnce waits for the question of the day and checks it was posted
+// once: all three replicas catch up today's slot at start.
+func postedOnce(t *testing.T, slack *slackfake.Server) slackfake.Call {
+	t.Helper()
 	calls, ok := slack.Wait(20*time.Second, func(calls []slackfake.Call) bool {
 		for _, c := range calls {
-			if isQuestion(c) {
+			if isDailyQuestion(c) {
 				return true
 			}
 		}
 		return false
 	})
 	if !ok {
-		t.Fatalf("no question of the day posted:\n%s", rs.procs[0].stderr.String())
+		t.Fatal("no question of the day posted")
 	}
 	time.Sleep(time.Second) // a second post, if any, would come now
 	var question slackfake.Call
 	n := 0
 	for _, c := range slack.Calls("chat.postMessage") {
-		if isQuestion(c) {
+		if isDailyQuestion(c) {
 			question = c
 			n++
 		}
@@ -192,10 +207,16 @@ func TestReplicasOnPostgreSQL(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("three replicas posted the question of the day %d times, want 1 (calls: %d)", n, len(calls))
 	}
+	return question
+}
+
+// answeredOnceEach: 200 people answer at once while a replica is killed;
+// every answer confirmed to its sender is stored once.
+func answeredOnceEach(t *testing.T, rs *replicaSet, slack *slackfake.Server, store *postgres.Store, question slackfake.Call) {
+	t.Helper()
 	buttons := question.Buttons()
 	slot, _, _ := strings.Cut(buttons[0].Value, "|")
-
-	// 2. 200 people answer at once, round-robin over the replicas; when a
+	// 200 people answer at once, round-robin over the replicas; when a
 	// third of them are confirmed, replica 1 is killed. A click that gets
 	// no answer (its replica died) is sent again, as the person would
 	// click again; each attempt has a response_url of its own.
@@ -239,16 +260,11 @@ func TestReplicasOnPostgreSQL(t *testing.T) {
 
 	// Every confirmed answer is stored once; the replies arrive after the
 	// acknowledgement, so wait for them.
-	calls, _ = slack.Wait(20*time.Second, func(calls []slackfake.Call) bool { return len(confirmedUsers(calls)) >= people })
+	calls, _ := slack.Wait(20*time.Second, func(calls []slackfake.Call) bool { return len(confirmedUsers(calls)) >= people })
 	got := confirmedUsers(calls)
 	if len(got) != people {
 		t.Errorf("%d of %d people got their answer confirmed", len(got), people)
 	}
-	store, err := postgres.Open(context.Background(), nil, dbURL, postgres.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
 	answers, err := store.RoundAnswers(context.Background(), slot)
 	if err != nil {
 		t.Fatal(err)
@@ -268,8 +284,14 @@ func TestReplicasOnPostgreSQL(t *testing.T) {
 	if len(answers) != len(stored) {
 		t.Errorf("%d answers stored for %d people: someone counted twice", len(answers), len(stored))
 	}
+}
 
-	// 3. Two admins close it at once on the two live replicas: it closes
+// closedOnce: two admins closing the question on two replicas close it
+// once.
+func closedOnce(t *testing.T, rs *replicaSet, slack *slackfake.Server, store *postgres.Store, question slackfake.Call) {
+	t.Helper()
+	slot, _, _ := strings.Cut(question.Buttons()[0].Value, "|")
+	// Two admins close it at once on the two live replicas: it closes
 	// once, with one answer in the thread.
 	var closes sync.WaitGroup
 	for i, r := range []int{0, 2} {
@@ -301,12 +323,17 @@ func TestReplicasOnPostgreSQL(t *testing.T) {
 		t.Errorf("round after the close = %+v, %v; want closed", rd, err)
 	}
 	for _, c := range slack.Calls("chat.postMessage") {
-		if isQuestion(c) && c.TS != question.TS {
+		if isDailyQuestion(c) && c.TS != question.TS {
 			t.Errorf("a second question of the day was posted: %+v", c)
 		}
 	}
+}
 
-	// 4. Slack retries an event (same event_id, new signature, a retry
+// retryAnsweredOnce: a Slack retry of an event landing on another replica
+// is answered once.
+func retryAnsweredOnce(t *testing.T, rs *replicaSet, slack *slackfake.Server) {
+	t.Helper()
+	// Slack retries an event (same event_id, new signature, a retry
 	// header) and the retry lands on another replica: answered once.
 	event := []byte(`{"type":"event_callback","event_id":"Ev0REPLICA1","team_id":"T0001","event":{"type":"app_mention","user":"U0MENTION","text":"<@UBOT0001> canary deployment","ts":"1764100000.500001","channel":"CMENTION"}}`)
 	if code, err := rs.post(0, "/slack/events", "application/json", event, time.Now().Add(-2*time.Second), nil); err != nil || code != http.StatusOK {
