@@ -270,17 +270,17 @@ func (in *inliner) rawHTML(n *ast.RawHTML) {
 		seg := n.Segments.At(i)
 		in.buf = append(in.buf, seg.Value(in.src)...)
 	}
-	tag := string(in.buf[start:])
-	in.buf = in.buf[:start]
+	// tag views buf: it is read before buf is written again, and what is
+	// kept of it (the anchor) is copied.
+	tag := unsafeString(in.buf[start:])
 	repl, known := tagText(tag)
 	if !known {
-		in.buf = append(in.buf, tag...)
-		return
+		return // the tag stays as written
 	}
 	if in.anchor == "" {
-		in.anchor = anchorName(tag)
+		in.anchor = strings.Clone(anchorName(tag))
 	}
-	in.buf = append(in.buf, repl...)
+	in.buf = append(in.buf[:start], repl...)
 }
 
 // tagText classifies one HTML tag or comment: known reports whether it is

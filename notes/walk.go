@@ -44,6 +44,8 @@ type walker struct {
 	ctxCache []string
 	ctxOK    bool
 
+	row []string // cells of the table row being read, reused
+
 	lastPara     ast.Node // the last paragraph made into a fact, and its text
 	lastParaText string
 }
@@ -343,14 +345,24 @@ func (w *walker) context() []string {
 	if w.ctxOK {
 		return w.ctxCache
 	}
-	var c []string
 	open := w.ctx[w.ctxBase:]
-	for _, e := range open[max(0, len(open)-maxContext):] {
+	open = open[max(0, len(open)-maxContext):]
+	n := 0
+	for _, e := range open {
 		if e != "" {
-			c = append(c, e)
+			n++
 		}
 	}
-	w.ctxCache, w.ctxOK = slices.Clip(c), true
+	var c []string
+	if n > 0 {
+		c = make([]string, 0, n)
+		for _, e := range open {
+			if e != "" {
+				c = append(c, e)
+			}
+		}
+	}
+	w.ctxCache, w.ctxOK = c, true
 	return w.ctxCache
 }
 
@@ -366,7 +378,7 @@ func (w *walker) table(t *east.Table) {
 	ctx := w.context()
 	anchor := ""
 	for r := t.FirstChild(); r != nil; r = r.NextSibling() {
-		var raw []string
+		raw := w.row[:0] // copied below: header and cells own their strings
 		var codes []string
 		anchor = ""
 		for c := r.FirstChild(); c != nil; c = c.NextSibling() {
@@ -383,8 +395,9 @@ func (w *walker) table(t *east.Table) {
 			raw = append(raw, text)
 			codes = append(codes, cs...)
 		}
+		w.row = raw
 		if _, ok := r.(*east.TableHeader); ok {
-			header = raw
+			header = slices.Clone(raw)
 			tab.Header = header
 			continue
 		}
@@ -397,14 +410,20 @@ func (w *walker) table(t *east.Table) {
 		cells := make([]string, len(header))
 		copy(cells, raw)
 		tab.Rows = append(tab.Rows, cells)
-		var pairs []Pair
+		n := 0
+		for _, c := range cells {
+			if c != "" {
+				n++
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		pairs := make([]Pair, 0, n)
 		for i, c := range cells {
 			if c != "" {
 				pairs = append(pairs, Pair{Header: header[i], Value: c})
 			}
-		}
-		if len(pairs) == 0 {
-			continue
 		}
 		w.addFact(Fact{
 			Kind:    FactRow,
@@ -472,8 +491,13 @@ func (w *walker) code(n ast.Node, lang string) {
 	if w.inTOC {
 		return
 	}
-	var b []byte
 	lines := n.Lines()
+	size := 0
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		size += seg.Len() + 1 // + a newline Value may add
+	}
+	b := make([]byte, 0, size)
 	for i := 0; i < lines.Len(); i++ {
 		seg := lines.At(i)
 		b = append(b, seg.Value(w.src)...)
