@@ -57,9 +57,14 @@ func Parse(name string, data []byte) (*Document, error) {
 }
 
 // markdown is the CommonMark parser with GitHub's tables, built once; it
-// is safe for concurrent use.
+// is safe for concurrent use. Its inline HTML parser is fastRawHTML.
 var markdown = sync.OnceValue(func() parser.Parser {
-	return goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
+	p := parser.NewParser(
+		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+		parser.WithInlineParsers(inlineParsers()...),
+		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+	)
+	return goldmark.New(goldmark.WithParser(p), goldmark.WithExtensions(extension.Table)).Parser()
 })
 
 // lineStarts returns the byte offset of the start of every line.

@@ -1,0 +1,81 @@
+package notes
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/text"
+)
+
+// treeDump writes every node of a goldmark tree with its kind and the
+// source it covers, so two trees can be compared.
+func treeDump(n ast.Node, src []byte) string {
+	var b strings.Builder
+	ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			b.WriteString(")")
+			return ast.WalkContinue, nil
+		}
+		fmt.Fprintf(&b, "(%s", n.Kind())
+		switch n := n.(type) {
+		case *ast.Text:
+			fmt.Fprintf(&b, " %q", n.Segment.Value(src))
+		case *ast.RawHTML:
+			for i := 0; i < n.Segments.Len(); i++ {
+				s := n.Segments.At(i)
+				fmt.Fprintf(&b, " %d-%d", s.Start, s.Stop)
+			}
+		}
+		if n.Type() == ast.TypeBlock {
+			for i := 0; i < n.Lines().Len(); i++ {
+				s := n.Lines().At(i)
+				fmt.Fprintf(&b, " %d-%d/%d", s.Start, s.Stop, s.Padding)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}
+
+// TestFastRawHTMLSameTree checks that our parser, with fastRawHTML, builds
+// the same tree as goldmark's stock parser with tables.
+func TestFastRawHTMLSameTree(t *testing.T) {
+	stock := goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
+	inputs := map[string][]byte{
+		"default": defaultNotes,
+		"tags": []byte(`a <b>bold</b> <a name="x"></a> <a href='>' title="q">t</a>
+<a b="c
+d">multi</a> <a b c="x>
+">split</a> <img alt="x > y" src=z/> <br/> <br > </br> <x-y> <Code>
+<a <a <a b=c d='e' f="g"> <a b=x/> <a =x> <a b=> <a b='�'> <1a> </ a> </a
+> <!-- c --> <?pi?> <!DOC x> <![CDATA[x]]> ` + "`<a>` <a b=`x`>" + `
+- <i>item</i> <u
+- x <a href="#top">↑</a>
+	<b>tab</b> <a	b="c">
+`),
+	}
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "*", "*.md"))
+	for _, f := range files {
+		if data, err := os.ReadFile(f); err == nil {
+			inputs[f] = data
+		}
+	}
+	for name, data := range inputs {
+		src := normalize(data)
+		want := treeDump(stock.Parse(text.NewReader(src)), src)
+		got := treeDump(markdown().Parse(text.NewReader(src)), src)
+		if got != want {
+			i := 0
+			for i < len(got) && i < len(want) && got[i] == want[i] {
+				i++
+			}
+			t.Errorf("%s: trees differ at %d:\n got %.200s\nwant %.200s", name, i, got[i:], want[i:])
+		}
+	}
+}
