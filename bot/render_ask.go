@@ -45,7 +45,10 @@ func renderAsk(q index.Question, a index.Answer, text string, v view) Response {
 		m.context(plain("Question: "), plain(truncateRunes(stem, 2*maxQueryEcho)))
 	}
 	askVerdict(m, q, a, v)
-	if len(a.Options) > 0 && a.Chosen != "" && a.Note != index.NoteNoEvidence && a.Note != index.NoteNoScenario {
+	// Facts for options of a question the notes do not cover are off the
+	// topic by definition: quoting them would only mislead.
+	if len(a.Options) > 0 && a.Chosen != "" && a.Note != index.NoteNoEvidence && a.Note != index.NoteNoScenario &&
+		a.Note != index.NoteNotCovered {
 		askReasons(m, q, a, v)
 	}
 	if len(a.Sections) > 0 {

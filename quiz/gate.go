@@ -32,7 +32,8 @@ var kindScore = map[string]float64{
 // Quality scores q: 0 when it breaks a rule of Problems or has a heading
 // path; else its kind's score, less 0.2 per style problem (unbalanced
 // options, the right option much longer), 0.1 for a bank question without
-// a quote or without reasons for its wrong options, 0.1 for three options
+// a quote or without reasons for its wrong options (0.35 for a generated
+// one without reasons, which keeps it out of the daily pool), 0.1 for three options
 // or fewer, and 0.1 for a stem over 90 words.
 func Quality(q Question) float64 {
 	if len(Problems(q)) > 0 || len(headingProblems(q)) > 0 {
@@ -43,13 +44,18 @@ func Quality(q Question) float64 {
 		s = 0.5 // an unknown or retired kind
 	}
 	s -= 0.2 * float64(len(styleProblems(q)))
-	if q.Bank != "" {
-		if q.Quote == "" {
-			s -= 0.1
-		}
-		if len(q.Wrong) == 0 {
-			s -= 0.1
-		}
+	if q.Bank != "" && q.Quote == "" {
+		s -= 0.1
+	}
+	switch {
+	case hasWrongReasons(q):
+	case q.Bank != "":
+		s -= 0.1 // written by a person, who may explain it in the explanation
+	default:
+		// A blind review found generated scenarios without reasons for
+		// their wrong options (the explanation only repeats the stem) not
+		// good enough for the question of the day.
+		s -= 0.35
 	}
 	if len(q.Options) <= 3 {
 		s -= 0.1
@@ -141,4 +147,14 @@ func (s PoolSummary) ServiceNames() []string {
 		return strings.Compare(a, b)
 	})
 	return names
+}
+
+// hasWrongReasons reports whether q says why at least one wrong option fails.
+func hasWrongReasons(q Question) bool {
+	for _, w := range q.Wrong {
+		if strings.TrimSpace(w) != "" {
+			return true
+		}
+	}
+	return false
 }

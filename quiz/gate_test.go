@@ -49,6 +49,8 @@ func TestQualityGate(t *testing.T) {
 		{"a generated definition", func(q *Question) { q.Kind = KindDefinition; q.Bank = "" }, false},
 		{"a generated number", func(q *Question) { q.Kind = KindNumber; q.Bank = "" }, false},
 		{"a hand-written recall question", func(q *Question) { q.Kind = KindRecall }, true},
+		{"a generated scenario without reasons", func(q *Question) { q.Bank = ""; q.Wrong = nil }, false},
+		{"a hand-written scenario without reasons", func(q *Question) { q.Wrong = nil }, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
