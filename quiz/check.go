@@ -14,10 +14,13 @@ import (
 // bank, balanced letters and a right option that is not the longest more
 // often than chance.
 
+// sepMark is the notes' path separator without its spaces.
+var sepMark = strings.TrimSpace(notes.Sep)
+
 // headingPath reports a heading path in s: the notes' separator "›", or
 // two " > " in a row of words ("Services > CloudFormation > Limits").
 func headingPath(s string) bool {
-	return strings.Contains(s, "›") || strings.Count(s, " > ") >= 2
+	return strings.Contains(s, sepMark) || strings.Count(s, " > ") >= 2
 }
 
 // headingProblems reports a heading path ("Services › CloudFormation")
@@ -37,7 +40,7 @@ func headingProblems(q Question) []string {
 // stem exactly when two are right), and a quote missing from its section.
 func Validate(q Question, docs []*notes.Document) []string {
 	p := append(Problems(q), headingProblems(q)...)
-	if strings.Contains(q.Quote, "›") {
+	if strings.Contains(q.Quote, sepMark) {
 		p = append(p, "heading separator in the quote")
 	}
 	if two := chooseTwoRE.MatchString(q.Stem); two != q.ChooseTwo() || len(q.Corrects) > 2 {
