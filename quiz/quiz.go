@@ -234,10 +234,13 @@ type DomainStats struct {
 
 // Options configure an Engine.
 type Options struct {
-	Seed     int64            // selection seed; 0 means time-based
-	ExamDate time.Time        // zero when unset
-	Location *time.Location   // for days, weeks, months and streaks; nil means UTC
-	Now      func() time.Time // nil means time.Now
+	Seed     int64          // selection seed; 0 means time-based
+	ExamDate time.Time      // zero when unset
+	Location *time.Location // for days, weeks, months and streaks; nil means UTC
+	// Channel is the default quiz channel (the environment's); ID "" for
+	// none. See Channel and Engine.QuizChannels.
+	Channel Channel
+	Now     func() time.Time // nil means time.Now
 }
 
 // Engine is the quiz: question pool, selection, answers and scores. It is

@@ -69,6 +69,15 @@ type Store interface {
 	Flags(ctx context.Context, question string) ([]Flag, error)
 	// ClearFlags deletes a question's flags and returns how many there were.
 	ClearFlags(ctx context.Context, question string) (int, error)
+
+	// PutChannel stores a quiz channel, replacing the one with its ID.
+	PutChannel(ctx context.Context, c Channel) error
+	// DeleteChannel deletes the quiz channel id and reports whether there
+	// was one.
+	DeleteChannel(ctx context.Context, id string) (bool, error)
+	// Channels returns the stored quiz channels ordered by ID (cheap: the
+	// scheduler of every replica reads it each minute).
+	Channels(ctx context.Context) ([]Channel, error)
 }
 
 // Tally is one person's round answers since a time, summed: what the

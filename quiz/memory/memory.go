@@ -32,6 +32,7 @@ type Store struct {
 	events        map[string]time.Time // FirstDelivery IDs and when they were recorded
 	eventsSwept   int                  // len(events) after the last sweep
 	closes        map[string]string    // SwapClose states by round
+	channels      map[string]quiz.Channel
 }
 
 // New returns an empty Store.

@@ -43,6 +43,7 @@ func Run(t *testing.T, newStore func(t *testing.T) quiz.Store) {
 		{"practice answer applies once per hand-out", testAnswerPractice},
 		{"flags are one per person and cleared per question", testFlags},
 		{"concurrent flags by one person store one", testConcurrentFlags},
+		{"quiz channels are replaced by ID and deleted once", testChannels},
 		{"event IDs are first once within their ttl", testEvents},
 		{"concurrent deliveries of one event are first once", testConcurrentEvents},
 		{"signed requests are first once until they expire", testReplays},
