@@ -152,7 +152,7 @@ func serve(ctx context.Context, lg *slog.Logger, e *env) (err error) {
 	if err != nil {
 		return err
 	}
-	a.engine = quiz.New(lg, a.store, pool, quiz.Options{ExamDate: a.exam, Location: a.loc})
+	a.engine = quiz.New(lg, a.store, pool, quiz.Options{ExamDate: a.exam, Location: a.loc, Channel: defaultChannel(cfg)})
 	lg.Info("serve quiz ready", "questions", len(pool))
 	debug.FreeOSMemory() // the garbage of parsing, indexing and generating
 	defer tuneGC(lg)()
@@ -390,6 +390,16 @@ func (a *app) authThenDaily(ctx context.Context) {
 	if a.daily != nil {
 		a.daily.Start()
 	}
+}
+
+// defaultChannel is the environment's quiz channel (ID "" when
+// DEVOPSBOT_QUIZ_CHANNEL is unset): present even with none stored; an
+// admin's `admin channel add` for the same channel overrides it.
+func defaultChannel(cfg Config) quiz.Channel {
+	if cfg.QuizChannel == "" {
+		return quiz.Channel{}
+	}
+	return quiz.Channel{ID: cfg.QuizChannel, Post: cfg.QuizSchedule, Close: cfg.QuizClose, TZ: cfg.TZ, ExamDate: cfg.ExamDate}
 }
 
 // loadQuestionPool returns the questions generated from the notes followed
