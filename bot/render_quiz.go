@@ -18,12 +18,7 @@ const (
 )
 
 // optionKey is the letter of option i (A, B, ...).
-func optionKey(i int) string {
-	if i >= 0 && i < 26 {
-		return string(rune('A' + i))
-	}
-	return strconv.Itoa(i + 1)
-}
+func optionKey(i int) string { return quiz.OptionKey(i) }
 
 // optionList lists options as "A) text" lines.
 func optionList(opts []string) []run {
@@ -48,25 +43,14 @@ func answerButtons(actionID, id string, opts []string) []button {
 	return bs
 }
 
-func domainName(n int) string {
-	if s := quiz.DomainName(n); s != "" {
-		return s
-	}
-	return "Domain " + strconv.Itoa(n)
-}
+func domainName(n int) string { return quiz.DomainLabel(n) }
 
 // renderPractice renders a private practice question.
 func renderPractice(q quiz.Question) Response {
 	m := &Response{Ephemeral: true}
 	ctx := "Practice question"
 	if len(q.Domains) > 0 {
-		var names []string
-		for _, d := range q.Domains {
-			names = append(names, domainName(d))
-		}
-		// Domain names hold commas themselves ("High Availability, Fault
-		// Tolerance, and Disaster Recovery").
-		ctx += " · " + strings.Join(names, " / ")
+		ctx += " · " + quiz.DomainLabels(q.Domains)
 	}
 	m.context(plain(ctx))
 	m.text(bold(truncateRunes(clean(q.Stem), maxStemRunes)))

@@ -79,6 +79,7 @@ func commands() []command {
 		{"sections", "list the parsed sections: sections [--json]", cmdSections},
 		{"quiz", "list generated questions: quiz [--json] [--n N] [--seed S]; quiz check FILE...", cmdQuiz},
 		{"config", "print the effective configuration, secrets masked", cmdConfig},
+		{"export", "write every recorded answer as CSV: export [-o FILE]", cmdExport},
 		{"migrate", "copy the database file into PostgreSQL: migrate --from PATH --to URL", cmdMigrate},
 		{"healthcheck", "probe a running bot's /healthz (for container health checks)", cmdHealthcheck},
 		{"version", "print the version", cmdVersion},

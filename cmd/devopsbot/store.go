@@ -31,6 +31,9 @@ var (
 // storeOptions tune openStore.
 type storeOptions struct {
 	Timeout time.Duration // bounds waiting for the bbolt file lock or connecting to PostgreSQL; 0: the store's default
+	// ReadOnly opens a bbolt file for reading only (it must exist); a
+	// PostgreSQL database is opened as always.
+	ReadOnly bool
 }
 
 // openStore opens the store DEVOPSBOT_DB names: a postgres:// URL is a
@@ -40,7 +43,7 @@ func openStore(ctx context.Context, lg *slog.Logger, db string, opts storeOption
 	if postgres.IsURL(db) {
 		return postgres.Open(ctx, lg, db, postgres.Options{Timeout: opts.Timeout})
 	}
-	return bolt.Open(lg, db, bolt.Options{Timeout: opts.Timeout})
+	return bolt.Open(lg, db, bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
 }
 
 // storeHealth says why st cannot serve now, nil when it can: for bbolt,
