@@ -1,7 +1,10 @@
 // Package slackfake is a fake Slack for tests: a Web API on 127.0.0.1 that
-// records chat.postMessage, chat.postEphemeral, chat.update, auth.test and
-// response_url calls, answers them the way Slack does, can fail on demand
-// (429 with Retry-After, 5xx), and serves a Socket Mode WebSocket endpoint
+// records chat.postMessage, chat.postEphemeral, chat.update, auth.test,
+// conversations.open, views.open, the three steps of a file upload
+// (files.getUploadURLExternal, the upload to the URL it returns, which is
+// on the same server, and files.completeUploadExternal) and response_url
+// calls, answers them the way Slack does, can fail on demand (429 with
+// Retry-After, 5xx, or a Slack error code), and serves a Socket Mode WebSocket endpoint
 // (apps.connections.open returns its ws:// URL).
 package slackfake
 
@@ -136,6 +139,7 @@ func sortedKeys(m map[string]any) []string {
 type failure struct {
 	status     int
 	retryAfter string
+	code       string // a Slack error code answered with HTTP 200 and ok false
 }
 
 // Server is the fake Slack.
@@ -148,6 +152,8 @@ type Server struct {
 	failures map[string][]failure
 	hits     map[string]int
 	changed  chan struct{}
+	files    map[string]*File // uploads by file ID (files.go)
+	views    []View           // opened with views.open (views.go)
 
 	// Socket Mode
 	upgrader websocket.Upgrader
@@ -165,6 +171,7 @@ func New(tb testing.TB) *Server {
 	s := &Server{
 		failures: map[string][]failure{},
 		hits:     map[string]int{},
+		files:    map[string]*File{},
 		changed:  make(chan struct{}),
 		wsOpen:   make(chan struct{}, 16),
 		acks:     make(chan json.RawMessage, 64),
@@ -172,6 +179,7 @@ func New(tb testing.TB) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/", s.api)
 	mux.HandleFunc("/response/", s.response)
+	mux.HandleFunc("/upload/", s.upload)
 	mux.HandleFunc("/link", s.link)
 	// slack-go dials with Origin https://api.slack.com, which Slack accepts.
 	s.upgrader.CheckOrigin = func(r *http.Request) bool { return r.Header.Get("Origin") == "https://api.slack.com" }
@@ -210,7 +218,15 @@ func (s *Server) ResponseURL(name string) string {
 func (s *Server) FailNext(method string, status int, retryAfter string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.failures[method] = append(s.failures[method], failure{status, retryAfter})
+	s.failures[method] = append(s.failures[method], failure{status: status, retryAfter: retryAfter})
+}
+
+// FailNextWith makes the next call of method answer Slack's error code
+// (ok false), as Slack does for, say, not_in_channel.
+func (s *Server) FailNextWith(method, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures[method] = append(s.failures[method], failure{code: code})
 }
 
 // Calls returns the recorded calls of the given methods (all when none).
@@ -297,7 +313,10 @@ func writeJSON(w http.ResponseWriter, v any) {
 
 func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
-	if f, ok := s.takeFailure(method); ok {
+	if f, ok := s.takeFailure(method); ok && f.code != "" {
+		writeJSON(w, map[string]any{"ok": false, "error": f.code})
+		return
+	} else if ok {
 		if f.retryAfter != "" {
 			w.Header().Set("Retry-After", f.retryAfter)
 		}
@@ -368,6 +387,14 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		}
 		s.record(c)
 		writeJSON(w, map[string]any{"ok": true, "channel": c.Channel, "ts": c.TS, "text": c.Text})
+	case "conversations.open":
+		s.openIM(w, c, form)
+	case "files.getUploadURLExternal":
+		s.uploadURL(w, c, form)
+	case "files.completeUploadExternal":
+		s.completeUpload(w, c, form)
+	case "views.open":
+		s.openView(w, c, body)
 	default:
 		writeJSON(w, map[string]any{"ok": false, "error": "unknown_method"})
 	}
@@ -401,85 +428,6 @@ func (s *Server) response(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]any{"ok": true})
 }
 
-// link is the Socket Mode WebSocket endpoint: it sends hello on connect
-// and collects what the client writes (acks).
-func (s *Server) link(w http.ResponseWriter, r *http.Request) {
-	conn, err := s.upgrader.Upgrade(w, r, nil)
-	if err != nil {
-		return
-	}
-	s.wsMu.Lock()
-	if s.ws != nil {
-		_ = s.ws.Close()
-	}
-	s.ws = conn
-	err = conn.WriteJSON(map[string]any{"type": "hello", "num_connections": 1,
-		"connection_info": map[string]any{"app_id": "A0001"},
-		"debug_info":      map[string]any{"host": "slackfake", "approximate_connection_time": 3600}})
-	s.wsMu.Unlock()
-	if err != nil {
-		return
-	}
-	s.wsOpen <- struct{}{}
-	for {
-		_, msg, err := conn.ReadMessage()
-		if err != nil {
-			return
-		}
-		select {
-		case s.acks <- json.RawMessage(msg):
-		default:
-		}
-	}
-}
-
-// WaitSocket waits for a Socket Mode connection.
-func (s *Server) WaitSocket(timeout time.Duration) bool {
-	select {
-	case <-s.wsOpen:
-		return true
-	case <-time.After(timeout):
-		return false
-	}
-}
-
-// SendSocket writes an envelope to the Socket Mode connection.
-func (s *Server) SendSocket(envelope []byte) error {
-	s.wsMu.Lock()
-	defer s.wsMu.Unlock()
-	if s.ws == nil {
-		return fmt.Errorf("slackfake: no socket mode connection")
-	}
-	return s.ws.WriteMessage(websocket.TextMessage, envelope)
-}
-
-// PingSocket sends a WebSocket ping, as Slack does to keep the link alive.
-func (s *Server) PingSocket() error {
-	s.wsMu.Lock()
-	defer s.wsMu.Unlock()
-	if s.ws == nil {
-		return fmt.Errorf("slackfake: no socket mode connection")
-	}
-	return s.ws.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(time.Second))
-}
-
-// NextAck returns the next message the client wrote on the socket.
-func (s *Server) NextAck(timeout time.Duration) (json.RawMessage, bool) {
-	select {
-	case m := <-s.acks:
-		return m, true
-	case <-time.After(timeout):
-		return nil, false
-	}
-}
-
-// Opens returns how many times apps.connections.open succeeded.
-func (s *Server) Opens() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.opens
-}
-
 // Sign returns Slack's v0 signature of body sent at timestamp ts (Unix
 // seconds, as in X-Slack-Request-Timestamp): "v0=" + hex(HMAC-SHA256(secret,
 // "v0:" + ts + ":" + body)).
@@ -495,22 +443,4 @@ func SignRequest(r *http.Request, secret string, body []byte, now time.Time) {
 	ts := strconv.FormatInt(now.Unix(), 10)
 	r.Header.Set("X-Slack-Request-Timestamp", ts)
 	r.Header.Set("X-Slack-Signature", Sign(secret, ts, body))
-}
-
-// RejectOpens makes the next n apps.connections.open calls fail with
-// invalid_auth (slack-go's socketmode client gives up on that error).
-func (s *Server) RejectOpens(n int) {
-	s.mu.Lock()
-	s.rejects = n
-	s.mu.Unlock()
-}
-
-// DropSocket closes the Socket Mode connection from the server side.
-func (s *Server) DropSocket() {
-	s.wsMu.Lock()
-	defer s.wsMu.Unlock()
-	if s.ws != nil {
-		_ = s.ws.Close()
-		s.ws = nil
-	}
 }
