@@ -99,6 +99,9 @@ var subcommands = []subcommand{
 	{name: "admin reload", label: CommandAdminReload, usage: "admin reload", admin: true,
 		help: "read the notes again (files, directories, URLs) without a restart",
 		run:  func(r *Router, ctx context.Context, c call) Response { return r.reloadNotes(ctx) }},
+	{name: "admin export", label: CommandAdminExport, usage: "admin export", admin: true,
+		help: "every recorded answer as a CSV file (person, date, question, domain, chosen, right, kind), sent to you in a direct message",
+		run:  func(r *Router, ctx context.Context, c call) Response { return r.exportAnswers(ctx, c.req.User) }},
 }
 
 // findSubcommand splits text into its subcommand and the rest; nil when

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -58,6 +59,14 @@ type fakeQuiz struct {
 	FlagsFn          func(ctx context.Context) ([]quiz.Flagged, error)
 	RestoreFn        func(ctx context.Context, questionID string) (int, error)
 	DaysToExamFn     func() (int, bool)
+	ExportFn         func(ctx context.Context, w io.Writer) (int, error)
+}
+
+func (f *fakeQuiz) Export(ctx context.Context, w io.Writer) (int, error) {
+	if f.ExportFn == nil {
+		return 0, errUnexpected
+	}
+	return f.ExportFn(ctx, w)
 }
 
 var errUnexpected = errors.New("fake: not expected")

@@ -57,21 +57,32 @@ func readTestdata(t testing.TB, name string) []byte {
 // httpEnv is the HTTP transport on loopback over a real router, an
 // in-memory quiz and a fake Slack.
 type httpEnv struct {
-	fake *slackfake.Server
-	disp *Dispatcher
-	srv  *httptest.Server
+	fake  *slackfake.Server
+	disp  *Dispatcher
+	srv   *httptest.Server
+	eng   *quiz.Engine
+	store quiz.Store
 }
 
 func newHTTPEnv(t testing.TB, s Searcher, opts HTTPOptions) *httpEnv {
+	t.Helper()
+	return newHTTPEnvFor(t, s, opts, Options{})
+}
+
+// newHTTPEnvFor is newHTTPEnv with router options; files go through the
+// fake Slack, as when serving.
+func newHTTPEnvFor(t testing.TB, s Searcher, opts HTTPOptions, ropts Options) *httpEnv {
 	t.Helper()
 	if s == nil {
 		s = defaultIndex(t)
 	}
 	fake := slackfake.New(t)
-	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Seed: 1})
-	r := NewRouter(nil, s, eng, Options{})
+	store := memory.New()
+	eng := quiz.New(nil, store, testPool(), quiz.Options{Seed: 1})
 	m := NewMetrics("test", Routes()...)
 	sl := NewSlack(nil, NewSlackClient(slackfake.BotToken, "", fake.APIURL()), m)
+	ropts.Files = sl
+	r := NewRouter(nil, s, eng, ropts)
 	disp := NewDispatcher(nil, r, sl, m, nil)
 	if opts.SigningSecret == "" {
 		opts.SigningSecret = testSecret
@@ -84,7 +95,7 @@ func newHTTPEnv(t testing.TB, s Searcher, opts HTTPOptions) *httpEnv {
 		defer cancel()
 		_ = disp.Wait(ctx)
 	})
-	return &httpEnv{fake: fake, disp: disp, srv: srv}
+	return &httpEnv{fake: fake, disp: disp, srv: srv, eng: eng, store: store}
 }
 
 func (e *httpEnv) post(t testing.TB, path, ctype string, body []byte, signed bool) (int, []byte) {

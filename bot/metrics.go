@@ -27,6 +27,7 @@ const (
 	CommandQuizFlags   = "quiz_flags"   // admin: list flagged questions
 	CommandQuizRestore = "quiz_restore" // admin: bring a flagged question back
 	CommandAdminReload = "admin_reload" // admin: read the notes again
+	CommandAdminExport = "admin_export" // admin: every answer as a CSV file
 	CommandLeaderboard = "leaderboard"
 	CommandStats       = "stats"
 	CommandHelp        = "help"
@@ -63,6 +64,7 @@ var (
 	// knownSlackMethods are the Web API methods (and pseudo-methods) the bot
 	// may report errors for.
 	knownSlackMethods = []string{"auth.test", "chat.postMessage", "chat.postEphemeral", "chat.update",
+		"conversations.open", "views.open", "files.getUploadURLExternal", "upload", "files.completeUploadExternal",
 		"socket_mode", "response_url"}
 )
 

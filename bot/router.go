@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -31,6 +32,7 @@ type Quiz interface {
 	Flags(ctx context.Context) ([]quiz.Flagged, error)
 	Restore(ctx context.Context, questionID string) (int, error)
 	DaysToExam() (int, bool)
+	Export(ctx context.Context, w io.Writer) (int, error)
 }
 
 var (
@@ -72,6 +74,9 @@ type Options struct {
 	// Daily posts and closes the question of the day for quiz post and
 	// quiz close; nil when no quiz channel is configured.
 	Daily Daily
+	// Files sends `admin export` its file; nil where files cannot be sent
+	// (the console, which points to `devopsbot export` instead).
+	Files Files
 }
 
 // NotesReload is what a reload of the notes did.

@@ -282,6 +282,9 @@ var scopesByMethod = map[string][]string{
 	"GetUserInfo":             {"users:read"},
 	"GetUsersInfo":            {"users:read"},
 	"OpenConversation":        {"im:write"},
+	"GetUploadURLExternal":    {"files:write"},
+	"UploadToURL":             nil, // the URL files.getUploadURLExternal returned
+	"CompleteUploadExternal":  {"files:write"},
 	"AddReaction":             {"reactions:write"},
 	"GetConversationInfo":     {"channels:read"},
 	"GetConversationReplies":  {"channels:history"},

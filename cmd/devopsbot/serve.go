@@ -240,7 +240,7 @@ func (a *app) wire(e *env, loader *notes.Loader) error {
 		daily = a.daily
 	}
 	a.router = bot.NewRouter(lg, bot.InstrumentSearcher(a.index, a.metrics), bot.InstrumentQuiz(a.engine, a.metrics), bot.Options{
-		Admins: cfg.Admins, NotesURL: cfg.NotesURL, Location: a.loc, Daily: daily,
+		Admins: cfg.Admins, NotesURL: cfg.NotesURL, Location: a.loc, Daily: daily, Files: a.slack,
 		ShowDoc: func() bool { return len(a.index.Docs()) > 1 },
 		Reload:  func(ctx context.Context) (bot.NotesReload, error) { return a.reload.Reload(ctx, "admin") },
 	})
