@@ -74,8 +74,8 @@ const (
 // scenario that contain what sets the option apart, ask_score.go) and as a
 // hypothesis "scenario + option" stated by single facts (ask_hyp.go),
 // chooses as many options as the question asks for by the two rankings
-// together, and judges whether the notes cover the question and how sure
-// the choice is (ask_judge.go). A question without options is answered
+// together with exam technique (ask_prior.go), and judges whether the notes
+// cover the question and how sure the choice is (ask_judge.go). A question without options is answered
 // like a lookup of its text. Errors: ErrEmptyQuery when the text has
 // nothing to search for and there are no options, ErrQuestionTooLong,
 // ErrTooManyOptions, and a cancelled ctx.
@@ -125,6 +125,8 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	hyp := fx.scoreHypotheses(q.Text, q.Options, ot, secRel, defaultAskParams)
 	fx.penalizeForbidden(q.Text, q.Options, ot, sup, hyp, defaultAskParams.forbidden)
 	en := ensemble(sup, hyp)
+	pri := ix.pr.priorSignals(q.Text, q.Options)
+	guess := guessScores(en, pri)
 	for i, s := range sup {
 		o := OptionScore{Key: q.Options[i].Key, Text: q.Options[i].Text, Score: round3(en.score[i]), Evidence: []Evidence{}}
 		for _, e := range s.evidence {
@@ -134,8 +136,8 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 		ans.Options = append(ans.Options, o)
 	}
 	ans.Choose = q.choose()
-	c := choose(en, ans.Choose, inverted(q.Text))
-	sig := fx.signals(q.Text, q.Options, ot, sup, hyp, c, hits)
+	c := choose(guess, ans.Choose, inverted(q.Text))
+	sig := fx.signals(q.Text, q.Options, ot, sup, hyp, guess, c, hits)
 	judge(&ans, q, c, sup, sig, query == "")
 	ans.Sections = evidenceFirst(ans.Sections, hits, sup[c.best], fx)
 	return ans, sig, nil

@@ -7,7 +7,10 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/devopsbot/devopsbot/notes"
 )
 
 // TestEnsembleSweep prints, per eval file with options, how many questions
@@ -128,7 +131,8 @@ func TestSignals(t *testing.T) {
 	fx := mustDefault(t).factIndex()
 	opts := []Option{{"A", "a"}, {"B", "b"}, {"C", "c"}, {"D", "d"}}
 	sig := func(s []optionSupport, hyp []float64) askSignals {
-		return fx.signals("scaling", opts, fx.optionTermSets(opts), s, hyp, choose(ensemble(s, hyp), 1, false), nil)
+		en := ensemble(s, hyp)
+		return fx.signals("scaling", opts, fx.optionTermSets(opts), s, hyp, en.score, choose(en.score, 1, false), nil)
 	}
 	agree := sig(sup(1, 3, 0.5, 0.2), []float64{0.2, 0.9, 0.1, 0.3})
 	against := sig(sup(1, 3, 0.5, 0.2), []float64{0.2, 0.5, 0.1, 0.9})
@@ -139,11 +143,11 @@ func TestSignals(t *testing.T) {
 	if against.confidence() >= agree.confidence() || close.confidence() >= agree.confidence() {
 		t.Errorf("confidence agree %v, against %v, close %v", agree.confidence(), against.confidence(), close.confidence())
 	}
-	two := choose(ensemble(sup(1, 3, 0.5, 2), []float64{0.2, 0.9, 0.1, 0.8}), 2, false)
+	two := choose(ensemble(sup(1, 3, 0.5, 2), []float64{0.2, 0.9, 0.1, 0.8}).score, 2, false)
 	if !slices.Equal(two.chosen, []int{1, 3}) || two.best != 1 || two.runner != 0 {
 		t.Errorf("choose two: %+v, want [1 3], best 1, runner-up 0", two)
 	}
-	least := choose(ensemble(sup(1, 3, 0.5, 2), []float64{0.2, 0.9, 0.1, 0.8}), 1, true)
+	least := choose(ensemble(sup(1, 3, 0.5, 2), []float64{0.2, 0.9, 0.1, 0.8}).score, 1, true)
 	if !slices.Equal(least.chosen, []int{2}) {
 		t.Errorf("inverted: %+v, want the least supported option 2", least)
 	}
@@ -209,4 +213,32 @@ func FuzzAsk(f *testing.F) {
 			t.Fatalf("JSON: %v", err)
 		}
 	})
+}
+
+// TestDeciderCover checks the share of an option's distinctive words that
+// its deciding fact holds.
+func TestDeciderCover(t *testing.T) {
+	d := mustParse(t, "ecs", "# ECS\n\n- A daemon service runs one task on every container instance\n- A replica service keeps a count of tasks\n")
+	fx := newFactIndex([]*notes.Document{d}, nil)
+	opts := []Option{{"A", "daemon service"}, {"B", "replica service"}, {"C", "sidecar service"}}
+	ot := fx.optionTermSets(opts)
+	fact := func(text string) []scoredFact {
+		for i, f := range fx.facts {
+			if strings.Contains(f.text, text) {
+				return []scoredFact{{fact: int32(i), score: 1}}
+			}
+		}
+		t.Fatalf("no fact %q", text)
+		return nil
+	}
+	n := float64(len(opts))
+	if got := fx.deciderCover(optionSupport{score: 1, evidence: fact("daemon")}, ot.terms[0], n, ot.count); got != 1 {
+		t.Errorf("the fact naming the option's own word: cover %v, want 1", got)
+	}
+	if got := fx.deciderCover(optionSupport{score: 1, evidence: fact("replica")}, ot.terms[0], n, ot.count); got != 0 {
+		t.Errorf("a fact about another option: cover %v, want 0", got)
+	}
+	if got := fx.deciderCover(optionSupport{}, ot.terms[2], n, ot.count); got != 0 {
+		t.Errorf("no evidence: cover %v, want 0", got)
+	}
 }

@@ -47,6 +47,7 @@ type Index struct {
 	secs  []secEntry
 	bi    bleve.Index
 	al    *aliases
+	pr    *priors             // exam technique for best guesses (ask_prior.go)
 	df    map[string]int      // sections containing each term (with alias terms)
 	ids   map[string]int32    // a number for each term of df, for matching fact tokens without string hashing
 	vocab map[int][]vocabTerm // real words by length, for spelling correction
@@ -149,7 +150,11 @@ func BuildWith(opts Options, docs ...*notes.Document) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	ix := &Index{al: al, df: map[string]int{}, vocab: map[int][]vocabTerm{}, prm: defaultParams()}
+	pr, err := parsePriors(defaultPriors)
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	ix := &Index{al: al, pr: pr, df: map[string]int{}, vocab: map[int][]vocabTerm{}, prm: defaultParams()}
 	for _, d := range docs {
 		if d != nil {
 			ix.docs = append(ix.docs, d)

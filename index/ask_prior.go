@@ -1,0 +1,207 @@
+package index
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// This file holds the exam technique the answerer falls back on when the
+// notes do not separate the options: the question asks for the least
+// effort and an option means custom scripts or manual steps; an option
+// relies on a practice the exam treats as wrong; the scenario states a
+// requirement ("cross-account", "audit") and an option names a mechanism
+// that meets it. These are priors over options, not facts of the notes: the
+// answer that rests on them is labelled a best guess.
+
+// defaultPriors is the embedded list of exam-technique phrases.
+//
+//go:embed priors.txt
+var defaultPriors []byte
+
+// ErrPriors is returned for a priors file that cannot be read.
+var ErrPriors = errors.New("index: bad priors file")
+
+// priors are the phrase lists of a priors file, each phrase as its words.
+type priors struct {
+	effort [][]string
+	risky  [][]string
+	needs  []need
+}
+
+// need is a requirement a scenario can state and the mechanisms that meet it.
+type need struct {
+	when, meet [][]string
+}
+
+// parsePriors reads a priors file (the format is described at its top).
+func parsePriors(b []byte) (*priors, error) {
+	p := &priors{}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		kind, rest, ok := strings.Cut(text, ":")
+		if !ok {
+			return nil, fmt.Errorf("priors line %d: no \"kind:\": %w", line, ErrPriors)
+		}
+		var err error
+		switch strings.TrimSpace(kind) {
+		case "effort":
+			p.effort, err = phraseList(rest)
+		case "risky":
+			p.risky, err = phraseList(rest)
+		case "need":
+			when, meet, found := strings.Cut(rest, "=>")
+			if !found {
+				return nil, fmt.Errorf("priors line %d: need without \"=>\": %w", line, ErrPriors)
+			}
+			var n need
+			if n.when, err = phraseList(when); err == nil {
+				n.meet, err = phraseList(meet)
+			}
+			p.needs = append(p.needs, n)
+		default:
+			return nil, fmt.Errorf("priors line %d: unknown kind %q: %w", line, kind, ErrPriors)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("priors line %d: %w", line, err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read priors: %w", err)
+	}
+	return p, nil
+}
+
+// phraseList splits "a b | c" into its phrases' words.
+func phraseList(s string) ([][]string, error) {
+	var out [][]string
+	for _, ph := range strings.Split(s, "|") {
+		w := priorWords(ph)
+		if len(w) == 0 {
+			return nil, fmt.Errorf("empty phrase in %q: %w", strings.TrimSpace(s), ErrPriors)
+		}
+		out = append(out, w)
+	}
+	return out, nil
+}
+
+// priorWords lowercases s and splits it into words of ASCII letters and
+// digits ("cross-account" is "cross", "account"; "0.0.0.0/0" five zeros).
+func priorWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+}
+
+// hasPhrase reports whether words holds ph as consecutive words, its last
+// word also matching a longer word it starts.
+func hasPhrase(words, ph []string) bool {
+	n := len(ph)
+	for i := 0; i+n <= len(words); i++ {
+		ok := true
+		for j, w := range ph {
+			if j == n-1 {
+				ok = strings.HasPrefix(words[i+j], w)
+			} else {
+				ok = words[i+j] == w
+			}
+			if !ok {
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// hasAny reports whether words holds any of the phrases.
+func hasAny(words []string, phrases [][]string) bool {
+	for _, ph := range phrases {
+		if hasPhrase(words, ph) {
+			return true
+		}
+	}
+	return false
+}
+
+// optionPrior is what exam technique says about one option.
+type optionPrior struct {
+	effort bool // custom code, manual steps or servers to run
+	risky  bool // a practice the exam treats as wrong
+	meets  int  // the scenario's requirements it names a mechanism for, that not every option names
+}
+
+// priorSignals returns what exam technique says about each option.
+func (p *priors) priorSignals(scenario string, options []Option) []optionPrior {
+	sw := priorWords(scenario)
+	ow := make([][]string, len(options))
+	for i, o := range options {
+		ow[i] = priorWords(o.Text)
+	}
+	out := make([]optionPrior, len(options))
+	for i := range options {
+		out[i].effort = hasAny(ow[i], p.effort)
+		out[i].risky = hasAny(ow[i], p.risky)
+	}
+	meets := make([]bool, len(options))
+	for _, n := range p.needs {
+		if !hasAny(sw, n.when) {
+			continue
+		}
+		all := true
+		for i := range options {
+			meets[i] = hasAny(ow[i], n.meet)
+			all = all && meets[i]
+		}
+		if all {
+			continue // tells no option apart
+		}
+		for i, m := range meets {
+			if m {
+				out[i].meets++
+			}
+		}
+	}
+	return out
+}
+
+// Weights of the best guess, fitted as a conditional logit (softmax over a
+// question's options) of "this option is right" on the ensemble's standing
+// and the priors; see BENCHMARKS.md, "ask best guess", for the sets and
+// the figures. The standing counts for more than any prior, so the notes
+// decide where they separate the options.
+const (
+	guessStanding = 2.2
+	guessEffort   = -0.4
+	guessMeets    = 0.9
+	guessMeetsCap = 2 // requirements met that count
+	guessRisky    = -0.4
+)
+
+// guessScores ranks the options by the two scorers' joint standing and
+// exam technique together (higher is likelier right).
+func guessScores(en ensembleResult, pri []optionPrior) []float64 {
+	out := make([]float64, len(en.score))
+	for i, s := range en.score {
+		out[i] = guessStanding * s
+		if pri[i].effort {
+			out[i] += guessEffort
+		}
+		if pri[i].risky {
+			out[i] += guessRisky
+		}
+		out[i] += guessMeets * float64(min(pri[i].meets, guessMeetsCap))
+	}
+	return out
+}

@@ -1,0 +1,97 @@
+package index
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestParsePriors(t *testing.T) {
+	if _, err := parsePriors(defaultPriors); err != nil {
+		t.Fatalf("embedded priors: %v", err)
+	}
+	for name, text := range map[string]string{
+		"no kind":          "manually | cron\n",
+		"unknown kind":     "hunch: manually\n",
+		"need without =>":  "need: audit | cloudtrail\n",
+		"empty phrase":     "effort: manually | | cron\n",
+		"empty mechanism":  "need: audit =>\n",
+		"punctuation only": "risky: --\n",
+	} {
+		t.Run(name+" is refused", func(t *testing.T) {
+			if _, err := parsePriors([]byte(text)); !errors.Is(err, ErrPriors) {
+				t.Errorf("parsePriors(%q) = %v, want ErrPriors", text, err)
+			}
+		})
+	}
+}
+
+func TestHasPhrase(t *testing.T) {
+	tests := []struct {
+		text, phrase string
+		want         bool
+	}{
+		{"Run a custom scripts job", "custom script", true},
+		{"Run a custom-scripted job", "custom script", true},
+		{"customer script", "custom script", false},
+		{"a script that is custom", "custom script", false},
+		{"Use AWS CloudTrail", "cloudtrail", true},
+		{"", "cloudtrail", false},
+	}
+	for _, tt := range tests {
+		if got := hasPhrase(priorWords(tt.text), priorWords(tt.phrase)); got != tt.want {
+			t.Errorf("hasPhrase(%q, %q) = %v, want %v", tt.text, tt.phrase, got, tt.want)
+		}
+	}
+}
+
+func TestPriorSignals(t *testing.T) {
+	p, err := parsePriors([]byte(`
+effort: manually | cron
+risky: root user
+need: audit => cloudtrail
+need: encrypt => kms
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []Option{
+		{"A", "Record API calls with CloudTrail and encrypt the trail with KMS"},
+		{"B", "Have an operator manually copy the logs every night"},
+		{"C", "Sign in as the root user and review the logs"},
+		{"D", "Encrypt the log bucket with KMS"},
+	}
+	got := p.priorSignals("The team must audit who changed the bucket and encrypt what it keeps.", opts)
+	want := []optionPrior{{meets: 2}, {effort: true}, {risky: true}, {meets: 1}}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("option %s: %+v, want %+v", opts[i].Key, got[i], want[i])
+		}
+	}
+	t.Run("a mechanism every option names tells nothing apart", func(t *testing.T) {
+		same := []Option{{"A", "CloudTrail to S3"}, {"B", "CloudTrail to CloudWatch Logs"}}
+		for i, s := range p.priorSignals("Audit the API calls.", same) {
+			if s.meets != 0 {
+				t.Errorf("option %d meets %d, want 0", i, s.meets)
+			}
+		}
+	})
+	t.Run("no requirement in the scenario, nothing met", func(t *testing.T) {
+		for i, s := range p.priorSignals("Deploy a new version.", opts) {
+			if s.meets != 0 {
+				t.Errorf("option %d meets %d, want 0", i, s.meets)
+			}
+		}
+	})
+}
+
+func TestGuessScores(t *testing.T) {
+	en := ensembleResult{score: []float64{0.3, 0.3, 0.3, 0.9}}
+	g := guessScores(en, []optionPrior{{meets: 1}, {effort: true}, {}, {}})
+	if !(g[3] > g[0] && g[0] > g[2] && g[2] > g[1]) {
+		t.Errorf("guess %v: want the notes' clear lead first, then the option meeting a requirement, then the plain one, then the one needing custom work", g)
+	}
+	tied := guessScores(ensembleResult{score: []float64{0.5, 0.5}}, []optionPrior{{meets: 5}, {meets: guessMeetsCap}})
+	if tied[0] != tied[1] {
+		t.Errorf("meets above the cap counted: %v", tied)
+	}
+}
