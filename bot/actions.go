@@ -21,6 +21,10 @@ const (
 	// ActionShare posts an ephemeral reply publicly; value "command|argument"
 	// (e.g. "lookup|canary", "leaderboard|week", "stats|U123").
 	ActionShare = "devops_share"
+	// ActionShareThread posts an ephemeral reply in a thread of the
+	// channel: the thread of the message the "Ask devopsbot" shortcut was
+	// used on; value "threadTS|command|argument".
+	ActionShareThread = "devops_share_thread"
 	// ActionQuizMe asks for a practice question from a section; value "doc|sectionID".
 	ActionQuizMe = "devops_quiz_me"
 	// ActionLookup looks up a suggested section title; value the query.
@@ -41,6 +45,8 @@ type ActionResult struct {
 	Reply  *Response // private to the clicker
 	Post   *Response // public in Action.Channel
 	Update *Response // replaces the clicked message; skipped when Post fails
+	// Thread, when set, is the thread of Action.Channel that Post goes in.
+	Thread string
 
 	// shareKey identifies a share click; a transport that fails to post
 	// the share calls Router.forgetShare with it so the button works again.
@@ -77,7 +83,13 @@ func (r *Router) Action(ctx context.Context, a Action) ActionResult {
 		resp := r.lookup(ctx, a.Value, r.view(false))
 		return ActionResult{Reply: &resp}
 	case ActionShare:
-		return r.share(ctx, a)
+		return r.share(ctx, a, "", a.Value)
+	case ActionShareThread:
+		thread, value, ok := strings.Cut(a.Value, "|")
+		if !ok || thread == "" {
+			return r.badAction(ctx, a)
+		}
+		return r.share(ctx, a, thread, value)
 	case ActionFlagAsk:
 		return r.flagAsk(ctx, a)
 	case ActionFlag:
@@ -141,11 +153,12 @@ func (r *Router) answerDaily(ctx context.Context, a Action) ActionResult {
 	return out
 }
 
-// share posts an ephemeral reply publicly, naming who shared it, and
-// replaces the private copy with one without the Share button. A second
-// click on the same message posts nothing.
-func (r *Router) share(ctx context.Context, a Action) ActionResult {
-	cmd, arg, ok := strings.Cut(a.Value, "|")
+// share posts an ephemeral reply publicly (in thread when it is not ""),
+// naming who shared it, and replaces the private copy with one without the
+// Share button. A second click on the same message posts nothing. value is
+// "command|argument".
+func (r *Router) share(ctx context.Context, a Action, thread, value string) ActionResult {
+	cmd, arg, ok := strings.Cut(value, "|")
 	if !ok {
 		return r.badAction(ctx, a)
 	}
@@ -161,6 +174,7 @@ func (r *Router) share(ctx context.Context, a Action) ActionResult {
 	pub.sharedBy = a.User
 	priv := r.view(false)
 	priv.shared = true
+	priv.thread = thread
 	c := subcommandNamed(cmd)
 	if c == nil || c.share == nil {
 		r.forgetShare(key)
@@ -174,7 +188,7 @@ func (r *Router) share(ctx context.Context, a Action) ActionResult {
 		return ActionResult{Reply: &post}
 	}
 	post.Ephemeral = false
-	res := ActionResult{Post: &post, shareKey: key}
+	res := ActionResult{Post: &post, Thread: thread, shareKey: key}
 	if len(mine.parts) > 0 && mine.Ephemeral {
 		res.Update = &mine
 	}

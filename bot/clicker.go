@@ -103,7 +103,7 @@ func (c *clicker) deliver(ctx context.Context, k click, res ActionResult, sendUp
 		}
 	}
 	if res.Post != nil {
-		if err := c.post(ctx, k, *res.Post); err != nil {
+		if err := c.post(ctx, k, *res.Post, res.Thread); err != nil {
 			errs = append(errs, err)
 			// The update describes the posted message (a shared reply):
 			// keep the clicked message as it is, its button working.
@@ -129,16 +129,28 @@ func (c *clicker) reply(ctx context.Context, k click, r Response) error {
 	return c.slack.PostEphemeral(ctx, k.Channel, k.User, k.ThreadTS, r)
 }
 
-func (c *clicker) post(ctx context.Context, k click, r Response) error {
-	_, err := c.slack.Post(ctx, k.Channel, "", r)
+// post posts a shared reply in the clicked message's channel, in thread
+// when it is not "". When the bot may not post there, a reply for the
+// channel itself goes through the response_url (which cannot reach a
+// thread).
+func (c *clicker) post(ctx context.Context, k click, r Response, thread string) error {
+	_, err := c.slack.Post(ctx, k.Channel, thread, r)
 	if err == nil {
 		return nil
 	}
-	switch slackErrorCode(err) {
-	case "not_in_channel", "channel_not_found", "is_archived":
-		if k.ResponseURL != "" {
-			return c.slack.Respond(ctx, k.ResponseURL, r, respondInChannel)
-		}
+	if cannotPostIn(err) && k.ResponseURL != "" && thread == "" {
+		return c.slack.Respond(ctx, k.ResponseURL, r, respondInChannel)
 	}
 	return err
+}
+
+// cannotPostIn reports whether err is Slack saying the bot may not post
+// in that channel: it is not a member (or it is a direct message between
+// other people, which the bot cannot see), or the channel is archived.
+func cannotPostIn(err error) bool {
+	switch slackErrorCode(err) {
+	case "not_in_channel", "channel_not_found", "is_archived":
+		return true
+	}
+	return false
 }

@@ -52,7 +52,7 @@ var subcommands = []subcommand{
 	{name: "ask", label: CommandAsk, usage: "ask <question with A) B) C) D)>",
 		help: "which option(s) the notes support, with the deciding fact and what rules out the runner-up, or that the notes do not cover it",
 		run: func(r *Router, ctx context.Context, c call) Response {
-			return r.ask(ctx, c.req, c.plainRest(), c.public)
+			return r.ask(ctx, c.plainRest(), r.view(c.public))
 		},
 		share: (*Router).shareAsk},
 	{name: "quiz", label: CommandQuiz, usage: "quiz [topic]",

@@ -208,19 +208,30 @@ func (d *Dispatcher) interaction(ctx context.Context, transport string, cb slack
 	d.interact(ctx, transport, cb, func() {})
 }
 
-// interactionWithin handles a block_actions payload in the background and
-// waits up to wait for its actions to have run, so that the click is
-// acknowledged after its answer is stored (Slack does not retry a click:
-// an acknowledged answer must not be lost to a crash); replies and updates
-// go out afterwards. False when shutting down.
-func (d *Dispatcher) interactionWithin(cb slack.InteractionCallback, wait time.Duration, transport string) bool {
+// interactionWithin handles an interaction payload and returns what to
+// acknowledge it with (nil: an empty acknowledgement); ok is false when
+// shutting down.
+//
+// A block_actions payload runs in the background, and it waits up to wait
+// for its actions to have run, so that the click is acknowledged after its
+// answer is stored (Slack does not retry a click: an acknowledged answer
+// must not be lost to a crash); replies and updates go out afterwards. A
+// view_submission is answered in the acknowledgement (submitWithin); a
+// shortcut is acknowledged at once and answered in the background.
+func (d *Dispatcher) interactionWithin(cb slack.InteractionCallback, wait time.Duration, transport string) (ack *slack.ViewSubmissionResponse, ok bool) {
+	switch cb.Type {
+	case slack.InteractionTypeViewSubmission:
+		return d.submitWithin(cb, wait, transport)
+	case slack.InteractionTypeMessageAction, slack.InteractionTypeShortcut:
+		return nil, d.goBackground(func(ctx context.Context) { d.shortcut(ctx, transport, cb) })
+	}
 	acted := make(chan struct{})
 	var once sync.Once
-	ok := d.goBackground(func(ctx context.Context) {
+	ok = d.goBackground(func(ctx context.Context) {
 		d.interact(ctx, transport, cb, func() { once.Do(func() { close(acted) }) })
 	})
 	if !ok {
-		return false
+		return nil, false
 	}
 	t := time.NewTimer(wait)
 	defer t.Stop()
@@ -229,7 +240,7 @@ func (d *Dispatcher) interactionWithin(cb slack.InteractionCallback, wait time.D
 	case <-t.C: // a store slower than Slack's 3 s: acknowledge anyway
 		d.lg.Warn("bot.Dispatcher click acknowledged before its action finished", "transport", transport, "wait_ms", wait.Milliseconds())
 	}
-	return true
+	return nil, true
 }
 
 // interact runs every action of a block_actions payload, calls acted, then
@@ -291,7 +302,7 @@ func actionCommand(actionID string) string {
 	switch actionBase(actionID) {
 	case ActionAnswerDaily, ActionAnswerPractice:
 		return CommandAnswer
-	case ActionShare:
+	case ActionShare, ActionShareThread:
 		return CommandShare
 	case ActionQuizMe, ActionPracticeNext:
 		return CommandQuiz

@@ -32,10 +32,10 @@ func (r *Router) nothing(ctx context.Context, query string, v view) Response {
 	return renderNothing(query, r.search.Suggest(ctx, query, 5), v)
 }
 
-func (r *Router) ask(ctx context.Context, req Request, text string, public bool) Response {
+func (r *Router) ask(ctx context.Context, text string, v view) Response {
 	text = strings.TrimSpace(clean(text))
 	if text == "" {
-		return textResponse(!public, plain("Paste an exam question after "), code("ask"),
+		return textResponse(!v.public, plain("Paste an exam question after "), code("ask"),
 			plain(", with its options as A) B) C) D), inline or on their own lines."))
 	}
 	q, err := index.ParseQuestion(text)
@@ -44,12 +44,12 @@ func (r *Router) ask(ctx context.Context, req Request, text string, public bool)
 	}
 	a, err := r.search.Ask(ctx, q)
 	if errors.Is(err, index.ErrEmptyQuery) {
-		return textResponse(!public, plain("I could not find a question in that. Paste the scenario and its options A) B) C) D)."))
+		return textResponse(!v.public, plain("I could not find a question in that. Paste the scenario and its options A) B) C) D)."))
 	}
 	if err != nil {
 		return r.fail(ctx, "ask", err)
 	}
-	return renderAsk(q, a, text, r.view(public))
+	return renderAsk(q, a, text, v)
 }
 
 func (r *Router) quizCommand(ctx context.Context, req Request, rest string) Response {

@@ -315,12 +315,21 @@ func (h *HTTP) interactions(w http.ResponseWriter, r *http.Request, body []byte,
 		h.refuseReplay(w, PathInteractions, info)
 		return
 	}
-	if len(cb.ActionCallback.BlockActions) > 0 && cb.ActionCallback.BlockActions[0] != nil {
+	switch {
+	case len(cb.ActionCallback.BlockActions) > 0 && cb.ActionCallback.BlockActions[0] != nil:
 		info.command = actionCommand(cb.ActionCallback.BlockActions[0].ActionID)
+	case cb.Type == slack.InteractionTypeMessageAction, cb.Type == slack.InteractionTypeShortcut,
+		cb.Type == slack.InteractionTypeViewSubmission:
+		info.command = CommandShortcut
 	}
-	if !h.d.interactionWithin(cb, h.opts.CommandWait, "http") {
+	ack, ok := h.d.interactionWithin(cb, h.opts.CommandWait, "http")
+	if !ok {
 		info.outcome = "shutting_down"
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	if ack != nil {
+		writeJSON(w, ack)
 		return
 	}
 	w.WriteHeader(http.StatusOK)

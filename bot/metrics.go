@@ -31,9 +31,10 @@ const (
 	CommandLeaderboard = "leaderboard"
 	CommandStats       = "stats"
 	CommandHelp        = "help"
-	CommandAnswer      = "answer" // a click on an answer button (daily or practice)
-	CommandShare       = "share"  // "Share in channel"
-	CommandFlag        = "flag"   // a click on Flag or on a flag reason
+	CommandAnswer      = "answer"   // a click on an answer button (daily or practice)
+	CommandShare       = "share"    // "Share in channel" or "Share in thread"
+	CommandShortcut    = "shortcut" // the "Ask devopsbot" shortcuts and their modal
+	CommandFlag        = "flag"     // a click on Flag or on a flag reason
 	CommandMention     = "mention"
 	CommandDM          = "dm"
 )
@@ -58,7 +59,7 @@ const (
 var (
 	// knownCommands are the subcommands' labels and those of clicks,
 	// mentions and direct messages.
-	knownCommands       = append(commandLabels(), CommandAnswer, CommandShare, CommandFlag, CommandMention, CommandDM)
+	knownCommands       = append(commandLabels(), CommandAnswer, CommandShare, CommandShortcut, CommandFlag, CommandMention, CommandDM)
 	knownOutcomes       = []string{OutcomeOK, OutcomeNoResult, OutcomeInvalid, OutcomeDenied, OutcomeError}
 	knownAnswerOutcomes = []string{AnswerCorrect, AnswerWrong, AnswerDuplicate, AnswerClosed}
 	// knownSlackMethods are the Web API methods (and pseudo-methods) the bot

@@ -62,7 +62,7 @@ func renderAsk(q index.Question, a index.Answer, text string, v view) Response {
 			bs = append(bs, button{label: "Quiz me on this", actionID: ActionQuizMe, value: h.Doc + "|" + h.ID})
 		}
 		if v.shareable() {
-			bs = append(bs, button{label: "Share in channel", actionID: ActionShare, value: shareValue("ask", text)})
+			bs = append(bs, v.shareButton("ask", text))
 		}
 		m.buttons(bs...)
 	}

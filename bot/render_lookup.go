@@ -38,7 +38,7 @@ func renderLookup(query string, hits []index.Hit, v view) Response {
 		sectionRuns(m, h.Doc, h.ID, pathText(h.Path, h.Title), h.Facts, v, quizMe)
 	}
 	if v.shareable() {
-		m.buttons(button{label: "Share in channel", actionID: ActionShare, value: shareValue("lookup", query)})
+		m.buttons(v.shareButton("lookup", query))
 	}
 	sharedNote(m, v)
 	return *m

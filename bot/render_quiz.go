@@ -261,7 +261,7 @@ func renderLeaderboard(p quiz.Period, rows []quiz.Standing, v view) Response {
 		m.text(rs...)
 	}
 	if v.shareable() {
-		m.buttons(button{label: "Share in channel", actionID: ActionShare, value: shareValue("leaderboard", string(p))})
+		m.buttons(v.shareButton("leaderboard", string(p)))
 	}
 	sharedNote(m, v)
 	return *m
@@ -343,7 +343,7 @@ func renderStats(st quiz.Stats, v view) Response {
 		if arg == "" {
 			arg = "team"
 		}
-		m.buttons(button{label: "Share in channel", actionID: ActionShare, value: shareValue("stats", arg)})
+		m.buttons(v.shareButton("stats", arg))
 	}
 	return *m
 }

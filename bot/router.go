@@ -156,11 +156,17 @@ func (r *Router) Mention(ctx context.Context, req Request) Response {
 		resp.Ephemeral = false
 		return resp
 	}
-	text := decodeSlack(req.Text)
+	return r.answerText(ctx, decodeSlack(req.Text), r.view(true))
+}
+
+// answerText answers free text the way mentions, direct messages and the
+// "Ask devopsbot" shortcuts do: an exam question with at least two options
+// as ask, anything else as lookup.
+func (r *Router) answerText(ctx context.Context, text string, v view) Response {
 	if q, err := index.ParseQuestion(text); err == nil && len(q.Options) >= 2 {
-		return r.ask(ctx, req, text, true)
+		return r.ask(ctx, text, v)
 	}
-	return r.lookup(ctx, text, r.view(true))
+	return r.lookup(ctx, text, v)
 }
 
 // command routes one command; public replies go to a channel or thread.

@@ -236,6 +236,20 @@ func (s *Slack) Update(ctx context.Context, channel, ts string, r Response) erro
 	return nil
 }
 
+// OpenView opens a modal for the trigger_id of a shortcut or a click
+// (views.open; a trigger lasts 3 seconds and opens one view, so the call
+// is not repeated after Slack may have acted on it).
+func (s *Slack) OpenView(ctx context.Context, triggerID string, v slack.ModalViewRequest) error {
+	err := s.call(ctx, "views.open", false, func(ctx context.Context) error {
+		_, err := s.api.OpenViewContext(ctx, triggerID, v)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("views.open: %w", err)
+	}
+	return nil
+}
+
 // respondMode says what a response_url reply does.
 type respondMode int
 

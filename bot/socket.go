@@ -230,11 +230,19 @@ func (s *Socket) onInteractive(e *socketmode.Event, c *socketmode.Client) {
 	if !ok || e.Request == nil || !s.d.bg.open() {
 		return
 	}
-	// The answer is stored before the ack (Slack does not retry a click).
-	if !s.d.interactionWithin(cb, s.opts.CommandWait, "socket") {
+	// The answer is stored before the ack (Slack does not retry a click);
+	// a modal's submission is answered in the ack.
+	ack, ok := s.d.interactionWithin(cb, s.opts.CommandWait, "socket")
+	if !ok {
 		return
 	}
-	if err := c.Ack(*e.Request); err != nil {
+	var err error
+	if ack != nil {
+		err = c.Ack(*e.Request, ack)
+	} else {
+		err = c.Ack(*e.Request)
+	}
+	if err != nil {
 		s.lg.Error("bot.Socket ack interaction", "err", err)
 	}
 }

@@ -16,6 +16,12 @@ type view struct {
 	shared   bool   // the private copy after sharing: no Share button, a note instead
 	bare     bool   // commands are typed without "/devops " (the console)
 	hits     int    // sections a lookup shows; 0 means lookupHits
+	// thread, when set, is the thread a Share button posts in (the
+	// message a shortcut was used on) instead of the channel.
+	thread string
+	// direct: not where it was asked (a direct message, a modal): no Share
+	// button, as there is no channel to share in from there.
+	direct bool
 }
 
 // cmd shows a command as people type it in this view.
@@ -27,11 +33,23 @@ func (v view) cmd(s string) run {
 }
 
 // shareable reports whether a reply in this view gets a Share button.
-func (v view) shareable() bool { return !v.public && !v.shared }
+func (v view) shareable() bool { return !v.public && !v.shared && !v.direct }
+
+// shareButton is the Share button of a reply that cmd gives for arg:
+// "Share in channel", or "Share in thread" when the view has a thread.
+func (v view) shareButton(cmd, arg string) button {
+	if v.thread != "" {
+		return button{label: "Share in thread", actionID: ActionShareThread, value: v.thread + "|" + shareValue(cmd, arg)}
+	}
+	return button{label: "Share in channel", actionID: ActionShare, value: shareValue(cmd, arg)}
+}
 
 // sharedNote tells the requester that this private reply was shared.
 func sharedNote(m *Response, v view) {
-	if v.shared {
+	switch {
+	case v.shared && v.thread != "":
+		m.context(plain("✓ Shared in the thread."))
+	case v.shared:
 		m.context(plain("✓ Shared in the channel."))
 	}
 }
