@@ -15,7 +15,10 @@
 // # Router
 //
 // Router.Command answers a slash command, Router.Mention an app_mention or a
-// direct message, Router.Action a click on one of its buttons. Each returns
+// direct message, Router.Shortcut the message shortcut "Ask devopsbot" (the
+// same ask-or-lookup routing as a mention, privately), Router.AskPasted a
+// question pasted in the global shortcut's modal (modal.go), Router.Action a
+// click on one of its buttons. Each returns
 // Responses: a transport-neutral model that each transport renders. The
 // router calls
 // the index and the quiz engine through the small Searcher and Quiz
@@ -30,6 +33,7 @@
 //	ActionPracticeNext    ""                    another practice question
 //	ActionQuizMe          "doc|sectionID"       a practice question on a section
 //	ActionShare           "command|argument"    post an ephemeral reply publicly
+//	ActionShareThread     "ts|command|argument" the same, in the thread of ts
 //	ActionLookup          query                 look up a suggested section
 //
 // # Rendering

@@ -169,3 +169,28 @@ func TestHTTPMessageShortcutOnAMessageWithoutText(t *testing.T) {
 		t.Errorf("answer %s %q", got.Method, got.BlockText())
 	}
 }
+
+func TestSocketMessageShortcutAnswersPrivately(t *testing.T) {
+	e := newSocketEnv(t, 0)
+	var msg map[string]any
+	if err := json.Unmarshal(readTestdata(t, "message_action.json"), &msg); err != nil {
+		t.Fatal(err)
+	}
+	err := e.fake.SendSocket(envelope(t, "interactive.block_actions.envelope.json", "env-shortcut-1", func(p map[string]any) {
+		clear(p)
+		for k, v := range msg {
+			p[k] = v
+		}
+		p["callback_id"] = ShortcutAsk
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ack := e.ackFor(t, "env-shortcut-1"); len(ack["payload"]) != 0 {
+		t.Errorf("shortcut ack carries %s, want an empty ack", ack["payload"])
+	}
+	calls, ok := e.fake.Wait(5*time.Second, func(c []slackfake.Call) bool { return len(c) > 0 })
+	if !ok || calls[0].Method != "chat.postEphemeral" || calls[0].Channel != "C0CA5" || calls[0].User != "U0CA5" {
+		t.Fatalf("calls %+v, want one ephemeral answer", calls)
+	}
+}

@@ -1,8 +1,10 @@
 package deploy
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,4 +83,35 @@ func TestREADMECommandTableMatchesCommands(t *testing.T) {
 	}
 	t.Errorf("the README's /devops command table differs from the subcommand table in bot/commands.go "+
 		"(go test ./deploy -run README -update rewrites it):\n--- README\n%s--- want\n%s", got, want)
+}
+
+// TestManifestShortcutsMatchTheBot: both manifests declare the two "Ask
+// devopsbot" shortcuts with the callback IDs the bot answers, and
+// interactivity (shortcuts arrive as interaction payloads).
+func TestManifestShortcutsMatchTheBot(t *testing.T) {
+	want := map[string]string{"message": bot.ShortcutAsk, "global": bot.ShortcutAskModal}
+	for _, p := range []string{"slack-app-manifest.yaml", "slack-app-manifest-http.yaml"} {
+		m := yamlDocs(t, p)[0]
+		got := map[string]string{}
+		for _, s := range list(get(m, "features", "shortcuts")) {
+			kind := str(get(s, "type"))
+			if _, dup := got[kind]; dup {
+				t.Errorf("%s: two %s shortcuts", p, kind)
+			}
+			got[kind] = str(get(s, "callback_id"))
+			if n, d := str(get(s, "name")), str(get(s, "description")); n == "" || len(n) > 24 || d == "" || len(d) > 150 {
+				t.Errorf("%s: shortcut %q (%q): Slack wants a name of 1-24 and a description of 1-150 characters", p, n, d)
+			}
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("%s: shortcuts %v, want %v", p, got, want)
+		}
+		if get(m, "settings", "interactivity", "is_enabled") != "true" {
+			t.Errorf("%s: shortcuts need interactivity", p)
+		}
+		scopes := list(get(m, "oauth_config", "scopes", "bot"))
+		if !slices.Contains(scopes, any("commands")) {
+			t.Errorf("%s: shortcuts need the commands scope", p)
+		}
+	}
 }
