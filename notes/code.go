@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/text"
 )
 
 // code keeps a code block verbatim in the section. An indented code block
@@ -58,12 +57,11 @@ func onlyBullets(b []byte) bool {
 // subDocument parses src, whose first line is line firstLine of the notes,
 // and walks it as part of the current section.
 func (w *walker) subDocument(src []byte, firstLine int) {
-	saved, savedLines, savedBase := w.src, w.lines, w.lineBase
-	w.src, w.in.src, w.lines, w.lineBase = src, src, lineStarts(src), firstLine-1
+	outer := piece{src: w.src, lines: w.lines, lineBase: w.lineBase}
 	w.sub++
-	w.blocks(markdown().Parse(text.NewReader(src)))
+	w.walkPiece(parsed(src, firstLine-1))
 	w.sub--
-	w.src, w.in.src, w.lines, w.lineBase = saved, saved, savedLines, savedBase
+	w.use(&outer)
 }
 
 // codeLang is the first word of a fence's info string, lower case.

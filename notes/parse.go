@@ -11,7 +11,6 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
-	"github.com/yuin/goldmark/text"
 )
 
 //go:embed devops-engineer-professional.md
@@ -49,11 +48,16 @@ func Parse(name string, data []byte) (*Document, error) {
 		return nil, fmt.Errorf("parse notes %s: %w", name, ErrEmpty)
 	}
 	src := normalize(data)
-	root := markdown().Parse(text.NewReader(src))
-	w := &walker{src: src, lines: lineStarts(src), doc: &Document{Name: name}}
-	w.in.src = src
-	w.run(root)
-	return w.doc, nil
+	cuts, helpers := plan(src)
+	return parseCut(name, src, cuts, helpers), nil
+}
+
+// parseCut parses the notes src cut into pieces at cuts, on the calling
+// goroutine and helpers more (see walkPieces).
+func parseCut(name string, src []byte, cuts []int, helpers int) *Document {
+	w := &walker{doc: &Document{Name: name}}
+	w.run(src, cuts, helpers)
+	return w.doc
 }
 
 // markdown is the CommonMark parser with GitHub's tables, built once; it

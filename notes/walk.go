@@ -15,10 +15,10 @@ import (
 // blocks in document order; a heading starts a section wherever it sits
 // (also inside a list item or a block quote).
 type walker struct {
-	src      []byte
-	lines    []int // byte offset of the start of each line
-	lineBase int   // lines before src (when walking a block parsed apart)
-	sub      int   // depth of blocks parsed apart (see subDocument)
+	src      []byte // the part of the notes being walked (see walkPiece)
+	lines    []int  // byte offset of the start of each line of src
+	lineBase int    // lines of the notes before src
+	sub      int    // depth of blocks parsed apart (see subDocument)
 	doc      *Document
 	sec      *Section // section being filled; the preamble before any heading
 	facts    []Fact   // facts of the current section (see endSection)
@@ -54,11 +54,12 @@ const maxContext = 8
 // list right below it, unless it ends with a colon.
 const maxLeadIn = 60
 
-func (w *walker) run(root ast.Node) {
+// run parses the notes src, cut at cuts, and walks them into w.doc.
+func (w *walker) run(src []byte, cuts []int, helpers int) {
 	w.sec = &Section{Doc: w.doc.Name}
 	pre := w.sec
-	w.doc.Sections = make([]Section, 0, bytes.Count(w.src, []byte("\n#"))+1)
-	w.blocks(root)
+	w.doc.Sections = make([]Section, 0, bytes.Count(src, []byte("\n#"))+1)
+	w.walkPieces(src, cuts, helpers)
 	w.endSection()
 	if len(w.doc.Sections) == 0 {
 		// No headings: one section named after the file.
