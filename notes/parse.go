@@ -61,10 +61,11 @@ func parseCut(name string, src []byte, cuts []int, helpers int) *Document {
 }
 
 // markdown is the CommonMark parser with GitHub's tables, built once; it
-// is safe for concurrent use. Its inline HTML parser is fastRawHTML.
+// is safe for concurrent use. Its HTML parsers are fastHTMLBlock and
+// fastRawHTML.
 var markdown = sync.OnceValue(func() parser.Parser {
 	p := parser.NewParser(
-		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+		parser.WithBlockParsers(blockParsers()...),
 		parser.WithInlineParsers(inlineParsers()...),
 		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
 	)

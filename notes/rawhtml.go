@@ -10,7 +10,7 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// Inline HTML, read faster.
+// Raw HTML, read faster.
 //
 // goldmark recognises an inline tag ("<a name=x>", "</b>") by running a
 // regular expression over its text reader, rune by rune, which took about
@@ -20,6 +20,13 @@ import (
 // bytes gives the same answer much faster. Anything else (a tag running over
 // several lines, a "<" or "`" before any ">", comments, declarations) goes
 // to goldmark's own parser, so the tree is the same.
+
+// The same goes for a line starting with a tag: goldmark tries seven
+// expressions on it to see whether it opens an HTML block. When the tag is
+// one of the usual inline ones ("<a name=x></a> text"), the line opens a
+// block only if it holds that one tag alone (CommonMark's kind 7); a line
+// with more after its first tag is answered at once, any other line goes to
+// goldmark's parser.
 
 // Our copies of goldmark's tag expressions (parser/raw_html.go).
 var (
@@ -40,6 +47,69 @@ func inlineParsers() []util.PrioritizedValue {
 		ps = append(ps, p)
 	}
 	return ps
+}
+
+// blockParsers are goldmark's default block parsers with fastHTMLBlock in
+// front of its HTML block parser.
+func blockParsers() []util.PrioritizedValue {
+	var ps []util.PrioritizedValue
+	for _, p := range parser.DefaultBlockParsers() {
+		if p.Value == parser.NewHTMLBlockParser() {
+			p = util.Prioritized(fastHTMLBlock{parser.NewHTMLBlockParser()}, p.Priority)
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// fastHTMLBlock is goldmark's HTML block parser, answering first for lines
+// that start with an inline tag and hold more than that tag.
+type fastHTMLBlock struct{ parser.BlockParser }
+
+func (b fastHTMLBlock) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	if line, _ := reader.PeekLine(); opensNoHTMLBlock(line) {
+		return nil, parser.NoChildren
+	}
+	return b.BlockParser.Open(parent, reader, pc)
+}
+
+// inlineTags are HTML tags that never open an HTML block of CommonMark's
+// kinds 1 to 6; TestFastRawHTMLSameTree holds goldmark to that.
+var inlineTags = map[string]bool{
+	"a": true, "abbr": true, "b": true, "br": true, "cite": true, "code": true,
+	"del": true, "em": true, "font": true, "i": true, "img": true, "ins": true,
+	"kbd": true, "mark": true, "q": true, "s": true, "small": true, "span": true,
+	"strike": true, "strong": true, "sub": true, "sup": true, "tt": true, "u": true,
+}
+
+// opensNoHTMLBlock reports whether line surely opens no HTML block: after
+// at most three spaces it starts with an inline tag ("<a", "</span"), and
+// after that tag's end (its first ">" outside quotes) comes more than
+// white space. false means "ask goldmark".
+func opensNoHTMLBlock(line []byte) bool {
+	i := 0
+	for i < 3 && i < len(line) && line[i] == ' ' {
+		i++
+	}
+	line = line[i:]
+	i = 1
+	if len(line) > 1 && line[1] == '/' {
+		i = 2
+	}
+	var name [8]byte
+	n := 0
+	for ; i < len(line) && isAlnum(line[i]); i++ {
+		if n == len(name) {
+			return false
+		}
+		name[n] = line[i] | 0x20 // lower case
+		n++
+	}
+	if len(line) == 0 || line[0] != '<' || n == 0 || !inlineTags[string(name[:n])] {
+		return false
+	}
+	end := tagCandidateEnd(line)
+	return end > 0 && len(bytes.Trim(line[end:], " \t\r\n")) > 0
 }
 
 type fastRawHTML struct{ slow parser.InlineParser }

@@ -43,8 +43,8 @@ func treeDump(n ast.Node, src []byte) string {
 	return b.String()
 }
 
-// TestFastRawHTMLSameTree checks that our parser, with fastRawHTML, builds
-// the same tree as goldmark's stock parser with tables.
+// TestFastRawHTMLSameTree checks that our parser, with fastRawHTML and
+// fastHTMLBlock, builds the same tree as goldmark's stock parser with tables.
 func TestFastRawHTMLSameTree(t *testing.T) {
 	stock := goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
 	inputs := map[string][]byte{
@@ -60,6 +60,21 @@ d">multi</a> <a b c="x>
 	<b>tab</b> <a	b="c">
 `),
 	}
+	// Lines opening with a tag, alone and followed by more, in and after
+	// paragraphs, in lists and quotes: HTML blocks or not.
+	var blocks strings.Builder
+	for _, tag := range []string{"a", "A", "span", "b", "img", "em", "code", "kbd", "br", "sup", "strike", "strong", "u", "q", "s", "i", "tt"} {
+		for _, line := range []string{
+			"<%[1]s>", "<%[1]s name=\"x\"></%[1]s>", "</%[1]s>", "</%[1]s> after", "<%[1]s>text</%[1]s>",
+			"   <%[1]s href='>'>text</%[1]s>", "<%[1]s b=\"c>d\"> e", "<%[1]s b='x>", "<%[1]s>  ", "<%[1]s/>\tx",
+			"<%[1]s-x>y", "<%[1]s1>z", "</ %[1]s> w", "<%[1]s `>` x", "<%[1]s\ty>z", "<%[1]s\n>", "<%[1]s>\ttext",
+		} {
+			l := fmt.Sprintf(line, tag)
+			fmt.Fprintf(&blocks, "%s\n\npara\n%s\n- %s\n> %s\n\n    %s\n\n", l, l, l, l, l)
+		}
+	}
+	blocks.WriteString("<div>\nx\n</div>\n<pre>\n# h\n</pre>\n<textarea x>\n<!-- c\n-->\n<?p\n?>\n<!X>\n<![CDATA[\n]]>\n<custom>\n")
+	inputs["blocks"] = []byte(blocks.String())
 	files, _ := filepath.Glob(filepath.Join(corpusDir, "*", "*.md"))
 	for _, f := range files {
 		if data, err := os.ReadFile(f); err == nil {
