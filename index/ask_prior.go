@@ -27,9 +27,10 @@ var ErrPriors = errors.New("index: bad priors file")
 
 // priors are the phrase lists of a priors file, each phrase as its words.
 type priors struct {
-	effort [][]string
-	risky  [][]string
-	needs  []need
+	effort  [][]string
+	managed [][]string
+	risky   [][]string
+	needs   []need
 }
 
 // need is a requirement a scenario can state and the mechanisms that meet it.
@@ -56,6 +57,8 @@ func parsePriors(b []byte) (*priors, error) {
 		switch strings.TrimSpace(kind) {
 		case "effort":
 			p.effort, err = phraseList(rest)
+		case "managed":
+			p.managed, err = phraseList(rest)
 		case "risky":
 			p.risky, err = phraseList(rest)
 		case "need":
@@ -137,9 +140,10 @@ func hasAny(words []string, phrases [][]string) bool {
 
 // optionPrior is what exam technique says about one option.
 type optionPrior struct {
-	effort bool // custom code, manual steps or servers to run
-	risky  bool // a practice the exam treats as wrong
-	meets  int  // the scenario's requirements it names a mechanism for, that not every option names
+	effort  bool // custom code, manual steps or servers to run
+	managed bool // a managed or automatic feature does the work
+	risky   bool // a practice the exam treats as wrong
+	meets   int  // the scenario's requirements it names a mechanism for, that not every option names
 }
 
 // priorSignals returns what exam technique says about each option.
@@ -152,6 +156,7 @@ func (p *priors) priorSignals(scenario string, options []Option) []optionPrior {
 	out := make([]optionPrior, len(options))
 	for i := range options {
 		out[i].effort = hasAny(ow[i], p.effort)
+		out[i].managed = hasAny(ow[i], p.managed)
 		out[i].risky = hasAny(ow[i], p.risky)
 	}
 	meets := make([]bool, len(options))
@@ -177,16 +182,18 @@ func (p *priors) priorSignals(scenario string, options []Option) []optionPrior {
 }
 
 // Weights of the best guess, fitted as a conditional logit (softmax over a
-// question's options) of "this option is right" on the ensemble's standing
-// and the priors; see BENCHMARKS.md, "ask best guess", for the sets and
-// the figures. The standing counts for more than any prior, so the notes
-// decide where they separate the options.
+// question's options) of "this option is right" on the two scorers' joint
+// standing and the priors, over the question bank, dev.jsonl,
+// exam_extra.jsonl, exam_style.jsonl and realstyle_tune.jsonl (see
+// BENCHMARKS.md, "ask best guess"), and rounded. A clear lead in the notes
+// outweighs any one prior.
 const (
-	guessStanding = 2.2
-	guessEffort   = -0.4
-	guessMeets    = 0.9
+	guessStanding = 2.0
+	guessEffort   = -0.75
+	guessManaged  = 0.4
+	guessRisky    = -0.15
+	guessMeets    = 1.0
 	guessMeetsCap = 2 // requirements met that count
-	guessRisky    = -0.4
 )
 
 // guessScores ranks the options by the two scorers' joint standing and
@@ -194,14 +201,16 @@ const (
 func guessScores(en ensembleResult, pri []optionPrior) []float64 {
 	out := make([]float64, len(en.score))
 	for i, s := range en.score {
-		out[i] = guessStanding * s
+		out[i] = guessStanding*s + guessMeets*float64(min(pri[i].meets, guessMeetsCap))
 		if pri[i].effort {
 			out[i] += guessEffort
+		}
+		if pri[i].managed {
+			out[i] += guessManaged
 		}
 		if pri[i].risky {
 			out[i] += guessRisky
 		}
-		out[i] += guessMeets * float64(min(pri[i].meets, guessMeetsCap))
 	}
 	return out
 }

@@ -47,6 +47,7 @@ func TestHasPhrase(t *testing.T) {
 func TestPriorSignals(t *testing.T) {
 	p, err := parsePriors([]byte(`
 effort: manually | cron
+managed: automatic
 risky: root user
 need: audit => cloudtrail
 need: encrypt => kms
@@ -58,10 +59,10 @@ need: encrypt => kms
 		{"A", "Record API calls with CloudTrail and encrypt the trail with KMS"},
 		{"B", "Have an operator manually copy the logs every night"},
 		{"C", "Sign in as the root user and review the logs"},
-		{"D", "Encrypt the log bucket with KMS"},
+		{"D", "Turn on automatic encryption of the log bucket with KMS"},
 	}
 	got := p.priorSignals("The team must audit who changed the bucket and encrypt what it keeps.", opts)
-	want := []optionPrior{{meets: 2}, {effort: true}, {risky: true}, {meets: 1}}
+	want := []optionPrior{{meets: 2}, {effort: true}, {risky: true}, {managed: true, meets: 1}}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("option %s: %+v, want %+v", opts[i].Key, got[i], want[i])
@@ -86,9 +87,9 @@ need: encrypt => kms
 
 func TestGuessScores(t *testing.T) {
 	en := ensembleResult{score: []float64{0.3, 0.3, 0.3, 0.9}}
-	g := guessScores(en, []optionPrior{{meets: 1}, {effort: true}, {}, {}})
+	g := guessScores(en, []optionPrior{{meets: 1}, {effort: true}, {managed: true}, {}})
 	if !(g[3] > g[0] && g[0] > g[2] && g[2] > g[1]) {
-		t.Errorf("guess %v: want the notes' clear lead first, then the option meeting a requirement, then the plain one, then the one needing custom work", g)
+		t.Errorf("guess %v: want the notes' clear lead first, then the option meeting a requirement, then the managed one, then the one needing custom work", g)
 	}
 	tied := guessScores(ensembleResult{score: []float64{0.5, 0.5}}, []optionPrior{{meets: 5}, {meets: guessMeetsCap}})
 	if tied[0] != tied[1] {

@@ -29,18 +29,19 @@ func TestAskFeatures(t *testing.T) {
 	defer f.Close()
 	enc := json.NewEncoder(f)
 	type optRow struct {
-		Key    string  `json:"key"`
-		Sup    float64 `json:"sup"`
-		Hyp    float64 `json:"hyp"`
-		Pc     float64 `json:"pc"`
-		Ph     float64 `json:"ph"`
-		En     float64 `json:"en"`
-		Effort bool    `json:"effort"`
-		Risky  bool    `json:"risky"`
-		Meets  int     `json:"meets"`
-		Unk    float64 `json:"unk"`
-		Words  int     `json:"words"`
-		Cover  float64 `json:"cover"` // share of the option's distinctive weight its best fact holds
+		Key     string  `json:"key"`
+		Sup     float64 `json:"sup"`
+		Hyp     float64 `json:"hyp"`
+		Pc      float64 `json:"pc"`
+		Ph      float64 `json:"ph"`
+		En      float64 `json:"en"`
+		Effort  bool    `json:"effort"`
+		Risky   bool    `json:"risky"`
+		Managed bool    `json:"managed"`
+		Meets   int     `json:"meets"`
+		Unk     float64 `json:"unk"`
+		Words   int     `json:"words"`
+		Cover   float64 `json:"cover"` // share of the option's distinctive weight its best fact holds
 	}
 	type row struct {
 		Set     string   `json:"set"`
@@ -88,7 +89,7 @@ func TestAskFeatures(t *testing.T) {
 				w := func(t string) float64 { return distinctiveness(n, ot.count[t]) }
 				cover := fx.deciderCover(sup[i], ot.terms[i], n, ot.count)
 				r.Opts = append(r.Opts, optRow{Key: o.Key, Sup: sup[i].score, Hyp: hyp[i], Pc: pc[i], Ph: ph[i], En: en.score[i],
-					Effort: pri[i].effort, Risky: pri[i].risky, Meets: pri[i].meets, Unk: fx.unknownShare(ot.terms[i], w),
+					Effort: pri[i].effort, Risky: pri[i].risky, Managed: pri[i].managed, Meets: pri[i].meets, Unk: fx.unknownShare(ot.terms[i], w),
 					Words: len(strings.Fields(o.Text)), Cover: cover})
 			}
 			if err := enc.Encode(r); err != nil {
