@@ -20,6 +20,9 @@ func (r *Router) fail(ctx context.Context, op string, err error) Response {
 	case errors.Is(err, ErrRateLimited):
 		r.lg.WarnContext(ctx, "bot.Router dropped: Slack rate limit", "op", op, "err", err)
 		return textResponse(true, plain("Slack is rate-limiting the bot right now, so that did not go out (it is not queued to run late). Please try again in a minute."))
+	case slackErrorCode(err) == "missing_scope":
+		r.lg.WarnContext(ctx, "bot.Router Slack scope missing", "op", op, "err", err)
+		return textResponse(true, plain("Slack refused: the app lacks a permission this needs. Update the app from the manifest in deploy/ (App Manifest) and reinstall it."))
 	case errors.Is(err, quiz.ErrNoQuestions):
 		return textResponse(true, plain("There are no quiz questions yet: the notes gave none and the question bank is empty."))
 	case errors.Is(err, quiz.ErrNotFound):

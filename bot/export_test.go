@@ -116,6 +116,12 @@ func TestAdminExportRefusals(t *testing.T) {
 	if !strings.Contains(string(body), "Sorry") || len(e.fake.Files()) != 0 {
 		t.Errorf("a failed upload: %s, files %+v", body, e.fake.Files())
 	}
+	// An app installed before the export existed lacks files:write.
+	e.fake.FailNextWith("files.getUploadURLExternal", "missing_scope")
+	_, body = e.post(t, PathCommands, "application/x-www-form-urlencoded", slashBody("UADMIN", "admin export", e.fake.ResponseURL("d")), true)
+	if !strings.Contains(string(body), "reinstall") || len(e.fake.Files()) != 0 {
+		t.Errorf("an upload without the scope: %s, files %+v", body, e.fake.Files())
+	}
 }
 
 func TestAdminExportInTheConsolePointsToTheCommandLine(t *testing.T) {

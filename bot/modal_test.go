@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/devopsbot/devopsbot/bot/slackfake"
+	"github.com/devopsbot/devopsbot/index"
 )
 
 // submissionAck is what Slack reads in a view_submission's acknowledgement.
@@ -161,5 +163,37 @@ func TestModalsWithinSlackLimits(t *testing.T) {
 	in := askModal().Blocks.BlockSet[0].(*slack.InputBlock).Element.(*slack.PlainTextInputBlockElement)
 	if n := utf8.RuneCountInString(in.Placeholder.Text); n > 150 {
 		t.Errorf("placeholder of %d characters, Slack allows 150", n)
+	}
+}
+
+// TestHTTPLateModalAnswerGoesToADirectMessage: an answer not ready within
+// the acknowledgement's time closes the modal (an empty acknowledgement)
+// and arrives in the person's direct messages.
+func TestHTTPLateModalAnswerGoesToADirectMessage(t *testing.T) {
+	release := make(chan struct{})
+	slow := &fakeSearcher{SearchFn: func(ctx context.Context, query string, k int) ([]index.Hit, error) {
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return nil, nil
+	}}
+	e := newHTTPEnv(t, slow, HTTPOptions{CommandWait: time.Millisecond})
+	body := payloadBody(t, "view_submission.json", func(p map[string]any) {
+		v := p["view"].(map[string]any)
+		v["callback_id"] = viewAsk
+		v["state"] = map[string]any{"values": map[string]any{askBlockID: map[string]any{
+			askActionID: map[string]any{"type": "plain_text_input", "value": "zebra deployment"}}}}
+	})
+	code, out := e.post(t, PathInteractions, "application/x-www-form-urlencoded", body, true)
+	close(release)
+	if code != http.StatusOK || len(out) != 0 {
+		t.Fatalf("ack %d %q, want an empty 200 (the modal closes)", code, out)
+	}
+	calls, ok := e.fake.Wait(5*time.Second, func(c []slackfake.Call) bool {
+		return len(c) > 0 && c[len(c)-1].Method == "chat.postMessage"
+	})
+	if !ok || calls[len(calls)-1].Channel != "DU0MJRG1AL" || !strings.Contains(calls[len(calls)-1].BlockText(), "zebra") {
+		t.Fatalf("calls %+v, want the answer in the submitter's DM", calls)
 	}
 }
