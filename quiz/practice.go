@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -38,6 +39,33 @@ func (e *Engine) PracticeFrom(ctx context.Context, user, doc, section string) (Q
 	section = strings.TrimPrefix(section, "#")
 	return e.practice(ctx, user, func(q Question) bool {
 		return (doc == "" || q.Source.Doc == doc) && idPrefix(q.Source.Section, section)
+	})
+}
+
+// PracticeDomain picks a practice question in exam domain d (1-6). It
+// wraps ErrNoQuestions when the domain has none in rotation.
+func (e *Engine) PracticeDomain(ctx context.Context, user string, d int) (Question, error) {
+	return e.practice(ctx, user, func(q Question) bool { return slices.Contains(q.Domains, d) })
+}
+
+// PracticeMissed picks a practice question among those user got wrong the
+// last time they answered them, as a question of the day or in practice.
+// It wraps ErrNoQuestions when there is none (nothing missed, or every
+// missed question is out of rotation).
+func (e *Engine) PracticeMissed(ctx context.Context, user string) (Question, error) {
+	if user == "" {
+		return Question{}, fmt.Errorf("practice missed: %w", ErrNoUser)
+	}
+	right := map[string]bool{} // question -> the user's latest answer was right
+	if err := e.store.EachAnswer(ctx, AnswerQuery{User: user}, func(a Answer) error {
+		right[a.Question] = a.Correct
+		return nil
+	}); err != nil {
+		return Question{}, fmt.Errorf("practice missed %s: %w", user, err)
+	}
+	return e.practice(ctx, user, func(q Question) bool {
+		r, answered := right[q.ID]
+		return answered && !r
 	})
 }
 
