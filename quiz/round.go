@@ -89,6 +89,43 @@ func (e *Engine) OpenRounds(ctx context.Context) ([]Round, error) {
 	return rs, nil
 }
 
+// Seen is a question of the day as one person sees it: the round, their
+// answer to it and how many have answered.
+type Seen struct {
+	Round    Round
+	Answer   Answer // the person's answer; zero unless Answered
+	Answered bool
+	Count    int // answers to the round so far
+}
+
+// LatestRound returns the question of the day opened last (open or closed)
+// as user sees it; it wraps ErrNotFound when none was opened yet.
+func (e *Engine) LatestRound(ctx context.Context, user string) (Seen, error) {
+	infos, err := e.store.RoundInfos(ctx)
+	if err != nil {
+		return Seen{}, fmt.Errorf("latest round: %w", err)
+	}
+	if len(infos) == 0 {
+		return Seen{}, fmt.Errorf("latest round: %w", ErrNotFound)
+	}
+	r, err := e.store.GetRound(ctx, infos[len(infos)-1].ID)
+	if err != nil {
+		return Seen{}, fmt.Errorf("latest round: %w", err)
+	}
+	answers, err := e.store.RoundAnswers(ctx, r.ID)
+	if err != nil {
+		return Seen{}, fmt.Errorf("latest round %s: %w", r.ID, err)
+	}
+	s := Seen{Round: r, Count: len(answers)}
+	for _, a := range answers {
+		if a.User == user && user != "" {
+			s.Answer, s.Answered = a, true
+			break
+		}
+	}
+	return s, nil
+}
+
 // CloseRound closes a round; closing a closed round returns its summary with
 // AlreadyClosed set.
 func (e *Engine) CloseRound(ctx context.Context, roundID string) (Summary, error) {
