@@ -19,7 +19,7 @@ type slackMessage struct {
 // renderSlack renders r for Slack, within Slack's limits.
 func renderSlack(r Response) slackMessage {
 	text := fallbackText(r)
-	return slackMessage{Text: text, Blocks: renderBlocks(r, jsonLen(text))}
+	return slackMessage{Text: text, Blocks: renderBlocks(r, jsonLen(text), messageBudget)}
 }
 
 // fallbackText is the plain text sent with the blocks (notifications,
@@ -37,11 +37,11 @@ func fallbackText(m Response) string {
 	return s
 }
 
-// renderBlocks turns m into Block Kit blocks within Slack's limits; extra
-// bytes (the fallback text) travel in the same payload. mrkdwn is verbatim:
+// renderBlocks turns m into Block Kit blocks within Slack's limits and the
+// budget; extra bytes (the fallback text) travel in the same payload. mrkdwn is verbatim:
 // Slack then links and notifies only for the <@U…> and <url|text> markup we
 // write, never for "@channel" or a URL typed by a user or found in the notes.
-func renderBlocks(m Response, extra int) []slack.Block {
+func renderBlocks(m Response, extra int, budget blockBudget) []slack.Block {
 	var blocks []slack.Block
 	n := 0 // buttons so far: keeps action_ids unique within the message
 	for _, p := range m.parts {
@@ -83,7 +83,7 @@ func renderBlocks(m Response, extra int) []slack.Block {
 			blocks = append(blocks, slack.NewActionBlock("", els...))
 		}
 	}
-	return fitBlocks(blocks, extra)
+	return fitBlocks(blocks, extra, budget)
 }
 
 // newButton renders a button; n keeps its action_id unique in the message.
@@ -99,9 +99,6 @@ func newButton(b button, n int) *slack.ButtonBlockElement {
 	}
 	return btn
 }
-
-// maxA11yLabel is Slack's limit on a button's accessibility_label.
-const maxA11yLabel = 75
 
 // runsMrkdwn renders runs as Slack mrkdwn of at most limit characters,
 // cutting at a run boundary or inside a run's text, never inside markup.

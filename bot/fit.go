@@ -7,19 +7,53 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// Slack's limits (https://api.slack.com/reference/block-kit) and our own
-// budget for a whole reply. Socket Mode drops acks of 20 KB and more, so a
-// rendered Response stays well below that.
+// Slack's documented Block Kit limits
+// (https://api.slack.com/reference/block-kit/blocks and .../block-elements),
+// in characters unless said otherwise: the one place they are written down.
+// The renderers keep to the budgets below them; the tests hold every
+// payload the bot produces against these.
 const (
-	maxBlocks      = 50
-	maxSectionText = 2900 // Slack: 3000; a margin for characters Slack counts twice
-	maxContextText = 1900 // Slack: 2000 per element
-	maxHeaderText  = 145  // Slack: 150
-	maxButtonText  = 72   // Slack: 75
-	maxActionValue = 2000
-	maxButtons     = 25   // elements in one actions block
+	slackMessageBlocks   = 50   // blocks in a message
+	slackViewBlocks      = 100  // blocks in a Home tab or modal view
+	slackSectionText     = 3000 // a section's text
+	slackHeaderText      = 150  // a header's plain_text
+	slackContextText     = 2000 // one context element's text (our reading: Slack's text objects allow 3000)
+	slackContextElements = 10   // elements in a context block
+	slackFields          = 10   // fields in a section
+	slackFieldText       = 2000 // one field's text
+	slackButtonText      = 75   // a button's plain_text label
+	slackButtonValue     = 2000 // a button's value
+	slackA11yLabel       = 75   // a button's accessibility_label
+	slackActionID        = 255  // an action_id, also a block_id
+	slackActionElements  = 25   // elements in an actions block
+)
+
+// Our budgets under those limits, and for a whole payload. Socket Mode drops
+// acks of 20 KB and more, so a rendered message stays well below that; a
+// view goes out through views.publish, never in an ack, and Slack documents
+// no byte limit for it: its budget only keeps a Home tab quick to load.
+const (
+	maxSectionText = slackSectionText - 100 // a margin for characters Slack counts twice
+	maxContextText = slackContextText - 100
+	maxHeaderText  = slackHeaderText - 5
+	maxButtonText  = slackButtonText - 3
+	maxA11yLabel   = slackA11yLabel
+	maxActionValue = slackButtonValue
+	maxButtons     = slackActionElements
 	maxFallback    = 2000 // runes of the plain-text fallback sent with blocks
 	maxPayload     = 14000
+	maxViewPayload = 48000
+)
+
+// blockBudget is how many blocks and bytes a rendered payload may take.
+type blockBudget struct {
+	blocks  int
+	payload int
+}
+
+var (
+	messageBudget = blockBudget{blocks: slackMessageBlocks, payload: maxPayload}
+	viewBudget    = blockBudget{blocks: slackViewBlocks, payload: maxViewPayload}
 )
 
 // jsonLen is the length of s as a JSON string written by encoding/json
@@ -55,10 +89,10 @@ func jsonLen(s string) int {
 	return n
 }
 
-// fitBlocks keeps at most maxBlocks blocks and a payload under maxPayload
-// bytes, dropping content blocks from the end but keeping a final row of
-// buttons, and saying that it did.
-func fitBlocks(blocks []slack.Block, extra int) []slack.Block {
+// fitBlocks keeps blocks within the budget's blocks and bytes, dropping
+// content blocks from the end (the renderers put the least important last)
+// but keeping a final row of buttons, and saying that it did.
+func fitBlocks(blocks []slack.Block, extra int, budget blockBudget) []slack.Block {
 	trimmed := false
 	var tail slack.Block
 	if len(blocks) > 0 {
@@ -67,14 +101,14 @@ func fitBlocks(blocks []slack.Block, extra int) []slack.Block {
 			blocks = blocks[:len(blocks)-1]
 		}
 	}
-	room := maxBlocks - 1 // the "shortened" note
+	room := budget.blocks - 1 // the "shortened" note
 	if tail != nil {
 		room--
 	}
 	if len(blocks) > room {
 		blocks, trimmed = blocks[:room], true
 	}
-	if !trimmed && extra+sizeBound(blocks, tail) <= maxPayload {
+	if !trimmed && extra+sizeBound(blocks, tail, budget.payload) <= budget.payload {
 		return appendTail(blocks, tail)
 	}
 	size := func() int {
@@ -86,7 +120,7 @@ func fitBlocks(blocks []slack.Block, extra int) []slack.Block {
 		}
 		return s
 	}
-	for len(blocks) > 1 && size() > maxPayload {
+	for len(blocks) > 1 && size() > budget.payload {
 		blocks, trimmed = blocks[:len(blocks)-1], true
 	}
 	if trimmed {
@@ -106,7 +140,7 @@ func appendTail(blocks []slack.Block, tail slack.Block) []slack.Block {
 // sizeBound is a cheap upper bound of the JSON size of blocks: the exact
 // JSON length of every text, value and action ID, and at most 300 bytes of
 // keys and IDs for each block or element.
-func sizeBound(blocks []slack.Block, tail slack.Block) int {
+func sizeBound(blocks []slack.Block, tail slack.Block, limit int) int {
 	n := 0
 	add := func(t *slack.TextBlockObject) {
 		if t != nil {
@@ -138,12 +172,12 @@ func sizeBound(blocks []slack.Block, tail slack.Block) int {
 				if btn, ok := e.(*slack.ButtonBlockElement); ok {
 					addButton(btn)
 				} else {
-					return maxPayload + 1 // unknown: measure
+					return limit + 1 // unknown: measure
 				}
 			}
 		case nil, *slack.DividerBlock:
 		default:
-			return maxPayload + 1
+			return limit + 1
 		}
 	}
 	return n
