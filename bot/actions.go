@@ -79,6 +79,12 @@ func (r *Router) Action(ctx context.Context, a Action) ActionResult {
 		}
 		resp := renderPractice(q)
 		return ActionResult{Reply: &resp}
+	case ActionPracticeDomain:
+		resp := r.practiceDomain(ctx, a)
+		return ActionResult{Reply: &resp}
+	case ActionPracticeMissed:
+		resp := r.practiceMissed(ctx, a)
+		return ActionResult{Reply: &resp}
 	case ActionLookup:
 		resp := r.lookup(ctx, a.Value, r.view(false))
 		return ActionResult{Reply: &resp}

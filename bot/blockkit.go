@@ -22,6 +22,10 @@ func renderSlack(r Response) slackMessage {
 	return slackMessage{Text: text, Blocks: renderBlocks(r, jsonLen(text), messageBudget)}
 }
 
+// renderView renders r as the blocks of a Home tab or modal view, within
+// Slack's limits for views (100 blocks; a view has no text fallback).
+func renderView(r Response) []slack.Block { return renderBlocks(r, 0, viewBudget) }
+
 // fallbackText is the plain text sent with the blocks (notifications,
 // clients without Block Kit), at most maxFallback runes and never cut inside
 // an entity or mention.
@@ -115,7 +119,7 @@ func runsMrkdwn(rs []run, limit int) string {
 			continue
 		}
 		room := limit - 1 - used
-		if r.user == "" && r.text != "" {
+		if r.user == "" && r.channel == "" && r.text != "" {
 			overhead := n - escapedLen(r.text)
 			if room-overhead > 0 {
 				rr := r
@@ -164,6 +168,12 @@ func prefixFitting(s string, room int) string {
 }
 
 func runMrkdwn(r run) string {
+	if r.channel != "" {
+		if channelID(r.channel) {
+			return "<#" + r.channel + ">"
+		}
+		return escapeMrkdwn("#" + r.channel)
+	}
 	if r.user != "" {
 		if slackID(r.user) {
 			return "<@" + r.user + ">"

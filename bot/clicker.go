@@ -122,9 +122,18 @@ func (c *clicker) deliver(ctx context.Context, k click, res ActionResult, sendUp
 	return errors.Join(errs...)
 }
 
+// reply answers the clicker privately: through the response_url, or as
+// an ephemeral message in the channel; a click on the Home tab has
+// neither, so its reply goes to the person's direct messages with the bot
+// (chat.postMessage to their user ID, which needs no scope beyond
+// chat:write).
 func (c *clicker) reply(ctx context.Context, k click, r Response) error {
-	if k.ResponseURL != "" {
+	switch {
+	case k.ResponseURL != "":
 		return c.slack.Respond(ctx, k.ResponseURL, r, respondEphemeral)
+	case k.Channel == "":
+		_, err := c.slack.Post(ctx, k.User, "", r)
+		return err
 	}
 	return c.slack.PostEphemeral(ctx, k.Channel, k.User, k.ThreadTS, r)
 }

@@ -170,6 +170,11 @@ func (d *Dispatcher) event(ctx context.Context, transport string, raw json.RawMe
 	}
 	name := CommandMention
 	switch ev.Type {
+	case "app_home_opened":
+		if ev.Tab == "home" && ev.User != "" {
+			d.publishHome(ctx, transport, ev.User)
+		}
+		return
 	case "app_mention":
 	case "message":
 		if ev.ChannelType != "im" || ev.SubType != "" {
@@ -285,15 +290,21 @@ func (d *Dispatcher) interact(ctx context.Context, transport string, cb slack.In
 			ctx: rctx, outcome: o, deliver: d.clicks.act(rctx, k)})
 	}
 	acted()
+	answered := false
 	for _, a := range acts {
 		err := a.deliver(a.ctx)
 		outcome := *a.outcome
 		if err != nil {
 			outcome = OutcomeError
 		}
+		answered = answered || (a.name == CommandAnswer && *a.outcome == OutcomeOK)
 		d.m.Command(a.name, outcome)
 		d.lg.Info("bot.Dispatcher click", "transport", transport, "command", a.name, "action_id", actionBase(a.actionID),
 			"outcome", outcome, "latency_ms", msSince(a.start))
+	}
+	if answered {
+		// The answer is stored and acknowledged: show it on the Home tab.
+		d.publishHome(ctx, transport, cb.User.ID)
 	}
 }
 
@@ -304,7 +315,7 @@ func actionCommand(actionID string) string {
 		return CommandAnswer
 	case ActionShare, ActionShareThread:
 		return CommandShare
-	case ActionQuizMe, ActionPracticeNext:
+	case ActionQuizMe, ActionPracticeNext, ActionPracticeDomain, ActionPracticeMissed:
 		return CommandQuiz
 	case ActionFlagAsk, ActionFlag:
 		return CommandFlag

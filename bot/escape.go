@@ -111,11 +111,16 @@ func replaceBytes(s, set string, repl func(byte) string) string {
 func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // slackID reports whether s looks like a Slack user or bot ID (U0123ABC).
-func slackID(s string) bool {
-	if len(s) < 2 || len(s) > 24 {
-		return false
-	}
-	if s[0] != 'U' && s[0] != 'W' && s[0] != 'B' {
+func slackID(s string) bool { return idWith(s, "UWB") }
+
+// channelID reports whether s looks like a Slack channel ID (C0123ABC, or
+// G… and D… for private channels and direct messages).
+func channelID(s string) bool { return idWith(s, "CGD") }
+
+// idWith reports whether s is a Slack ID starting with one of the letters
+// in first, then upper-case letters and digits.
+func idWith(s, first string) bool {
+	if len(s) < 2 || len(s) > 24 || !strings.ContainsRune(first, rune(s[0])) {
 		return false
 	}
 	for _, c := range s[1:] {

@@ -15,8 +15,8 @@ type eventEnvelope struct {
 	Event     json.RawMessage `json:"event"`
 }
 
-// innerEvent holds the fields of app_mention and message events the bot
-// uses.
+// innerEvent holds the fields of app_mention, message and app_home_opened
+// events the bot uses.
 type innerEvent struct {
 	Type        string `json:"type"`
 	SubType     string `json:"subtype"`
@@ -27,6 +27,7 @@ type innerEvent struct {
 	ThreadTS    string `json:"thread_ts"`
 	Channel     string `json:"channel"`
 	ChannelType string `json:"channel_type"`
+	Tab         string `json:"tab"` // app_home_opened: "home" or "messages"
 }
 
 // EventLog remembers handled Slack event IDs across restarts; the embedded

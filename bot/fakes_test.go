@@ -48,6 +48,9 @@ func (f *fakeSearcher) Ask(ctx context.Context, q index.Question) (index.Answer,
 type fakeQuiz struct {
 	PracticeFn       func(ctx context.Context, user string) (quiz.Question, error)
 	PracticeFromFn   func(ctx context.Context, user, doc, section string) (quiz.Question, error)
+	PracticeDomainFn func(ctx context.Context, user string, domain int) (quiz.Question, error)
+	PracticeMissedFn func(ctx context.Context, user string) (quiz.Question, error)
+	LatestRoundFn    func(ctx context.Context, user string) (quiz.Seen, error)
 	AnswerPracticeFn func(ctx context.Context, user, questionID string, choice int) (quiz.Result, error)
 	AnswerRoundFn    func(ctx context.Context, roundID, user string, choice int) (quiz.Result, error)
 	RoundFn          func(ctx context.Context, id string) (quiz.Round, error)
@@ -82,6 +85,27 @@ func (f *fakeQuiz) PracticeFrom(ctx context.Context, user, doc, section string) 
 		return quiz.Question{}, errUnexpected
 	}
 	return f.PracticeFromFn(ctx, user, doc, section)
+}
+
+func (f *fakeQuiz) PracticeDomain(ctx context.Context, user string, domain int) (quiz.Question, error) {
+	if f.PracticeDomainFn == nil {
+		return quiz.Question{}, errUnexpected
+	}
+	return f.PracticeDomainFn(ctx, user, domain)
+}
+
+func (f *fakeQuiz) PracticeMissed(ctx context.Context, user string) (quiz.Question, error) {
+	if f.PracticeMissedFn == nil {
+		return quiz.Question{}, errUnexpected
+	}
+	return f.PracticeMissedFn(ctx, user)
+}
+
+func (f *fakeQuiz) LatestRound(ctx context.Context, user string) (quiz.Seen, error) {
+	if f.LatestRoundFn == nil {
+		return quiz.Seen{}, errUnexpected
+	}
+	return f.LatestRoundFn(ctx, user)
 }
 
 func (f *fakeQuiz) AnswerPractice(ctx context.Context, user, questionID string, choice int) (quiz.Result, error) {

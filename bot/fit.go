@@ -26,6 +26,9 @@ const (
 	slackA11yLabel       = 75   // a button's accessibility_label
 	slackActionID        = 255  // an action_id, also a block_id
 	slackActionElements  = 25   // elements in an actions block
+	slackViewTitle       = 24   // a modal's title, submit and close labels (plain_text)
+	slackPlaceholder     = 150  // an input's placeholder (plain_text)
+	slackInputLabel      = 2000 // an input block's label (plain_text)
 )
 
 // Our budgets under those limits, and for a whole payload. Socket Mode drops

@@ -98,6 +98,8 @@ func checkBlocks(t *testing.T, blocks []slack.Block, maxBlocks int) {
 					buttons = append(buttons, btn)
 				}
 			}
+		case *slack.InputBlock:
+			checkInput(t, i, x)
 		case *slack.DividerBlock:
 		default:
 			t.Errorf("block %d: unexpected type %T", i, bl)
@@ -125,6 +127,20 @@ func checkSection(t *testing.T, i int, x *slack.SectionBlock) {
 	for _, f := range x.Fields {
 		if n := utf8.RuneCountInString(f.Text); n > slackFieldText || n == 0 {
 			t.Errorf("block %d: field of %d characters", i, n)
+		}
+	}
+}
+
+// checkInput holds an input block's label and placeholder to Slack's limits.
+func checkInput(t *testing.T, i int, x *slack.InputBlock) {
+	t.Helper()
+	if x.Label == nil || x.Label.Type != slack.PlainTextType || x.Label.Text == "" ||
+		utf8.RuneCountInString(x.Label.Text) > slackInputLabel {
+		t.Errorf("block %d: input label %+v: Slack wants plain text of 1-%d characters", i, x.Label, slackInputLabel)
+	}
+	if in, ok := x.Element.(*slack.PlainTextInputBlockElement); ok && in.Placeholder != nil {
+		if n := utf8.RuneCountInString(in.Placeholder.Text); n > slackPlaceholder || in.Placeholder.Type != slack.PlainTextType {
+			t.Errorf("block %d: placeholder of %d characters, Slack allows %d of plain text", i, n, slackPlaceholder)
 		}
 	}
 }
@@ -173,7 +189,7 @@ func checkMrkdwn(t *testing.T, s string) {
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '<':
-			if !strings.HasPrefix(s[i:], "<@") && !strings.HasPrefix(s[i:], "<http") {
+			if !strings.HasPrefix(s[i:], "<@") && !strings.HasPrefix(s[i:], "<#") && !strings.HasPrefix(s[i:], "<http") {
 				t.Errorf("raw < in mrkdwn at %d: %q", i, excerpt(s, i))
 			}
 		case '&':
@@ -204,4 +220,3 @@ func excerpt(s string, i int) string {
 	lo, hi := max(0, i-30), min(len(s), i+30)
 	return s[lo:hi]
 }
-

@@ -37,6 +37,7 @@ const (
 	CommandFlag        = "flag"     // a click on Flag or on a flag reason
 	CommandMention     = "mention"
 	CommandDM          = "dm"
+	CommandHome        = "home" // the App Home tab published (opened, or after an answer)
 )
 
 // Outcomes used as the "outcome" label of devopsbot_commands_total.
@@ -59,13 +60,13 @@ const (
 var (
 	// knownCommands are the subcommands' labels and those of clicks,
 	// mentions and direct messages.
-	knownCommands       = append(commandLabels(), CommandAnswer, CommandShare, CommandShortcut, CommandFlag, CommandMention, CommandDM)
+	knownCommands       = append(commandLabels(), CommandAnswer, CommandShare, CommandShortcut, CommandFlag, CommandMention, CommandDM, CommandHome)
 	knownOutcomes       = []string{OutcomeOK, OutcomeNoResult, OutcomeInvalid, OutcomeDenied, OutcomeError}
 	knownAnswerOutcomes = []string{AnswerCorrect, AnswerWrong, AnswerDuplicate, AnswerClosed}
 	// knownSlackMethods are the Web API methods (and pseudo-methods) the bot
 	// may report errors for.
 	knownSlackMethods = []string{"auth.test", "chat.postMessage", "chat.postEphemeral", "chat.update",
-		"conversations.open", "views.open", "files.getUploadURLExternal", "upload", "files.completeUploadExternal",
+		"conversations.open", "views.open", "views.publish", "chat.getPermalink", "files.getUploadURLExternal", "upload", "files.completeUploadExternal",
 		"socket_mode", "response_url"}
 )
 

@@ -55,7 +55,7 @@ func answerModal(r Response) slack.ModalViewRequest {
 		Title:      slack.NewTextBlockObject(slack.PlainTextType, "devopsbot", false, false),
 		Submit:     slack.NewTextBlockObject(slack.PlainTextType, "Ask another", false, false),
 		Close:      slack.NewTextBlockObject(slack.PlainTextType, "Done", false, false),
-		Blocks:     slack.Blocks{BlockSet: renderBlocks(withoutButtons(r), 0)},
+		Blocks:     slack.Blocks{BlockSet: renderView(withoutButtons(r))},
 	}
 }
 

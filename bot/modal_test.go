@@ -135,8 +135,8 @@ func TestSocketModalSubmissionAnsweredInTheAck(t *testing.T) {
 }
 
 // TestModalsWithinSlackLimits holds the modals to Slack's documented view
-// limits: titles, submit and close labels of at most 24 characters, at
-// most 100 blocks, placeholders of at most 150.
+// limits (fit.go): titles, submit and close labels, blocks, input labels
+// and placeholders.
 func TestModalsWithinSlackLimits(t *testing.T) {
 	r := NewRouter(nil, defaultIndex(t), &fakeQuiz{}, Options{})
 	long := r.AskPasted(t.Context(), strings.Repeat("deployment rollback canary ", 100))
@@ -144,25 +144,14 @@ func TestModalsWithinSlackLimits(t *testing.T) {
 	views := map[string]slack.ModalViewRequest{"form": askModal(), "answer": answerModal(long)}
 	for name, v := range views {
 		for _, txt := range []*slack.TextBlockObject{v.Title, v.Submit, v.Close} {
-			if txt == nil || txt.Text == "" || utf8.RuneCountInString(txt.Text) > 24 || txt.Type != slack.PlainTextType {
-				t.Errorf("%s: title, submit or close %+v: Slack wants plain text of 1-24 characters", name, txt)
+			if txt == nil || txt.Text == "" || utf8.RuneCountInString(txt.Text) > slackViewTitle || txt.Type != slack.PlainTextType {
+				t.Errorf("%s: title, submit or close %+v: Slack wants plain text of 1-%d characters", name, txt, slackViewTitle)
 			}
 		}
-		if n := len(v.Blocks.BlockSet); n == 0 || n > 100 {
-			t.Errorf("%s: %d blocks, Slack allows 1-100", name, n)
+		if len(v.Blocks.BlockSet) == 0 {
+			t.Errorf("%s: no blocks", name)
 		}
-		raw, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var back slack.ModalViewRequest
-		if err := json.Unmarshal(raw, &back); err != nil || len(back.Blocks.BlockSet) != len(v.Blocks.BlockSet) {
-			t.Errorf("%s: the view does not decode as Block Kit: %v", name, err)
-		}
-	}
-	in := askModal().Blocks.BlockSet[0].(*slack.InputBlock).Element.(*slack.PlainTextInputBlockElement)
-	if n := utf8.RuneCountInString(in.Placeholder.Text); n > 150 {
-		t.Errorf("placeholder of %d characters, Slack allows 150", n)
+		checkViewLimits(t, v.Blocks.BlockSet)
 	}
 }
 

@@ -81,6 +81,12 @@ func runsPlainStyled(rs []run, st plainStyle) string {
 				t = "<@" + r.user + ">"
 			}
 		}
+		if r.channel != "" {
+			t = "#" + r.channel
+			if st.fallback && channelID(r.channel) {
+				t = "<#" + r.channel + ">"
+			}
+		}
 		switch {
 		case r.bold && st.marks && strings.TrimSpace(t) != "":
 			t = "*" + t + "*"

@@ -238,33 +238,38 @@ func renderLeaderboard(p quiz.Period, rows []quiz.Standing, v view) Response {
 		m.text(plain("No one has answered the question of the day" + when + " yet. " +
 			"Only its answers count here; practice questions count in your stats."))
 	} else {
-		var rs []run
-		for i, s := range rows {
-			if i == leaderboardTop {
-				break
-			}
-			if i > 0 {
-				rs = append(rs, plain("\n"))
-			}
-			rank := s.Rank
-			if rank == 0 {
-				rank = i + 1
-			}
-			medal := map[int]string{1: "🥇", 2: "🥈", 3: "🥉"}[rank]
-			if medal == "" {
-				medal = strconv.Itoa(rank) + "."
-			}
-			rs = append(rs, plain(medal+" "), mention(s.User),
-				plain(" "), bold(fmt.Sprintf("%d pts", s.Points)),
-				plain(fmt.Sprintf(" · %d/%d right (%s)", s.Correct, s.Answered, percent(s.Accuracy))))
-		}
-		m.text(rs...)
+		m.text(standingRuns(rows)...)
 	}
 	if v.shareable() {
 		m.buttons(v.shareButton("leaderboard", string(p)))
 	}
 	sharedNote(m, v)
 	return *m
+}
+
+// standingRuns lists the top standings, one line each.
+func standingRuns(rows []quiz.Standing) []run {
+	var rs []run
+	for i, s := range rows {
+		if i == leaderboardTop {
+			break
+		}
+		if i > 0 {
+			rs = append(rs, plain("\n"))
+		}
+		rank := s.Rank
+		if rank == 0 {
+			rank = i + 1
+		}
+		medal := map[int]string{1: "🥇", 2: "🥈", 3: "🥉"}[rank]
+		if medal == "" {
+			medal = strconv.Itoa(rank) + "."
+		}
+		rs = append(rs, plain(medal+" "), mention(s.User),
+			plain(" "), bold(fmt.Sprintf("%d pts", s.Points)),
+			plain(fmt.Sprintf(" · %d/%d right (%s)", s.Correct, s.Answered, percent(s.Accuracy))))
+	}
+	return rs
 }
 
 // bar is a ten-cell text bar for a fraction.
@@ -274,6 +279,51 @@ func bar(f float64) string {
 	}
 	n := int(math.Round(min(f, 1) * 10))
 	return strings.Repeat("█", n) + strings.Repeat("░", 10-n)
+}
+
+// domainRuns shows accuracy per exam domain, one bar per line.
+func domainRuns(domains []quiz.DomainStats) []run {
+	var rs []run
+	for i, d := range domains {
+		if i > 0 {
+			rs = append(rs, plain("\n"))
+		}
+		name := d.Name
+		if name == "" {
+			name = domainName(d.Domain)
+		}
+		if d.Answered == 0 {
+			rs = append(rs, code(bar(0)), plain(fmt.Sprintf("   –   %d. %s (no answers)", d.Domain, name)))
+			continue
+		}
+		rs = append(rs, code(bar(d.Accuracy)), plain(fmt.Sprintf(" %4s  %d. %s (%d/%d)", percent(d.Accuracy), d.Domain, name, d.Correct, d.Answered)))
+	}
+	return rs
+}
+
+// weakestRuns names the weakest domain: "Weakest: 3. Monitoring and Logging".
+func weakestRuns(st quiz.Stats) []run {
+	name := domainName(st.Weakest)
+	for _, d := range st.Domains {
+		if d.Domain == st.Weakest && d.Name != "" {
+			name = d.Name
+		}
+	}
+	return []run{plain("Weakest: "), bold(fmt.Sprintf("%d. %s", st.Weakest, name))}
+}
+
+// examText is how far the exam is ("12 days to the exam"); "" without an
+// exam date or once it has passed.
+func examText(days int, set bool) string {
+	switch {
+	case !set || days < 0:
+		return ""
+	case days == 0:
+		return "Exam day: good luck!"
+	case days == 1:
+		return "1 day to the exam"
+	}
+	return fmt.Sprintf("%d days to the exam", days)
 }
 
 // renderStats renders readiness for one person, or the team when st.User is "".
@@ -298,44 +348,15 @@ func renderStats(st quiz.Stats, v view) Response {
 		}
 		m.text(plain(fmt.Sprintf("Answered %d · right %d · accuracy ", st.Answered, st.Correct)), bold(percent(st.Accuracy)),
 			plain(streak))
-		var rs []run
-		for i, d := range st.Domains {
-			if i > 0 {
-				rs = append(rs, plain("\n"))
-			}
-			name := d.Name
-			if name == "" {
-				name = domainName(d.Domain)
-			}
-			if d.Answered == 0 {
-				rs = append(rs, code(bar(0)), plain(fmt.Sprintf("   –   %d. %s (no answers)", d.Domain, name)))
-				continue
-			}
-			rs = append(rs, code(bar(d.Accuracy)), plain(fmt.Sprintf(" %4s  %d. %s (%d/%d)", percent(d.Accuracy), d.Domain, name, d.Correct, d.Answered)))
-		}
-		if len(rs) > 0 {
+		if rs := domainRuns(st.Domains); len(rs) > 0 {
 			m.text(rs...)
 		}
 		if st.Weakest > 0 {
-			name := domainName(st.Weakest)
-			for _, d := range st.Domains {
-				if d.Domain == st.Weakest && d.Name != "" {
-					name = d.Name
-				}
-			}
-			m.text(plain("Weakest: "), bold(fmt.Sprintf("%d. %s", st.Weakest, name)),
-				plain(". Try "), v.cmd("quiz"), plain(": it brings back the questions you missed."))
+			m.text(append(weakestRuns(st), plain(". Try "), v.cmd("quiz"), plain(": it brings back the questions you missed."))...)
 		}
 	}
-	if st.ExamSet {
-		switch {
-		case st.DaysToExam > 1:
-			m.context(plain(fmt.Sprintf("%d days to the exam", st.DaysToExam)))
-		case st.DaysToExam == 1:
-			m.context(plain("1 day to the exam"))
-		case st.DaysToExam == 0:
-			m.context(plain("Exam day: good luck!"))
-		}
+	if s := examText(st.DaysToExam, st.ExamSet); s != "" {
+		m.context(plain(s))
 	}
 	sharedNote(m, v)
 	if v.shareable() {

@@ -27,13 +27,15 @@ type part struct {
 }
 
 // run is a piece of text with one style. user, when set, is a user ID shown
-// as a mention; url, when set, makes the text a link.
+// as a mention, and channel a channel ID shown as a link to the channel;
+// url, when set, makes the text a link.
 type run struct {
-	text string
-	bold bool
-	code bool
-	url  string
-	user string
+	text    string
+	bold    bool
+	code    bool
+	url     string
+	user    string
+	channel string
 }
 
 type button struct {
@@ -55,6 +57,8 @@ func link(s, url string) run { return run{text: s, url: url} }
 func boldLink(s, url string) run { return run{text: s, url: url, bold: true} }
 
 func mention(id string) run { return run{user: id} }
+
+func channelRun(id string) run { return run{channel: id} }
 
 func (m *Response) header(s string) {
 	m.parts = append(m.parts, part{kind: partHeader, runs: []run{plain(s)}})
@@ -99,7 +103,7 @@ func textResponse(ephemeral bool, rs ...run) Response {
 func runsLen(rs []run) int {
 	n := 0
 	for _, r := range rs {
-		n += len(r.text) + len(r.url) + len(r.user) + 8
+		n += len(r.text) + len(r.url) + len(r.user) + len(r.channel) + 8
 	}
 	return n
 }

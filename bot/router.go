@@ -22,9 +22,12 @@ type Searcher interface {
 type Quiz interface {
 	Practice(ctx context.Context, user string) (quiz.Question, error)
 	PracticeFrom(ctx context.Context, user, doc, section string) (quiz.Question, error)
+	PracticeDomain(ctx context.Context, user string, domain int) (quiz.Question, error)
+	PracticeMissed(ctx context.Context, user string) (quiz.Question, error)
 	AnswerPractice(ctx context.Context, user, questionID string, choice int) (quiz.Result, error)
 	AnswerRound(ctx context.Context, roundID, user string, choice int) (quiz.Result, error)
 	Round(ctx context.Context, id string) (quiz.Round, error)
+	LatestRound(ctx context.Context, user string) (quiz.Seen, error)
 	Leaderboard(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error)
 	Stats(ctx context.Context, user string) (quiz.Stats, error)
 	Question(id string) (quiz.Question, bool)
@@ -77,6 +80,12 @@ type Options struct {
 	// Files sends `admin export` its file; nil where files cannot be sent
 	// (the console, which points to `devopsbot export` instead).
 	Files Files
+	// QuizChannels lists the quiz channels and their schedules for the
+	// admins' part of the Home tab; nil when none is configured.
+	QuizChannels func(ctx context.Context) ([]quiz.Channel, error)
+	// Permalink returns a link to a posted message (the question of the day
+	// on the Home tab); nil where messages have no links (the console).
+	Permalink func(ctx context.Context, channel, ts string) (string, error)
 }
 
 // NotesReload is what a reload of the notes did.

@@ -27,6 +27,8 @@ type slackAPI interface {
 	GetUploadURLExternalContext(ctx context.Context, params slack.GetUploadURLExternalParameters) (*slack.GetUploadURLExternalResponse, error)
 	UploadToURL(ctx context.Context, params slack.UploadToURLParameters) error
 	CompleteUploadExternalContext(ctx context.Context, params slack.CompleteUploadExternalParameters) (*slack.CompleteUploadExternalResponse, error)
+	PublishViewContext(ctx context.Context, req slack.PublishViewContextRequest) (*slack.ViewResponse, error)
+	GetPermalinkContext(ctx context.Context, params *slack.PermalinkParameters) (string, error)
 }
 
 var _ slackAPI = (*slack.Client)(nil)
@@ -95,6 +97,9 @@ type Slack struct {
 	botID   atomic.Value // string: the bot's bot ID from auth.test
 
 	updates updateQueue
+
+	linkMu sync.Mutex
+	links  map[string]string // "channel/ts" -> permalink (a message's link never changes)
 
 	gateMu sync.Mutex
 	gates  map[string]time.Time // per method: no calls before this time (after a 429)

@@ -1,6 +1,6 @@
 // Package slackfake is a fake Slack for tests: a Web API on 127.0.0.1 that
 // records chat.postMessage, chat.postEphemeral, chat.update, auth.test,
-// conversations.open, views.open, the three steps of a file upload
+// conversations.open, views.open, views.publish, chat.getPermalink, the three steps of a file upload
 // (files.getUploadURLExternal, the upload to the URL it returns, which is
 // on the same server, and files.completeUploadExternal) and response_url
 // calls, answers them the way Slack does, can fail on demand (429 with
@@ -45,6 +45,7 @@ type Call struct {
 	ThreadTS        string          `json:"thread_ts,omitempty"`
 	Text            string          `json:"text,omitempty"`
 	Blocks          json.RawMessage `json:"blocks,omitempty"`
+	ViewType        string          `json:"view_type,omitempty"` // views.publish: "home"
 	ResponseType    string          `json:"response_type,omitempty"`
 	ReplaceOriginal bool            `json:"replace_original,omitempty"`
 	Path            string          `json:"-"`
@@ -395,6 +396,10 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		s.completeUpload(w, c, form)
 	case "views.open":
 		s.openView(w, c, body)
+	case "views.publish":
+		s.publishView(w, c, body)
+	case "chat.getPermalink":
+		s.permalink(w, c, r.URL.Query())
 	default:
 		writeJSON(w, map[string]any{"ok": false, "error": "unknown_method"})
 	}
