@@ -295,11 +295,13 @@ var scopesByMethod = map[string][]string{
 }
 
 // scopesByFeature are the scopes that come with a manifest feature rather
-// than a Web API call.
+// than a Web API call; "" for a feature that needs none (Slack's event
+// reference lists no scope for app_home_opened).
 var scopesByFeature = map[string]string{
-	"slash_commands": "commands",
-	"app_mention":    "app_mentions:read",
-	"message.im":     "im:history",
+	"slash_commands":  "commands",
+	"app_mention":     "app_mentions:read",
+	"message.im":      "im:history",
+	"app_home_opened": "",
 }
 
 // ---------------------------------------------------------------------------
@@ -465,20 +467,29 @@ func TestSlackManifests(t *testing.T) {
 			var names []string
 			for _, e := range events {
 				names = append(names, str(e))
-				need[scopesByFeature[str(e)]] = true
+				scope, ok := scopesByFeature[str(e)]
+				if !ok {
+					t.Errorf("event %s is not in scopesByFeature: add its scope there", str(e))
+				}
+				if scope != "" {
+					need[scope] = true
+				}
 			}
 			sort.Strings(names)
-			if !reflect.DeepEqual(names, []string{"app_mention", "message.im"}) {
-				t.Errorf("bot_events = %v, want app_mention and message.im", names)
+			if !reflect.DeepEqual(names, []string{"app_home_opened", "app_mention", "message.im"}) {
+				t.Errorf("bot_events = %v, want app_home_opened, app_mention and message.im", names)
 			}
 			// The bot must handle what it subscribes to.
-			for _, lit := range []string{`"app_mention"`, `"message"`, `"im"`} {
+			for _, lit := range []string{`"app_home_opened"`, `"app_mention"`, `"message"`, `"im"`} {
 				if !strings.Contains(botSource, lit) {
 					t.Errorf("bot never mentions %s: is the subscribed event handled?", lit)
 				}
 			}
 			if get(m, "settings", "interactivity", "is_enabled") != "true" {
 				t.Error("interactivity is not enabled: the answer buttons would not work")
+			}
+			if get(m, "features", "app_home", "home_tab_enabled") != "true" {
+				t.Error("the Home tab must be enabled: app_home_opened publishes it")
 			}
 			if get(m, "features", "app_home", "messages_tab_enabled") != "true" ||
 				get(m, "features", "app_home", "messages_tab_read_only_enabled") != "false" {
