@@ -28,10 +28,11 @@ type Console struct {
 	r    *Router
 	opts ConsoleOptions
 
-	answers []button // answer buttons of the last question shown
-	next    *button  // "Another question"
-	quizMe  []button // "Quiz me on this" buttons of the last lookup
-	flagQ   string   // the question of the last revealed answer, for flag
+	answers []button          // answer buttons of the last question shown
+	next    *button           // "Another question"
+	quizMe  []button          // "Quiz me on this" buttons of the last lookup
+	flagQ   string            // the question of the last revealed answer, for flag
+	home    map[string]button // the Home tab's practice buttons, by "weak" and "missed"
 }
 
 // NewConsole returns a console over the router.
@@ -135,10 +136,20 @@ func (c *Console) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 			m := c.r.help(c.opts.User, "")
 			m.text(plain("In the console also: "), code("answer B"), plain(" answers the last question; "),
 				code("next"), plain(" another practice question; "), code("quiz me 2"),
-				plain(" a question on the 2nd section of the last lookup; "), code("ask"),
+				plain(" a question on the 2nd section of the last lookup; "), code("home"),
+				plain(" your readiness, today's question and the leaderboard, then "), code("weak"), plain(" or "), code("missed"),
+				plain(" practice; "), code("ask"),
 				plain(" alone reads a pasted question up to an empty line; "), code("flag unclear"),
 				plain(" flags the last answered question (wrong, two, unclear, outdated, other); "), code("quit"), plain(" leaves."))
 			c.show(w, m)
+		case "home":
+			c.show(w, c.r.Home(ctx, c.opts.User))
+		case "weak", "missed":
+			if b, ok := c.home[strings.ToLower(word)]; ok {
+				c.action(ctx, w, b)
+			} else {
+				w.printf("Type home first: it shows your weakest domain and what you missed.\n\n")
+			}
 		case "flag":
 			c.flag(ctx, w, rest)
 		case "share":
@@ -285,6 +296,10 @@ func (c *Console) show(w *errWriter, resp Response) {
 				quizMe = append(quizMe, b)
 			case ActionFlagAsk:
 				c.flagQ = b.value
+			case ActionPracticeDomain:
+				c.homeButton("weak", b)
+			case ActionPracticeMissed:
+				c.homeButton("missed", b)
 			}
 		}
 	}
@@ -294,6 +309,13 @@ func (c *Console) show(w *errWriter, resp Response) {
 	if len(quizMe) > 0 {
 		c.quizMe = quizMe
 	}
+}
+
+func (c *Console) homeButton(word string, b button) {
+	if c.home == nil {
+		c.home = map[string]button{}
+	}
+	c.home[word] = b
 }
 
 // errWriter remembers the first write error.

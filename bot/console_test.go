@@ -48,6 +48,14 @@ func consoleFakes(calls *[]string) (*fakeSearcher, *fakeQuiz) {
 			*calls = append(*calls, "stats "+user)
 			return quiz.Stats{User: user}, nil
 		},
+		LatestRoundFn: func(ctx context.Context, user string) (quiz.Seen, error) {
+			*calls = append(*calls, "latest "+user)
+			return quiz.Seen{}, quiz.ErrNotFound
+		},
+		PracticeMissedFn: func(ctx context.Context, user string) (quiz.Question, error) {
+			*calls = append(*calls, "practice missed "+user)
+			return sampleQuestion, nil
+		},
 		FlagFn: func(ctx context.Context, user, qid string, reason quiz.FlagReason, admin bool) (quiz.FlagResult, error) {
 			*calls = append(*calls, fmt.Sprintf("flag %s %s %s", user, qid, reason))
 			return quiz.FlagResult{Flag: quiz.Flag{Question: qid, User: user, Reason: reason}}, nil
@@ -112,6 +120,11 @@ func TestConsole(t *testing.T) {
 		{name: "flag needs a reason", input: "quiz\nanswer B\nflag boring\n",
 			wantCalls: []string{"practice console", "answer console q-cfn-hup 1"}, want: []string{"flag unclear"}},
 		{name: "flag before any answer", input: "flag wrong\n", want: []string{"No answer shown yet"}},
+		{name: "home, then its practice", input: "weak\nhome\nweak\nmissed\nanswer B\n",
+			wantCalls: []string{"stats console", "latest console", "leaderboard week", "practice console", "practice missed console",
+				"answer console q-cfn-hup 1"},
+			want: []string{"Type home first", "Your AWS DevOps Pro prep", "none posted yet", "weak: a question in your weakest domain",
+				"missed: one you got wrong", "No weak domain yet", "Right!"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -118,6 +118,10 @@ func consoleHints(bs []button, quizMe *int) string {
 			hints = append(hints, "quiz me "+strconv.Itoa(*quizMe)+": a question on this section")
 		case ActionLookup:
 			hints = append(hints, "lookup "+b.value)
+		case ActionPracticeDomain:
+			hints = append(hints, "weak: a question in your weakest domain")
+		case ActionPracticeMissed:
+			hints = append(hints, "missed: one you got wrong")
 		}
 	}
 	if len(answers) > 0 {

@@ -30,7 +30,6 @@ func renderHome(h home, v view) Response {
 		button{label: "Practice my weakest domain", actionID: ActionPracticeDomain, value: weak, primary: true},
 		button{label: "Practice what I missed", actionID: ActionPracticeMissed},
 	)
-	m.context(plain("Practice questions come to you in a direct message from the bot."))
 	m.divider()
 	m.header("Leaderboard · " + periodWords(quiz.Week))
 	if len(h.leader) == 0 {

@@ -76,14 +76,15 @@ func cmdConsole(ctx context.Context, e *env, args []string) (err error) {
 			}
 		}()
 	}
-	engine := quiz.New(lg, store, pool, quiz.Options{ExamDate: exam, Location: loc})
+	engine := quiz.New(lg, store, pool, quiz.Options{ExamDate: exam, Location: loc, Channel: defaultChannel(e.cfg)})
 	reload := &reloader{lg: lg, loader: loader, sources: e.cfg.Notes, aliases: e.cfg.Aliases, live: live, engine: engine,
 		pool: func(docs []*notes.Document) ([]quiz.Question, error) { return loadQuestionPool(e, docs, lg) }}
 	router := bot.NewRouter(lg, live, engine, bot.Options{
 		Bare:   true,
 		Admins: e.cfg.Admins, NotesURL: e.cfg.NotesURL, Location: loc,
-		ShowDoc: func() bool { return len(live.Docs()) > 1 },
-		Reload:  func(ctx context.Context) (bot.NotesReload, error) { return reload.Reload(ctx, "admin") },
+		ShowDoc:      func() bool { return len(live.Docs()) > 1 },
+		Reload:       func(ctx context.Context) (bot.NotesReload, error) { return reload.Reload(ctx, "admin") },
+		QuizChannels: engine.QuizChannels,
 	})
 	name := strings.TrimSpace(*user)
 	if name == "" {
