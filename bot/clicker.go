@@ -124,15 +124,17 @@ func (c *clicker) deliver(ctx context.Context, k click, res ActionResult, sendUp
 
 // reply answers the clicker privately: through the response_url, or as
 // an ephemeral message in the channel; a click on the Home tab has
-// neither, so its reply goes to the person's direct messages with the bot
-// (chat.postMessage to their user ID, which needs no scope beyond
-// chat:write).
+// neither, so its reply goes to the person's direct message with the bot.
 func (c *clicker) reply(ctx context.Context, k click, r Response) error {
 	switch {
 	case k.ResponseURL != "":
 		return c.slack.Respond(ctx, k.ResponseURL, r, respondEphemeral)
 	case k.Channel == "":
-		_, err := c.slack.Post(ctx, k.User, "", r)
+		dm, err := c.slack.OpenDM(ctx, k.User)
+		if err != nil {
+			return err
+		}
+		_, err = c.slack.Post(ctx, dm, "", r)
 		return err
 	}
 	return c.slack.PostEphemeral(ctx, k.Channel, k.User, k.ThreadTS, r)

@@ -28,7 +28,6 @@ const (
 type homeEnv struct {
 	*httpEnv
 	daily *DailyScheduler
-	posts int // chat.postMessage calls before the test's own
 }
 
 func newHomeEnv(t *testing.T) *homeEnv {
@@ -55,8 +54,7 @@ func newHomeEnv(t *testing.T) *homeEnv {
 	if err := daily.Post(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	return &homeEnv{httpEnv: &httpEnv{fake: fake, disp: disp, srv: srv}, daily: daily,
-		posts: len(fake.Calls("chat.postMessage"))}
+	return &homeEnv{httpEnv: &httpEnv{fake: fake, disp: disp, srv: srv}, daily: daily}
 }
 
 // openHome sends the documented app_home_opened event for user, signed.
@@ -208,7 +206,7 @@ func TestHomePracticeButtonsStartPracticeInADirectMessage(t *testing.T) {
 	calls, ok := e.fake.Wait(5*time.Second, func(c []slackfake.Call) bool {
 		n := 0
 		for _, x := range c {
-			if x.Method == "chat.postMessage" && x.Channel == homeUser {
+			if x.Method == "chat.postMessage" && x.Channel == "D"+homeUser { // the fake's DM channel
 				n++
 			}
 		}
@@ -217,8 +215,8 @@ func TestHomePracticeButtonsStartPracticeInADirectMessage(t *testing.T) {
 	if !ok {
 		t.Fatalf("want two practice questions in the person's DM; calls %+v", calls)
 	}
-	for _, c := range calls[e.posts:] {
-		if c.Method != "chat.postMessage" {
+	for _, c := range calls {
+		if c.Method != "chat.postMessage" || c.Channel != "D"+homeUser {
 			continue
 		}
 		if !strings.Contains(c.BlockText(), "Practice question") || len(c.Buttons()) == 0 ||
