@@ -3,7 +3,6 @@ package bot
 import (
 	"cmp"
 	"context"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -76,13 +75,13 @@ func (d *Dispatcher) shortcut(ctx context.Context, transport string, cb slack.In
 		return
 	}
 	outcome := *o
-	lvl := slog.LevelInfo
 	if err != nil {
-		outcome, lvl = OutcomeError, slog.LevelError
+		outcome = OutcomeError
+		d.lg.Error("bot.Dispatcher shortcut failed", "transport", transport, "callback_id", cb.CallbackID, "err", err)
 	}
 	d.m.Command(CommandShortcut, outcome)
-	d.lg.Log(ctx, lvl, "bot.Dispatcher shortcut", "transport", transport, "callback_id", cb.CallbackID,
-		"outcome", outcome, "latency_ms", msSince(start), "err", err)
+	d.lg.Info("bot.Dispatcher shortcut", "transport", transport, "callback_id", cb.CallbackID,
+		"outcome", outcome, "latency_ms", msSince(start))
 }
 
 // messageShortcut answers the message shortcut privately: an ephemeral
