@@ -142,14 +142,8 @@ func (c *Console) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 				plain(" alone reads a pasted question up to an empty line; "), code("flag unclear"),
 				plain(" flags the last answered question (wrong, two, unclear, outdated, other); "), code("quit"), plain(" leaves."))
 			c.show(w, m)
-		case "home":
-			c.show(w, c.r.Home(ctx, c.opts.User))
-		case "weak", "missed":
-			if b, ok := c.home[strings.ToLower(word)]; ok {
-				c.action(ctx, w, b)
-			} else {
-				w.printf("Type home first: it shows your weakest domain and what you missed.\n\n")
-			}
+		case "home", "weak", "missed":
+			c.homeCommand(ctx, w, strings.ToLower(word))
 		case "flag":
 			c.flag(ctx, w, rest)
 		case "share":
@@ -311,6 +305,23 @@ func (c *Console) show(w *errWriter, resp Response) {
 	}
 }
 
+// homeCommand shows the Home tab ("home") or clicks one of its practice
+// buttons ("weak", "missed").
+func (c *Console) homeCommand(ctx context.Context, w *errWriter, word string) {
+	if word == "home" {
+		c.show(w, c.r.Home(ctx, c.opts.User))
+		return
+	}
+	b, ok := c.home[word]
+	if !ok {
+		w.printf("Type home first: it shows your weakest domain and what you missed.\n\n")
+		return
+	}
+	c.action(ctx, w, b)
+}
+
+// homeButton remembers a practice button of the Home tab under the word
+// that clicks it.
 func (c *Console) homeButton(word string, b button) {
 	if c.home == nil {
 		c.home = map[string]button{}

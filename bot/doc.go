@@ -17,8 +17,10 @@
 // Router.Command answers a slash command, Router.Mention an app_mention or a
 // direct message, Router.Shortcut the message shortcut "Ask devopsbot" (the
 // same ask-or-lookup routing as a mention, privately), Router.AskPasted a
-// question pasted in the global shortcut's modal (modal.go), Router.Action a
-// click on one of its buttons. Each returns
+// question pasted in the global shortcut's modal (modal.go), Router.Home a
+// person's App Home tab (home.go; published on app_home_opened and again
+// after each of their answers), Router.Action a click on one of its
+// buttons. Each returns
 // Responses: a transport-neutral model that each transport renders. The
 // router calls
 // the index and the quiz engine through the small Searcher and Quiz
@@ -35,19 +37,23 @@
 //	ActionShare           "command|argument"    post an ephemeral reply publicly
 //	ActionShareThread     "ts|command|argument" the same, in the thread of ts
 //	ActionLookup          query                 look up a suggested section
+//	ActionPracticeDomain  domain number or ""   Home tab: practise the weakest domain
+//	ActionPracticeMissed  ""                    Home tab: practise what the person missed
 //
 // # Rendering
 //
 // A Response is a small model (parts made of styled runs) that is rendered
-// where it is sent: as Block Kit (renderSlack) (mrkdwn escaped, verbatim, every text and
-// the whole payload kept under Slack's limits, well below the 20 KB a Socket
-// Mode ack may take) and as plain text for the console and the command
+// where it is sent: as Block Kit (renderSlack for messages, renderView for
+// the Home tab and modals) (mrkdwn escaped, verbatim, every text and the
+// whole payload kept under Slack's documented limits, written down once in
+// fit.go, and a message well below the 20 KB a Socket Mode ack may take) and as plain text for the console and the command
 // line's lookup (renderPlain, LookupText), with ANSI bold only when asked. RenderDaily and RenderClose render the question of the day for
 // the scheduler.
 //
 // # Console
 //
 // Console reads the same commands from an io.Reader, one per line, and
-// writes the replies as plain text; it adds "answer B", "next", "quiz me N"
-// and a multi-line "ask", and ends at EOF or "quit".
+// writes the replies as plain text; it adds "answer B", "next", "quiz me N",
+// "home" (the Home tab's content) with "weak" and "missed", and a multi-line
+// "ask", and ends at EOF or "quit".
 package bot

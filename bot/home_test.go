@@ -244,23 +244,49 @@ func TestSocketHomeOpened(t *testing.T) {
 	}
 }
 
-func TestHomeMessagesTabIsIgnored(t *testing.T) {
-	e := newHomeEnv(t)
+// homeEvent is the documented app_home_opened event for user on tab.
+func homeEvent(t *testing.T, user, tab string) json.RawMessage {
+	t.Helper()
 	var env map[string]any
 	if err := json.Unmarshal(readTestdata(t, "app_home_opened.event_callback.SYNTHETIC.json"), &env); err != nil {
 		t.Fatal(err)
 	}
 	ev := env["event"].(map[string]any)
-	ev["tab"] = "messages"
+	ev["user"], ev["tab"] = user, tab
 	raw, _ := json.Marshal(ev)
-	e.disp.event(context.Background(), "test", raw)
+	return raw
+}
+
+func TestHomeMessagesTabIsIgnored(t *testing.T) {
+	e := newHomeEnv(t)
+	e.disp.event(context.Background(), "test", homeEvent(t, homeUser, "messages"))
 	if calls := e.fake.Calls("views.publish"); len(calls) != 0 {
 		t.Errorf("the Messages tab published %+v", calls)
 	}
-	ev["tab"] = "home"
-	raw, _ = json.Marshal(ev)
-	e.disp.event(context.Background(), "test", raw)
+	e.disp.event(context.Background(), "test", homeEvent(t, homeUser, "home"))
 	if calls := e.fake.Calls("views.publish"); len(calls) != 1 {
 		t.Errorf("the Home tab published %d views, want 1", len(calls))
+	}
+}
+
+func TestHomePublishFailureIsLoggedAndCounted(t *testing.T) {
+	e := newHomeEnv(t)
+	lg, logs := logBuffer()
+	e.disp.lg = lg
+	e.fake.FailNextWith("views.publish", "invalid_arguments")
+	e.disp.event(context.Background(), "test", homeEvent(t, homeUser, "home"))
+	e.disp.event(context.Background(), "test", homeEvent(t, homeUser, "home"))
+	m := e.disp.m
+	if got := value(t, m, "devopsbot_commands_total", "command", CommandHome, "outcome", OutcomeError); got != 1 {
+		t.Errorf("home errors counted %v, want 1", got)
+	}
+	if got := value(t, m, "devopsbot_commands_total", "command", CommandHome, "outcome", OutcomeOK); got != 1 {
+		t.Errorf("home publishes counted %v, want 1 (the next one works)", got)
+	}
+	if got := counterValue(t, m, "views.publish"); got != 1 {
+		t.Errorf("views.publish errors counted %v, want 1", got)
+	}
+	if !strings.Contains(logs.String(), "home not published") || !strings.Contains(logs.String(), "invalid_arguments") {
+		t.Errorf("the failure is not logged:\n%s", logs)
 	}
 }
