@@ -35,7 +35,7 @@ func TestHTTPClickAcknowledgedOnlyOnceTheAnswerIsStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := slackfake.New(t)
+	fake := newFake(t)
 	r := NewRouter(nil, defaultIndex(t), eng, Options{})
 	sl := NewSlack(nil, NewSlackClient(slackfake.BotToken, "", fake.APIURL()), nil)
 	disp := NewDispatcher(nil, r, sl, nil, nil)

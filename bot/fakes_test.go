@@ -223,7 +223,7 @@ var sampleQuestion = quiz.Question{
 
 // Assertions on responses.
 
-func mustJSON(t *testing.T, v any) []byte {
+func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {

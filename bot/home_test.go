@@ -32,7 +32,7 @@ type homeEnv struct {
 
 func newHomeEnv(t *testing.T) *homeEnv {
 	t.Helper()
-	fake := slackfake.New(t)
+	fake := newFake(t)
 	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Seed: 1, Channel: quiz.Channel{ID: quizChan,
 		Post: "0 9 * * MON-FRI", Close: "0 17 * * MON-FRI", TZ: "Europe/Berlin", ExamDate: "2027-02-01"}})
 	m := NewMetrics("test", Routes()...)

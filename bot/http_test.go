@@ -76,7 +76,7 @@ func newHTTPEnvFor(t testing.TB, s Searcher, opts HTTPOptions, ropts Options) *h
 	if s == nil {
 		s = defaultIndex(t)
 	}
-	fake := slackfake.New(t)
+	fake := newFake(t)
 	store := memory.New()
 	eng := quiz.New(nil, store, testPool(), quiz.Options{Seed: 1})
 	m := NewMetrics("test", Routes()...)

@@ -7,12 +7,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
+
+	"github.com/devopsbot/devopsbot/bot/slackfake"
 )
 
 // checkSlackLimits fails when a message would be refused or cut by Slack
 // (its blocks against Slack's documented limits, a non-empty text
 // fallback), or is too big for a Socket Mode ack.
-func checkSlackLimits(t *testing.T, r Response) {
+func checkSlackLimits(t testing.TB, r Response) {
 	t.Helper()
 	sm := r.slack()
 	raw := mustJSON(t, payload(r))
@@ -31,7 +33,7 @@ func checkSlackLimits(t *testing.T, r Response) {
 
 // checkViewLimits fails when the blocks of a Home tab or modal view would
 // be refused by Slack.
-func checkViewLimits(t *testing.T, blocks []slack.Block) {
+func checkViewLimits(t testing.TB, blocks []slack.Block) {
 	t.Helper()
 	raw := mustJSON(t, map[string]any{"type": "home", "blocks": blocks})
 	if len(raw) > maxViewPayload {
@@ -42,7 +44,7 @@ func checkViewLimits(t *testing.T, blocks []slack.Block) {
 }
 
 // checkRoundTrip decodes raw with slack-go: the blocks are valid Block Kit.
-func checkRoundTrip(t *testing.T, raw []byte, want int) {
+func checkRoundTrip(t testing.TB, raw []byte, want int) {
 	t.Helper()
 	var back struct {
 		Blocks slack.Blocks `json:"blocks"`
@@ -56,7 +58,7 @@ func checkRoundTrip(t *testing.T, raw []byte, want int) {
 }
 
 // checkBlocks holds blocks against Slack's documented limits (fit.go).
-func checkBlocks(t *testing.T, blocks []slack.Block, maxBlocks int) {
+func checkBlocks(t testing.TB, blocks []slack.Block, maxBlocks int) {
 	t.Helper()
 	if len(blocks) > maxBlocks {
 		t.Errorf("%d blocks, Slack allows %d", len(blocks), maxBlocks)
@@ -108,7 +110,7 @@ func checkBlocks(t *testing.T, blocks []slack.Block, maxBlocks int) {
 	checkButtons(t, buttons)
 }
 
-func checkSection(t *testing.T, i int, x *slack.SectionBlock) {
+func checkSection(t testing.TB, i int, x *slack.SectionBlock) {
 	t.Helper()
 	if x.Text == nil || strings.TrimSpace(x.Text.Text) == "" {
 		t.Errorf("block %d: empty section", i)
@@ -132,7 +134,7 @@ func checkSection(t *testing.T, i int, x *slack.SectionBlock) {
 }
 
 // checkInput holds an input block's label and placeholder to Slack's limits.
-func checkInput(t *testing.T, i int, x *slack.InputBlock) {
+func checkInput(t testing.TB, i int, x *slack.InputBlock) {
 	t.Helper()
 	if x.Label == nil || x.Label.Type != slack.PlainTextType || x.Label.Text == "" ||
 		utf8.RuneCountInString(x.Label.Text) > slackInputLabel {
@@ -147,7 +149,7 @@ func checkInput(t *testing.T, i int, x *slack.InputBlock) {
 
 // checkButtons holds buttons to Slack's limits; action IDs must be unique
 // within one message or view.
-func checkButtons(t *testing.T, buttons []*slack.ButtonBlockElement) {
+func checkButtons(t testing.TB, buttons []*slack.ButtonBlockElement) {
 	t.Helper()
 	ids := map[string]bool{}
 	for _, b := range buttons {
@@ -175,7 +177,7 @@ func checkButtons(t *testing.T, buttons []*slack.ButtonBlockElement) {
 	}
 }
 
-func checkID(t *testing.T, what, id string) {
+func checkID(t testing.TB, what, id string) {
 	t.Helper()
 	if len(id) > slackActionID {
 		t.Errorf("%s of %d characters: %.40q…", what, len(id), id)
@@ -184,7 +186,7 @@ func checkID(t *testing.T, what, id string) {
 
 // checkMrkdwn fails on raw & < > that Slack would read as markup: every <
 // must open a link or mention we made, every & an entity.
-func checkMrkdwn(t *testing.T, s string) {
+func checkMrkdwn(t testing.TB, s string) {
 	t.Helper()
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
@@ -219,4 +221,44 @@ func checkMrkdwn(t *testing.T, s string) {
 func excerpt(s string, i int) string {
 	lo, hi := max(0, i-30), min(len(s), i+30)
 	return s[lo:hi]
+}
+
+// newFake starts a fake Slack whose recorded payloads are all held to
+// Slack's limits when the test ends: every message, ephemeral reply,
+// update and response_url reply (blocks and a text fallback), and every
+// view (Home tab and modals) the bot sent in the test.
+func newFake(t testing.TB) *slackfake.Server {
+	t.Helper()
+	fake := slackfake.New(t)
+	t.Cleanup(func() {
+		for _, c := range fake.Calls() {
+			checkRecorded(t, c)
+		}
+	})
+	return fake
+}
+
+// checkRecorded holds one recorded call's payload to Slack's limits.
+func checkRecorded(t testing.TB, c slackfake.Call) {
+	t.Helper()
+	max := slackMessageBlocks
+	switch c.Method {
+	case "views.publish", "views.open":
+		max = slackViewBlocks
+	case "chat.postMessage", "chat.postEphemeral", "chat.update", "response_url":
+		if strings.TrimSpace(c.Text) == "" {
+			t.Errorf("%s without a text fallback", c.Method)
+		}
+	default:
+		return
+	}
+	if len(c.Blocks) == 0 {
+		return
+	}
+	var blocks slack.Blocks
+	if err := json.Unmarshal(c.Blocks, &blocks); err != nil {
+		t.Errorf("%s: blocks do not decode: %v", c.Method, err)
+		return
+	}
+	checkBlocks(t, blocks.BlockSet, max)
 }

@@ -13,7 +13,7 @@ import (
 // TestSlackRateLimitIsPerResponseURL: a 429 on one response_url does not
 // hold the confirmations sent to other response_urls.
 func TestSlackRateLimitIsPerResponseURL(t *testing.T) {
-	fake := slackfake.New(t)
+	fake := newFake(t)
 	s := NewSlack(nil, NewSlackClient(slackfake.BotToken, "", fake.APIURL()), nil)
 	s.sleep = func(ctx context.Context, d time.Duration) error { return sleepCtx(ctx, min(d, 10*time.Millisecond)) }
 	ctx := context.Background()
@@ -33,7 +33,7 @@ func TestSlackRateLimitIsPerResponseURL(t *testing.T) {
 // admin's `quiz post`) fails at once with ErrRateLimited when Slack's
 // rate limit would hold it past that, instead of running later.
 func TestSlackStaleActionDroppedNotRunLate(t *testing.T) {
-	fake := slackfake.New(t)
+	fake := newFake(t)
 	s := NewSlack(nil, NewSlackClient(slackfake.BotToken, "", fake.APIURL()), nil)
 	ctx := context.Background()
 	fake.FailNext("chat.postMessage", http.StatusTooManyRequests, "16")

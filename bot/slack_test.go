@@ -135,7 +135,7 @@ func TestSlackRetryRule(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			fake := slackfake.New(t)
+			fake := newFake(t)
 			for _, st := range tt.fail {
 				fake.FailNext(tt.method, st, tt.retry)
 			}
@@ -321,7 +321,7 @@ func TestRespondErrorHidesResponseURL(t *testing.T) {
 // TestSlackRateLimitHoldsTheMethod: after a 429, the next call of the same
 // method waits out Retry-After too; other methods do not.
 func TestSlackRateLimitHoldsTheMethod(t *testing.T) {
-	fake := slackfake.New(t)
+	fake := newFake(t)
 	fake.FailNext("chat.postMessage", 429, "5")
 	s, waits := newTestSlack(t, fake.APIURL())
 	ctx := context.Background()
@@ -348,7 +348,7 @@ func TestSlackRateLimitHoldsTheMethod(t *testing.T) {
 }
 
 func TestSlackReportsATokenRefusedForGood(t *testing.T) {
-	fake := slackfake.New(t)
+	fake := newFake(t)
 	s := NewSlack(nil, NewSlackClient("xoxb-0000000000-revoked", "", fake.APIURL()), nil)
 	var got []string
 	s.OnAuthFailure(func(method, code string) { got = append(got, method+" "+code) })

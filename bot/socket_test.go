@@ -23,7 +23,7 @@ type socketEnv struct {
 
 func newSocketEnv(t *testing.T, rejectFirst int) *socketEnv {
 	t.Helper()
-	fake := slackfake.New(t)
+	fake := newFake(t)
 	fake.RejectOpens(rejectFirst)
 	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Seed: 1})
 	r := NewRouter(nil, defaultIndex(t), eng, Options{})
