@@ -22,9 +22,16 @@ func renderSlack(r Response) slackMessage {
 	return slackMessage{Text: text, Blocks: renderBlocks(r, jsonLen(text), messageBudget)}
 }
 
-// renderView renders r as the blocks of a Home tab or modal view, within
-// Slack's limits for views (100 blocks; a view has no text fallback).
+// renderView renders r as the blocks of a Home tab or modal view sent
+// through the Web API, within Slack's limits for views (100 blocks; a view
+// has no text fallback).
 func renderView(r Response) []slack.Block { return renderBlocks(r, 0, viewBudget) }
+
+// renderAckView renders r as the blocks of a modal that goes back in an
+// acknowledgement (a view_submission's response_action): within Slack's
+// limits for views, and as small as a message, which Socket Mode's 20 KB
+// ack limit needs.
+func renderAckView(r Response) []slack.Block { return renderBlocks(r, 0, ackViewBudget) }
 
 // fallbackText is the plain text sent with the blocks (notifications,
 // clients without Block Kit), at most maxFallback runes and never cut inside

@@ -130,12 +130,7 @@ func (c *clicker) reply(ctx context.Context, k click, r Response) error {
 	case k.ResponseURL != "":
 		return c.slack.Respond(ctx, k.ResponseURL, r, respondEphemeral)
 	case k.Channel == "":
-		dm, err := c.slack.OpenDM(ctx, k.User)
-		if err != nil {
-			return err
-		}
-		_, err = c.slack.Post(ctx, dm, "", r)
-		return err
+		return c.slack.SendDM(ctx, k.User, r)
 	}
 	return c.slack.PostEphemeral(ctx, k.Channel, k.User, k.ThreadTS, r)
 }

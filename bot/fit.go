@@ -57,6 +57,7 @@ type blockBudget struct {
 var (
 	messageBudget = blockBudget{blocks: slackMessageBlocks, payload: maxPayload}
 	viewBudget    = blockBudget{blocks: slackViewBlocks, payload: maxViewPayload}
+	ackViewBudget = blockBudget{blocks: slackViewBlocks, payload: maxPayload}
 )
 
 // jsonLen is the length of s as a JSON string written by encoding/json

@@ -55,7 +55,7 @@ func answerModal(r Response) slack.ModalViewRequest {
 		Title:      slack.NewTextBlockObject(slack.PlainTextType, "devopsbot", false, false),
 		Submit:     slack.NewTextBlockObject(slack.PlainTextType, "Ask another", false, false),
 		Close:      slack.NewTextBlockObject(slack.PlainTextType, "Done", false, false),
-		Blocks:     slack.Blocks{BlockSet: renderView(withoutButtons(r))},
+		Blocks:     slack.Blocks{BlockSet: renderAckView(withoutButtons(r))},
 	}
 }
 
@@ -144,7 +144,7 @@ func (d *Dispatcher) submitWithin(cb slack.InteractionCallback, wait time.Durati
 		mu.Unlock()
 		var err error
 		if isLate && resp != nil {
-			err = d.sendDM(ctx, cb.User.ID, *resp)
+			err = d.slack.SendDM(ctx, cb.User.ID, *resp)
 		}
 		outcome := *o
 		if err != nil {

@@ -186,3 +186,18 @@ func TestHTTPLateModalAnswerGoesToADirectMessage(t *testing.T) {
 		t.Fatalf("calls %+v, want the answer in the submitter's DM", calls)
 	}
 }
+
+// A modal's answer goes back in the view_submission's acknowledgement, so
+// however long, it stays under Socket Mode's 20 KB ack limit.
+func TestModalAnswerFitsASocketModeAck(t *testing.T) {
+	m := &Response{}
+	for range 150 {
+		m.text(plain(strings.Repeat("A fact that goes on and on. ", 400)))
+	}
+	view := answerModal(*m)
+	checkViewLimits(t, view.Blocks.BlockSet)
+	ack := mustJSON(t, slack.NewUpdateViewSubmissionResponse(&view))
+	if len(ack) >= maxAckBytes {
+		t.Errorf("ack of %d bytes: Socket Mode drops acks of 20 KB and more", len(ack))
+	}
+}

@@ -101,15 +101,5 @@ func (d *Dispatcher) messageShortcut(ctx context.Context, cb slack.InteractionCa
 		return err
 	}
 	d.lg.Info("bot.Dispatcher shortcut answered in a direct message", "reason", slackErrorCode(err))
-	return d.sendDM(ctx, sc.User, d.r.Shortcut(ctx, sc, true))
-}
-
-// sendDM sends r to user in the bot's direct message with them.
-func (d *Dispatcher) sendDM(ctx context.Context, user string, r Response) error {
-	dm, err := d.slack.OpenDM(ctx, user)
-	if err != nil {
-		return err
-	}
-	_, err = d.slack.Post(ctx, dm, "", r)
-	return err
+	return d.slack.SendDM(ctx, sc.User, d.r.Shortcut(ctx, sc, true))
 }

@@ -43,6 +43,16 @@ func (s *Slack) OpenDM(ctx context.Context, user string) (string, error) {
 	return ch.ID, nil
 }
 
+// SendDM posts r in the bot's direct message with user.
+func (s *Slack) SendDM(ctx context.Context, user string, r Response) error {
+	dm, err := s.OpenDM(ctx, user)
+	if err != nil {
+		return err
+	}
+	_, err = s.Post(ctx, dm, "", r)
+	return err
+}
+
 // SendFile uploads f into the bot's direct message with user, the way
 // Slack asks for since files.upload was retired: files.getUploadURLExternal
 // announces it, its bytes go to the URL that returns, and
