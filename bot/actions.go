@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -150,10 +151,16 @@ func (r *Router) answerDaily(ctx context.Context, a Action) ActionResult {
 		r.lg.WarnContext(ctx, "bot.Router round for update", "round", roundID, "err", err)
 		return out
 	}
-	if !rd.OpenedAt.IsZero() {
-		rd.OpenedAt = rd.OpenedAt.In(r.opts.Location)
-	}
+	loc := r.opts.Location
 	days, set := r.quiz.DaysToExam()
+	if r.opts.Daily != nil {
+		if cal, ok := r.opts.Daily.Calendar(cmp.Or(rd.Channel, a.Channel)); ok {
+			loc, days, set = cal.Location, cal.Days, cal.ExamSet
+		}
+	}
+	if !rd.OpenedAt.IsZero() {
+		rd.OpenedAt = rd.OpenedAt.In(loc)
+	}
 	upd := RenderDaily(rd, res.Answered, days, set)
 	out.Update = &upd
 	return out

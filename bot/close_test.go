@@ -18,29 +18,26 @@ func TestDailyCloseRetriedUntilTheAnswerIsOut(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
 	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Now: clk.Now, Seed: 1})
 	p := &fakePoster{}
-	d, err := newDailyScheduler(nil, eng, p, nil, DailyOptions{Channel: "CQUIZ", Location: time.UTC, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Post(ctx); err != nil {
+	d := newDailyScheduler(nil, cquiz(eng, "", "", nil), p, nil, DailyOptions{Channel: "CQUIZ", Clock: clk})
+	if err := d.Post(ctx, "CQUIZ"); err != nil {
 		t.Fatal(err)
 	}
 	question := p.questions()[0]
 	p.failPost = errors.New("slack: 500")
-	if err := d.Close(ctx); err == nil {
+	if err := d.Close(ctx, "CQUIZ"); err == nil {
 		t.Error("close with Slack failing reported success")
 	}
 	if len(p.updates) == 0 || p.updates[len(p.updates)-1].ts != question.ts {
 		t.Errorf("the question's message does not show it closed: %+v", p.updates)
 	}
 	p.failPost = nil
-	if err := d.Close(ctx); err != nil {
+	if err := d.Close(ctx, "CQUIZ"); err != nil {
 		t.Fatalf("close again after Slack recovered: %v", err)
 	}
 	if th := p.threadPosts(question.ts); len(th) != 1 {
 		t.Fatalf("%d answers in the question's thread, want 1", len(th))
 	}
-	if err := d.Close(ctx); !errors.Is(err, ErrNoOpenRound) {
+	if err := d.Close(ctx, "CQUIZ"); !errors.Is(err, ErrNoOpenRound) {
 		t.Errorf("third close: %v, want ErrNoOpenRound", err)
 	}
 	if th := p.threadPosts(question.ts); len(th) != 1 {
@@ -49,44 +46,44 @@ func TestDailyCloseRetriedUntilTheAnswerIsOut(t *testing.T) {
 }
 
 // TestDailyPendingCloseRetriedInTheBackground: the scheduler retries a
-// close whose answer did not go out without anyone asking.
+// close whose answer did not go out, every RetryEvery, without anyone
+// asking, and posts it once.
 func TestDailyPendingCloseRetriedInTheBackground(t *testing.T) {
 	ctx := context.Background()
 	clk := &clock{t: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
 	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Now: clk.Now, Seed: 1})
 	p := &fakePoster{}
-	d, err := newDailyScheduler(nil, eng, p, nil, DailyOptions{Channel: "CQUIZ", Location: time.UTC, Now: clk.Now,
-		RetryEvery: 20 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Post(ctx); err != nil {
+	d := newDailyScheduler(nil, cquiz(eng, "", "", nil), p, nil, DailyOptions{Channel: "CQUIZ", Clock: clk, RetryEvery: 30 * time.Second})
+	if err := d.Post(ctx, "CQUIZ"); err != nil {
 		t.Fatal(err)
 	}
 	question := p.questions()[0]
 	p.mu.Lock()
 	p.failPost = errors.New("slack: connection refused")
 	p.mu.Unlock()
-	_ = d.Close(ctx)
-	d.Start()
+	_ = d.Close(ctx, "CQUIZ")
+	mark := clk.mark()
+	d.Start() // its catch-up fails too: Slack is still down
 	defer func() {
 		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
 		_ = d.Stop(sctx)
 	}()
+	clk.settle(t, mark)
+	if n := len(p.threadPosts(question.ts)); n != 0 {
+		t.Fatalf("%d answers posted while Slack was down", n)
+	}
 	p.mu.Lock()
 	p.failPost = nil
 	p.mu.Unlock()
-	deadline := time.Now().Add(5 * time.Second)
-	for len(p.threadPosts(question.ts)) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("the answer was never posted")
-		}
-		time.Sleep(10 * time.Millisecond)
+	clk.advance(t, clk.Now().Add(29*time.Second))
+	if n := len(p.threadPosts(question.ts)); n != 0 {
+		t.Fatalf("retried before RetryEvery: %d answers", n)
 	}
-	time.Sleep(100 * time.Millisecond)
+	clk.advance(t, clk.Now().Add(time.Second))
+	clk.advance(t, clk.Now().Add(30*time.Second))
 	if n := len(p.threadPosts(question.ts)); n != 1 {
-		t.Errorf("%d answers posted, want 1", n)
+		t.Errorf("%d answers posted after two retries, want 1", n)
 	}
 }
 
@@ -97,17 +94,14 @@ func TestDailyFailedPostKeepsTheCurrentQuestionOpen(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
 	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Now: clk.Now, Seed: 1})
 	p := &fakePoster{}
-	d, err := newDailyScheduler(nil, eng, p, nil, DailyOptions{Channel: "CQUIZ", Location: time.UTC, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Post(ctx); err != nil {
+	d := newDailyScheduler(nil, cquiz(eng, "", "", nil), p, nil, DailyOptions{Channel: "CQUIZ", Clock: clk})
+	if err := d.Post(ctx, "CQUIZ"); err != nil {
 		t.Fatal(err)
 	}
 	first := p.questions()[0]
 	clk.Set(clk.Now().Add(time.Minute))
 	p.failPost = errors.New("slack: 429")
-	if err := d.Post(ctx); err == nil {
+	if err := d.Post(ctx, "CQUIZ"); err == nil {
 		t.Fatal("a refused post reported success")
 	}
 	open, err := eng.OpenRounds(ctx)

@@ -58,8 +58,8 @@ var subcommands = []subcommand{
 	{name: "quiz", label: CommandQuiz, usage: "quiz [topic]",
 		help: "a private practice question, on a topic when you name one",
 		run:  func(r *Router, ctx context.Context, c call) Response { return r.quizCommand(ctx, c.req, c.plainRest()) }},
-	{name: "leaderboard", label: CommandLeaderboard, usage: "leaderboard [week|month|all]",
-		help: "the scores",
+	{name: "leaderboard", label: CommandLeaderboard, usage: "leaderboard [week|month|all] [#channel]",
+		help: "the scores, across the quiz channels or in one",
 		run: func(r *Router, ctx context.Context, c call) Response {
 			return r.leaderboard(ctx, c.rest, r.view(c.public))
 		},
@@ -84,10 +84,10 @@ var subcommands = []subcommand{
 		}},
 	{name: "quiz post", label: CommandQuizPost, usage: "quiz post", admin: true,
 		help: "post the question of the day now",
-		run:  func(r *Router, ctx context.Context, c call) Response { return r.postDaily(ctx) }},
+		run:  func(r *Router, ctx context.Context, c call) Response { return r.postDaily(ctx, c) }},
 	{name: "quiz close", label: CommandQuizClose, usage: "quiz close", admin: true,
 		help: "close the question of the day and post its answer",
-		run:  func(r *Router, ctx context.Context, c call) Response { return r.closeDaily(ctx) }},
+		run:  func(r *Router, ctx context.Context, c call) Response { return r.closeDaily(ctx, c) }},
 	{name: "quiz flags", label: CommandQuizFlags, usage: "quiz flags", admin: true,
 		help: "the questions people flagged, with their reasons",
 		run:  func(r *Router, ctx context.Context, c call) Response { return r.quizFlags(ctx, c.prefix) }},
@@ -96,6 +96,10 @@ var subcommands = []subcommand{
 		run: func(r *Router, ctx context.Context, c call) Response {
 			return r.quizRestore(ctx, c.plainRest(), c.prefix)
 		}},
+	{name: "admin channel", label: CommandAdminChannel,
+		usage: `admin channel [list|add|set|remove] [#channel] [post="0 9 * * MON-FRI"] [close=...] [tz=Europe/Berlin] [exam=2027-02-01]`, admin: true,
+		help: "the quiz channels, each with its own schedules, time zone and exam date: `admin channel list`; `add` or `set` with the settings to change; `remove`",
+		run:  (*Router).adminChannel},
 	{name: "admin reload", label: CommandAdminReload, usage: "admin reload", admin: true,
 		help: "read the notes again (files, directories, URLs) without a restart",
 		run:  func(r *Router, ctx context.Context, c call) Response { return r.reloadNotes(ctx) }},
@@ -250,23 +254,30 @@ func (r *Router) denied(ctx context.Context, c *subcommand, prefix string) Respo
 		plain(". Admins are set in DEVOPSBOT_ADMINS."))
 }
 
-func (r *Router) postDaily(ctx context.Context) Response {
+func (r *Router) postDaily(ctx context.Context, c call) Response {
 	d := r.opts.Daily
 	if d == nil {
 		return noDaily()
 	}
-	if err := d.Post(ctx); err != nil {
+	err := d.Post(ctx, c.req.Channel)
+	if errors.Is(err, ErrNotQuizChannel) {
+		return r.notQuizChannel(ctx, c)
+	}
+	if err != nil {
 		return r.fail(ctx, "quiz post", err)
 	}
 	return textResponse(true, plain("Posted the question of the day."))
 }
 
-func (r *Router) closeDaily(ctx context.Context) Response {
+func (r *Router) closeDaily(ctx context.Context, c call) Response {
 	d := r.opts.Daily
 	if d == nil {
 		return noDaily()
 	}
-	err := d.Close(ctx)
+	err := d.Close(ctx, c.req.Channel)
+	if errors.Is(err, ErrNotQuizChannel) {
+		return r.notQuizChannel(ctx, c)
+	}
 	if errors.Is(err, quiz.ErrNotFound) {
 		return textResponse(true, plain("There is no open question of the day to close."))
 	}
@@ -303,5 +314,5 @@ func count(n int, noun string) string {
 }
 
 func noDaily() Response {
-	return textResponse(true, plain("The question of the day is not set up here: DEVOPSBOT_QUIZ_CHANNEL is empty."))
+	return textResponse(true, plain("The question of the day is not scheduled here: it runs in the bot (devopsbot serve)."))
 }

@@ -40,7 +40,7 @@ func consoleFakes(calls *[]string) (*fakeSearcher, *fakeQuiz) {
 			*calls = append(*calls, fmt.Sprintf("answer %s %s %d", user, qid, choice))
 			return quiz.Result{Question: sampleQuestion, Choice: choice, Correct: choice == sampleQuestion.Correct}, nil
 		},
-		LeaderboardFn: func(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error) {
+		LeaderboardFn: func(ctx context.Context, p quiz.Period, channel string, limit int) ([]quiz.Standing, error) {
 			*calls = append(*calls, "leaderboard "+string(p))
 			return []quiz.Standing{{Rank: 1, User: "alice", Points: 20, Answered: 2, Correct: 2, Accuracy: 1}}, nil
 		},
@@ -226,7 +226,9 @@ func TestConsoleLongLine(t *testing.T) {
 func TestBareCommandExamples(t *testing.T) {
 	var calls []string
 	s, q := consoleFakes(&calls)
-	q.LeaderboardFn = func(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error) { return nil, nil }
+	q.LeaderboardFn = func(ctx context.Context, p quiz.Period, channel string, limit int) ([]quiz.Standing, error) {
+		return nil, nil
+	}
 	s.SearchFn = func(ctx context.Context, q string, k int) ([]index.Hit, error) { return nil, nil }
 	for _, bare := range []bool{true, false} {
 		r := newTestRouter(s, q, Options{Bare: bare})

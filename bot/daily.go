@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/devopsbot/devopsbot/quiz"
 )
 
@@ -26,12 +24,12 @@ const unknownTS = "unknown"
 // DailyQuiz is what the question of the day needs from the quiz engine;
 // *quiz.Engine implements it.
 type DailyQuiz interface {
+	QuizChannels(ctx context.Context) ([]quiz.Channel, error)
 	OpenRound(ctx context.Context, slot string, at time.Time) (quiz.Round, error)
 	SetRoundMessage(ctx context.Context, roundID, channel, ts string) error
 	ClaimRoundMessage(ctx context.Context, roundID, channel, mark string) (bool, error)
 	OpenRounds(ctx context.Context) ([]quiz.Round, error)
 	CloseRound(ctx context.Context, roundID string) (quiz.Summary, error)
-	DaysToExam() (int, bool)
 	Round(ctx context.Context, roundID string) (quiz.Round, error)
 }
 
@@ -43,13 +41,15 @@ type dailyPoster interface {
 	Update(ctx context.Context, channel, ts string, r Response) error
 }
 
-// DailyOptions configure the question of the day.
+// DailyOptions configure the question of the day. The quiz channels, with
+// their schedules, zones and exam dates, come from DailyQuiz.QuizChannels.
 type DailyOptions struct {
-	Channel  string         // where questions are posted
-	Schedule string         // cron spec of the posts; "" posts only on `quiz post`
-	Close    string         // cron spec of the closes; "" closes only on the next post or `quiz close`
-	Location *time.Location // schedules and days; nil means UTC
-	Now      func() time.Time
+	// Channel is the environment's quiz channel (DEVOPSBOT_QUIZ_CHANNEL), ""
+	// for none: its rounds keep the IDs of a one-channel install (see
+	// roundID).
+	Channel string
+	// Clock is the scheduler's time; nil means the system clock.
+	Clock Clock
 	// JobTimeout bounds one firing's work (Slack calls included); 0 means 1 minute.
 	JobTimeout time.Duration
 	// CloseLog keeps how far each close got (the store implements it);
@@ -58,54 +58,60 @@ type DailyOptions struct {
 	// RetryEvery is how often a close whose answer did not go out is
 	// retried; 0 means 30 s.
 	RetryEvery time.Duration
+	// RefreshEvery is how often the quiz channels are read again, so that
+	// changes made through another replica apply here; 0 means 1 minute.
+	RefreshEvery time.Duration
 }
 
-// DailyScheduler posts the question of the day on a cron schedule and closes
-// it. Each firing of the schedule is a slot whose ID is the scheduled time
-// (RFC 3339 in the configured zone): quiz.Engine.OpenRound is idempotent per
-// slot and the scheduler posts only a round without a message yet, so a slot
-// is posted once across restarts. A new question first closes the open ones.
-// At start it catches up what was missed while the bot was down: rounds
-// whose close time has passed are closed, and today's latest slot is posted
-// if it was not. It implements Daily for `quiz post` and `quiz close`.
+// DailyScheduler posts the question of the day in each quiz channel on the
+// channel's cron schedule, in its zone, and closes it on its close
+// schedule. Each firing of a schedule is a slot whose round ID is the
+// scheduled time (RFC 3339 in the channel's zone), prefixed with the
+// channel for all but the environment's channel: quiz.Engine.OpenRound is
+// idempotent per slot and the scheduler posts only a round it claims, so a
+// slot is posted once across restarts and replicas. A new question first
+// closes the channel's open ones. When a channel appears (at start, or
+// when an admin adds or changes it) the scheduler catches up what it
+// missed: rounds whose close time has passed are closed, and today's latest
+// slot since the channel was set is posted if it was not. It implements
+// Daily for `quiz post`, `quiz close` and the admin channel commands.
 type DailyScheduler struct {
 	lg    *slog.Logger
 	q     DailyQuiz
 	slack dailyPoster
 	m     *Metrics
 	opts  DailyOptions
+	clock Clock
 
-	post, close cron.Schedule // nil when not scheduled
-	cron        *cron.Cron
+	mu       sync.Mutex              // serialises posting, closing and channel changes
+	chMu     sync.RWMutex            // guards channels
+	channels map[string]*quizChannel // by channel ID
+	loaded   bool                    // channels read once
+	nudge    chan struct{}           // the channels changed: plan the next wake-up again
 
 	ctx    context.Context // jobs' context, cancelled by Stop
 	cancel context.CancelFunc
 
-	mu      sync.Mutex    // serialises posting and closing
-	quit    chan struct{} // closed by Stop: the close retries end
+	quit    chan struct{} // closed by Stop
 	startMu sync.Mutex
 	started bool
 	stopped bool
-	wg      sync.WaitGroup // the start-up catch-up
+	wg      sync.WaitGroup // the loop
 }
 
 var _ Daily = (*DailyScheduler)(nil)
 
-// NewDailyScheduler returns a scheduler posting to opts.Channel through s.
-// It fails on an invalid cron spec.
-func NewDailyScheduler(lg *slog.Logger, q DailyQuiz, s *Slack, m *Metrics, opts DailyOptions) (*DailyScheduler, error) {
+// NewDailyScheduler returns a scheduler posting through s.
+func NewDailyScheduler(lg *slog.Logger, q DailyQuiz, s *Slack, m *Metrics, opts DailyOptions) *DailyScheduler {
 	return newDailyScheduler(lg, q, s, m, opts)
 }
 
-func newDailyScheduler(lg *slog.Logger, q DailyQuiz, s dailyPoster, m *Metrics, opts DailyOptions) (*DailyScheduler, error) {
+func newDailyScheduler(lg *slog.Logger, q DailyQuiz, s dailyPoster, m *Metrics, opts DailyOptions) *DailyScheduler {
 	if lg == nil {
 		lg = slog.New(slog.DiscardHandler)
 	}
-	if opts.Location == nil {
-		opts.Location = time.UTC
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
+	if opts.Clock == nil {
+		opts.Clock = systemClock{}
 	}
 	if opts.JobTimeout <= 0 {
 		opts.JobTimeout = time.Minute
@@ -116,37 +122,17 @@ func newDailyScheduler(lg *slog.Logger, q DailyQuiz, s dailyPoster, m *Metrics, 
 	if opts.RetryEvery <= 0 {
 		opts.RetryEvery = 30 * time.Second
 	}
-	d := &DailyScheduler{lg: lg, q: q, slack: s, m: m, opts: opts, quit: make(chan struct{})}
-	var err error
-	if d.post, err = parseSchedule(opts.Schedule, opts.Location); err != nil {
-		return nil, fmt.Errorf("quiz schedule: %w", err)
+	if opts.RefreshEvery <= 0 {
+		opts.RefreshEvery = time.Minute
 	}
-	if d.close, err = parseSchedule(opts.Close, opts.Location); err != nil {
-		return nil, fmt.Errorf("quiz close schedule: %w", err)
-	}
-	cl := cronLogger{lg}
-	d.cron = cron.New(
-		cron.WithLocation(opts.Location),
-		cron.WithLogger(cl),
-		cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)),
-	)
-	if d.post != nil {
-		d.cron.Schedule(d.post, cron.FuncJob(d.postJob))
-	}
-	if d.close != nil {
-		d.cron.Schedule(d.close, cron.FuncJob(d.closeJob))
-	}
+	d := &DailyScheduler{lg: lg, q: q, slack: s, m: m, opts: opts, clock: opts.Clock,
+		channels: map[string]*quizChannel{}, nudge: make(chan struct{}, 1), quit: make(chan struct{})}
 	d.ctx, d.cancel = context.WithCancel(context.Background())
-	return d, nil
+	return d
 }
 
-// slotID is the stable ID of the slot scheduled at t.
-func (d *DailyScheduler) slotID(t time.Time) string {
-	return t.In(d.opts.Location).Format(time.RFC3339)
-}
-
-// Start catches up on missed work in the background, then starts the cron
-// schedule.
+// Start reads the quiz channels and catches up on missed work in the
+// background, then runs the schedules.
 func (d *DailyScheduler) Start() {
 	d.startMu.Lock()
 	defer d.startMu.Unlock()
@@ -154,20 +140,10 @@ func (d *DailyScheduler) Start() {
 		return
 	}
 	d.started = true
-	d.wg.Go(d.retryCloses)
-	d.wg.Go(func() {
-		d.catchUp(d.ctx)
-		d.startMu.Lock()
-		defer d.startMu.Unlock()
-		if !d.stopped {
-			d.cron.Start()
-			d.lg.Info("bot.DailyScheduler started", "channel", d.opts.Channel,
-				"schedule", d.opts.Schedule, "close", d.opts.Close, "tz", d.opts.Location.String())
-		}
-	})
+	d.wg.Go(d.run)
 }
 
-// Stop stops the schedule and waits (bounded by ctx) for a running job.
+// Stop stops the schedules and waits (bounded by ctx) for a running job.
 func (d *DailyScheduler) Stop(ctx context.Context) error {
 	d.startMu.Lock()
 	if !d.stopped {
@@ -178,7 +154,6 @@ func (d *DailyScheduler) Stop(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		d.wg.Wait()
-		<-d.cron.Stop().Done()
 		close(done)
 	}()
 	defer d.cancel()
@@ -190,47 +165,204 @@ func (d *DailyScheduler) Stop(ctx context.Context) error {
 	}
 }
 
-// catchUp closes rounds whose close time passed while the bot was down, and
-// posts today's latest slot if it was not posted.
-func (d *DailyScheduler) catchUp(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, d.opts.JobTimeout)
-	defer cancel()
-	now := d.opts.Now().In(d.opts.Location)
-	if _, err := d.finishPending(ctx); err != nil {
-		d.lg.Error("bot.DailyScheduler catch up answers", "err", err)
+// run is the scheduler's loop: it sleeps until the next post, close,
+// retry or refresh is due (or the channels change), then does what is due.
+func (d *DailyScheduler) run() {
+	if err := d.refresh(d.ctx, true); err != nil {
+		d.lg.Error("bot.DailyScheduler read quiz channels", "err", err)
 	}
-	if d.close != nil {
-		if err := d.closeOverdue(ctx, now); err != nil {
-			d.lg.Error("bot.DailyScheduler catch up close", "err", err)
+	d.chMu.RLock()
+	n := len(d.channels)
+	d.chMu.RUnlock()
+	d.lg.Info("bot.DailyScheduler started", "channels", n, "refresh_every", d.opts.RefreshEvery.String())
+	now := d.clock.Now()
+	nextRefresh, nextRetry := now.Add(d.opts.RefreshEvery), now.Add(d.opts.RetryEvery)
+	for {
+		select {
+		case <-d.quit:
+			return
+		case <-d.nudge:
+			continue
+		case <-d.wakeAt(earliest(nextRefresh, nextRetry)):
 		}
-	}
-	if d.post != nil {
-		if slot, ok := lastSlotToday(d.post, now, d.opts.Location); ok {
-			if err := d.postSlot(ctx, slot, d.slotID(slot)); err != nil {
-				d.lg.Error("bot.DailyScheduler catch up post", "slot", d.slotID(slot), "err", err)
+		now = d.clock.Now()
+		d.fire(now)
+		if !now.Before(nextRetry) {
+			d.retryCloses()
+			nextRetry = now.Add(d.opts.RetryEvery)
+		}
+		if !now.Before(nextRefresh) {
+			if err := d.refresh(d.ctx, true); err != nil {
+				d.lg.Warn("bot.DailyScheduler read quiz channels", "err", err)
 			}
+			nextRefresh = now.Add(d.opts.RefreshEvery)
 		}
 	}
 }
 
-func (d *DailyScheduler) postJob() {
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// wakeAt returns a channel that fires at the earliest of limit and the
+// channels' next firings. It reads the channels and drains the nudge
+// under one lock, so a change made after the read nudges the loop again.
+func (d *DailyScheduler) wakeAt(limit time.Time) <-chan time.Time {
+	d.chMu.RLock()
+	defer d.chMu.RUnlock()
+	select {
+	case <-d.nudge:
+	default:
+	}
+	for _, c := range d.channels {
+		if n := c.next(); !n.IsZero() && n.Before(limit) {
+			limit = n
+		}
+	}
+	return d.clock.WakeAt(limit)
+}
+
+// fire runs every post and close due at now, and plans each channel's next.
+func (d *DailyScheduler) fire(now time.Time) {
+	type job struct {
+		c     *quizChannel
+		close bool
+	}
+	var due []job
+	d.chMu.Lock()
+	for _, c := range d.channels {
+		if !c.nextClose.IsZero() && !c.nextClose.After(now) {
+			due = append(due, job{c, true})
+			c.nextClose = c.close.Next(now.In(c.loc))
+		}
+		if !c.nextPost.IsZero() && !c.nextPost.After(now) {
+			due = append(due, job{c, false})
+			c.nextPost = c.post.Next(now.In(c.loc))
+		}
+	}
+	d.chMu.Unlock()
+	for _, j := range due {
+		if j.close {
+			d.closeJob(j.c)
+		} else {
+			d.postJob(j.c, now)
+		}
+	}
+}
+
+// Refresh reads the quiz channels again now (after an admin changed
+// them): a new or changed channel is scheduled, and caught up once the
+// scheduler runs; a removed one stops.
+func (d *DailyScheduler) Refresh(ctx context.Context) error {
+	d.startMu.Lock()
+	running := d.started && !d.stopped
+	d.startMu.Unlock()
+	return d.refresh(ctx, running)
+}
+
+// refresh applies the quiz channels as stored: channels whose settings
+// changed are replaced, removed ones dropped, and with catchUp every
+// channel not yet caught up is. A channel whose settings do not parse is
+// skipped with an error logged.
+func (d *DailyScheduler) refresh(ctx context.Context, catchUp bool) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	cs, err := d.q.QuizChannels(ctx)
+	if err != nil {
+		return err
+	}
+	now := d.clock.Now()
+	seen := map[string]bool{}
+	d.chMu.Lock()
+	d.loaded = true
+	for _, c := range cs {
+		seen[c.ID] = true
+		if old, ok := d.channels[c.ID]; ok && old.Same(c) {
+			old.Channel = c // who set it, its name
+			continue
+		}
+		qc, err := newQuizChannel(c)
+		if err != nil {
+			d.lg.Error("bot.DailyScheduler quiz channel skipped", "channel", c.ID, "err", err)
+			continue
+		}
+		qc.plan(now)
+		d.channels[c.ID] = qc
+		d.lg.Info("bot.DailyScheduler channel scheduled", "channel", c.ID, "post", c.Post, "close", c.Close,
+			"tz", qc.loc.String(), "exam_date", c.ExamDate, "default", c.Default)
+	}
+	for id := range d.channels {
+		if !seen[id] {
+			delete(d.channels, id)
+			d.lg.Info("bot.DailyScheduler channel removed", "channel", id)
+		}
+	}
+	var behind []*quizChannel
+	for _, c := range d.channels {
+		if catchUp && !c.caughtUp {
+			c.caughtUp = true
+			behind = append(behind, c)
+		}
+	}
+	d.chMu.Unlock()
+	select {
+	case d.nudge <- struct{}{}:
+	default:
+	}
+	for _, c := range behind {
+		d.catchUpLocked(ctx, c, now)
+	}
+	return nil
+}
+
+// catchUpLocked finishes closes whose answer is not out, closes c's rounds
+// whose close time passed, and posts c's latest slot of today if it was
+// not posted and came after c was set.
+func (d *DailyScheduler) catchUpLocked(ctx context.Context, c *quizChannel, now time.Time) {
+	ctx, cancel := context.WithTimeout(ctx, d.opts.JobTimeout)
+	defer cancel()
+	now = now.In(c.loc)
+	if _, err := d.finishPendingLocked(ctx, c.ID); err != nil {
+		d.lg.Error("bot.DailyScheduler catch up answers", "channel", c.ID, "err", err)
+	}
+	if c.close != nil {
+		if err := d.closeOverdueLocked(ctx, c, now); err != nil {
+			d.lg.Error("bot.DailyScheduler catch up close", "channel", c.ID, "err", err)
+		}
+	}
+	if c.post == nil {
+		return
+	}
+	if slot, ok := lastSlotToday(c.post, now, c.loc); ok && !slot.Before(c.At) {
+		id := d.roundID(c.ID, slot.Format(time.RFC3339))
+		if err := d.postSlotLocked(ctx, c, slot, id); err != nil {
+			d.lg.Error("bot.DailyScheduler catch up post", "channel", c.ID, "slot", id, "err", err)
+		}
+	}
+}
+
+func (d *DailyScheduler) postJob(c *quizChannel, now time.Time) {
 	ctx, cancel := context.WithTimeout(d.ctx, d.opts.JobTimeout)
 	defer cancel()
-	now := d.opts.Now().In(d.opts.Location)
-	slot, ok := lastSlotToday(d.post, now, d.opts.Location)
+	now = now.In(c.loc)
+	slot, ok := lastSlotToday(c.post, now, c.loc)
 	if !ok {
 		slot = now.Truncate(time.Second)
 	}
-	if err := d.postSlot(ctx, slot, d.slotID(slot)); err != nil {
-		d.lg.Error("bot.DailyScheduler post", "slot", d.slotID(slot), "err", err)
+	id := d.roundID(c.ID, slot.Format(time.RFC3339))
+	if err := d.postSlot(ctx, c, slot, id); err != nil {
+		d.lg.Error("bot.DailyScheduler post", "channel", c.ID, "slot", id, "err", err)
 	}
 }
 
-func (d *DailyScheduler) closeJob() {
+func (d *DailyScheduler) closeJob(c *quizChannel) {
 	ctx, cancel := context.WithTimeout(d.ctx, d.opts.JobTimeout)
 	defer cancel()
-	if _, err := d.closeAll(ctx, ""); err != nil {
-		d.lg.Error("bot.DailyScheduler close", "err", err)
+	if _, err := d.closeAll(ctx, c.ID, ""); err != nil {
+		d.lg.Error("bot.DailyScheduler close", "channel", c.ID, "err", err)
 	}
 }
 
@@ -239,19 +371,32 @@ func (d *DailyScheduler) closeJob() {
 // rather than run late (after a newer post, say).
 const adminStartBy = 3 * time.Second
 
-// Post posts a new question of the day now (`quiz post`), closing the open one.
-func (d *DailyScheduler) Post(ctx context.Context) error {
+// Post posts a new question of the day now (`quiz post`) in the quiz
+// channel channel (or the only one), closing its open one. An error wraps
+// ErrNotQuizChannel when channel is none of several quiz channels.
+func (d *DailyScheduler) Post(ctx context.Context, channel string) error {
+	c, err := d.channelFor(ctx, channel)
+	if err != nil {
+		return err
+	}
 	ctx = WithStartBy(ctx, time.Now().Add(adminStartBy))
-	now := d.opts.Now().In(d.opts.Location)
-	return d.postSlot(ctx, now, "manual-"+now.Format(time.RFC3339Nano))
+	now := d.clock.Now().In(c.loc)
+	return d.postSlot(ctx, c, now, d.roundID(c.ID, "manual-"+now.Format(time.RFC3339Nano)))
 }
 
-// Close closes the open questions of the day now (`quiz close`) and posts
-// their answers in their threads. It returns ErrNoOpenRound when none is open.
-func (d *DailyScheduler) Close(ctx context.Context) error {
+// Close closes the open questions of the day of the quiz channel channel
+// (or the only one) now (`quiz close`) and posts their answers in their
+// threads. It returns ErrNoOpenRound when none is open.
+func (d *DailyScheduler) Close(ctx context.Context, channel string) error {
+	c, err := d.channelFor(ctx, channel)
+	if err != nil {
+		return err
+	}
 	ctx = WithStartBy(ctx, time.Now().Add(adminStartBy))
-	finished, perr := d.finishPending(ctx)
-	n, err := d.closeAll(ctx, "")
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	finished, perr := d.finishPendingLocked(ctx, c.ID)
+	n, err := d.closeAllLocked(ctx, c.ID, "")
 	if err = errors.Join(perr, err); err != nil {
 		return err
 	}
@@ -261,52 +406,56 @@ func (d *DailyScheduler) Close(ctx context.Context) error {
 	return nil
 }
 
-// postSlot opens the slot's round and posts it unless it has a message.
-func (d *DailyScheduler) postSlot(ctx context.Context, at time.Time, slot string) error {
+func (d *DailyScheduler) postSlot(ctx context.Context, c *quizChannel, at time.Time, id string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	rd, err := d.q.OpenRound(ctx, slot, at)
+	return d.postSlotLocked(ctx, c, at, id)
+}
+
+// postSlotLocked opens round id and posts it in c unless it has a message.
+func (d *DailyScheduler) postSlotLocked(ctx context.Context, c *quizChannel, at time.Time, id string) error {
+	rd, err := d.q.OpenRound(ctx, id, at)
 	if err != nil {
-		return fmt.Errorf("open round %s: %w", slot, err)
+		return fmt.Errorf("open round %s: %w", id, err)
 	}
 	if rd.MessageTS != "" {
-		d.lg.Debug("bot.DailyScheduler already posted", "slot", slot)
+		d.lg.Debug("bot.DailyScheduler already posted", "slot", id)
 		return nil
 	}
-	days, examSet := d.q.DaysToExam()
-	rd.OpenedAt = rd.OpenedAt.In(d.opts.Location)
+	days, examSet := c.daysToExam(d.clock.Now())
+	rd.OpenedAt = rd.OpenedAt.In(c.loc)
 	// Claim the round before posting: the claim records the intent (a
 	// process that dies after Slack took the post but before its timestamp
 	// is stored leaves the round marked unknown, and no restart posts the
 	// slot a second time), and of replicas firing the same slot on one
 	// database only the one that claims it posts.
-	claimed, err := d.q.ClaimRoundMessage(ctx, rd.ID, d.opts.Channel, unknownTS)
+	claimed, err := d.q.ClaimRoundMessage(ctx, rd.ID, c.ID, unknownTS)
 	if err != nil {
-		return fmt.Errorf("record round %s intent: %w", slot, err)
+		return fmt.Errorf("record round %s intent: %w", id, err)
 	}
 	if !claimed {
-		d.lg.Debug("bot.DailyScheduler posted by another", "slot", slot)
+		d.lg.Debug("bot.DailyScheduler posted by another", "slot", id)
 		return nil
 	}
-	ts, err := d.slack.Post(ctx, d.opts.Channel, "", RenderDaily(rd, 0, days, examSet))
+	ts, err := d.slack.Post(ctx, c.ID, "", RenderDaily(rd, 0, days, examSet))
 	if err != nil && !errors.Is(err, ErrMaybeDone) {
 		// Slack did not post it: clear the mark so the next try posts it.
-		if serr := d.q.SetRoundMessage(ctx, rd.ID, d.opts.Channel, ""); serr != nil {
+		if serr := d.q.SetRoundMessage(ctx, rd.ID, c.ID, ""); serr != nil {
 			err = errors.Join(err, serr)
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("post round %s: %w", slot, err)
+		return fmt.Errorf("post round %s: %w", id, err)
 	}
-	if err := d.q.SetRoundMessage(ctx, rd.ID, d.opts.Channel, ts); err != nil {
-		return fmt.Errorf("record round %s message: %w", slot, err)
+	if err := d.q.SetRoundMessage(ctx, rd.ID, c.ID, ts); err != nil {
+		return fmt.Errorf("record round %s message: %w", id, err)
 	}
 	d.m.QuestionPosted()
-	d.lg.Info("bot.DailyScheduler posted", "slot", slot, "question", rd.Question.ID, "channel", d.opts.Channel, "ts", ts)
+	d.lg.Info("bot.DailyScheduler posted", "slot", id, "question", rd.Question.ID, "channel", c.ID, "ts", ts)
 	// Only now that the new question is out does the previous one close: a
 	// post Slack refuses leaves the current question open.
-	if _, err := d.closeAllLocked(ctx, rd.ID); err != nil {
-		d.lg.Error("bot.DailyScheduler close previous", "err", err)
+	if _, err := d.closeAllLocked(ctx, c.ID, rd.ID); err != nil {
+		d.lg.Error("bot.DailyScheduler close previous", "channel", c.ID, "err", err)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,18 +11,19 @@ import (
 	"github.com/devopsbot/devopsbot/quiz"
 )
 
-// closeOverdue closes the open rounds whose close time is past.
-func (d *DailyScheduler) closeOverdue(ctx context.Context, now time.Time) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
+// closeOverdueLocked closes c's open rounds whose close time is past.
+func (d *DailyScheduler) closeOverdueLocked(ctx context.Context, c *quizChannel, now time.Time) error {
 	rounds, err := d.q.OpenRounds(ctx)
 	if err != nil {
 		return fmt.Errorf("open rounds: %w", err)
 	}
 	var errs []error
 	for _, rd := range rounds {
+		if d.roundChannel(rd) != c.ID {
+			continue
+		}
 		// Spec schedules run in the zone of the time they are given.
-		if due := d.close.Next(rd.OpenedAt.In(d.opts.Location)); due.After(now) {
+		if due := c.close.Next(rd.OpenedAt.In(c.loc)); due.After(now) {
 			continue
 		}
 		if _, err := d.closeOne(ctx, rd); err != nil {
@@ -33,15 +33,15 @@ func (d *DailyScheduler) closeOverdue(ctx context.Context, now time.Time) error 
 	return errors.Join(errs...)
 }
 
-func (d *DailyScheduler) closeAll(ctx context.Context, except string) (int, error) {
+func (d *DailyScheduler) closeAll(ctx context.Context, channel, except string) (int, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.closeAllLocked(ctx, except)
+	return d.closeAllLocked(ctx, channel, except)
 }
 
-// closeAllLocked closes every open round but except; it returns how many it
-// closed.
-func (d *DailyScheduler) closeAllLocked(ctx context.Context, except string) (int, error) {
+// closeAllLocked closes every open round of channel but except; it returns
+// how many it closed.
+func (d *DailyScheduler) closeAllLocked(ctx context.Context, channel, except string) (int, error) {
 	rounds, err := d.q.OpenRounds(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("open rounds: %w", err)
@@ -49,7 +49,7 @@ func (d *DailyScheduler) closeAllLocked(ctx context.Context, except string) (int
 	n := 0
 	var errs []error
 	for _, rd := range rounds {
-		if rd.ID == except {
+		if rd.ID == except || d.roundChannel(rd) != channel {
 			continue
 		}
 		closed, err := d.closeOne(ctx, rd)
@@ -98,15 +98,15 @@ const closePending = "pending"
 // when Slack refused it, and replaced by the answer's timestamp when it is
 // out.
 func (d *DailyScheduler) finishClose(ctx context.Context, rd quiz.Round, sum quiz.Summary) error {
-	channel := cmp.Or(rd.Channel, d.opts.Channel)
+	channel := d.roundChannel(rd)
 	if rd.MessageTS != unknownTS {
 		closed := sum.Round
 		if closed.ID == "" {
 			closed = rd
 		}
-		closed.OpenedAt = closed.OpenedAt.In(d.opts.Location)
-		days, examSet := d.q.DaysToExam()
-		if err := d.slack.Update(ctx, channel, rd.MessageTS, RenderDaily(closed, sum.Answered, days, examSet)); err != nil {
+		cal, _ := d.Calendar(channel) // UTC for a channel no longer listed
+		closed.OpenedAt = closed.OpenedAt.In(cal.Location)
+		if err := d.slack.Update(ctx, channel, rd.MessageTS, RenderDaily(closed, sum.Answered, cal.Days, cal.ExamSet)); err != nil {
 			return fmt.Errorf("update closed %s: %w", rd.ID, err)
 		}
 	}
@@ -133,11 +133,10 @@ func (d *DailyScheduler) finishClose(ctx context.Context, rd quiz.Round, sum qui
 	return nil
 }
 
-// finishPending finishes the closes whose answer is not out; it returns
-// how many it finished.
-func (d *DailyScheduler) finishPending(ctx context.Context) (int, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
+// finishPendingLocked finishes the closes of channel's rounds (all
+// channels' when channel is "") whose answer is not out; it returns how
+// many it finished.
+func (d *DailyScheduler) finishPendingLocked(ctx context.Context, channel string) (int, error) {
 	ids, err := d.opts.CloseLog.PendingCloses(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("pending closes: %w", err)
@@ -146,6 +145,9 @@ func (d *DailyScheduler) finishPending(ctx context.Context) (int, error) {
 	var errs []error
 	for _, id := range ids {
 		rd, err := d.q.Round(ctx, id)
+		if err == nil && channel != "" && d.roundChannel(rd) != channel {
+			continue
+		}
 		if err == nil && rd.Open() {
 			_, err = d.closeOne(ctx, rd) // recorded before the store closed it
 			if err == nil {
@@ -166,23 +168,17 @@ func (d *DailyScheduler) finishPending(ctx context.Context) (int, error) {
 	return n, errors.Join(errs...)
 }
 
-// retryCloses retries pending closes every RetryEvery until Stop.
+// retryCloses finishes the closes of every channel whose answer is not out
+// (the loop calls it every RetryEvery).
 func (d *DailyScheduler) retryCloses() {
-	t := time.NewTicker(d.opts.RetryEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-d.quit:
-			return
-		case <-t.C:
-		}
-		ctx, cancel := context.WithTimeout(d.ctx, d.opts.JobTimeout)
-		if n, err := d.finishPending(ctx); err != nil {
-			d.lg.Warn("bot.DailyScheduler retry close", "err", err)
-		} else if n > 0 {
-			d.lg.Info("bot.DailyScheduler answers posted on retry", "rounds", n)
-		}
-		cancel()
+	ctx, cancel := context.WithTimeout(d.ctx, d.opts.JobTimeout)
+	defer cancel()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if n, err := d.finishPendingLocked(ctx, ""); err != nil {
+		d.lg.Warn("bot.DailyScheduler retry close", "err", err)
+	} else if n > 0 {
+		d.lg.Info("bot.DailyScheduler answers posted on retry", "rounds", n)
 	}
 }
 

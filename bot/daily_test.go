@@ -152,10 +152,20 @@ func testPool() []quiz.Question {
 	return pool
 }
 
-// clock is a settable time source.
+// clock is a settable Clock for one scheduler: moving it forward fires
+// the scheduler's wake-up when it falls due. The scheduler waits on its
+// latest wake-up only, so each one replaces the one before.
 type clock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu   sync.Mutex
+	t    time.Time
+	seq  int     // wake-ups asked for so far
+	wake *waiter // the pending one
+}
+
+type waiter struct {
+	at  time.Time
+	seq int
+	ch  chan time.Time
 }
 
 func (c *clock) Now() time.Time {
@@ -164,26 +174,101 @@ func (c *clock) Now() time.Time {
 	return c.t
 }
 
+func (c *clock) WakeAt(t time.Time) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	c.seq++
+	c.wake = &waiter{at: t, seq: c.seq, ch: ch}
+	if !t.After(c.t) {
+		ch <- c.t
+		c.wake = nil
+	}
+	return ch
+}
+
+// Set moves the clock to t and fires the wake-up if it is due.
 func (c *clock) Set(t time.Time) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.setLocked(t)
+}
+
+func (c *clock) setLocked(t time.Time) bool {
 	c.t = t
+	if c.wake == nil || c.wake.at.After(t) {
+		return false
+	}
+	c.wake.ch <- t
+	c.wake = nil
+	return true
+}
+
+// advance moves the clock to t and, when that wakes the scheduler, waits
+// until it sleeps again until after t: what was due by t has run.
+func (c *clock) advance(t *testing.T, to time.Time) {
+	t.Helper()
+	c.mu.Lock()
+	fired := c.setLocked(to)
+	mark := c.seq
 	c.mu.Unlock()
+	if fired {
+		c.settle(t, mark)
+	}
+}
+
+// settle waits until the scheduler asks for a wake-up after now, later
+// than wake-up number mark.
+func (c *clock) settle(t *testing.T, mark int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second) // a hang guard, not a timing
+	for {
+		c.mu.Lock()
+		w := c.wake
+		asleep := w != nil && w.seq > mark && w.at.After(c.t)
+		c.mu.Unlock()
+		if asleep {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the scheduler did not go back to sleep after %v", c.Now())
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// mark is the number of wake-ups asked for so far, for settle.
+func (c *clock) mark() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.seq
+}
+
+// withChannels is a quiz engine whose quiz channels are fixed.
+type withChannels struct {
+	DailyQuiz
+	cs []quiz.Channel
+}
+
+func (w withChannels) QuizChannels(context.Context) ([]quiz.Channel, error) { return w.cs, nil }
+
+// cquiz is the one quiz channel, CQUIZ, with the given schedules and zone.
+func cquiz(q DailyQuiz, post, closeSpec string, loc *time.Location) DailyQuiz {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return withChannels{q, []quiz.Channel{{ID: "CQUIZ", Post: post, Close: closeSpec, TZ: loc.String(), Default: true}}}
 }
 
 // runDaily starts a scheduler and stops it once its catch-up is done.
-func runDaily(t *testing.T, eng *quiz.Engine, p *fakePoster, clk *clock, schedule, closeSpec string) *DailyScheduler {
+func runDaily(t *testing.T, eng DailyQuiz, p *fakePoster, clk *clock, schedule, closeSpec string) *DailyScheduler {
 	t.Helper()
 	return runDailyIn(t, eng, p, clk, schedule, closeSpec, time.UTC)
 }
 
-func runDailyIn(t *testing.T, eng *quiz.Engine, p *fakePoster, clk *clock, schedule, closeSpec string, loc *time.Location) *DailyScheduler {
+func runDailyIn(t *testing.T, eng DailyQuiz, p *fakePoster, clk *clock, schedule, closeSpec string, loc *time.Location) *DailyScheduler {
 	t.Helper()
-	d, err := newDailyScheduler(nil, eng, p, nil, DailyOptions{
-		Channel: "CQUIZ", Schedule: schedule, Close: closeSpec, Location: loc, Now: clk.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := newDailyScheduler(nil, cquiz(eng, schedule, closeSpec, loc), p, nil, DailyOptions{Channel: "CQUIZ", Clock: clk})
 	d.Start()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -262,16 +347,13 @@ func TestDailyPostClosesPreviousAndCloseReportsNothingOpen(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
 	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Now: clk.Now, Seed: 1})
 	p := &fakePoster{}
-	d, err := newDailyScheduler(nil, eng, p, nil, DailyOptions{Channel: "CQUIZ", Location: time.UTC, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Post(ctx); err != nil {
+	d := newDailyScheduler(nil, cquiz(eng, "", "", nil), p, nil, DailyOptions{Channel: "CQUIZ", Clock: clk})
+	if err := d.Post(ctx, "CQUIZ"); err != nil {
 		t.Fatal(err)
 	}
 	first := p.questions()[0]
 	clk.Set(clk.Now().Add(time.Minute))
-	if err := d.Post(ctx); err != nil {
+	if err := d.Post(ctx, "CQUIZ"); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(p.questions()); n != 2 {
@@ -283,10 +365,10 @@ func TestDailyPostClosesPreviousAndCloseReportsNothingOpen(t *testing.T) {
 	if len(p.updates) != 1 || p.updates[0].ts != first.ts {
 		t.Errorf("previous question's message not updated as closed: %+v", p.updates)
 	}
-	if err := d.Close(ctx); err != nil {
+	if err := d.Close(ctx, "CQUIZ"); err != nil {
 		t.Fatal(err)
 	}
-	err = d.Close(ctx)
+	err := d.Close(ctx, "CQUIZ")
 	if !errors.Is(err, ErrNoOpenRound) || !errors.Is(err, quiz.ErrNotFound) {
 		t.Errorf("second close: %v, want ErrNoOpenRound matching quiz.ErrNotFound", err)
 	}
@@ -312,10 +394,7 @@ func TestDailyCronFires(t *testing.T) {
 	}
 	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Seed: 1})
 	p := &fakePoster{}
-	d, err := newDailyScheduler(nil, eng, p, nil, DailyOptions{Channel: "CQUIZ", Schedule: "@every 1s", Location: time.UTC})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := newDailyScheduler(nil, cquiz(eng, "@every 1s", "", nil), p, nil, DailyOptions{Channel: "CQUIZ"})
 	d.Start()
 	deadline := time.Now().Add(6 * time.Second)
 	for len(p.questions()) < 3 && time.Now().Before(deadline) {
@@ -373,11 +452,8 @@ func TestDailyCronCloses(t *testing.T) {
 	ctx := context.Background()
 	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Seed: 1})
 	p := &fakePoster{}
-	d, err := newDailyScheduler(nil, eng, p, nil, DailyOptions{Channel: "CQUIZ", Close: "@every 1s", Location: time.UTC})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Post(ctx); err != nil {
+	d := newDailyScheduler(nil, cquiz(eng, "", "@every 1s", nil), p, nil, DailyOptions{Channel: "CQUIZ"})
+	if err := d.Post(ctx, "CQUIZ"); err != nil {
 		t.Fatal(err)
 	}
 	q := p.questions()[0]
@@ -417,11 +493,8 @@ func TestDailyMaybePostedIsNotPostedAgain(t *testing.T) {
 	if n := len(p.questions()); n != 0 {
 		t.Errorf("restart posted the slot again (%d posts)", n)
 	}
-	d, err := newDailyScheduler(nil, eng, p, nil, DailyOptions{Channel: "CQUIZ", Location: time.UTC, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Close(ctx); err != nil {
+	d := newDailyScheduler(nil, cquiz(eng, "", "", nil), p, nil, DailyOptions{Channel: "CQUIZ", Clock: clk})
+	if err := d.Close(ctx, "CQUIZ"); err != nil {
 		t.Fatal(err)
 	}
 	qs := p.questions() // posts without a thread: the close went to the channel
@@ -451,12 +524,7 @@ func TestDailyCrashAfterPostIsNotPostedAgain(t *testing.T) {
 	p := &fakePoster{}
 	// Start catches up today's 09:00 slot: the post goes out, then the
 	// process "dies" before the timestamp is stored.
-	d, err := newDailyScheduler(nil, crashAfterPost{eng}, p, nil, DailyOptions{
-		Channel: "CQUIZ", Schedule: "0 9 * * *", Location: time.UTC, Now: clk.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := newDailyScheduler(nil, cquiz(crashAfterPost{eng}, "0 9 * * *", "", nil), p, nil, DailyOptions{Channel: "CQUIZ", Clock: clk})
 	d.Start()
 	stop, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -504,12 +572,7 @@ func TestDailyReplicasPostAndCloseASlotOnce(t *testing.T) {
 		together.Add(3)
 		for range 3 {
 			eng := quiz.New(nil, store, testPool(), quiz.Options{Now: clk.Now, Seed: 1})
-			d, err := newDailyScheduler(nil, openTogether{eng, &together}, p, nil, DailyOptions{
-				Channel: "CQUIZ", Schedule: "0 9 * * *", Close: "0 17 * * *", Location: time.UTC, Now: clk.Now,
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			d := newDailyScheduler(nil, cquiz(openTogether{eng, &together}, "0 9 * * *", "0 17 * * *", nil), p, nil, DailyOptions{Channel: "CQUIZ", Clock: clk})
 			ds = append(ds, d)
 		}
 		for _, d := range ds {

@@ -54,7 +54,10 @@ type fakeQuiz struct {
 	AnswerPracticeFn func(ctx context.Context, user, questionID string, choice int) (quiz.Result, error)
 	AnswerRoundFn    func(ctx context.Context, roundID, user string, choice int) (quiz.Result, error)
 	RoundFn          func(ctx context.Context, id string) (quiz.Round, error)
-	LeaderboardFn    func(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error)
+	LeaderboardFn    func(ctx context.Context, p quiz.Period, channel string, limit int) ([]quiz.Standing, error)
+	QuizChannelsFn   func(ctx context.Context) ([]quiz.Channel, error)
+	SetChannelFn     func(ctx context.Context, c quiz.Channel) (quiz.Channel, error)
+	RemoveChannelFn  func(ctx context.Context, id string) (bool, error)
 	StatsFn          func(ctx context.Context, user string) (quiz.Stats, error)
 	QuestionFn       func(id string) (quiz.Question, bool)
 	FlagFn           func(ctx context.Context, user, questionID string, reason quiz.FlagReason, admin bool) (quiz.FlagResult, error)
@@ -129,11 +132,48 @@ func (f *fakeQuiz) Round(ctx context.Context, id string) (quiz.Round, error) {
 	return f.RoundFn(ctx, id)
 }
 
+// Leaderboard is ChannelLeaderboard over every channel, as in the engine.
 func (f *fakeQuiz) Leaderboard(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error) {
+	return f.ChannelLeaderboard(ctx, p, "", limit)
+}
+
+func (f *fakeQuiz) ChannelLeaderboard(ctx context.Context, p quiz.Period, channel string, limit int) ([]quiz.Standing, error) {
 	if f.LeaderboardFn == nil {
 		return nil, errUnexpected
 	}
-	return f.LeaderboardFn(ctx, p, limit)
+	return f.LeaderboardFn(ctx, p, channel, limit)
+}
+
+func (f *fakeQuiz) QuizChannels(ctx context.Context) ([]quiz.Channel, error) {
+	if f.QuizChannelsFn == nil {
+		return nil, errUnexpected
+	}
+	return f.QuizChannelsFn(ctx)
+}
+
+// QuizChannel finds id in QuizChannelsFn's list, as the engine does.
+func (f *fakeQuiz) QuizChannel(ctx context.Context, id string) (quiz.Channel, bool, error) {
+	cs, err := f.QuizChannels(ctx)
+	for _, c := range cs {
+		if c.ID == id {
+			return c, true, err
+		}
+	}
+	return quiz.Channel{}, false, err
+}
+
+func (f *fakeQuiz) SetQuizChannel(ctx context.Context, c quiz.Channel) (quiz.Channel, error) {
+	if f.SetChannelFn == nil {
+		return quiz.Channel{}, errUnexpected
+	}
+	return f.SetChannelFn(ctx, c)
+}
+
+func (f *fakeQuiz) RemoveQuizChannel(ctx context.Context, id string) (bool, error) {
+	if f.RemoveChannelFn == nil {
+		return false, errUnexpected
+	}
+	return f.RemoveChannelFn(ctx, id)
 }
 
 func (f *fakeQuiz) Stats(ctx context.Context, user string) (quiz.Stats, error) {
@@ -178,14 +218,31 @@ func (f *fakeQuiz) DaysToExam() (int, bool) {
 	return f.DaysToExamFn()
 }
 
-// fakeDaily is a Daily with one function field per method.
+// fakeDaily is a Daily with one function field per method (Refresh and
+// Calendar do nothing when theirs is nil).
 type fakeDaily struct {
-	PostFn  func(ctx context.Context) error
-	CloseFn func(ctx context.Context) error
+	PostFn     func(ctx context.Context, channel string) error
+	CloseFn    func(ctx context.Context, channel string) error
+	RefreshFn  func(ctx context.Context) error
+	CalendarFn func(channel string) (DailyCalendar, bool)
 }
 
-func (f *fakeDaily) Post(ctx context.Context) error  { return f.PostFn(ctx) }
-func (f *fakeDaily) Close(ctx context.Context) error { return f.CloseFn(ctx) }
+func (f *fakeDaily) Post(ctx context.Context, channel string) error  { return f.PostFn(ctx, channel) }
+func (f *fakeDaily) Close(ctx context.Context, channel string) error { return f.CloseFn(ctx, channel) }
+
+func (f *fakeDaily) Refresh(ctx context.Context) error {
+	if f.RefreshFn == nil {
+		return nil
+	}
+	return f.RefreshFn(ctx)
+}
+
+func (f *fakeDaily) Calendar(channel string) (DailyCalendar, bool) {
+	if f.CalendarFn == nil {
+		return DailyCalendar{}, false
+	}
+	return f.CalendarFn(channel)
+}
 
 // Sample data.
 

@@ -90,17 +90,26 @@ func (r *Router) practice(ctx context.Context, user string, note ...run) Respons
 	return *m
 }
 
+// leaderboard answers `leaderboard [week|month|all] [#channel]` (in either
+// order): the scores of the period, in one quiz channel when one is named.
 func (r *Router) leaderboard(ctx context.Context, arg string, v view) Response {
-	p, ok := parsePeriod(arg)
-	if !ok {
-		return textResponse(!v.public, plain("Which period? "), code("leaderboard week"), plain(", "),
-			code("leaderboard month"), plain(" or "), code("leaderboard all"), plain("."))
+	ref, rest, _, err := cutChannel(arg)
+	if err != nil {
+		setOutcome(ctx, OutcomeInvalid)
+		return textResponse(!v.public, plain(upperFirst(err.Error())+"."))
 	}
-	rows, err := r.quiz.Leaderboard(ctx, p, leaderboardTop)
+	p, ok := parsePeriod(rest)
+	if !ok {
+		setOutcome(ctx, OutcomeInvalid)
+		return textResponse(!v.public, plain("Which period? "), code("leaderboard week"), plain(", "),
+			code("leaderboard month"), plain(" or "), code("leaderboard all"), plain(", and a channel if you like: "),
+			code("leaderboard week #quiz"), plain("."))
+	}
+	rows, err := r.quiz.ChannelLeaderboard(ctx, p, ref.ID, leaderboardTop)
 	if err != nil {
 		return r.fail(ctx, "leaderboard", err)
 	}
-	return renderLeaderboard(p, rows, v)
+	return renderLeaderboard(p, ref.ID, rows, v)
 }
 
 func (r *Router) stats(ctx context.Context, req Request, arg string, v view) Response {

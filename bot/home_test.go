@@ -37,10 +37,7 @@ func newHomeEnv(t *testing.T) *homeEnv {
 		Post: "0 9 * * MON-FRI", Close: "0 17 * * MON-FRI", TZ: "Europe/Berlin", ExamDate: "2027-02-01"}})
 	m := NewMetrics("test", Routes()...)
 	sl := NewSlack(nil, NewSlackClient(slackfake.BotToken, "", fake.APIURL()), m)
-	daily, err := NewDailyScheduler(nil, eng, sl, m, DailyOptions{Channel: quizChan})
-	if err != nil {
-		t.Fatal(err)
-	}
+	daily := NewDailyScheduler(nil, eng, sl, m, DailyOptions{Channel: quizChan})
 	r := NewRouter(nil, defaultIndex(t), eng, Options{Admins: []string{adminUser}, Daily: daily,
 		QuizChannels: eng.QuizChannels, Permalink: sl.Permalink})
 	disp := NewDispatcher(nil, r, sl, m, nil)
@@ -51,7 +48,7 @@ func newHomeEnv(t *testing.T) *homeEnv {
 		defer cancel()
 		_ = disp.Wait(ctx)
 	})
-	if err := daily.Post(context.Background()); err != nil {
+	if err := daily.Post(context.Background(), quizChan); err != nil {
 		t.Fatal(err)
 	}
 	return &homeEnv{httpEnv: &httpEnv{fake: fake, disp: disp, srv: srv}, daily: daily}

@@ -19,25 +19,26 @@ const LabelOther = "other"
 
 // Command names used as the "command" label of devopsbot_commands_total.
 const (
-	CommandLookup      = "lookup"
-	CommandAsk         = "ask"
-	CommandQuiz        = "quiz"         // a private practice question
-	CommandQuizPost    = "quiz_post"    // admin: post the question of the day now
-	CommandQuizClose   = "quiz_close"   // admin: close the open question now
-	CommandQuizFlags   = "quiz_flags"   // admin: list flagged questions
-	CommandQuizRestore = "quiz_restore" // admin: bring a flagged question back
-	CommandAdminReload = "admin_reload" // admin: read the notes again
-	CommandAdminExport = "admin_export" // admin: every answer as a CSV file
-	CommandLeaderboard = "leaderboard"
-	CommandStats       = "stats"
-	CommandHelp        = "help"
-	CommandAnswer      = "answer"   // a click on an answer button (daily or practice)
-	CommandShare       = "share"    // "Share in channel" or "Share in thread"
-	CommandShortcut    = "shortcut" // the "Ask devopsbot" shortcuts and their modal
-	CommandFlag        = "flag"     // a click on Flag or on a flag reason
-	CommandMention     = "mention"
-	CommandDM          = "dm"
-	CommandHome        = "home" // the App Home tab published (opened, or after an answer)
+	CommandLookup       = "lookup"
+	CommandAsk          = "ask"
+	CommandQuiz         = "quiz"          // a private practice question
+	CommandQuizPost     = "quiz_post"     // admin: post the question of the day now
+	CommandQuizClose    = "quiz_close"    // admin: close the open question now
+	CommandQuizFlags    = "quiz_flags"    // admin: list flagged questions
+	CommandQuizRestore  = "quiz_restore"  // admin: bring a flagged question back
+	CommandAdminReload  = "admin_reload"  // admin: read the notes again
+	CommandAdminExport  = "admin_export"  // admin: every answer as a CSV file
+	CommandAdminChannel = "admin_channel" // admin: list, add, change or remove quiz channels
+	CommandLeaderboard  = "leaderboard"
+	CommandStats        = "stats"
+	CommandHelp         = "help"
+	CommandAnswer       = "answer"   // a click on an answer button (daily or practice)
+	CommandShare        = "share"    // "Share in channel" or "Share in thread"
+	CommandShortcut     = "shortcut" // the "Ask devopsbot" shortcuts and their modal
+	CommandFlag         = "flag"     // a click on Flag or on a flag reason
+	CommandMention      = "mention"
+	CommandDM           = "dm"
+	CommandHome         = "home" // the App Home tab published (opened, or after an answer)
 )
 
 // Outcomes used as the "outcome" label of devopsbot_commands_total.

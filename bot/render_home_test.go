@@ -139,7 +139,7 @@ func TestMessagesFitSlackLimitsOnOversizedInputs(t *testing.T) {
 	for name, resp := range map[string]Response{
 		"flags":       renderFlagList(manyFlags(200), func(id string) run { return code("/devops quiz restore " + id) }),
 		"stats":       renderStats(big.stats, view{}),
-		"leaderboard": renderLeaderboard(quiz.Week, manyStandings(200), view{}),
+		"leaderboard": renderLeaderboard(quiz.Week, "", manyStandings(200), view{}),
 		"practice":    renderPractice(long),
 		"result":      renderResult(quiz.Result{Question: long, Choice: 0}, true, view{}),
 		"daily":       RenderDaily(rd, 12, 3, true),

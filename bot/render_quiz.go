@@ -224,9 +224,12 @@ func periodWords(p quiz.Period) string {
 }
 
 // renderLeaderboard renders the standings for a period.
-func renderLeaderboard(p quiz.Period, rows []quiz.Standing, v view) Response {
+func renderLeaderboard(p quiz.Period, channel string, rows []quiz.Standing, v view) Response {
 	m := &Response{Ephemeral: !v.public}
 	m.header("Leaderboard · " + periodWords(p))
+	if channel != "" {
+		m.context(plain("Questions of the day in "), channelRun(channel))
+	}
 	if v.sharedBy != "" {
 		m.context(plain("Shared by "), mention(v.sharedBy))
 	}

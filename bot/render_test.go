@@ -204,7 +204,7 @@ func TestRenderHugeInputs(t *testing.T) {
 		{"result practice", renderResult(quiz.Result{Question: bigQ, Choice: 2, Correct: true}, false, v)},
 		{"daily", RenderDaily(round, 123456, 300, true)},
 		{"close", RenderClose(quiz.Summary{Round: round, Answered: 5000, Correct: 4000})},
-		{"leaderboard", renderLeaderboard(quiz.All, rows, view{})},
+		{"leaderboard", renderLeaderboard(quiz.All, "", rows, view{})},
 		{"stats", renderStats(quiz.Stats{User: "U1", Answered: 60, Correct: 21, Accuracy: 0.35, Domains: doms, Weakest: 1, ExamSet: true, DaysToExam: 3}, view{})},
 		{"help", renderHelp(subcommands, true, "/devops ")},
 	}

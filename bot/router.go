@@ -29,6 +29,11 @@ type Quiz interface {
 	Round(ctx context.Context, id string) (quiz.Round, error)
 	LatestRound(ctx context.Context, user string) (quiz.Seen, error)
 	Leaderboard(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error)
+	ChannelLeaderboard(ctx context.Context, p quiz.Period, channel string, limit int) ([]quiz.Standing, error)
+	QuizChannels(ctx context.Context) ([]quiz.Channel, error)
+	QuizChannel(ctx context.Context, id string) (quiz.Channel, bool, error)
+	SetQuizChannel(ctx context.Context, c quiz.Channel) (quiz.Channel, error)
+	RemoveQuizChannel(ctx context.Context, id string) (bool, error)
 	Stats(ctx context.Context, user string) (quiz.Stats, error)
 	Question(id string) (quiz.Question, bool)
 	Flag(ctx context.Context, user, questionID string, reason quiz.FlagReason, admin bool) (quiz.FlagResult, error)
@@ -43,11 +48,20 @@ var (
 	_ Quiz     = (*quiz.Engine)(nil)
 )
 
-// Daily posts and closes the question of the day; the scheduler implements
-// it. It is nil when no quiz channel is configured.
+// Daily posts and closes the question of the day in the quiz channels;
+// the scheduler implements it. It is nil where there is no scheduler (the
+// console).
 type Daily interface {
-	Post(ctx context.Context) error
-	Close(ctx context.Context) error
+	// Post and Close act on the quiz channel channel (where the command
+	// was run), or on the only one; an error wraps ErrNotQuizChannel when
+	// channel is none of several.
+	Post(ctx context.Context, channel string) error
+	Close(ctx context.Context, channel string) error
+	// Refresh applies changed quiz channels now.
+	Refresh(ctx context.Context) error
+	// Calendar is a quiz channel's zone and days to its exam; false when
+	// channel is not a quiz channel.
+	Calendar(channel string) (DailyCalendar, bool)
 }
 
 // Request is a slash command, a mention or a direct message.

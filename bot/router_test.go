@@ -48,7 +48,7 @@ func TestCommandRoutes(t *testing.T) {
 			practiced = user
 			return sampleQuestion, nil
 		},
-		LeaderboardFn: func(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error) {
+		LeaderboardFn: func(ctx context.Context, p quiz.Period, channel string, limit int) ([]quiz.Standing, error) {
 			board = string(p)
 			return []quiz.Standing{{Rank: 1, User: "U1", Points: 30, Answered: 3, Correct: 3, Accuracy: 1}}, nil
 		},
@@ -312,7 +312,7 @@ func TestQuizAdmin(t *testing.T) {
 	}{
 		{name: "non-admin post is refused", user: "U2", text: "quiz post", daily: true, want: "only admins"},
 		{name: "non-admin close is refused", user: "U2", text: "quiz close", daily: true, want: "only admins"},
-		{name: "admin without a quiz channel", user: "UADMIN", text: "quiz post", want: "not set up"},
+		{name: "admin without a quiz channel", user: "UADMIN", text: "quiz post", want: "not scheduled here"},
 		{name: "admin posts", user: "UADMIN", text: "quiz post", daily: true, want: "Posted", wantCall: "post"},
 		{name: "admin closes", user: "UADMIN", text: "Quiz Close", daily: true, want: "Closed", wantCall: "close"},
 		{name: "close with nothing open", user: "UADMIN", text: "quiz close", daily: true, dailyErr: quiz.ErrNotFound, want: "no open question", wantCall: "close"},
@@ -324,8 +324,8 @@ func TestQuizAdmin(t *testing.T) {
 			opts := Options{Admins: []string{"UADMIN", " UOTHER "}}
 			if tt.daily {
 				opts.Daily = &fakeDaily{
-					PostFn:  func(ctx context.Context) error { called = "post"; return tt.dailyErr },
-					CloseFn: func(ctx context.Context) error { called = "close"; return tt.dailyErr },
+					PostFn:  func(ctx context.Context, channel string) error { called = "post"; return tt.dailyErr },
+					CloseFn: func(ctx context.Context, channel string) error { called = "close"; return tt.dailyErr },
 				}
 			}
 			r := newTestRouter(nil, nil, opts)
@@ -556,7 +556,7 @@ func TestShare(t *testing.T) {
 	}}
 	var statsFor string
 	q := &fakeQuiz{
-		LeaderboardFn: func(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error) {
+		LeaderboardFn: func(ctx context.Context, p quiz.Period, channel string, limit int) ([]quiz.Standing, error) {
 			return []quiz.Standing{{Rank: 1, User: "U1", Points: 10, Answered: 1, Correct: 1, Accuracy: 1}}, nil
 		},
 		StatsFn: func(ctx context.Context, user string) (quiz.Stats, error) {
@@ -682,7 +682,9 @@ func TestMention(t *testing.T) {
 			return index.Answer{Chosen: "A", Decided: true, Confidence: 0.9, Options: []index.OptionScore{{Key: "A", Text: "Canary"}, {Key: "B", Text: "Linear"}}}, nil
 		},
 	}
-	q := &fakeQuiz{LeaderboardFn: func(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error) { return nil, nil }}
+	q := &fakeQuiz{LeaderboardFn: func(ctx context.Context, p quiz.Period, channel string, limit int) ([]quiz.Standing, error) {
+		return nil, nil
+	}}
 	r := newTestRouter(s, q, Options{})
 	ctx := context.Background()
 	tests := []struct {
@@ -874,8 +876,10 @@ func FuzzCommand(f *testing.F) {
 		PracticeFromFn: func(ctx context.Context, user, doc, section string) (quiz.Question, error) {
 			return sampleQuestion, nil
 		},
-		LeaderboardFn: func(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error) { return nil, nil },
-		StatsFn:       func(ctx context.Context, user string) (quiz.Stats, error) { return quiz.Stats{User: user}, nil },
+		LeaderboardFn: func(ctx context.Context, p quiz.Period, channel string, limit int) ([]quiz.Standing, error) {
+			return nil, nil
+		},
+		StatsFn: func(ctx context.Context, user string) (quiz.Stats, error) { return quiz.Stats{User: user}, nil },
 	}
 	r := newTestRouter(s, qz, Options{NotesURL: "https://n.example/x.md"})
 	f.Fuzz(func(t *testing.T, text string) {
@@ -956,7 +960,7 @@ func TestRouterConcurrent(t *testing.T) {
 		return practice(ctx, user)
 	}
 	r := newTestRouter(s, q, Options{Admins: []string{"UADMIN"},
-		Daily: &fakeDaily{PostFn: func(context.Context) error { return nil }, CloseFn: func(context.Context) error { return nil }}})
+		Daily: &fakeDaily{PostFn: func(context.Context, string) error { return nil }, CloseFn: func(context.Context, string) error { return nil }}})
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {
 		wg.Add(1)

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -82,14 +81,18 @@ func lastSlotToday(s cron.Schedule, now time.Time, loc *time.Location) (time.Tim
 	return last, found
 }
 
-// cronLogger sends robfig/cron's logs to slog: its routine messages at
-// debug level, its errors (including recovered panics) at error level.
-type cronLogger struct{ lg *slog.Logger }
-
-func (c cronLogger) Info(msg string, kv ...any) {
-	c.lg.Debug("bot.DailyScheduler cron "+msg, kv...)
+// Clock is the scheduler's time: the system clock in production, a fake
+// one in tests, which fires the schedules by moving time forward.
+type Clock interface {
+	Now() time.Time
+	// WakeAt returns a channel that receives once the clock reaches t (at
+	// once when it has).
+	WakeAt(t time.Time) <-chan time.Time
 }
 
-func (c cronLogger) Error(err error, msg string, kv ...any) {
-	c.lg.Error("bot.DailyScheduler cron "+msg, append(kv, "err", err)...)
-}
+// systemClock is the Clock of time.Now.
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+func (systemClock) WakeAt(t time.Time) <-chan time.Time { return time.After(time.Until(t)) }

@@ -29,11 +29,40 @@ func periodStart(p Period, now time.Time, loc *time.Location) (time.Time, error)
 // the period; earlier wins), then user ID. limit <= 0 means everyone. Only
 // answers to questions of the day count.
 func (e *Engine) Leaderboard(ctx context.Context, p Period, limit int) ([]Standing, error) {
+	return e.ChannelLeaderboard(ctx, p, "", limit)
+}
+
+// ChannelLeaderboard is Leaderboard counting only the answers to questions
+// posted in channel (every channel when channel is ""). Scores are per
+// person: the same person's answers in several channels add up in the
+// unfiltered board.
+func (e *Engine) ChannelLeaderboard(ctx context.Context, p Period, channel string, limit int) ([]Standing, error) {
 	since, err := periodStart(p, e.now(), e.opts.Location)
 	if err != nil {
 		return nil, err
 	}
 	var r ranker
+	if channel != "" {
+		rounds, err := e.store.Rounds(ctx, false)
+		if err != nil {
+			return nil, fmt.Errorf("leaderboard %s in %s: %w", p, channel, err)
+		}
+		in := map[string]bool{}
+		for _, rd := range rounds {
+			if rd.Channel == channel {
+				in[rd.ID] = true
+			}
+		}
+		if err := e.store.EachAnswer(ctx, AnswerQuery{Since: since, Kind: RoundAnswers}, func(a Answer) error {
+			if in[a.Round] {
+				r.add(a)
+			}
+			return nil
+		}); err != nil {
+			return nil, fmt.Errorf("leaderboard %s in %s: %w", p, channel, err)
+		}
+		return r.standings(limit), nil
+	}
 	if t, ok := e.store.(Tallier); ok {
 		tallies, err := t.TallyRounds(ctx, since)
 		if err != nil {

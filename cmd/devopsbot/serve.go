@@ -63,7 +63,7 @@ type app struct {
 	router  *bot.Router
 	slack   *bot.Slack
 	disp    *bot.Dispatcher
-	daily   *bot.DailyScheduler // nil without a quiz channel
+	daily   *bot.DailyScheduler
 
 	sock *bot.Socket // nil without Socket Mode
 
@@ -226,21 +226,14 @@ func (a *app) wire(e *env, loader *notes.Loader) error {
 	client := bot.NewSlackClient(cfg.BotToken, cfg.AppToken, cfg.APIURL)
 	a.slack = bot.NewSlack(lg, client, a.metrics)
 	a.slack.OnAuthFailure(a.authRefused)
-	var daily bot.Daily // nil without a quiz channel (not a nil *DailyScheduler)
-	if cfg.QuizChannel != "" {
-		dopts := bot.DailyOptions{
-			Channel: cfg.QuizChannel, Schedule: cfg.QuizSchedule, Close: cfg.QuizClose,
-			Location: a.loc,
-			CloseLog: a.store, // a close whose answer Slack did not take is retried after a restart too
-		}
-		var err error
-		if a.daily, err = bot.NewDailyScheduler(lg, a.engine, a.slack, a.metrics, dopts); err != nil {
-			return err
-		}
-		daily = a.daily
-	}
+	// The question of the day runs in every quiz channel: the environment's
+	// (DEVOPSBOT_QUIZ_CHANNEL) and those admins add in Slack.
+	a.daily = bot.NewDailyScheduler(lg, a.engine, a.slack, a.metrics, bot.DailyOptions{
+		Channel:  cfg.QuizChannel,
+		CloseLog: a.store, // a close whose answer Slack did not take is retried after a restart too
+	})
 	a.router = bot.NewRouter(lg, bot.InstrumentSearcher(a.index, a.metrics), bot.InstrumentQuiz(a.engine, a.metrics), bot.Options{
-		Admins: cfg.Admins, NotesURL: cfg.NotesURL, Location: a.loc, Daily: daily, Files: a.slack,
+		Admins: cfg.Admins, NotesURL: cfg.NotesURL, Location: a.loc, Daily: a.daily, Files: a.slack,
 		ShowDoc:      func() bool { return len(a.index.Docs()) > 1 },
 		Reload:       func(ctx context.Context) (bot.NotesReload, error) { return a.reload.Reload(ctx, "admin") },
 		QuizChannels: a.engine.QuizChannels,
@@ -339,10 +332,8 @@ func (a *app) shutdown(srv *http.Server, stopRun context.CancelFunc, wg *sync.Wa
 		}
 		cancelGrace()
 	}
-	if a.daily != nil {
-		if err := a.daily.Stop(ctx); err != nil {
-			cut = append(cut, err)
-		}
+	if err := a.daily.Stop(ctx); err != nil {
+		cut = append(cut, err)
 	}
 	done := make(chan struct{})
 	go func() {
@@ -389,9 +380,7 @@ func (a *app) authThenDaily(ctx context.Context) {
 		}
 		wait = min(wait*2, time.Minute)
 	}
-	if a.daily != nil {
-		a.daily.Start()
-	}
+	a.daily.Start()
 }
 
 // defaultChannel is the environment's quiz channel (ID "" when
