@@ -97,9 +97,10 @@ var subcommands = []subcommand{
 			return r.quizRestore(ctx, c.plainRest(), c.prefix)
 		}},
 	{name: "admin channel", label: CommandAdminChannel,
-		usage: `admin channel [list|add|set|remove] [#channel] [post="0 9 * * MON-FRI"] [close=...] [tz=Europe/Berlin] [exam=2027-02-01]`, admin: true,
-		help: "the quiz channels, each with its own schedules, time zone and exam date: `admin channel list`; `add` or `set` with the settings to change; `remove`",
-		run:  (*Router).adminChannel},
+		usage: "admin channel [list|add|set|remove] [#channel] [post=CRON] [close=CRON] [tz=ZONE] [exam=YYYY-MM-DD]", admin: true,
+		help: "list, add, change or remove the quiz channels, each with its own post and close schedules, time zone and exam date: " +
+			"`admin channel add #quiz post=\"0 9 * * MON-FRI\" tz=Europe/Berlin`",
+		run: (*Router).adminChannel},
 	{name: "admin reload", label: CommandAdminReload, usage: "admin reload", admin: true,
 		help: "read the notes again (files, directories, URLs) without a restart",
 		run:  func(r *Router, ctx context.Context, c call) Response { return r.reloadNotes(ctx) }},

@@ -44,10 +44,10 @@ func newQuizChannel(c quiz.Channel) (*quizChannel, error) {
 		return nil, err
 	}
 	if qc.post, err = parseSchedule(c.Post, loc); err != nil {
-		return nil, fmt.Errorf("post schedule: %w", err)
+		return nil, fmt.Errorf("post schedule %w", err)
 	}
 	if qc.close, err = parseSchedule(c.Close, loc); err != nil {
-		return nil, fmt.Errorf("close schedule: %w", err)
+		return nil, fmt.Errorf("close schedule %w", err)
 	}
 	return qc, nil
 }

@@ -20,7 +20,7 @@ func parseSchedule(spec string, loc *time.Location) (cron.Schedule, error) {
 	}
 	s, err := cronParser.Parse(spec)
 	if err != nil {
-		return nil, fmt.Errorf("parse %q: %w", spec, err)
+		return nil, fmt.Errorf("%q: %w", spec, err)
 	}
 	if cd, ok := s.(cron.ConstantDelaySchedule); ok {
 		return everySchedule{every: cd.Delay, loc: loc}, nil
