@@ -85,13 +85,13 @@ func TestExportFromTheDatabaseFile(t *testing.T) {
 
 func TestExportRefusals(t *testing.T) {
 	dir := t.TempDir()
-	missing := filepath.Join(dir, "none.db")
+	missing := filepath.Join(dir, "none", "none.db")
 	_, _, err := opsRun(t, Config{DB: missing, TZ: "UTC"}, "export")
 	if err == nil {
 		t.Error("export of a missing file succeeded")
 	}
-	if _, serr := os.Stat(missing); !errors.Is(serr, os.ErrNotExist) {
-		t.Errorf("export created %s", missing)
+	if _, serr := os.Stat(filepath.Dir(missing)); !errors.Is(serr, os.ErrNotExist) {
+		t.Errorf("export created %s", filepath.Dir(missing))
 	}
 	if _, _, err := opsRun(t, Config{TZ: "UTC"}, "export"); err == nil || !strings.Contains(err.Error(), "DEVOPSBOT_DB") {
 		t.Errorf("export without DEVOPSBOT_DB: %v", err)

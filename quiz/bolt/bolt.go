@@ -105,7 +105,8 @@ type Options struct {
 	ReadOnly bool
 }
 
-// Open opens or creates the database at path, creating its directory.
+// Open opens or creates the database at path, creating its directory
+// (with opts.ReadOnly, it opens an existing file and creates nothing).
 func Open(lg *slog.Logger, path string, opts Options) (s *Store, err error) {
 	if lg == nil {
 		lg = slog.New(slog.DiscardHandler)
@@ -113,7 +114,8 @@ func Open(lg *slog.Logger, path string, opts Options) (s *Store, err error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 2 * time.Second
 	}
-	if dir := filepath.Dir(path); dir != "" {
+	// A read-only open never creates anything: the file must exist.
+	if dir := filepath.Dir(path); dir != "" && !opts.ReadOnly {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("open store %s: %w", path, err)
 		}
