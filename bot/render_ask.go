@@ -75,7 +75,11 @@ func renderAsk(q index.Question, a index.Answer, text string, v view) Response {
 func askVerdict(m *Response, q index.Question, a index.Answer, v view) {
 	guess := func() {
 		if a.Chosen != "" {
-			m.context(plain("Best guess, not an answer: " + chosenText(a, q) + " (confidence " + percent(a.Confidence) + ")."))
+			line := "Best guess, not an answer: " + chosenText(a, q) + " (confidence " + percent(a.Confidence) + ")."
+			if len(a.Technique) > 0 {
+				line += " By exam technique, not the notes: " + strings.Join(a.Technique, "; ") + "."
+			}
+			m.context(plain(line))
 		}
 	}
 	switch {

@@ -18,15 +18,19 @@ type Answer struct {
 	// question asks for (Choose), in key order ("BD"); also when the notes
 	// do not decide (Decided false: show it as a guess, not an answer);
 	// "" when there are no options.
-	Chosen     string        `json:"chosen"`
-	Choose     int           `json:"choose"`              // how many options the question asks for
-	RunnerUp   string        `json:"runner_up,omitempty"` // the best option not chosen
-	Confidence float64       `json:"confidence"`          // 0..1, calibrated: the share of such answers that are right
-	Covered    bool          `json:"covered"`             // the notes cover the question (its words, a matching section)
-	Decided    bool          `json:"decided"`             // covered and confident enough to answer
-	Note       string        `json:"note,omitempty"`      // why the answer is undecided or has no options
-	Options    []OptionScore `json:"options"`
-	Sections   []Hit         `json:"sections"`
+	Chosen     string  `json:"chosen"`
+	Choose     int     `json:"choose"`              // how many options the question asks for
+	RunnerUp   string  `json:"runner_up,omitempty"` // the best option not chosen
+	Confidence float64 `json:"confidence"`          // 0..1, calibrated: the share of such answers that are right
+	Covered    bool    `json:"covered"`             // the notes cover the question (its words, a matching section)
+	Decided    bool    `json:"decided"`             // covered and confident enough to answer
+	Note       string  `json:"note,omitempty"`      // why the answer is undecided or has no options
+	// Technique lists the exam technique that favours the first chosen
+	// option ("a managed or automatic feature does the work"); it backs a
+	// best guess, not an answer from the notes.
+	Technique []string      `json:"technique,omitempty"`
+	Options   []OptionScore `json:"options"`
+	Sections  []Hit         `json:"sections"`
 }
 
 // OptionScore is an option with its support in the notes. Score (0..1) is
@@ -137,8 +141,11 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	}
 	ans.Choose = q.choose()
 	c := choose(guess, ans.Choose, inverted(q.Text))
-	sig := fx.signals(q.Text, q.Options, ot, sup, hyp, guess, c, hits)
+	sig := fx.signals(q.Text, q.Options, ot, sup, hyp, en, c, hits)
 	judge(&ans, q, c, sup, sig, query == "")
+	if !inverted(q.Text) {
+		ans.Technique = technique(pri, c)
+	}
 	ans.Sections = evidenceFirst(ans.Sections, hits, sup[c.best], fx)
 	return ans, sig, nil
 }

@@ -107,7 +107,10 @@ func priorWords(s string) []string {
 
 // hasPhrase reports whether words holds ph as consecutive words, its last
 // word also matching a longer word it starts.
-func hasPhrase(words, ph []string) bool {
+func hasPhrase(words, ph []string) bool { return phraseAt(words, ph) >= 0 }
+
+// phraseAt returns where words holds ph (as hasPhrase matches it), or -1.
+func phraseAt(words, ph []string) int {
 	n := len(ph)
 	for i := 0; i+n <= len(words); i++ {
 		ok := true
@@ -122,10 +125,21 @@ func hasPhrase(words, ph []string) bool {
 			}
 		}
 		if ok {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
+}
+
+// firstPhrase returns the words of the first of the phrases that words
+// holds, as they occur in words ("accounts" for the phrase "account").
+func firstPhrase(words []string, phrases [][]string) []string {
+	for _, ph := range phrases {
+		if i := phraseAt(words, ph); i >= 0 {
+			return words[i : i+len(ph)]
+		}
+	}
+	return nil
 }
 
 // hasAny reports whether words holds any of the phrases.
@@ -140,10 +154,11 @@ func hasAny(words []string, phrases [][]string) bool {
 
 // optionPrior is what exam technique says about one option.
 type optionPrior struct {
-	effort  bool // custom code, manual steps or servers to run
-	managed bool // a managed or automatic feature does the work
-	risky   bool // a practice the exam treats as wrong
-	meets   int  // the scenario's requirements it names a mechanism for, that not every option names
+	effort  bool   // custom code, manual steps or servers to run
+	managed bool   // a managed or automatic feature does the work
+	risky   bool   // a practice the exam treats as wrong
+	meets   int    // the scenario's requirements it names a mechanism for, that not every option names
+	need    string // the first such requirement, as the scenario words it
 }
 
 // priorSignals returns what exam technique says about each option.
@@ -172,9 +187,13 @@ func (p *priors) priorSignals(scenario string, options []Option) []optionPrior {
 		if all {
 			continue // tells no option apart
 		}
+		need := strings.Join(firstPhrase(sw, n.when), " ")
 		for i, m := range meets {
 			if m {
 				out[i].meets++
+				if out[i].need == "" {
+					out[i].need = need
+				}
 			}
 		}
 	}
@@ -211,6 +230,30 @@ func guessScores(en ensembleResult, pri []optionPrior) []float64 {
 		if pri[i].risky {
 			out[i] += guessRisky
 		}
+	}
+	return out
+}
+
+// technique returns the exam technique that favours the first chosen
+// option, for people: what it has that the others lack.
+func technique(pri []optionPrior, c choice) []string {
+	if len(pri) == 0 {
+		return nil
+	}
+	best := pri[c.best]
+	var out []string
+	if best.need != "" {
+		out = append(out, fmt.Sprintf("it names a mechanism for the requirement %q", best.need))
+	}
+	if best.managed {
+		out = append(out, "a managed or automatic feature does the work")
+	}
+	others := false
+	for i, p := range pri {
+		others = others || i != c.best && p.effort
+	}
+	if others && !best.effort {
+		out = append(out, "it needs no custom code, schedule or manual step, unlike another option")
 	}
 	return out
 }

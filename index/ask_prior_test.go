@@ -2,6 +2,7 @@ package index
 
 import (
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -62,7 +63,7 @@ need: encrypt => kms
 		{"D", "Turn on automatic encryption of the log bucket with KMS"},
 	}
 	got := p.priorSignals("The team must audit who changed the bucket and encrypt what it keeps.", opts)
-	want := []optionPrior{{meets: 2}, {effort: true}, {risky: true}, {managed: true, meets: 1}}
+	want := []optionPrior{{meets: 2, need: "audit"}, {effort: true}, {risky: true}, {managed: true, meets: 1, need: "encrypt"}}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("option %s: %+v, want %+v", opts[i].Key, got[i], want[i])
@@ -94,5 +95,21 @@ func TestGuessScores(t *testing.T) {
 	tied := guessScores(ensembleResult{score: []float64{0.5, 0.5}}, []optionPrior{{meets: 5}, {meets: guessMeetsCap}})
 	if tied[0] != tied[1] {
 		t.Errorf("meets above the cap counted: %v", tied)
+	}
+}
+
+func TestTechnique(t *testing.T) {
+	pri := []optionPrior{{effort: true}, {managed: true, meets: 1, need: "cross account"}, {}}
+	got := technique(pri, choice{chosen: []int{1}, best: 1, runner: 0})
+	want := []string{
+		`it names a mechanism for the requirement "cross account"`,
+		"a managed or automatic feature does the work",
+		"it needs no custom code, schedule or manual step, unlike another option",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("technique = %q, want %q", got, want)
+	}
+	if got := technique(pri, choice{chosen: []int{0}, best: 0, runner: 1}); len(got) != 0 {
+		t.Errorf("the option needing custom work: technique %q, want none", got)
 	}
 }

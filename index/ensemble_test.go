@@ -132,7 +132,7 @@ func TestSignals(t *testing.T) {
 	opts := []Option{{"A", "a"}, {"B", "b"}, {"C", "c"}, {"D", "d"}}
 	sig := func(s []optionSupport, hyp []float64) askSignals {
 		en := ensemble(s, hyp)
-		return fx.signals("scaling", opts, fx.optionTermSets(opts), s, hyp, en.score, choose(en.score, 1, false), nil)
+		return fx.signals("scaling", opts, fx.optionTermSets(opts), s, hyp, en, choose(en.score, 1, false), nil)
 	}
 	agree := sig(sup(1, 3, 0.5, 0.2), []float64{0.2, 0.9, 0.1, 0.3})
 	against := sig(sup(1, 3, 0.5, 0.2), []float64{0.2, 0.5, 0.1, 0.9})
@@ -142,6 +142,15 @@ func TestSignals(t *testing.T) {
 	}
 	if against.confidence() >= agree.confidence() || close.confidence() >= agree.confidence() {
 		t.Errorf("confidence agree %v, against %v, close %v", agree.confidence(), against.confidence(), close.confidence())
+	}
+	if !agree.notes {
+		t.Errorf("the notes' own first choice: notes %v, want true", agree.notes)
+	}
+	s, hyp := sup(1, 3, 0.5, 0.2), []float64{0.2, 0.9, 0.1, 0.3}
+	en := ensemble(s, hyp)
+	moved := fx.signals("scaling", opts, fx.optionTermSets(opts), s, hyp, en, choose([]float64{0, 0, 0, 1}, 1, false), nil)
+	if moved.notes || moved.notesDecide() {
+		t.Errorf("exam technique chose over the notes: notes %v, decide %v; want false", moved.notes, moved.notesDecide())
 	}
 	two := choose(ensemble(sup(1, 3, 0.5, 2), []float64{0.2, 0.9, 0.1, 0.8}).score, 2, false)
 	if !slices.Equal(two.chosen, []int{1, 3}) || two.best != 1 || two.runner != 0 {
