@@ -75,12 +75,14 @@ var markdown = sync.OnceValue(func() parser.Parser {
 // lineStarts returns the byte offset of the start of every line.
 func lineStarts(src []byte) []int {
 	starts := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
-	for i, c := range src {
-		if c == '\n' && i+1 < len(src) {
-			starts = append(starts, i+1)
+	for i := 0; ; {
+		j := bytes.IndexByte(src[i:], '\n')
+		if j < 0 || i+j+1 == len(src) {
+			return starts
 		}
+		i += j + 1
+		starts = append(starts, i)
 	}
-	return starts
 }
 
 // normalize returns data as valid UTF-8 text with LF line ends and no BOM.

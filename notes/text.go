@@ -194,24 +194,32 @@ func dropEmbeds(s []byte) []byte {
 // appendLiteral appends source text to b with backslash escapes and HTML
 // entities resolved.
 func appendLiteral(b, s []byte) []byte {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
+	for {
+		i := 0
+		for i < len(s) && s[i] != '\\' && s[i] != '&' {
+			i++
+		}
+		b = append(b, s[:i]...)
+		if i+1 >= len(s) {
+			return append(b, s[i:]...)
+		}
+		switch s = s[i:]; s[0] {
 		case '\\':
-			if i+1 < len(s) && isASCIIPunct(s[i+1]) {
-				i++
-				b = append(b, s[i])
+			if isASCIIPunct(s[1]) {
+				b = append(b, s[1])
+				s = s[2:]
 				continue
 			}
 		case '&':
-			if n := entityLen(s[i:]); n > 0 {
-				b = append(b, html.UnescapeString(string(s[i:i+n]))...)
-				i += n - 1
+			if n := entityLen(s); n > 0 {
+				b = append(b, html.UnescapeString(string(s[:n]))...)
+				s = s[n:]
 				continue
 			}
 		}
-		b = append(b, s[i])
+		b = append(b, s[0])
+		s = s[1:]
 	}
-	return b
 }
 
 // entityLen is the length of the entity or numeric character reference at
@@ -476,17 +484,26 @@ func isCollapsed(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20 || c == 0x7f || (c == ' ' && s[i+1] == ' '):
-			return false
-		case c == 0xc2 || c == 0xe1 || c == 0xe2 || c == 0xe3 || c == 0xef:
-			// Lead bytes of NBSP, C1 controls and the other Unicode
-			// spaces (U+1680, U+2000-U+205F, U+3000, U+FEFF): look closer.
+		if c := s[i]; collapseStop[c] && (c != ' ' || s[i+1] == ' ') {
 			return false
 		}
 	}
 	return true
 }
+
+// collapseStop marks the bytes isCollapsed stops at: the space (fine
+// unless doubled), control characters, and the lead bytes of NBSP, C1
+// controls and the other Unicode spaces (U+1680, U+2000-U+205F, U+3000,
+// U+FEFF), which need a closer look.
+var collapseStop = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	for _, c := range []byte{' ', 0x7f, 0xc2, 0xe1, 0xe2, 0xe3, 0xef} {
+		t[c] = true
+	}
+	return t
+}()
 
 // hasWord reports whether s holds a letter, digit or symbol such as an
 // emoji: text made only of punctuation ("--", "...") is not a fact.
