@@ -117,6 +117,7 @@ func (w *walker) walkPieces(src []byte, cuts []int, helpers int) {
 			return
 		}
 		w.walkPiece(p)
+		p.root, p.lines = nil, nil // garbage now: less for the collector to mark
 	}
 }
 
