@@ -25,7 +25,8 @@ import (
 // expressions on it to see whether it opens an HTML block. When the tag is
 // one of the usual inline ones ("<a name=x></a> text"), the line opens a
 // block only if it holds that one tag alone (CommonMark's kind 7); a line
-// with more after its first tag is answered at once, any other line goes to
+// with more after its first tag is answered at once, and so is a line
+// opening a comment ("<!-- toc -->", kind 2). Any other line goes to
 // goldmark's parser.
 
 // Our copies of goldmark's tag expressions (parser/raw_html.go).
@@ -67,10 +68,28 @@ func blockParsers() []util.PrioritizedValue {
 type fastHTMLBlock struct{ parser.BlockParser }
 
 func (b fastHTMLBlock) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
-	if line, _ := reader.PeekLine(); opensNoHTMLBlock(line) {
+	line, seg := reader.PeekLine()
+	switch {
+	case opensNoHTMLBlock(line):
 		return nil, parser.NoChildren
+	case opensComment(line):
+		// CommonMark's kind 2, as goldmark opens it; its Continue
+		// looks for the closing "-->".
+		node := ast.NewHTMLBlock(ast.HTMLBlockType2)
+		reader.AdvanceToEOL()
+		node.Lines().Append(seg)
+		return node, parser.NoChildren
 	}
 	return b.BlockParser.Open(parent, reader, pc)
+}
+
+// opensComment reports whether line opens an HTML comment block: "<!--"
+// after at most three spaces.
+func opensComment(line []byte) bool {
+	for i := 0; i < 3 && len(line) > 0 && line[0] == ' '; i++ {
+		line = line[1:]
+	}
+	return bytes.HasPrefix(line, []byte("<!--"))
 }
 
 // inlineTags are HTML tags that never open an HTML block of CommonMark's

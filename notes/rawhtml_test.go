@@ -73,6 +73,9 @@ d">multi</a> <a b c="x>
 			fmt.Fprintf(&blocks, "%s\n\npara\n%s\n- %s\n> %s\n\n    %s\n\n", l, l, l, l, l)
 		}
 	}
+	for _, l := range []string{"<!-- c -->", "   <!-- c", "<!---->", "<!-->", "<!--", "<!-- a --> b", "<!- x", " <!--\n-->"} {
+		fmt.Fprintf(&blocks, "%s\n\npara\n%s\n- %s\n> %s\n\n    %s\n\n-->\n", l, l, l, l, l)
+	}
 	blocks.WriteString("<div>\nx\n</div>\n<pre>\n# h\n</pre>\n<textarea x>\n<!-- c\n-->\n<?p\n?>\n<!X>\n<![CDATA[\n]]>\n<custom>\n")
 	inputs["blocks"] = []byte(blocks.String())
 	files, _ := filepath.Glob(filepath.Join(corpusDir, "*", "*.md"))
