@@ -2,7 +2,7 @@ package notes
 
 import (
 	"bytes"
-	"regexp"
+	"strings"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -16,8 +16,9 @@ import (
 // regular expression over its text reader, rune by rune, which took about
 // a sixth of the time of parsing the default notes. The tag grammar has one
 // possible end (the first ">" outside quoted attribute values), so when that
-// end lies on the current line, matching the same expression on the line's
-// bytes gives the same answer much faster. Anything else (a tag running over
+// end lies on the current line, matching the same grammar on the line's
+// bytes (isTag, held to goldmark's expression by a test) gives the same
+// answer much faster. Anything else (a tag running over
 // several lines, a "<" or "`" before any ">", comments, declarations) goes
 // to goldmark's own parser, so the tree is the same.
 
@@ -28,14 +29,6 @@ import (
 // with more after its first tag is answered at once, and so is a line
 // opening a comment ("<!-- toc -->", kind 2). Any other line goes to
 // goldmark's parser.
-
-// Our copies of goldmark's tag expressions (parser/raw_html.go).
-var (
-	tagAttribute = `(?:[\r\n \t]+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:[\r\n \t]*=[\r\n \t]*(?:[^\"'=<>` + "`" + `\x00-\x20]+|'[^']*'|"[^"]*"))?)`
-	tagSpace     = `(?:[ \t]|(?:\r\n|\n){0,1})`
-	openTagRe    = regexp.MustCompile(`^<([A-Za-z][A-Za-z0-9-]*)` + tagAttribute + `*` + tagSpace + `*/?>`)
-	closeTagRe   = regexp.MustCompile(`^</([A-Za-z][A-Za-z0-9-]*)` + tagSpace + `*>`)
-)
 
 // inlineParsers are goldmark's default inline parsers with fastRawHTML in
 // place of its inline HTML parser.
@@ -137,29 +130,89 @@ func (fastRawHTML) Trigger() []byte { return []byte{'<'} }
 
 func (f fastRawHTML) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
 	line, seg := block.PeekLine()
-	var re *regexp.Regexp
-	switch {
-	case len(line) > 1 && util.IsAlphaNumeric(line[1]):
-		re = openTagRe
-	case len(line) > 2 && line[1] == '/' && util.IsAlphaNumeric(line[2]):
-		re = closeTagRe
-	default:
-		return f.slow.Parse(parent, block, pc)
-	}
 	end := tagCandidateEnd(line)
-	if end < 0 {
+	if end < 0 || !isTag(line[:end]) {
 		return f.slow.Parse(parent, block, pc)
 	}
-	m := re.FindIndex(line[:end])
-	if m == nil {
-		return f.slow.Parse(parent, block, pc)
-	}
-	// The tag is line[:m[1]], all on this line.
+	// The tag is line[:end], all on this line.
 	node := ast.NewRawHTML()
-	block.Advance(m[1])
+	block.Advance(end)
 	_, after := block.Position()
 	node.Segments.Append(text.NewSegment(seg.Start, after.Start))
 	return node
+}
+
+// isTag reports whether b is exactly one opening or closing tag as
+// goldmark's expressions read it. b holds one ">", at its end, outside
+// quotes (see tagCandidateEnd), so that is where a match would end. false
+// also stands for "ask goldmark" (a carriage return).
+func isTag(b []byte) bool {
+	if len(b) < 3 || b[0] != '<' || bytes.IndexByte(b, '\r') >= 0 {
+		return false
+	}
+	closing := b[1] == '/'
+	i := 1
+	if closing {
+		i = 2
+	}
+	if i >= len(b) || !isAlpha(b[i]) {
+		return false
+	}
+	for i < len(b) && (isAlnum(b[i]) || b[i] == '-') {
+		i++
+	}
+	for !closing {
+		j := skipTagSpace(b, i)
+		if j == i || j == len(b) || !(isAlpha(b[j]) || b[j] == '_' || b[j] == ':') {
+			break
+		}
+		i = attribute(b, j)
+		if i < 0 {
+			return false
+		}
+	}
+	i = skipTagSpace(b, i)
+	if !closing && i < len(b) && b[i] == '/' {
+		i++
+	}
+	return i == len(b)-1 && b[i] == '>'
+}
+
+// attribute returns the end of the attribute (a name, maybe "=" and a
+// value) starting at b[i], or -1 when "=" has no valid value.
+func attribute(b []byte, i int) int {
+	for i++; i < len(b) && (isAlnum(b[i]) || strings.IndexByte(":._-", b[i]) >= 0); i++ {
+	}
+	j := skipTagSpace(b, i)
+	if j == len(b) || b[j] != '=' {
+		return i // no value: the space belongs to what follows
+	}
+	j = skipTagSpace(b, j+1)
+	if j == len(b) {
+		return -1
+	}
+	if q := b[j]; q == '"' || q == '\'' {
+		k := bytes.IndexByte(b[j+1:], q)
+		if k < 0 {
+			return -1
+		}
+		return j + 1 + k + 1
+	}
+	k := j
+	for k < len(b) && b[k] > ' ' && strings.IndexByte("\"'=<>`", b[k]) < 0 {
+		k++
+	}
+	if k == j {
+		return -1
+	}
+	return k
+}
+
+func skipTagSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n') {
+		i++
+	}
+	return i
 }
 
 // tagCandidateEnd is the length of line up to and including its first ">"

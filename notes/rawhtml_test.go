@@ -2,8 +2,10 @@ package notes
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -94,6 +96,52 @@ d">multi</a> <a b c="x>
 				i++
 			}
 			t.Errorf("%s: trees differ at %d:\n got %.200s\nwant %.200s", name, i, got[i:], want[i:])
+		}
+	}
+}
+
+// Copies of goldmark's tag expressions (parser/raw_html.go), which isTag
+// must agree with.
+var (
+	tagAttribute = `(?:[\r\n \t]+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:[\r\n \t]*=[\r\n \t]*(?:[^\"'=<>` + "`" + `\x00-\x20]+|'[^']*'|"[^"]*"))?)`
+	tagSpace     = `(?:[ \t]|(?:\r\n|\n){0,1})`
+	openTagRe    = regexp.MustCompile(`^<([A-Za-z][A-Za-z0-9-]*)` + tagAttribute + `*` + tagSpace + `*/?>`)
+	closeTagRe   = regexp.MustCompile(`^</([A-Za-z][A-Za-z0-9-]*)` + tagSpace + `*>`)
+)
+
+// TestIsTag holds isTag to goldmark's expressions on a million random
+// candidate tags built from the characters that matter to the grammar:
+// whenever isTag says yes, the expression matches the whole candidate, and
+// the other way round.
+func TestIsTag(t *testing.T) {
+	const alphabet = "<</aB1-_:.=\"\"''  \t\n>x`/\u00e9"
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 1_000_000 {
+		b := []byte{'<'}
+		if r.IntN(4) == 0 {
+			b = append(b, '/')
+		}
+		b = append(b, "ab"[r.IntN(2)])
+		for n := r.IntN(14); n > 0; n-- {
+			b = append(b, alphabet[r.IntN(len(alphabet))])
+		}
+		b = append(b, '>')
+		end := tagCandidateEnd(b)
+		if end < 0 {
+			continue
+		}
+		b = b[:end]
+		re := openTagRe
+		if b[1] == '/' {
+			re = closeTagRe
+		}
+		m := re.FindIndex(b)
+		want := m != nil && m[1] == len(b)
+		if m != nil && !want {
+			t.Fatalf("%q: the expression matches only %q", b, b[:m[1]])
+		}
+		if got := isTag(b); got != want {
+			t.Fatalf("isTag(%q) = %v, the expression says %v", b, got, want)
 		}
 	}
 }
