@@ -61,10 +61,8 @@ func (r *Router) Home(ctx context.Context, user string) Response {
 	}
 	if r.IsAdmin(user) {
 		h.admin = &homeAdmin{}
-		if r.opts.QuizChannels != nil {
-			if h.admin.channels, err = r.opts.QuizChannels(ctx); err != nil {
-				return r.fail(ctx, "home quiz channels", err)
-			}
+		if h.admin.channels, err = r.quiz.QuizChannels(ctx); err != nil {
+			return r.fail(ctx, "home quiz channels", err)
 		}
 		if h.admin.flags, err = r.quiz.Flags(ctx); err != nil {
 			return r.fail(ctx, "home flags", err)

@@ -39,7 +39,7 @@ func newHomeEnv(t *testing.T) *homeEnv {
 	sl := NewSlack(nil, NewSlackClient(slackfake.BotToken, "", fake.APIURL()), m)
 	daily := NewDailyScheduler(nil, eng, sl, m, DailyOptions{Channel: quizChan})
 	r := NewRouter(nil, defaultIndex(t), eng, Options{Admins: []string{adminUser}, Daily: daily,
-		QuizChannels: eng.QuizChannels, Permalink: sl.Permalink})
+		Permalink: sl.Permalink})
 	disp := NewDispatcher(nil, r, sl, m, nil)
 	srv := httptest.NewServer(NewHTTP(nil, disp, HTTPOptions{SigningSecret: testSecret, Metrics: m}).Handler())
 	t.Cleanup(func() {

@@ -94,9 +94,6 @@ type Options struct {
 	// Files sends `admin export` its file; nil where files cannot be sent
 	// (the console, which points to `devopsbot export` instead).
 	Files Files
-	// QuizChannels lists the quiz channels and their schedules for the
-	// admins' part of the Home tab; nil when none is configured.
-	QuizChannels func(ctx context.Context) ([]quiz.Channel, error)
 	// Permalink returns a link to a posted message (the question of the day
 	// on the Home tab); nil where messages have no links (the console).
 	Permalink func(ctx context.Context, channel, ts string) (string, error)

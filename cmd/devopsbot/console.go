@@ -82,9 +82,8 @@ func cmdConsole(ctx context.Context, e *env, args []string) (err error) {
 	router := bot.NewRouter(lg, live, engine, bot.Options{
 		Bare:   true,
 		Admins: e.cfg.Admins, NotesURL: e.cfg.NotesURL, Location: loc,
-		ShowDoc:      func() bool { return len(live.Docs()) > 1 },
-		Reload:       func(ctx context.Context) (bot.NotesReload, error) { return reload.Reload(ctx, "admin") },
-		QuizChannels: engine.QuizChannels,
+		ShowDoc: func() bool { return len(live.Docs()) > 1 },
+		Reload:  func(ctx context.Context) (bot.NotesReload, error) { return reload.Reload(ctx, "admin") },
 	})
 	name := strings.TrimSpace(*user)
 	if name == "" {
