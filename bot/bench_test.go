@@ -1,10 +1,22 @@
 package bot
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/devopsbot/devopsbot/bot/slackfake"
+	"github.com/devopsbot/devopsbot/notes"
+	"github.com/devopsbot/devopsbot/quiz"
+	"github.com/devopsbot/devopsbot/quiz/memory"
 )
 
 // BenchmarkHTTPLookup50 sends signed `/devops lookup` slash commands to the
@@ -31,5 +43,69 @@ func benchHTTPLookup(b *testing.B, clients int) {
 	})
 	if len(e.fake.Calls()) != 0 {
 		b.Errorf("lookups called Slack: %d calls", len(e.fake.Calls()))
+	}
+}
+
+// BenchmarkHTTPHandlerLookup is the server's work for one `/devops lookup`
+// slash command, on one goroutine and without a network: a signed request
+// through the HTTP transport's handler (signature and replay checks, form,
+// router, index search, rendering, reply JSON, log line and metrics), with
+// the distinct queries of slackfake.Lookups in turn, so that the index
+// searches every time. Compare runs with -count 6 and benchstat.
+//
+//	go test ./bot -run '^$' -bench HTTPHandlerLookup -benchmem -count 6
+func BenchmarkHTTPHandlerLookup(b *testing.B) {
+	doc, err := notes.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := NewRouter(nil, defaultIndex(b), quiz.New(nil, memory.New(), testPool(), quiz.Options{Seed: 1}), Options{})
+	m := NewMetrics("test", Routes()...)
+	d := NewDispatcher(nil, r, NewSlack(nil, NewSlackClient(slackfake.BotToken, "", "http://127.0.0.1:9/"), m), m, nil)
+	h := NewHTTP(slog.New(slog.NewJSONHandler(io.Discard, nil)), d, HTTPOptions{SigningSecret: testSecret, Metrics: m}).Handler()
+	bodies := slackfake.SlashCommands("https://hooks.slack.test/commands/bench", slackfake.Lookups(doc)...)
+	// Signed requests are made before the timer starts: each has its own
+	// trigger_id, as a replay is refused.
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	reqs := make([]*http.Request, b.N)
+	for i := range reqs {
+		body := fmt.Appendf(slices.Clip(bodies[i%len(bodies)]), "&trigger_id=%d", i)
+		req := httptest.NewRequest(http.MethodPost, PathCommands, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Slack-Request-Timestamp", ts)
+		req.Header.Set("X-Slack-Signature", slackfake.Sign(testSecret, ts, body))
+		reqs[i] = req
+	}
+	w := &discardWriter{h: http.Header{}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		w.code = 0
+		clear(w.h)
+		h.ServeHTTP(w, reqs[i])
+		if w.code != http.StatusOK {
+			b.Fatalf("request %d: status %d", i, w.code)
+		}
+	}
+}
+
+// discardWriter is a ResponseWriter that keeps only the status code.
+type discardWriter struct {
+	h    http.Header
+	code int
+}
+
+func (w *discardWriter) Header() http.Header { return w.h }
+
+func (w *discardWriter) Write(p []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	return len(p), nil
+}
+
+func (w *discardWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
 	}
 }

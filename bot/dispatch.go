@@ -100,7 +100,16 @@ func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, transp
 // answer to put in the acknowledgement. Otherwise the answer is delivered
 // through the response_url when it is ready, and resp is a short "working on
 // it" note to acknowledge with. ok is false when shutting down.
+//
+// A lookup runs on the caller's goroutine instead: it searches the index in
+// memory and does no I/O, so it is always done in time (well under a
+// millisecond, BENCHMARKS.md), and a new goroutine per lookup would cost
+// more than its handing over: every one grows its stack again.
 func (d *Dispatcher) commandWithin(cmd slack.SlashCommand, wait time.Duration, transport string) (resp Response, outcome string, inline, ok bool) {
+	if commandName(cmd.Text) == CommandLookup {
+		ok = d.bg.do(func(ctx context.Context) { resp, outcome = d.command(ctx, cmd, transport) })
+		return resp, outcome, ok, ok
+	}
 	var (
 		mu   sync.Mutex
 		late bool

@@ -59,7 +59,8 @@ type HTTPOptions struct {
 // signature gets 401 and nothing is parsed or changed, and so does a slash
 // command or click whose signature was already seen (a replay). Slash commands are
 // answered in the response body when the router is done within
-// CommandWait, else through the response_url. Events are acknowledged at
+// CommandWait, else through the response_url; a lookup (the index, in
+// memory) is always answered in the body. Events are acknowledged at
 // once and handled in the background; a click is acknowledged once its
 // action has run (an answer is stored), its replies sent afterwards.
 type HTTP struct {

@@ -307,32 +307,61 @@ func TestHTTPShareFallsBackToResponseURL(t *testing.T) {
 	}
 }
 
-// slowSearcher delays every search.
+// slowSearcher delays every search and every answer.
 type slowSearcher struct {
 	Searcher
 	delay time.Duration
 }
 
-func (s slowSearcher) Search(ctx context.Context, q string, k int) ([]index.Hit, error) {
+func (s slowSearcher) wait(ctx context.Context) error {
 	select {
 	case <-time.After(s.delay):
+		return nil
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
+	}
+}
+
+func (s slowSearcher) Search(ctx context.Context, q string, k int) ([]index.Hit, error) {
+	if err := s.wait(ctx); err != nil {
+		return nil, err
 	}
 	return s.Searcher.Search(ctx, q, k)
 }
 
+func (s slowSearcher) Ask(ctx context.Context, q index.Question) (index.Answer, error) {
+	if err := s.wait(ctx); err != nil {
+		return index.Answer{}, err
+	}
+	return s.Searcher.Ask(ctx, q)
+}
+
 func TestHTTPSlowCommandAnsweredThroughResponseURL(t *testing.T) {
 	e := newHTTPEnv(t, slowSearcher{defaultIndex(t), 300 * time.Millisecond}, HTTPOptions{CommandWait: 50 * time.Millisecond})
-	form := url.Values{"command": {"/devops"}, "text": {"lookup canary"}, "user_id": {"U1"}, "channel_id": {"C1"},
-		"response_url": {e.fake.ResponseURL("slow")}}
+	form := url.Values{"command": {"/devops"}, "text": {"ask Which deployment shifts traffic gradually? A) canary B) all at once"},
+		"user_id": {"U1"}, "channel_id": {"C1"}, "response_url": {e.fake.ResponseURL("slow")}}
 	code, body := e.post(t, PathCommands, "application/x-www-form-urlencoded", []byte(form.Encode()), true)
 	if code != 200 || !strings.Contains(string(body), "Working on it") {
 		t.Fatalf("got %d %s, want a quick working-on-it note", code, body)
 	}
 	calls, ok := e.fake.Wait(5*time.Second, func(c []slackfake.Call) bool { return len(c) > 0 })
 	if !ok || calls[0].Method != "response_url" || !strings.Contains(strings.ToLower(calls[0].BlockText()), "canary") {
-		t.Fatalf("calls %+v, want the lookup through the response_url", calls)
+		t.Fatalf("calls %+v, want the answer through the response_url", calls)
+	}
+}
+
+// A lookup searches the index in memory and runs on the request's own
+// goroutine: it is answered in the response body however long it takes.
+func TestHTTPLookupAnsweredInline(t *testing.T) {
+	e := newHTTPEnv(t, slowSearcher{defaultIndex(t), 100 * time.Millisecond}, HTTPOptions{CommandWait: 10 * time.Millisecond})
+	form := url.Values{"command": {"/devops"}, "text": {"lookup canary"}, "user_id": {"U1"}, "channel_id": {"C1"},
+		"response_url": {e.fake.ResponseURL("slow")}}
+	code, body := e.post(t, PathCommands, "application/x-www-form-urlencoded", []byte(form.Encode()), true)
+	if code != 200 || !strings.Contains(string(body), "Canary deployment") {
+		t.Fatalf("got %d %s, want the lookup's answer", code, body)
+	}
+	if calls := e.fake.Calls(); len(calls) != 0 {
+		t.Errorf("calls %+v, want none", calls)
 	}
 }
 

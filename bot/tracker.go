@@ -38,6 +38,21 @@ func (t *tracker) goCtx(f func(ctx context.Context)) bool {
 	return true
 }
 
+// do runs f on the calling goroutine, counted like the work of goCtx, so
+// that close waits for it too; false (and f not run) after close.
+func (t *tracker) do(f func(ctx context.Context)) bool {
+	t.mu.Lock()
+	if t.closed {
+		t.mu.Unlock()
+		return false
+	}
+	t.wg.Add(1)
+	t.mu.Unlock()
+	defer t.wg.Done()
+	f(t.ctx)
+	return true
+}
+
 // close refuses new work and waits for the running work until ctx ends,
 // then cancels it.
 func (t *tracker) close(ctx context.Context) error {

@@ -9,11 +9,41 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
+
+	"github.com/devopsbot/devopsbot/notes"
 )
+
+// Lookups returns distinct lookup command texts made from doc, the way
+// people type them: every section title (up to six words) and the first
+// four words of every fact, each after "lookup ".
+func Lookups(doc *notes.Document) []string {
+	seen := map[string]bool{}
+	var qs []string
+	add := func(s string, n int) {
+		ws := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		if len(ws) == 0 {
+			return
+		}
+		q := "lookup " + strings.Join(ws[:min(n, len(ws))], " ")
+		if !seen[q] {
+			seen[q] = true
+			qs = append(qs, q)
+		}
+	}
+	for _, s := range doc.Sections {
+		add(s.Title, 6)
+		for _, f := range s.Facts {
+			add(f.Text, 4)
+		}
+	}
+	return qs
+}
 
 // SlashCommands returns the form bodies of `/devops` slash commands from
 // user U1 in channel C1, one per text, each replying to responseURL. They

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode"
 
 	"github.com/slack-go/slack"
 
@@ -124,42 +123,19 @@ func waitReady(b *testing.B, base string, logs *bytes.Buffer) {
 	b.Fatalf("serve not ready after 20s; logs:\n%s", logs)
 }
 
-// soakQueries returns distinct lookup texts made from the default notes:
-// every section title, and the first words of every fact.
+// soakQueries returns distinct lookup texts made from the default notes
+// (slackfake.Lookups).
 func soakQueries(b *testing.B) []string {
 	b.Helper()
 	doc, err := notes.Default()
 	if err != nil {
 		b.Fatal(err)
 	}
-	seen := map[string]bool{}
-	var qs []string
-	add := func(words []string) {
-		if len(words) == 0 {
-			return
-		}
-		q := "lookup " + strings.Join(words, " ")
-		if !seen[q] {
-			seen[q] = true
-			qs = append(qs, q)
-		}
-	}
-	for _, s := range doc.Sections {
-		add(soakWords(s.Title, 6))
-		for _, f := range s.Facts {
-			add(soakWords(f.Text, 4))
-		}
-	}
+	qs := slackfake.Lookups(doc)
 	if len(qs) < 1000 {
 		b.Fatalf("only %d distinct queries", len(qs))
 	}
 	return qs
-}
-
-// soakWords returns up to n words of letters and digits from s.
-func soakWords(s string, n int) []string {
-	ws := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	return ws[:min(n, len(ws))]
 }
 
 // trivialSigned serves the yardstick: a slash command handler that checks
