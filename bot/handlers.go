@@ -12,20 +12,33 @@ import (
 
 func (r *Router) lookup(ctx context.Context, query string, v view) Response {
 	query = strings.TrimSpace(clean(query))
+	gen, k := r.generation(), lookupKey{query: query, v: v}
+	if e, ok := r.lookups.get(gen, k); ok {
+		if e.outcome != OutcomeOK {
+			setOutcome(ctx, e.outcome)
+		}
+		return e.resp
+	}
 	hits, err := r.search.Search(ctx, query, lookupHits)
+	var e cachedLookup
 	switch {
-	case errors.Is(err, index.ErrEmptyQuery):
-		return r.nothing(ctx, query, v)
+	case errors.Is(err, index.ErrEmptyQuery) || err == nil && len(hits) == 0:
+		e = cachedLookup{resp: r.nothing(ctx, query, v), outcome: OutcomeNoResult}
+		setOutcome(ctx, OutcomeNoResult)
 	case err != nil:
 		return r.fail(ctx, "lookup", err)
-	case len(hits) == 0:
-		return r.nothing(ctx, query, v)
+	default:
+		e = cachedLookup{resp: renderLookup(query, hits, v), outcome: OutcomeOK}
 	}
-	return renderLookup(query, hits, v)
+	if r.lookups != nil {
+		e.resp = e.resp.reused()
+		r.lookups.put(gen, k, e)
+	}
+	return e.resp
 }
 
+// nothing answers a lookup that found nothing.
 func (r *Router) nothing(ctx context.Context, query string, v view) Response {
-	setOutcome(ctx, OutcomeNoResult)
 	if strings.TrimFunc(query, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) }) == "" {
 		return textResponse(!v.public, plain("Type a few words to look up, for example "), v.cmd("lookup blue green deployment"), plain("."))
 	}
@@ -86,7 +99,9 @@ func (r *Router) practice(ctx context.Context, user string, note ...run) Respons
 	}
 	m := &Response{Ephemeral: true}
 	m.context(note...)
-	m.parts = append(m.parts, renderPractice(q).parts...)
+	for _, p := range renderPractice(q).parts {
+		m.add(p)
+	}
 	return *m
 }
 

@@ -241,14 +241,15 @@ func verify(header http.Header, body []byte, secret string) error {
 	return sv.Ensure()
 }
 
+// writeJSON writes v as a JSON response body.
 func writeJSON(w http.ResponseWriter, v any) {
-	var b []byte
-	var err error
-	if r, ok := v.(slashReply); ok {
-		b, err = marshalReply(r) // the same bytes, without slack-go's nested encoders
-	} else {
-		b, err = json.Marshal(v)
-	}
+	b, err := json.Marshal(v)
+	writeJSONBody(w, b, err)
+}
+
+// writeJSONBody writes an encoded JSON response body, or a 500 when it
+// could not be encoded.
+func writeJSONBody(w http.ResponseWriter, b []byte, err error) {
 	if err != nil {
 		http.Error(w, "cannot encode reply", http.StatusInternalServerError)
 		return
@@ -292,7 +293,8 @@ func (h *HTTP) commands(w http.ResponseWriter, r *http.Request, body []byte, inf
 		return
 	}
 	info.outcome = outcome
-	writeJSON(w, newSlashReply(resp))
+	b, err := resp.slashJSON()
+	writeJSONBody(w, b, err)
 }
 
 // interactions runs a click's action (an answer is stored) before

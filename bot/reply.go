@@ -8,6 +8,9 @@ package bot
 type Response struct {
 	parts     []part
 	Ephemeral bool // visible only to the requester
+	// memo, on a Response sent many times (a cached lookup), keeps its
+	// slash command reply JSON once encoded; adding a part drops it.
+	memo *slashMemo
 }
 
 type partKind int
@@ -60,11 +63,15 @@ func mention(id string) run { return run{user: id} }
 
 func channelRun(id string) run { return run{channel: id} }
 
-func (m *Response) header(s string) {
-	m.parts = append(m.parts, part{kind: partHeader, runs: []run{plain(s)}})
+// add appends a part; what was encoded of m before no longer holds.
+func (m *Response) add(p part) {
+	m.parts = append(m.parts, p)
+	m.memo = nil
 }
 
-func (m *Response) text(rs ...run) { m.parts = append(m.parts, part{kind: partText, runs: rs}) }
+func (m *Response) header(s string) { m.add(part{kind: partHeader, runs: []run{plain(s)}}) }
+
+func (m *Response) text(rs ...run) { m.add(part{kind: partText, runs: rs}) }
 
 // textButton is a paragraph with a button beside it (a section accessory).
 func (m *Response) textButton(b button, rs ...run) {
@@ -72,12 +79,12 @@ func (m *Response) textButton(b button, rs ...run) {
 	if len(b.value) <= maxActionValue {
 		p.buttons = []button{b}
 	}
-	m.parts = append(m.parts, p)
+	m.add(p)
 }
 
-func (m *Response) context(rs ...run) { m.parts = append(m.parts, part{kind: partContext, runs: rs}) }
+func (m *Response) context(rs ...run) { m.add(part{kind: partContext, runs: rs}) }
 
-func (m *Response) divider() { m.parts = append(m.parts, part{kind: partDivider}) }
+func (m *Response) divider() { m.add(part{kind: partDivider}) }
 
 func (m *Response) buttons(bs ...button) {
 	var keep []button
@@ -87,7 +94,7 @@ func (m *Response) buttons(bs ...button) {
 		}
 	}
 	if len(keep) > 0 {
-		m.parts = append(m.parts, part{kind: partButtons, buttons: keep})
+		m.add(part{kind: partButtons, buttons: keep})
 	}
 }
 

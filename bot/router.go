@@ -97,6 +97,13 @@ type Options struct {
 	// Permalink returns a link to a posted message (the question of the day
 	// on the Home tab); nil where messages have no links (the console).
 	Permalink func(ctx context.Context, channel, ts string) (string, error)
+	// LookupCache is how many lookup replies are kept for queries asked
+	// again; 0 keeps none.
+	LookupCache int
+	// Generation reports which notes the Searcher holds: it must grow
+	// whenever they are replaced, and cached lookup replies are kept for
+	// one generation. nil means the notes never change.
+	Generation func() uint64
 }
 
 // NotesReload is what a reload of the notes did.
@@ -123,6 +130,8 @@ type Router struct {
 	// shared remembers the messages whose Share button was clicked, so a
 	// second click (before the private copy is replaced) posts nothing.
 	shared *seenSet
+
+	lookups *lookupCache // nil: replies are not cached
 }
 
 // NewRouter returns a Router over the index and the quiz engine.
@@ -137,13 +146,21 @@ func NewRouter(lg *slog.Logger, s Searcher, q Quiz, opts Options) *Router {
 		opts.Now = time.Now
 	}
 	r := &Router{lg: lg, search: s, quiz: q, opts: opts, admins: map[string]bool{},
-		shared: newSeenSet(24 * time.Hour), commands: subcommands}
+		shared: newSeenSet(24 * time.Hour), commands: subcommands, lookups: newLookupCache(opts.LookupCache)}
 	for _, a := range opts.Admins {
 		if a = strings.TrimSpace(a); a != "" {
 			r.admins[a] = true
 		}
 	}
 	return r
+}
+
+// generation is the notes generation of the Searcher (Options.Generation).
+func (r *Router) generation() uint64 {
+	if r.opts.Generation == nil {
+		return 0
+	}
+	return r.opts.Generation()
 }
 
 // IsAdmin reports whether user may run quiz post and quiz close.

@@ -30,6 +30,7 @@ type liveIndex struct {
 type indexGen struct {
 	ix      *index.Index
 	digest  string // notes.Snapshot.Digest of its notes
+	gen     uint64 // 0 for the first index, one more for each that replaces it
 	refs    atomic.Int64
 	retired atomic.Bool
 	once    sync.Once
@@ -66,7 +67,9 @@ func (g *indexGen) close() { g.once.Do(func() { g.ix.Close() }) }
 // swap makes ix the index searched from now on; the one it replaces is
 // closed once the calls using it are done.
 func (l *liveIndex) swap(ix *index.Index, digest string) {
-	old := l.cur.Swap(&indexGen{ix: ix, digest: digest})
+	// swap has one caller at a time (the reloader), so the load and the
+	// swap do not race.
+	old := l.cur.Swap(&indexGen{ix: ix, digest: digest, gen: l.cur.Load().gen + 1})
 	old.retired.Store(true)
 	if old.refs.Load() == 0 {
 		old.close()
@@ -80,6 +83,9 @@ func (l *liveIndex) Close() { l.cur.Load().close() }
 func (l *liveIndex) Docs() []*notes.Document { return l.cur.Load().ix.Docs() }
 
 func (l *liveIndex) digest() string { return l.cur.Load().digest }
+
+// generation grows each time the index is replaced (bot.Options.Generation).
+func (l *liveIndex) generation() uint64 { return l.cur.Load().gen }
 
 func (l *liveIndex) Search(ctx context.Context, query string, k int) ([]index.Hit, error) {
 	g := l.acquire()

@@ -135,6 +135,9 @@ func TestReloadUnderConcurrentLookups(t *testing.T) {
 	if got := reloadsCounted(t, m, bot.ReloadChanged); got != 6 {
 		t.Errorf("changed reloads counted = %v, want 6", got)
 	}
+	if got := r.live.generation(); got != 6 {
+		t.Errorf("index generation after 6 reloads = %d, want 6 (cached lookup replies would outlive their notes)", got)
+	}
 }
 
 // TestReloadOfBrokenNotesKeepsTheOld: a reload that cannot read or parse

@@ -234,9 +234,11 @@ func (a *app) wire(e *env, loader *notes.Loader) error {
 	})
 	a.router = bot.NewRouter(lg, bot.InstrumentSearcher(a.index, a.metrics), bot.InstrumentQuiz(a.engine, a.metrics), bot.Options{
 		Admins: cfg.Admins, NotesURL: cfg.NotesURL, Location: a.loc, Daily: a.daily, Files: a.slack,
-		ShowDoc:   func() bool { return len(a.index.Docs()) > 1 },
-		Reload:    func(ctx context.Context) (bot.NotesReload, error) { return a.reload.Reload(ctx, "admin") },
-		Permalink: a.slack.Permalink,
+		ShowDoc:     func() bool { return len(a.index.Docs()) > 1 },
+		Reload:      func(ctx context.Context) (bot.NotesReload, error) { return a.reload.Reload(ctx, "admin") },
+		Permalink:   a.slack.Permalink,
+		LookupCache: cfg.LookupCache,
+		Generation:  a.index.generation,
 	})
 	// A retried event is answered once, even across a restart.
 	a.disp = bot.NewDispatcher(lg, a.router, a.slack, a.metrics, a.store)

@@ -20,6 +20,7 @@ type Config struct {
 	TZ            string   `envconfig:"DEVOPSBOT_TZ" default:"UTC" desc:"IANA time zone for schedules, days and streaks"`
 	ExamDate      string   `envconfig:"DEVOPSBOT_EXAM_DATE" desc:"Exam date YYYY-MM-DD (optional): shows days to the exam"`
 	Admins        []string `envconfig:"DEVOPSBOT_ADMINS" desc:"Comma-separated Slack user IDs allowed to quiz post / quiz close"`
+	LookupCache   int      `envconfig:"DEVOPSBOT_LOOKUP_CACHE" default:"2048" desc:"How many lookup replies are kept for queries asked again (0: none); emptied when the notes change"`
 	// ShutdownDrain is how long serve keeps answering after SIGTERM, with
 	// /readyz at 503, before it stops: time for load balancers to notice.
 	ShutdownDrain string `envconfig:"DEVOPSBOT_SHUTDOWN_DRAIN" default:"5s" desc:"After SIGTERM, keep serving this long with /readyz at 503 before stopping (0 stops at once)"`

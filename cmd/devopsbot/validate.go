@@ -91,6 +91,9 @@ func (p *problems) checkSlack(cfg Config) {
 			p.bad(v, "does not look like %s: expected %s followed by letters, digits and dashes", what, prefix)
 		}
 	}
+	if cfg.LookupCache < 0 {
+		p.bad("DEVOPSBOT_LOOKUP_CACHE", "must be 0 (no cache) or a number of replies, got %d", cfg.LookupCache)
+	}
 	if _, err := shutdownDrain(cfg); err != nil {
 		p.bad("DEVOPSBOT_SHUTDOWN_DRAIN", "%v", err)
 	}

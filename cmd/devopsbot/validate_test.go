@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -23,6 +24,12 @@ func opsDefaultConfig(t *testing.T) Config {
 			f.SetString(def)
 		case reflect.Slice:
 			f.Set(reflect.ValueOf(strings.Split(def, ",")))
+		case reflect.Int:
+			n, err := strconv.Atoi(def)
+			if err != nil {
+				t.Fatalf("opsDefaultConfig: field %s: default %q: %v", v.Type().Field(i).Name, def, err)
+			}
+			f.SetInt(int64(n))
 		default:
 			t.Fatalf("opsDefaultConfig: field %s: unsupported kind %s", v.Type().Field(i).Name, f.Kind())
 		}
@@ -74,6 +81,7 @@ func TestValidate(t *testing.T) {
 		{"exam date month 13 fails", func(c *Config) { c.ExamDate = "2026-13-01" }, "DEVOPSBOT_EXAM_DATE"},
 		{"drain without a unit fails", func(c *Config) { c.ShutdownDrain = "5" }, "DEVOPSBOT_SHUTDOWN_DRAIN"},
 		{"drain over a minute fails", func(c *Config) { c.ShutdownDrain = "10m" }, "DEVOPSBOT_SHUTDOWN_DRAIN"},
+		{"negative lookup cache fails", func(c *Config) { c.LookupCache = -1 }, "DEVOPSBOT_LOOKUP_CACHE"},
 		{"port-only address fails", func(c *Config) { c.Addr = "3000" }, "DEVOPSBOT_ADDR"},
 		{"port out of range fails", func(c *Config) { c.Addr = ":70000" }, "DEVOPSBOT_ADDR"},
 		{"API URL without scheme fails", func(c *Config) { c.APIURL = "slack.com/api/" }, "SLACK_API_URL"},
