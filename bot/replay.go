@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -47,14 +48,29 @@ func requestKey(h http.Header) (key []byte, expires time.Time, ok bool) {
 
 // memReplays is the in-memory ReplayLog: fixed-size keys grouped by the
 // minute they expire in, so memory is bounded by the requests of the last
-// window and expired keys go a minute at a time, without scanning.
+// window and expired keys go a minute at a time, without scanning. Every
+// request goes through it, from every connection at once: the keys are
+// spread by their first byte (a signature's, uniformly random) over shards
+// that each have their own lock, so that requests seldom wait for each
+// other, or for a shard's map to grow.
 type memReplays struct {
+	swept  atomic.Int64 // the minute expired keys were last dropped from every shard
+	shards [replayShards]replayShard
+}
+
+const replayShards = 16
+
+type replayShard struct {
 	mu   sync.Mutex
 	gens map[int64]map[[sha256.Size]byte]struct{} // by expiry minute
 }
 
 func newMemReplays() *memReplays {
-	return &memReplays{gens: map[int64]map[[sha256.Size]byte]struct{}{}}
+	m := &memReplays{}
+	for i := range m.shards {
+		m.shards[i].gens = map[int64]map[[sha256.Size]byte]struct{}{}
+	}
+	return m
 }
 
 // FirstRequest implements ReplayLog; it never fails.
@@ -65,37 +81,59 @@ func (m *memReplays) FirstRequest(_ context.Context, key []byte, now, expires ti
 	} else {
 		k = sha256.Sum256(key)
 	}
-	nowMin, expMin := minuteOf(now), minuteOf(expires)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for min, g := range m.gens {
+	nowMin := minuteOf(now)
+	if last := m.swept.Load(); nowMin > last && m.swept.CompareAndSwap(last, nowMin) {
+		for i := range m.shards {
+			m.shards[i].sweep(nowMin)
+		}
+	}
+	return m.shards[int(k[0])%replayShards].first(k, nowMin, minuteOf(expires)), nil
+}
+
+// sweep drops the keys that expired before minute nowMin.
+func (s *replayShard) sweep(nowMin int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for min := range s.gens {
 		if min < nowMin {
-			delete(m.gens, min) // every key in it has expired
-			continue
+			delete(s.gens, min) // every key in it has expired
+		}
+	}
+}
+
+func (s *replayShard) first(k [sha256.Size]byte, nowMin, expMin int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for min, g := range s.gens {
+		if min < nowMin {
+			continue // expired, and going at the next sweep
 		}
 		if _, ok := g[k]; ok {
-			return false, nil
+			return false
 		}
 	}
 	if expMin < nowMin {
-		return true, nil // already stale: nothing to remember
+		return true // already stale: nothing to remember
 	}
-	g := m.gens[expMin]
+	g := s.gens[expMin]
 	if g == nil {
 		g = map[[sha256.Size]byte]struct{}{}
-		m.gens[expMin] = g
+		s.gens[expMin] = g
 	}
 	g[k] = struct{}{}
-	return true, nil
+	return true
 }
 
 // len returns how many keys are held.
 func (m *memReplays) len() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	n := 0
-	for _, g := range m.gens {
-		n += len(g)
+	for i := range m.shards {
+		s := &m.shards[i]
+		s.mu.Lock()
+		for _, g := range s.gens {
+			n += len(g)
+		}
+		s.mu.Unlock()
 	}
 	return n
 }

@@ -3,11 +3,13 @@ package bot
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -126,4 +128,23 @@ func TestReadOnlyCommands(t *testing.T) {
 			t.Errorf("readOnlyCommand(%q) = %v, want %v", text, got, want)
 		}
 	}
+}
+
+// BenchmarkMemReplays is every request's replay check, from many
+// connections at once.
+//
+//	go test ./bot -run '^$' -bench MemReplays -cpu 1,2,8
+func BenchmarkMemReplays(b *testing.B) {
+	m := newMemReplays()
+	ctx := context.Background()
+	var next atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			now := time.Now()
+			key := sha256.Sum256(fmt.Appendf(nil, "%d", next.Add(1)))
+			if first, _ := m.FirstRequest(ctx, key[:], now, now.Add(replayWindow)); !first {
+				b.Fatal("a new key reported as seen")
+			}
+		}
+	})
 }
