@@ -68,14 +68,7 @@ func jsonLen(s string) int {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f':
-				n += 2
-			case c < 0x20 || c == '<' || c == '>' || c == '&':
-				n += 6
-			default:
-				n++
-			}
+			n += int(jsonASCII[c])
 			i++
 			continue
 		}
@@ -92,6 +85,23 @@ func jsonLen(s string) int {
 	}
 	return n
 }
+
+// jsonASCII is the length of each ASCII byte in a JSON string as
+// encoding/json writes it: 1, 2 for a short escape (\" \\ \n \r \t \b
+// \f), 6 for \u00XX (other control bytes, <, >, &).
+var jsonASCII = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		switch {
+		case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f':
+			t[c] = 2
+		case c < 0x20 || c == '<' || c == '>' || c == '&':
+			t[c] = 6
+		default:
+			t[c] = 1
+		}
+	}
+	return t
+}()
 
 // fitBlocks keeps blocks within the budget's blocks and bytes, dropping
 // content blocks from the end (the renderers put the least important last)

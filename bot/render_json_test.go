@@ -93,3 +93,22 @@ func BenchmarkSlashReplyJSON(b *testing.B) {
 		}
 	})
 }
+
+// Every byte and a few runes, alone and in text, encode and count as
+// encoding/json does.
+func TestJSONStringMatchesEncodingJSON(t *testing.T) {
+	var texts []string
+	for c := range 256 {
+		texts = append(texts, string([]byte{byte(c)}), "a"+string([]byte{byte(c)})+"b")
+	}
+	texts = append(texts, "", "Auto Scaling › lifecycle hooks", "\u2028 \u2029", "<@U1> & <#C1>", "\xff\xfe", "日本語 \t\"q\"\\")
+	for _, s := range texts {
+		want, _ := json.Marshal(s)
+		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+		if got := jsonLen(s); got != len(want) {
+			t.Errorf("jsonLen(%q) = %d, want %d", s, got, len(want))
+		}
+	}
+}
