@@ -48,9 +48,9 @@ func consoleFakes(calls *[]string) (*fakeSearcher, *fakeQuiz) {
 			*calls = append(*calls, "stats "+user)
 			return quiz.Stats{User: user}, nil
 		},
-		LatestRoundFn: func(ctx context.Context, user string) (quiz.Seen, error) {
+		LatestRoundsFn: func(ctx context.Context, user string, n int) ([]quiz.Seen, error) {
 			*calls = append(*calls, "latest "+user)
-			return quiz.Seen{}, quiz.ErrNotFound
+			return nil, nil
 		},
 		PracticeMissedFn: func(ctx context.Context, user string) (quiz.Question, error) {
 			*calls = append(*calls, "practice missed "+user)

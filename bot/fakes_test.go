@@ -50,7 +50,7 @@ type fakeQuiz struct {
 	PracticeFromFn   func(ctx context.Context, user, doc, section string) (quiz.Question, error)
 	PracticeDomainFn func(ctx context.Context, user string, domain int) (quiz.Question, error)
 	PracticeMissedFn func(ctx context.Context, user string) (quiz.Question, error)
-	LatestRoundFn    func(ctx context.Context, user string) (quiz.Seen, error)
+	LatestRoundsFn   func(ctx context.Context, user string, n int) ([]quiz.Seen, error)
 	AnswerPracticeFn func(ctx context.Context, user, questionID string, choice int) (quiz.Result, error)
 	AnswerRoundFn    func(ctx context.Context, roundID, user string, choice int) (quiz.Result, error)
 	RoundFn          func(ctx context.Context, id string) (quiz.Round, error)
@@ -104,11 +104,11 @@ func (f *fakeQuiz) PracticeMissed(ctx context.Context, user string) (quiz.Questi
 	return f.PracticeMissedFn(ctx, user)
 }
 
-func (f *fakeQuiz) LatestRound(ctx context.Context, user string) (quiz.Seen, error) {
-	if f.LatestRoundFn == nil {
-		return quiz.Seen{}, errUnexpected
+func (f *fakeQuiz) LatestRounds(ctx context.Context, user string, n int) ([]quiz.Seen, error) {
+	if f.LatestRoundsFn == nil {
+		return nil, errUnexpected
 	}
-	return f.LatestRoundFn(ctx, user)
+	return f.LatestRoundsFn(ctx, user, n)
 }
 
 func (f *fakeQuiz) AnswerPractice(ctx context.Context, user, questionID string, choice int) (quiz.Result, error) {
@@ -322,9 +322,12 @@ func buttonWith(r Response, action string) *slack.ButtonBlockElement {
 }
 
 // blocksText is all the text in a response's blocks, for assertions.
-func blocksText(r Response) string {
+func blocksText(r Response) string { return textOfBlocks(r.slack().Blocks) }
+
+// textOfBlocks is all the text in blocks, for assertions.
+func textOfBlocks(blocks []slack.Block) string {
 	var b strings.Builder
-	for _, bl := range r.slack().Blocks {
+	for _, bl := range blocks {
 		switch x := bl.(type) {
 		case *slack.HeaderBlock:
 			b.WriteString(x.Text.Text + "\n")

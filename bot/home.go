@@ -28,10 +28,16 @@ const (
 type home struct {
 	user   string
 	stats  quiz.Stats
-	round  quiz.Seen // Round.ID "" when no question of the day was posted yet
-	link   string    // to the round's message; "" when unknown
+	rounds []homeRound // the latest question of the day of each quiz channel, newest first
 	leader []quiz.Standing
 	admin  *homeAdmin // nil for everyone but admins
+}
+
+// homeRound is a question of the day as the person sees it, and a link to
+// its message ("" when unknown).
+type homeRound struct {
+	quiz.Seen
+	link string
 }
 
 // homeAdmin is the admins' part of the Home tab.
@@ -48,14 +54,14 @@ func (r *Router) Home(ctx context.Context, user string) Response {
 		return r.fail(ctx, "home stats", err)
 	}
 	h.stats.User = user
-	h.round, err = r.quiz.LatestRound(ctx, user)
-	if err != nil && !errors.Is(err, quiz.ErrNotFound) {
-		return r.fail(ctx, "home round", err)
+	seen, err := r.quiz.LatestRounds(ctx, user, maxHomeRounds)
+	if err != nil {
+		return r.fail(ctx, "home rounds", err)
 	}
-	if !h.round.Round.OpenedAt.IsZero() {
-		h.round.Round.OpenedAt = h.round.Round.OpenedAt.In(r.opts.Location)
+	for _, s := range seen {
+		s.Round.OpenedAt = s.Round.OpenedAt.In(r.opts.Location)
+		h.rounds = append(h.rounds, homeRound{Seen: s, link: r.roundLink(ctx, s.Round)})
 	}
-	h.link = r.roundLink(ctx, h.round.Round)
 	if h.leader, err = r.quiz.Leaderboard(ctx, quiz.Week, homeLeaders); err != nil {
 		return r.fail(ctx, "home leaderboard", err)
 	}
@@ -71,8 +77,10 @@ func (r *Router) Home(ctx context.Context, user string) Response {
 	return renderHome(h, r.view(false))
 }
 
-// homeLeaders is how many of the week's leaders the Home tab lists.
-const homeLeaders = 5
+const (
+	homeLeaders   = 5 // the week's leaders the Home tab lists
+	maxHomeRounds = 3 // quiz channels whose latest question it shows
+)
 
 // roundLink links the round's message; "" when it was not posted (or
 // whether it was is unknown) or the link cannot be had, which is logged:

@@ -21,7 +21,7 @@ func renderHome(h home, v view) Response {
 	m.header("Your AWS DevOps Pro prep")
 	homeReadiness(m, h.stats)
 	m.divider()
-	homeRound(m, h)
+	homeRounds(m, h.rounds)
 	weak := ""
 	if h.stats.Weakest > 0 {
 		weak = fmt.Sprint(h.stats.Weakest)
@@ -68,27 +68,36 @@ func homeReadiness(m *Response, st quiz.Stats) {
 	}
 }
 
-// homeRound shows the question of the day and the person's answer to it.
-func homeRound(m *Response, h home) {
-	rd := h.round.Round
-	if rd.ID == "" {
+// homeRounds shows the latest question of the day of each quiz channel and
+// the person's answer to it; with several channels each names its own.
+func homeRounds(m *Response, rounds []homeRound) {
+	if len(rounds) == 0 {
 		m.text(bold("Question of the day"), plain(": none posted yet."))
 		return
 	}
-	title := "Question of the day"
+	for _, hr := range rounds {
+		homeRoundPart(m, hr, len(rounds) > 1)
+	}
+}
+
+// homeRoundPart shows one question of the day: its title (a link to it),
+// its stem, and whether the person answered.
+func homeRoundPart(m *Response, hr homeRound, named bool) {
+	rd := hr.Round
+	t := "Question of the day"
 	if !rd.OpenedAt.IsZero() {
-		title += " · " + rd.OpenedAt.Format("Mon 2 Jan")
+		t += " · " + rd.OpenedAt.Format("Mon 2 Jan")
 	}
-	if h.link != "" {
-		m.text(boldLink(title, h.link))
-	} else {
-		m.text(bold(title))
+	title := []run{boldLink(t, hr.link)}
+	if named && rd.Channel != "" {
+		title = append(title, plain(" in "), channelRun(rd.Channel))
 	}
+	m.text(title...)
 	m.text(plain(truncateRunes(oneLine(clean(rd.Question.Stem)), maxHomeStem)))
 	var rs []run
 	switch {
-	case h.round.Answered:
-		a := h.round.Answer
+	case hr.Answered:
+		a := hr.Answer
 		verdict := "❌ not quite"
 		if a.Correct {
 			verdict = "✅ right"
@@ -97,20 +106,20 @@ func homeRound(m *Response, h home) {
 			bold(truncateRunes(optionKey(a.Choice)+") "+optionAt(rd.Question, a.Choice), maxOptionRunes)), plain(" · "+verdict))
 	case rd.Open():
 		rs = append(rs, plain("Not answered yet"))
-		if h.link != "" {
-			rs = append(rs, plain(": "), link("answer it in the channel", h.link))
+		if hr.link != "" {
+			rs = append(rs, plain(": "), link("answer it in the channel", hr.link))
 		}
 	default:
 		rs = append(rs, plain("Closed before you answered"))
-		if h.link != "" {
-			rs = append(rs, plain(": "), link("the answer is in its thread", h.link))
+		if hr.link != "" {
+			rs = append(rs, plain(": "), link("the answer is in its thread", hr.link))
 		}
 	}
 	state := "open"
 	if !rd.Open() {
 		state = "closed"
 	}
-	rs = append(rs, plain(" · "+state+" · "+answeredCount(h.round.Count)))
+	rs = append(rs, plain(" · "+state+" · "+answeredCount(hr.Count)))
 	m.context(rs...)
 }
 

@@ -58,10 +58,13 @@ func bigHome(admin bool) home {
 		user: "U0001",
 		stats: quiz.Stats{User: "U0001", Answered: 400, Correct: 200, Accuracy: 0.5, Domains: manyDomains(40),
 			Weakest: 3, Streak: 4, BestStreak: 9, ExamSet: true, DaysToExam: 12},
-		round: quiz.Seen{Round: quiz.Round{ID: "r1", Question: long, Channel: "CQUIZ", MessageTS: "1.2",
-			OpenedAt: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}, Answered: true, Answer: quiz.Answer{Choice: 2}, Count: 3},
-		link:   "https://example.slack.com/archives/CQUIZ/p12",
 		leader: manyStandings(homeLeaders),
+	}
+	for i := range maxHomeRounds {
+		ch := fmt.Sprintf("CQUIZ%d", i)
+		h.rounds = append(h.rounds, homeRound{link: "https://example.slack.com/archives/" + ch + "/p12",
+			Seen: quiz.Seen{Round: quiz.Round{ID: "r" + ch, Question: long, Channel: ch, MessageTS: "1.2",
+				OpenedAt: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}, Answered: i == 0, Answer: quiz.Answer{Choice: 2}, Count: 3}})
 	}
 	if admin {
 		h.admin = &homeAdmin{channels: manyChannels(150), flags: manyFlags(200)}
@@ -75,7 +78,7 @@ func TestHomeFitsSlackLimitsOnOversizedInputs(t *testing.T) {
 			resp := renderHome(bigHome(admin), view{})
 			blocks := renderView(resp)
 			checkViewLimits(t, blocks)
-			text := blocksText(Response{parts: resp.parts})
+			text := textOfBlocks(blocks)
 			if !strings.Contains(text, "…") {
 				t.Error("the oversized texts were not cut with an ellipsis")
 			}
@@ -87,8 +90,8 @@ func TestHomeFitsSlackLimitsOnOversizedInputs(t *testing.T) {
 }
 
 func TestHomeAdminsSeeMore(t *testing.T) {
-	user := blocksText(renderHome(bigHome(false), view{}))
-	admin := blocksText(renderHome(bigHome(true), view{}))
+	user := textOfBlocks(renderView(renderHome(bigHome(false), view{})))
+	admin := textOfBlocks(renderView(renderHome(bigHome(true), view{})))
 	for _, want := range []string{"Admin", "Quiz channels", "<#C00000000>", "Flagged questions: 200"} {
 		if strings.Contains(user, want) || !strings.Contains(admin, want) {
 			t.Errorf("%q: want it on the admins' Home tab only", want)
@@ -147,5 +150,19 @@ func TestMessagesFitSlackLimitsOnOversizedInputs(t *testing.T) {
 		"flag ask":    renderFlagAsk(long),
 	} {
 		t.Run(name, func(t *testing.T) { checkSlackLimits(t, resp) })
+	}
+}
+
+func TestHomeNamesTheChannelOfEachQuestion(t *testing.T) {
+	h := bigHome(false)
+	text := textOfBlocks(renderView(renderHome(h, view{})))
+	for _, hr := range h.rounds {
+		if want := "*<" + hr.link + "|Question of the day · Mon 23 Nov>* in <#" + hr.Round.Channel + ">"; !strings.Contains(text, want) {
+			t.Errorf("home lacks %q:\n%s", want, text)
+		}
+	}
+	h.rounds = h.rounds[:1]
+	if text := textOfBlocks(renderView(renderHome(h, view{}))); strings.Contains(text, "<#") {
+		t.Errorf("with one quiz channel the question names it:\n%s", text)
 	}
 }

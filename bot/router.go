@@ -27,7 +27,7 @@ type Quiz interface {
 	AnswerPractice(ctx context.Context, user, questionID string, choice int) (quiz.Result, error)
 	AnswerRound(ctx context.Context, roundID, user string, choice int) (quiz.Result, error)
 	Round(ctx context.Context, id string) (quiz.Round, error)
-	LatestRound(ctx context.Context, user string) (quiz.Seen, error)
+	LatestRounds(ctx context.Context, user string, n int) ([]quiz.Seen, error)
 	Leaderboard(ctx context.Context, p quiz.Period, limit int) ([]quiz.Standing, error)
 	ChannelLeaderboard(ctx context.Context, p quiz.Period, channel string, limit int) ([]quiz.Standing, error)
 	QuizChannels(ctx context.Context) ([]quiz.Channel, error)

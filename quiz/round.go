@@ -98,23 +98,43 @@ type Seen struct {
 	Count    int // answers to the round so far
 }
 
-// LatestRound returns the question of the day opened last (open or closed)
-// as user sees it; it wraps ErrNotFound when none was opened yet.
-func (e *Engine) LatestRound(ctx context.Context, user string) (Seen, error) {
+// LatestRounds returns the question of the day opened last in each quiz
+// channel, as user sees them, newest first: at most n of them, found among
+// the latest maxLatestScan rounds. It is empty when none was opened.
+func (e *Engine) LatestRounds(ctx context.Context, user string, n int) ([]Seen, error) {
 	infos, err := e.store.RoundInfos(ctx)
 	if err != nil {
-		return Seen{}, fmt.Errorf("latest round: %w", err)
+		return nil, fmt.Errorf("latest rounds: %w", err)
 	}
-	if len(infos) == 0 {
-		return Seen{}, fmt.Errorf("latest round: %w", ErrNotFound)
+	var out []Seen
+	channels := map[string]bool{}
+	for i := len(infos) - 1; i >= 0 && i >= len(infos)-maxLatestScan && len(out) < n; i-- {
+		r, err := e.store.GetRound(ctx, infos[i].ID)
+		if err != nil {
+			return nil, fmt.Errorf("latest rounds: %w", err)
+		}
+		if channels[r.Channel] {
+			continue
+		}
+		channels[r.Channel] = true
+		s, err := e.seen(ctx, r, user)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
 	}
-	r, err := e.store.GetRound(ctx, infos[len(infos)-1].ID)
-	if err != nil {
-		return Seen{}, fmt.Errorf("latest round: %w", err)
-	}
+	return out, nil
+}
+
+// maxLatestScan bounds the rounds LatestRounds reads: a channel whose last
+// question is older than that many others is left out.
+const maxLatestScan = 200
+
+// seen is round r as user sees it.
+func (e *Engine) seen(ctx context.Context, r Round, user string) (Seen, error) {
 	answers, err := e.store.RoundAnswers(ctx, r.ID)
 	if err != nil {
-		return Seen{}, fmt.Errorf("latest round %s: %w", r.ID, err)
+		return Seen{}, fmt.Errorf("round %s answers: %w", r.ID, err)
 	}
 	s := Seen{Round: r, Count: len(answers)}
 	for _, a := range answers {

@@ -1,41 +1,50 @@
 package quiz_test
 
 import (
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/devopsbot/devopsbot/quiz"
 )
 
-func TestLatestRound(t *testing.T) {
+func TestLatestRounds(t *testing.T) {
 	e, c, _ := newEngine(t, pool(12, 3), quiz.Options{})
-	if _, err := e.LatestRound(ctx, "ann"); !errors.Is(err, quiz.ErrNotFound) {
-		t.Errorf("no rounds: %v, want ErrNotFound", err)
+	if got, err := e.LatestRounds(ctx, "ann", 3); err != nil || len(got) != 0 {
+		t.Errorf("no rounds: %v, %v; want none", got, err)
 	}
-	if _, err := e.OpenRound(ctx, slot(monday), monday); err != nil {
-		t.Fatal(err)
+	// Monday in CBER and CNYC, Tuesday in CBER.
+	open := func(slot, channel string, at time.Time) quiz.Round {
+		t.Helper()
+		r, err := e.OpenRound(ctx, slot, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.SetRoundMessage(ctx, r.ID, channel, "1.0"); err != nil {
+			t.Fatal(err)
+		}
+		return r
 	}
+	open("mon-ber", "CBER", monday)
+	nyc := open("mon-nyc", "CNYC", monday.Add(6*time.Hour))
 	c.Add(24 * time.Hour)
-	tuesday := monday.Add(24 * time.Hour)
-	r, err := e.OpenRound(ctx, slot(tuesday), tuesday)
+	ber := open("tue-ber", "CBER", monday.Add(24*time.Hour))
+	if _, err := e.AnswerRound(ctx, ber.ID, "ben", 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.AnswerRound(ctx, ber.ID, "ann", 2); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.LatestRounds(ctx, "ann", 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.AnswerRound(ctx, r.ID, "ben", 0); err != nil {
-		t.Fatal(err)
+	if len(got) != 2 || got[0].Round.ID != ber.ID || got[1].Round.ID != nyc.ID {
+		t.Fatalf("latest rounds %+v, want Tuesday's in CBER then Monday's in CNYC", got)
 	}
-	if _, err := e.AnswerRound(ctx, r.ID, "ann", 2); err != nil {
-		t.Fatal(err)
+	if !got[0].Answered || got[0].Answer.Choice != 2 || got[0].Count != 2 || got[1].Answered || got[1].Count != 0 {
+		t.Errorf("ann sees %+v and %+v, want her answer 2 of 2 answers, then nothing", got[0], got[1])
 	}
-	got, err := e.LatestRound(ctx, "ann")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Round.ID != r.ID || !got.Answered || got.Answer.Choice != 2 || got.Count != 2 {
-		t.Errorf("ann sees %+v, want round %s answered 2 of 2", got, r.ID)
-	}
-	if got, _ := e.LatestRound(ctx, "cat"); got.Answered || got.Count != 2 || got.Round.ID != r.ID {
-		t.Errorf("cat sees %+v, want the round unanswered", got)
+	if one, _ := e.LatestRounds(ctx, "cat", 1); len(one) != 1 || one[0].Round.ID != ber.ID || one[0].Answered {
+		t.Errorf("cat's latest round %+v, want Tuesday's, unanswered", one)
 	}
 }
