@@ -178,6 +178,7 @@ func (d *DailyScheduler) run() {
 	now := d.clock.Now()
 	nextRefresh, nextRetry := now.Add(d.opts.RefreshEvery), now.Add(d.opts.RetryEvery)
 	for {
+		d.catchUpBehind(d.ctx)
 		select {
 		case <-d.quit:
 			return
@@ -254,13 +255,32 @@ func (d *DailyScheduler) fire(now time.Time) {
 }
 
 // Refresh reads the quiz channels again now (after an admin changed
-// them): a new or changed channel is scheduled, and caught up once the
-// scheduler runs; a removed one stops.
+// them): a new or changed channel is scheduled, and caught up by the
+// scheduler's loop, off the caller's request; a removed one stops.
 func (d *DailyScheduler) Refresh(ctx context.Context) error {
-	d.startMu.Lock()
-	running := d.started && !d.stopped
-	d.startMu.Unlock()
-	return d.refresh(ctx, running)
+	return d.refresh(ctx, false)
+}
+
+// catchUpBehind catches up the channels not caught up yet.
+func (d *DailyScheduler) catchUpBehind(ctx context.Context) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.catchUpBehindLocked(ctx, d.clock.Now())
+}
+
+func (d *DailyScheduler) catchUpBehindLocked(ctx context.Context, now time.Time) {
+	var behind []*quizChannel
+	d.chMu.Lock()
+	for _, c := range d.channels {
+		if !c.caughtUp {
+			c.caughtUp = true
+			behind = append(behind, c)
+		}
+	}
+	d.chMu.Unlock()
+	for _, c := range behind {
+		d.catchUpLocked(ctx, c, now)
+	}
 }
 
 // refresh applies the quiz channels as stored: channels whose settings
@@ -300,20 +320,13 @@ func (d *DailyScheduler) refresh(ctx context.Context, catchUp bool) error {
 			d.lg.Info("bot.DailyScheduler channel removed", "channel", id)
 		}
 	}
-	var behind []*quizChannel
-	for _, c := range d.channels {
-		if catchUp && !c.caughtUp {
-			c.caughtUp = true
-			behind = append(behind, c)
-		}
-	}
 	d.chMu.Unlock()
 	select {
 	case d.nudge <- struct{}{}:
 	default:
 	}
-	for _, c := range behind {
-		d.catchUpLocked(ctx, c, now)
+	if catchUp {
+		d.catchUpBehindLocked(ctx, now)
 	}
 	return nil
 }
