@@ -11,7 +11,7 @@ import (
 	"github.com/devopsbot/devopsbot/quiz/postgres"
 )
 
-const migrateSynopsis = "migrate --from PATH --to URL\n\nCopies the embedded database file PATH (rounds, answers, practice cards, flags, closes\nwhose answer is not out yet) into the\nPostgreSQL database URL in one transaction, then checks that every record is there.\nRecords the database already has are kept; running it again adds nothing.\nStop the bot first: the file is opened read-only and must not be in use."
+const migrateSynopsis = "migrate --from PATH --to URL\n\nCopies the embedded database file PATH (rounds, answers, practice cards, flags, quiz\nchannels, closes whose answer is not out yet) into the\nPostgreSQL database URL in one transaction, then checks that every record is there.\nRecords the database already has are kept; running it again adds nothing.\nStop the bot first: the file is opened read-only and must not be in use."
 
 // cmdMigrate copies a bbolt file into PostgreSQL (moving to replicas).
 func cmdMigrate(ctx context.Context, e *env, args []string) error {
@@ -95,6 +95,9 @@ func snapshot(ctx context.Context, s *bolt.Store) (postgres.Snapshot, error) {
 		return snap, err
 	}
 	if snap.Flags, err = s.Flags(ctx, ""); err != nil {
+		return snap, err
+	}
+	if snap.Channels, err = s.Channels(ctx); err != nil {
 		return snap, err
 	}
 	return snap, nil

@@ -55,6 +55,10 @@ func fillBolt(t *testing.T, path string) {
 	if _, _, err := s.AddFlag(ctx, quiz.Flag{Question: "q1", User: "U3", Reason: quiz.FlagUnclear, At: t0}); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.PutChannel(ctx, quiz.Channel{ID: "CTOKYO001", Name: "quiz-tokyo", Post: "0 9 * * *", TZ: "Asia/Tokyo",
+		ExamDate: "2027-02-01", By: "UADMIN", At: t0}); err != nil {
+		t.Fatal(err)
+	}
 	// The first round's answer had not reached Slack yet.
 	if _, err := s.SwapClose(ctx, "2026-11-23T09:00:00Z", "", "pending"); err != nil {
 		t.Fatal(err)
@@ -71,7 +75,7 @@ func TestMigrateCopiesTheFileOnce(t *testing.T) {
 	if err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)
 	}
-	for _, want := range []string{"rounds  2  2  0", "answers  7  7  0", "cards  2  2  0", "flags  1  1  0", "verified"} {
+	for _, want := range []string{"rounds  2  2  0", "answers  7  7  0", "cards  2  2  0", "flags  1  1  0", "channels  1  1  0", "verified"} {
 		if !strings.Contains(strings.Join(strings.Fields(out), "  "), want) {
 			t.Errorf("migrate output lacks %q:\n%s", want, out)
 		}
@@ -103,6 +107,9 @@ func TestMigrateCopiesTheFileOnce(t *testing.T) {
 	}
 	if len(got.Flags) != 1 || got.Flags[0] != want.Flags[0] {
 		t.Errorf("flags = %+v, want %+v", got.Flags, want.Flags)
+	}
+	if cs, err := dst.Channels(ctx); err != nil || len(cs) != 1 || !cs[0].Same(want.Channels[0]) || !cs[0].At.Equal(want.Channels[0].At) {
+		t.Errorf("channels = %+v, %v; want %+v", cs, err, want.Channels)
 	}
 	if ids, err := dst.PendingCloses(ctx); err != nil || !slices.Equal(ids, []string{"2026-11-23T09:00:00Z"}) {
 		t.Errorf("pending closes = %v, %v; want the first round's", ids, err)

@@ -15,13 +15,14 @@ import (
 type Snapshot struct {
 	Rounds  []quiz.Round
 	Answers []quiz.Answer // round and practice answers, in recording order
-	Cards   []quiz.Card
-	Flags   []quiz.Flag
+	Cards    []quiz.Card
+	Flags    []quiz.Flag
+	Channels []quiz.Channel // the quiz channels admins set
 }
 
 // ImportCount is what Import did with one kind of record.
 type ImportCount struct {
-	Kind   string // "rounds", "answers", "cards", "flags"
+	Kind   string // "rounds", "answers", "cards", "flags", "channels"
 	Source int    // records in the snapshot
 	Added  int    // records this import inserted
 	Found  int    // snapshot records the database holds after the import
@@ -30,15 +31,16 @@ type ImportCount struct {
 // Import copies snap into the database in one transaction. A record the
 // database already has is left as it is (a round by ID, a round answer by
 // round and person, a practice answer by person, question and time, a card
-// by person and question, a flag by question and person), so importing
-// the same snapshot again adds nothing. Before committing it checks that
-// every record of the snapshot is there; if one is not, nothing is kept.
+// by person and question, a flag by question and person, a quiz channel by
+// ID), so importing the same snapshot again adds nothing. Before
+// committing it checks that every record of the snapshot is there; if one
+// is not, nothing is kept.
 func (s *Store) Import(ctx context.Context, snap Snapshot) ([]ImportCount, error) {
 	var counts []ImportCount
 	err := s.inTx(ctx, "import", func(tx pgx.Tx) error {
 		counts = nil
 		for _, step := range []func(context.Context, pgx.Tx, Snapshot) (ImportCount, error){
-			importRounds, importAnswers, importCards, importFlags,
+			importRounds, importAnswers, importCards, importFlags, importChannels,
 		} {
 			c, err := step(ctx, tx, snap)
 			if err != nil {
@@ -152,5 +154,20 @@ func importFlags(ctx context.Context, tx pgx.Tx, snap Snapshot) (ImportCount, er
 	}
 	err := added(ctx, tx, `INSERT INTO flags (`+flagCols+`) SELECT `+flagCols+` FROM import_flags ON CONFLICT DO NOTHING`,
 		`SELECT count(*) FROM import_flags JOIN flags USING (question, user_id)`, &c)
+	return c, err
+}
+
+func importChannels(ctx context.Context, tx pgx.Tx, snap Snapshot) (ImportCount, error) {
+	c := ImportCount{Kind: "channels", Source: len(snap.Channels)}
+	rows := make([][]any, len(snap.Channels))
+	for i, ch := range snap.Channels {
+		rows[i] = []any{ch.ID, ch.Name, ch.Post, ch.Close, ch.TZ, ch.ExamDate, ch.By, nanos(ch.At)}
+	}
+	cols := strings.Split(channelCols, ", ")
+	if err := copyInto(ctx, tx, "import_channels", "quiz_channels", cols, rows); err != nil {
+		return c, fmt.Errorf("channels: %w", err)
+	}
+	err := added(ctx, tx, `INSERT INTO quiz_channels (`+channelCols+`) SELECT `+channelCols+` FROM import_channels ON CONFLICT (id) DO NOTHING`,
+		`SELECT count(*) FROM import_channels JOIN quiz_channels USING (id)`, &c)
 	return c, err
 }
