@@ -13,8 +13,8 @@ import (
 
 // Snapshot is what a quiz store holds, to be copied into this one.
 type Snapshot struct {
-	Rounds  []quiz.Round
-	Answers []quiz.Answer // round and practice answers, in recording order
+	Rounds   []quiz.Round
+	Answers  []quiz.Answer // round and practice answers, in recording order
 	Cards    []quiz.Card
 	Flags    []quiz.Flag
 	Channels []quiz.Channel // the quiz channels admins set
