@@ -14,8 +14,8 @@ type Config struct {
 	NotesRefresh  string   `envconfig:"DEVOPSBOT_NOTES_REFRESH" desc:"How often the notes are read again (e.g. 15m): URLs with a conditional request, files such as a mounted ConfigMap; empty: only on SIGHUP and admin reload"`
 	NotesURL      string   `envconfig:"DEVOPSBOT_NOTES_URL" desc:"Base URL for links to sections (section ID appended as #anchor)"`
 	Questions     []string `envconfig:"DEVOPSBOT_QUESTIONS" desc:"Comma-separated question bank YAML files"`
-	QuizChannel   string   `envconfig:"DEVOPSBOT_QUIZ_CHANNEL" desc:"Channel ID for the question of the day"`
-	QuizSchedule  string   `envconfig:"DEVOPSBOT_QUIZ_SCHEDULE" default:"0 9 * * MON-FRI" desc:"Cron spec for posting the question of the day"`
+	QuizChannel   string   `envconfig:"DEVOPSBOT_QUIZ_CHANNEL" desc:"Channel ID of the default quiz channel, where the question of the day is posted (admins add more in Slack: /devops admin channel)"`
+	QuizSchedule  string   `envconfig:"DEVOPSBOT_QUIZ_SCHEDULE" default:"0 9 * * MON-FRI" desc:"Cron spec for posting the question of the day in DEVOPSBOT_QUIZ_CHANNEL"`
 	QuizClose     string   `envconfig:"DEVOPSBOT_QUIZ_CLOSE" default:"0 17 * * MON-FRI" desc:"Cron spec for closing it"`
 	TZ            string   `envconfig:"DEVOPSBOT_TZ" default:"UTC" desc:"IANA time zone for schedules, days and streaks"`
 	ExamDate      string   `envconfig:"DEVOPSBOT_EXAM_DATE" desc:"Exam date YYYY-MM-DD (optional): shows days to the exam"`
