@@ -151,19 +151,26 @@ func (r *Router) answerDaily(ctx context.Context, a Action) ActionResult {
 		r.lg.WarnContext(ctx, "bot.Router round for update", "round", roundID, "err", err)
 		return out
 	}
-	loc := r.opts.Location
-	days, set := r.quiz.DaysToExam()
-	if r.opts.Daily != nil {
-		if cal, ok := r.opts.Daily.Calendar(cmp.Or(rd.Channel, a.Channel)); ok {
-			loc, days, set = cal.Location, cal.Days, cal.ExamSet
-		}
-	}
+	cal := r.calendar(cmp.Or(rd.Channel, a.Channel))
 	if !rd.OpenedAt.IsZero() {
-		rd.OpenedAt = rd.OpenedAt.In(loc)
+		rd.OpenedAt = rd.OpenedAt.In(cal.Location)
 	}
-	upd := RenderDaily(rd, res.Answered, days, set)
+	upd := RenderDaily(rd, res.Answered, cal.Days, cal.ExamSet)
 	out.Update = &upd
 	return out
+}
+
+// calendar is the zone and days to the exam of quiz channel channel; those
+// of the environment (DEVOPSBOT_TZ, DEVOPSBOT_EXAM_DATE) for a channel the
+// scheduler does not know, or without a scheduler (the console).
+func (r *Router) calendar(channel string) DailyCalendar {
+	if r.opts.Daily != nil {
+		if cal, ok := r.opts.Daily.Calendar(channel); ok && cal.Location != nil {
+			return cal
+		}
+	}
+	days, set := r.quiz.DaysToExam()
+	return DailyCalendar{Location: r.opts.Location, Days: days, ExamSet: set}
 }
 
 // share posts an ephemeral reply publicly (in thread when it is not ""),

@@ -59,7 +59,7 @@ func (r *Router) Home(ctx context.Context, user string) Response {
 		return r.fail(ctx, "home rounds", err)
 	}
 	for _, s := range seen {
-		s.Round.OpenedAt = s.Round.OpenedAt.In(r.opts.Location)
+		s.Round.OpenedAt = s.Round.OpenedAt.In(r.calendar(s.Round.Channel).Location)
 		h.rounds = append(h.rounds, homeRound{Seen: s, link: r.roundLink(ctx, s.Round)})
 	}
 	if h.leader, err = r.quiz.Leaderboard(ctx, quiz.Week, homeLeaders); err != nil {
