@@ -21,7 +21,6 @@ type askSignals struct {
 	optUnk   float64 // the same for the chosen options' distinctive terms (their mean)
 	otherUnk float64 // the highest such share among the other options
 	section  float64 // Search score of the best section for the scenario (0 without hits)
-	gap      float64 // the scorers' joint standing of the first chosen option over the runner-up's
 	notes    bool    // the chosen options are the ones the notes alone rank first (exam technique moved nothing)
 	cover    float64 // share of the first chosen option's distinctive weight its deciding fact holds
 	coverGap float64 // cover less the runner-up's
@@ -103,7 +102,6 @@ func (fx *factIndex) signals(scenario string, options []Option, ot optionTermSet
 	s.notes = slices.Equal(choose(en.score, len(c.chosen), false).chosen, c.chosen)
 	s.cover = fx.deciderCover(sup[c.best], optTerms[c.best], n, count)
 	if c.runner >= 0 {
-		s.gap = en.score[c.best] - en.score[c.runner]
 		s.coverGap = s.cover - fx.deciderCover(sup[c.runner], optTerms[c.runner], n, count)
 	} else {
 		s.coverGap = s.cover
@@ -236,22 +234,37 @@ func (s askSignals) notesDecide() bool { return s.covered() && s.notes }
 // logistic model of the signals (see askCal and BENCHMARKS.md, "ask
 // calibration").
 func (s askSignals) confidence() float64 {
+	return min(askCal.prob(s.features()), askMaxConfidence)
+}
+
+// calSignals names the signals of the confidence model, in the order
+// askSignals.features gives them.
+var calSignals = [...]string{"share", "margin", "unknown", "opt_unk", "notes_decide", "cover", "cover_gap", "multi"}
+
+// features returns the signals of the confidence model as numbers.
+func (s askSignals) features() [len(calSignals)]float64 {
 	b := func(v bool) float64 {
 		if v {
 			return 1
 		}
 		return 0
 	}
-	z := askCal.bias + askCal.share*s.share + askCal.margin*s.margin +
-		askCal.unknown*s.unknown + askCal.optUnk*s.optUnk + askCal.covered*b(s.notesDecide()) +
-		askCal.gap*s.gap + askCal.cover*s.cover + askCal.coverGap*s.coverGap + askCal.multi*b(s.multi)
-	return min(1/(1+math.Exp(-z)), askMaxConfidence)
+	return [...]float64{s.share, s.margin, s.unknown, s.optUnk, b(s.notesDecide()), s.cover, s.coverGap, b(s.multi)}
 }
 
-// calibration holds the coefficients of the confidence model, one per
-// signal of askSignals.
+// calibration is a logistic model: a bias and one weight per signal.
 type calibration struct {
-	bias, share, margin, unknown, optUnk, covered, gap, cover, coverGap, multi float64
+	bias float64
+	w    [len(calSignals)]float64
+}
+
+// prob returns the model's probability for the signals x.
+func (c calibration) prob(x [len(calSignals)]float64) float64 {
+	z := c.bias
+	for i, v := range x {
+		z += c.w[i] * v
+	}
+	return 1 / (1 + math.Exp(-z))
 }
 
 // Verdict parameters. The coverage limits were set on the 48 items of
@@ -271,10 +284,9 @@ const (
 	askDecide      = 0.55
 )
 
-var askCal = calibration{
-	bias: -2.19, share: 1.97, margin: 0.23, unknown: -0.5, optUnk: -0.94, covered: 0.5,
-	gap: 0.19, cover: 1.21, coverGap: 0.89, multi: -0.41,
-}
+// askCal is the fitted confidence model (TestAskCalibration refits it and
+// prints the cross-validated figures), rounded.
+var askCal = calibration{bias: -2.14, w: [...]float64{2.01, 0.3, -0.53, -0.82, 0.48, 1.19, 0.92, -0.37}}
 
 // anySupport reports whether the notes support some option.
 func anySupport(sup []optionSupport) bool {

@@ -3,7 +3,13 @@ package index
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"maps"
+	"math"
+	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -97,4 +103,186 @@ func TestAskFeatures(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAskCalibration refits the confidence model (askCal) on the eval files
+// in DEVOPSBOT_ASKCAL_FILES (comma-separated) by logistic regression (L2
+// penalty 1 on the weights, Newton's method), prints the weights, and
+// prints, from five-fold cross-validated confidences, the share right among
+// decided answers at several thresholds and the confidence buckets per
+// file. "Right" is the chosen letter set equals the key and the item is
+// not marked covered: false. It only measures, so it runs only when asked:
+//
+//	DEVOPSBOT_ASKCAL_FILES=a.jsonl,b.jsonl go test ./index -run AskCalibration -v
+func TestAskCalibration(t *testing.T) {
+	files := os.Getenv("DEVOPSBOT_ASKCAL_FILES")
+	if files == "" {
+		t.Skip("set DEVOPSBOT_ASKCAL_FILES to refit the confidence model")
+	}
+	ix := mustDefault(t)
+	type row struct {
+		file  string
+		x     [len(calSignals)]float64
+		right bool
+		gate  bool // covered by the notes and chosen by them: may decide
+	}
+	var rows []row
+	for _, file := range strings.Split(files, ",") {
+		for _, it := range mustLoadEval(t, file) {
+			q := Question{Text: it.Query, Options: sortedOptions(it.Options)}
+			if len(q.Options) < MinOptions {
+				continue
+			}
+			ans, sig, err := ix.answer(context.Background(), q)
+			if err != nil {
+				t.Fatalf("%s: %v", it.ID, err)
+			}
+			right := ans.Chosen == it.Correct && (it.Covered == nil || *it.Covered)
+			rows = append(rows, row{file: filepath.Base(file), x: sig.features(), right: right, gate: sig.notesDecide() && !inverted(q.Text)})
+		}
+	}
+	fit := func(rs []row) calibration {
+		xs := make([][len(calSignals)]float64, len(rs))
+		ys := make([]bool, len(rs))
+		for i, r := range rs {
+			xs[i], ys[i] = r.x, r.right
+		}
+		return fitLogistic(xs, ys, 1)
+	}
+	all := fit(rows)
+	t.Logf("fit on %d items: bias %.2f", len(rows), all.bias)
+	for i, n := range calSignals {
+		t.Logf("  %-12s %6.2f", n, all.w[i])
+	}
+	// Five folds in a fixed shuffled order.
+	order := rand.New(rand.NewPCG(1, 2)).Perm(len(rows))
+	cv := make([]float64, len(rows))
+	for k := range 5 {
+		var train []row
+		for j, i := range order {
+			if j%5 != k {
+				train = append(train, rows[i])
+			}
+		}
+		m := fit(train)
+		for j, i := range order {
+			if j%5 == k {
+				cv[i] = min(m.prob(rows[i].x), askMaxConfidence)
+			}
+		}
+	}
+	byFile := map[string][]int{"all": nil}
+	for i, r := range rows {
+		byFile[r.file] = append(byFile[r.file], i)
+		byFile["all"] = append(byFile["all"], i)
+	}
+	t.Log("decided right / decided (cross-validated), by threshold:")
+	for _, f := range slices.Sorted(maps.Keys(byFile)) {
+		var b strings.Builder
+		for _, th := range []float64{0.5, 0.55, 0.6, 0.65, 0.7, 0.75} {
+			n, r := 0, 0
+			for _, i := range byFile[f] {
+				if rows[i].gate && cv[i] >= th {
+					n++
+					if rows[i].right {
+						r++
+					}
+				}
+			}
+			fmt.Fprintf(&b, " %.2f: %3d/%-3d", th, r, n)
+		}
+		t.Logf("  %-28s%s  (of %d)", f, b.String(), len(byFile[f]))
+	}
+	t.Log("confidence bucket -> right / answers (cross-validated), all items:")
+	for _, bk := range [][2]float64{{0, 0.2}, {0.2, 0.4}, {0.4, 0.55}, {0.55, 0.7}, {0.7, 0.85}, {0.85, 1.01}} {
+		n, r := 0, 0
+		for i := range rows {
+			if cv[i] >= bk[0] && cv[i] < bk[1] {
+				n++
+				if rows[i].right {
+					r++
+				}
+			}
+		}
+		t.Logf("  %.2f-%.2f %3d/%-3d", bk[0], min(bk[1], 1), r, n)
+	}
+}
+
+// fitLogistic fits a logistic regression of ys on xs by Newton's method,
+// with an L2 penalty l2 on the weights (not the bias).
+func fitLogistic(xs [][len(calSignals)]float64, ys []bool, l2 float64) calibration {
+	const d = calDim
+	var w [d]float64
+	for range 50 {
+		var g [d]float64
+		var h [d][d]float64
+		for n, x := range xs {
+			v := [d]float64{1}
+			copy(v[1:], x[:])
+			z := 0.0
+			for i := range v {
+				z += w[i] * v[i]
+			}
+			p := 1 / (1 + math.Exp(-max(-30, min(30, z))))
+			y := 0.0
+			if ys[n] {
+				y = 1
+			}
+			for i := range v {
+				g[i] += (y - p) * v[i]
+				for j := range v {
+					h[i][j] += p * (1 - p) * v[i] * v[j]
+				}
+			}
+		}
+		for i := 1; i < d; i++ {
+			g[i] -= l2 * w[i]
+			h[i][i] += l2
+		}
+		h[0][0] += 1e-9
+		step := solve(h, g)
+		done := true
+		for i := range w {
+			w[i] += step[i]
+			done = done && math.Abs(step[i]) < 1e-9
+		}
+		if done {
+			break
+		}
+	}
+	c := calibration{bias: w[0]}
+	copy(c.w[:], w[1:])
+	return c
+}
+
+// calDim is the number of coefficients of the confidence model.
+const calDim = len(calSignals) + 1
+
+// solve solves a·x = b by Gaussian elimination with partial pivoting.
+func solve(a [calDim][calDim]float64, b [calDim]float64) [calDim]float64 {
+	for c := range calDim {
+		p := c
+		for r := c + 1; r < calDim; r++ {
+			if math.Abs(a[r][c]) > math.Abs(a[p][c]) {
+				p = r
+			}
+		}
+		a[c], a[p] = a[p], a[c]
+		b[c], b[p] = b[p], b[c]
+		for r := range calDim {
+			if r == c || a[c][c] == 0 {
+				continue
+			}
+			f := a[r][c] / a[c][c]
+			for k := c; k < calDim; k++ {
+				a[r][k] -= f * a[c][k]
+			}
+			b[r] -= f * b[c]
+		}
+	}
+	var x [calDim]float64
+	for i := range x {
+		x[i] = b[i] / a[i][i]
+	}
+	return x
 }
