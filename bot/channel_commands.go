@@ -80,6 +80,12 @@ func (r *Router) setChannel(ctx context.Context, ref channelRef, rest string, ad
 	if err != nil {
 		return r.fail(ctx, "quiz channel", err)
 	}
+	if exists && !add && set == (channelSettings{}) {
+		setOutcome(ctx, OutcomeInvalid)
+		rs := append(r.channelLine(ch), plain("\nNothing to change: give the settings, e.g. "),
+			r.cmd("admin channel set #"+channelName(ref)+" exam=2027-03-01"), plain("."))
+		return textResponse(true, rs...)
+	}
 	if !exists && !add {
 		setOutcome(ctx, OutcomeInvalid)
 		return textResponse(true, channelRun(ref.ID), plain(" is not a quiz channel yet: add it with "),
@@ -104,7 +110,7 @@ func (r *Router) setChannel(ctx context.Context, ref channelRef, rest string, ad
 	if !exists {
 		verb = "Added "
 	}
-	rs := append([]run{plain(verb), channelRun(ch.ID), plain(": ")}, r.describeChannel(qc)...)
+	rs := append(append([]run{plain(verb), channelRun(ch.ID), plain(": ")}, r.describeChannel(qc)...), plain("."))
 	if !exists {
 		rs = append(rs, plain("\nInvite me to it ("), code("/invite @devopsbot"), plain(") if I am not in it yet."))
 	}
@@ -155,9 +161,9 @@ func (r *Router) describeChannel(c *quizChannel) []run {
 	}
 	if c.post != nil {
 		next := c.post.Next(r.opts.Now().In(c.loc))
-		rs = append(rs, plain(". Next question: "+next.Format("Mon 2 Jan 15:04 MST")))
+		rs = append(rs, plain("; next question "+next.Format("Mon 2 Jan 15:04 MST")))
 	}
-	return append(rs, plain("."))
+	return rs
 }
 
 func daysWords(days int) string {
@@ -172,6 +178,9 @@ func daysWords(days int) string {
 	return fmt.Sprintf("in %d days", days)
 }
 
+// maxListedChannels keeps the list within Slack's 50 blocks a message.
+const maxListedChannels = 40
+
 // listChannels shows every quiz channel and its schedule.
 func (r *Router) listChannels(ctx context.Context, c call) Response {
 	cs, err := r.quiz.QuizChannels(ctx)
@@ -184,14 +193,13 @@ func (r *Router) listChannels(ctx context.Context, c call) Response {
 	}
 	m := &Response{Ephemeral: true}
 	m.header("Quiz channels")
-	var rs []run
-	for i, ch := range cs {
-		if i > 0 {
-			rs = append(rs, plain("\n"))
+	for i, ch := range cs { // a section each: Slack limits a section's text
+		if i == maxListedChannels {
+			m.text(plain(fmt.Sprintf("… and %d more: ", len(cs)-i)), r.cmd("admin channel #channel"), plain(" shows one."))
+			break
 		}
-		rs = append(rs, r.channelLine(ch)...)
+		m.text(r.channelLine(ch)...)
 	}
-	m.text(rs...)
 	m.context(plain("Change one with "), r.cmd("admin channel set #channel exam=2027-03-01"), plain(", remove one with "),
 		r.cmd("admin channel remove #channel"), plain("."))
 	return *m
@@ -223,7 +231,7 @@ func (r *Router) channelLine(ch quiz.Channel) []run {
 	case ch.By != "":
 		rs = append(rs, plain(" (set by "), mention(ch.By), plain(")"))
 	}
-	return rs
+	return append(rs, plain("."))
 }
 
 // removeChannel closes the channel's open question and stops its

@@ -131,7 +131,7 @@ func TestQuizChannelsEndToEnd(t *testing.T) {
 		t.Fatalf("refused adds stored %+v", cs)
 	}
 	if got := e.command(t, "UADMIN01", "CGENERAL1", add); !strings.Contains(got, "Added <#CNEWYORK1>") ||
-		!strings.Contains(got, "Next question: Mon 23 Nov 09:30 EST") {
+		!strings.Contains(got, "next question Mon 23 Nov 09:30 EST") {
 		t.Fatalf("add: %q", got)
 	}
 	list := e.command(t, "UADMIN01", "CGENERAL1", "admin channel list")
