@@ -8,6 +8,8 @@ import (
 
 	"github.com/devopsbot/devopsbot/quiz"
 	"github.com/devopsbot/devopsbot/quiz/memory"
+	"github.com/devopsbot/devopsbot/quiz/postgres"
+	"github.com/devopsbot/devopsbot/quiz/postgres/pgtest"
 )
 
 // replica is one bot process on a shared store: its scheduler on its own
@@ -57,12 +59,33 @@ func postsIn(p *fakePoster, channel string) int {
 // TestQuizChannelChangesReachOtherReplicas: a channel added through one
 // replica runs there at once and on another within RefreshEvery (a
 // minute), both fire its slot and it is posted once; a removal through
-// the other replica reaches the first the same way.
+// the other replica reaches the first the same way. The replicas share
+// one in-memory store, or each has its own connection to one PostgreSQL
+// database (when DEVOPSBOT_TEST_PG is set).
 func TestQuizChannelChangesReachOtherReplicas(t *testing.T) {
-	store := memory.New()
+	t.Run("memory", func(t *testing.T) {
+		store := memory.New()
+		testChannelReplicas(t, store, store)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dbURL := pgtest.URL(t)
+		var stores []quiz.Store
+		for range 2 {
+			s, err := postgres.Open(context.Background(), nil, dbURL, postgres.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = s.Close() })
+			stores = append(stores, s)
+		}
+		testChannelReplicas(t, stores[0], stores[1])
+	})
+}
+
+func testChannelReplicas(t *testing.T, storeA, storeB quiz.Store) {
 	p := &fakePoster{}
 	start := time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC)
-	a, b := startReplica(t, store, p, start), startReplica(t, store, p, start)
+	a, b := startReplica(t, storeA, p, start), startReplica(t, storeB, p, start)
 
 	const tokyo = "CTOKYO001"
 	if got := a.command("CGENERAL1", `admin channel add <#CTOKYO001|quiz-tokyo> post="0 9 * * *" close="0 18 * * *" tz=Asia/Tokyo`); !strings.Contains(got, "Added") {
