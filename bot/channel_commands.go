@@ -34,11 +34,13 @@ func (r *Router) adminChannel(ctx context.Context, c call) Response {
 		rest, action = c.rest, "list"
 		if strings.Contains(rest, "=") {
 			action = "add"
+		} else if verb != "" && !strings.HasPrefix(verb, "<#") && !quizChannelID(verb) {
+			return r.channelUsage(ctx, fmt.Sprintf("%q is not something I can do with a channel: list, add, set or remove.", verb))
 		}
 	}
 	ref, rest, named, err := cutChannel(rest)
 	if err != nil {
-		return r.channelUsage(ctx, err.Error())
+		return r.channelUsage(ctx, upperFirst(err.Error())+".")
 	}
 	if !named && action != "list" {
 		if !quizChannelID(c.req.Channel) {
@@ -49,11 +51,11 @@ func (r *Router) adminChannel(ctx context.Context, c call) Response {
 	switch action {
 	case "list":
 		if named {
-			return r.showChannel(ctx, ref.ID, c)
+			return r.showChannel(ctx, ref.ID)
 		}
-		return r.listChannels(ctx, c)
+		return r.listChannels(ctx)
 	case "remove":
-		return r.removeChannel(ctx, ref, c)
+		return r.removeChannel(ctx, ref)
 	}
 	return r.setChannel(ctx, ref, rest, action == "add", c)
 }
@@ -182,7 +184,7 @@ func daysWords(days int) string {
 const maxListedChannels = 40
 
 // listChannels shows every quiz channel and its schedule.
-func (r *Router) listChannels(ctx context.Context, c call) Response {
+func (r *Router) listChannels(ctx context.Context) Response {
 	cs, err := r.quiz.QuizChannels(ctx)
 	if err != nil {
 		return r.fail(ctx, "quiz channels", err)
@@ -205,7 +207,7 @@ func (r *Router) listChannels(ctx context.Context, c call) Response {
 	return *m
 }
 
-func (r *Router) showChannel(ctx context.Context, id string, c call) Response {
+func (r *Router) showChannel(ctx context.Context, id string) Response {
 	ch, ok, err := r.quiz.QuizChannel(ctx, id)
 	if err != nil {
 		return r.fail(ctx, "quiz channel", err)
@@ -237,7 +239,7 @@ func (r *Router) channelLine(ch quiz.Channel) []run {
 // removeChannel closes the channel's open question and stops its
 // schedule. The environment's channel cannot be removed here: removing its
 // admin settings brings back the environment's.
-func (r *Router) removeChannel(ctx context.Context, ref channelRef, c call) Response {
+func (r *Router) removeChannel(ctx context.Context, ref channelRef) Response {
 	ch, ok, err := r.quiz.QuizChannel(ctx, ref.ID)
 	if err != nil {
 		return r.fail(ctx, "quiz channel", err)
@@ -285,7 +287,7 @@ func (r *Router) refreshDaily(ctx context.Context) {
 
 // notQuizChannel answers `quiz post` or `quiz close` run outside the quiz
 // channels when there are several (or none).
-func (r *Router) notQuizChannel(ctx context.Context, c call) Response {
+func (r *Router) notQuizChannel(ctx context.Context) Response {
 	setOutcome(ctx, OutcomeInvalid)
 	cs, err := r.quiz.QuizChannels(ctx)
 	if err != nil || len(cs) == 0 {

@@ -45,6 +45,7 @@ func TestAdminChannelCommands(t *testing.T) {
 		{"UADMIN01", "C0GENERAL", "admin channel add <#C0QUIZ001> colour=red", `Unknown setting "colour"`, "@daily", "", "Europe/Berlin", ""},
 		{"UADMIN01", "C0GENERAL", "admin channel add #quiz tz=UTC", "plain text", "@daily", "", "Europe/Berlin", ""},
 		{"UADMIN01", "C0GENERAL", "admin channel list", "<#C0QUIZ001> posts @daily", "@daily", "", "Europe/Berlin", ""},
+		{"UADMIN01", "C0GENERAL", "admin channel frobnicate <#C0QUIZ001>", `"frobnicate" is not something I can do`, "@daily", "", "Europe/Berlin", ""},
 		{"UADMIN01", "C0GENERAL", "admin channel rm <#C0QUIZ001>", "Removed <#C0QUIZ001>", "-", "", "", ""},
 		{"UADMIN01", "C0GENERAL", "admin channel remove <#C0QUIZ001>", "not a quiz channel; nothing changed", "-", "", "", ""},
 	}

@@ -262,7 +262,7 @@ func (r *Router) postDaily(ctx context.Context, c call) Response {
 	}
 	err := d.Post(ctx, c.req.Channel)
 	if errors.Is(err, ErrNotQuizChannel) {
-		return r.notQuizChannel(ctx, c)
+		return r.notQuizChannel(ctx)
 	}
 	if err != nil {
 		return r.fail(ctx, "quiz post", err)
@@ -277,7 +277,7 @@ func (r *Router) closeDaily(ctx context.Context, c call) Response {
 	}
 	err := d.Close(ctx, c.req.Channel)
 	if errors.Is(err, ErrNotQuizChannel) {
-		return r.notQuizChannel(ctx, c)
+		return r.notQuizChannel(ctx)
 	}
 	if errors.Is(err, quiz.ErrNotFound) {
 		return textResponse(true, plain("There is no open question of the day to close."))
