@@ -54,13 +54,19 @@ func parsePriors(b []byte) (*priors, error) {
 			return nil, fmt.Errorf("priors line %d: no \"kind:\": %w", line, ErrPriors)
 		}
 		var err error
+		add := func(list *[][]string) {
+			var ph [][]string
+			if ph, err = phraseList(rest); err == nil {
+				*list = append(*list, ph...)
+			}
+		}
 		switch strings.TrimSpace(kind) {
 		case "effort":
-			p.effort, err = phraseList(rest)
+			add(&p.effort)
 		case "managed":
-			p.managed, err = phraseList(rest)
+			add(&p.managed)
 		case "risky":
-			p.risky, err = phraseList(rest)
+			add(&p.risky)
 		case "need":
 			when, meet, found := strings.Cut(rest, "=>")
 			if !found {

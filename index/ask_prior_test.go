@@ -47,7 +47,8 @@ func TestHasPhrase(t *testing.T) {
 
 func TestPriorSignals(t *testing.T) {
 	p, err := parsePriors([]byte(`
-effort: manually | cron
+effort: manually
+effort: cron
 managed: automatic
 risky: root user
 need: audit => cloudtrail
