@@ -119,3 +119,29 @@ func TestDailyFailedPostKeepsTheCurrentQuestionOpen(t *testing.T) {
 		t.Errorf("the question already out was updated: %+v", p.updates)
 	}
 }
+
+// TestDailyLegacyRoundOfAnotherChannelStillCloses: a round of a
+// one-channel install posted to the channel DEVOPSBOT_QUIZ_CHANNEL named
+// before belongs to the environment's channel now: its close comes, and
+// the answer goes to the thread where the question is.
+func TestDailyLegacyRoundOfAnotherChannelStillCloses(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
+	eng := quiz.New(nil, memory.New(), testPool(), quiz.Options{Now: clk.Now, Seed: 1})
+	rd, err := eng.OpenRound(ctx, "2026-11-25T09:00:00Z", clk.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.SetRoundMessage(ctx, rd.ID, "COLDQUIZ1", "1.1"); err != nil {
+		t.Fatal(err)
+	}
+	p := &fakePoster{}
+	d := newDailyScheduler(nil, cquiz(eng, "", "", nil), p, nil, DailyOptions{Channel: "CQUIZ", Clock: clk})
+	if err := d.Close(ctx, "CQUIZ"); err != nil {
+		t.Fatal(err)
+	}
+	th := p.threadPosts("1.1")
+	if len(th) != 1 || th[0].channel != "COLDQUIZ1" {
+		t.Errorf("answers %+v, want one in COLDQUIZ1's thread", th)
+	}
+}

@@ -94,16 +94,21 @@ func (d *DailyScheduler) roundID(channel, slot string) string {
 	return channel + "/" + slot
 }
 
-// roundChannel is the channel a round belongs to: the one it was posted
-// to, else the one its ID names, else the environment's.
-func (d *DailyScheduler) roundChannel(rd quiz.Round) string {
-	if rd.Channel != "" {
-		return rd.Channel
-	}
+// roundOwner is the quiz channel whose schedule and commands close a
+// round: the channel its ID names, else the environment's. A round of a
+// one-channel install belongs to DEVOPSBOT_QUIZ_CHANNEL even when it was
+// posted to the channel the variable named before, so it still closes.
+func (d *DailyScheduler) roundOwner(rd quiz.Round) string {
 	if ch, _, ok := strings.Cut(rd.ID, "/"); ok {
 		return ch
 	}
 	return d.opts.Channel
+}
+
+// postedIn is where a round's message is: the channel it was posted to,
+// else its owner's.
+func (d *DailyScheduler) postedIn(rd quiz.Round) string {
+	return cmp.Or(rd.Channel, d.roundOwner(rd))
 }
 
 // channelFor finds the quiz channel a command run in channel acts on: that

@@ -19,7 +19,7 @@ func (d *DailyScheduler) closeOverdueLocked(ctx context.Context, c *quizChannel,
 	}
 	var errs []error
 	for _, rd := range rounds {
-		if d.roundChannel(rd) != c.ID {
+		if d.roundOwner(rd) != c.ID {
 			continue
 		}
 		// Spec schedules run in the zone of the time they are given.
@@ -49,7 +49,7 @@ func (d *DailyScheduler) closeAllLocked(ctx context.Context, channel, except str
 	n := 0
 	var errs []error
 	for _, rd := range rounds {
-		if rd.ID == except || d.roundChannel(rd) != channel {
+		if rd.ID == except || d.roundOwner(rd) != channel {
 			continue
 		}
 		closed, err := d.closeOne(ctx, rd)
@@ -98,13 +98,13 @@ const closePending = "pending"
 // when Slack refused it, and replaced by the answer's timestamp when it is
 // out.
 func (d *DailyScheduler) finishClose(ctx context.Context, rd quiz.Round, sum quiz.Summary) error {
-	channel := d.roundChannel(rd)
+	channel := d.postedIn(rd)
 	if rd.MessageTS != unknownTS {
 		closed := sum.Round
 		if closed.ID == "" {
 			closed = rd
 		}
-		cal, _ := d.Calendar(channel) // UTC for a channel no longer listed
+		cal, _ := d.Calendar(d.roundOwner(rd)) // UTC for a channel no longer listed
 		closed.OpenedAt = closed.OpenedAt.In(cal.Location)
 		if err := d.slack.Update(ctx, channel, rd.MessageTS, RenderDaily(closed, sum.Answered, cal.Days, cal.ExamSet)); err != nil {
 			return fmt.Errorf("update closed %s: %w", rd.ID, err)
@@ -145,7 +145,7 @@ func (d *DailyScheduler) finishPendingLocked(ctx context.Context, channel string
 	var errs []error
 	for _, id := range ids {
 		rd, err := d.q.Round(ctx, id)
-		if err == nil && channel != "" && d.roundChannel(rd) != channel {
+		if err == nil && channel != "" && d.roundOwner(rd) != channel {
 			continue
 		}
 		if err == nil && rd.Open() {
