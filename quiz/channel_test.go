@@ -2,7 +2,9 @@ package quiz_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/devopsbot/devopsbot/quiz"
@@ -71,5 +73,39 @@ func TestSetQuizChannelRefusesBadSettings(t *testing.T) {
 	}
 	if cs, _ := s.Channels(ctx); len(cs) != 0 {
 		t.Errorf("refused settings stored: %+v", cs)
+	}
+}
+
+func TestChannelLeaderboardCountsOneChannel(t *testing.T) {
+	e, _, _ := newEngine(t, pool(3, 1), quiz.Options{})
+	for _, r := range []struct{ id, channel, user string }{
+		{"r-berlin", "CBERLIN", "UANNA"}, {"CNY/r-ny", "CNY", "UBEN"}, {"CNY/r-ny2", "CNY", "UANNA"},
+	} {
+		rd, err := e.OpenRound(ctx, r.id, monday)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.SetRoundMessage(ctx, r.id, r.channel, "1.1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.AnswerRound(ctx, r.id, r.user, rd.Question.Correct); err != nil {
+			t.Fatal(err)
+		}
+	}
+	board := func(channel string) string {
+		rows, err := e.ChannelLeaderboard(ctx, quiz.All, channel, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, s := range rows {
+			out = append(out, fmt.Sprintf("%s:%d", s.User, s.Points))
+		}
+		return strings.Join(out, " ")
+	}
+	for channel, want := range map[string]string{"": "UANNA:20 UBEN:10", "CNY": "UANNA:10 UBEN:10", "CBERLIN": "UANNA:10", "CNONE": ""} {
+		if got := board(channel); got != want {
+			t.Errorf("board in %q = %q, want %q", channel, got, want)
+		}
 	}
 }
