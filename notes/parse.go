@@ -11,6 +11,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/util"
 )
 
 //go:embed devops-engineer-professional.md
@@ -56,7 +57,7 @@ func Parse(name string, data []byte) (*Document, error) {
 // goroutine and helpers more (see walkPieces).
 func parseCut(name string, src []byte, cuts []int, helpers int) *Document {
 	w := &walker{doc: &Document{Name: name}}
-	w.run(src, cuts, helpers)
+	w.run(src, func() { w.walkPieces(src, cuts, helpers) })
 	return w.doc
 }
 
@@ -68,6 +69,7 @@ var markdown = sync.OnceValue(func() parser.Parser {
 		parser.WithBlockParsers(blockParsers()...),
 		parser.WithInlineParsers(inlineParsers()...),
 		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+		parser.WithParagraphTransformers(util.Prioritized(plainParagraphs{}, 1000)), // after tables (200)
 	)
 	return goldmark.New(goldmark.WithParser(p), goldmark.WithExtensions(extension.Table)).Parser()
 })

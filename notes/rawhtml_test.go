@@ -12,7 +12,9 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // treeDump writes every node of a goldmark tree with its kind and the
@@ -46,9 +48,13 @@ func treeDump(n ast.Node, src []byte) string {
 }
 
 // TestFastRawHTMLSameTree checks that our parser, with fastRawHTML and
-// fastHTMLBlock, builds the same tree as goldmark's stock parser with tables.
+// fastHTMLBlock, builds the same tree as goldmark's stock parser with tables
+// (and plain paragraphs).
 func TestFastRawHTMLSameTree(t *testing.T) {
-	stock := goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
+	stock := goldmark.New(
+		goldmark.WithExtensions(extension.Table),
+		goldmark.WithParserOptions(parser.WithParagraphTransformers(util.Prioritized(plainParagraphs{}, 1000))),
+	).Parser()
 	inputs := map[string][]byte{
 		"default": defaultNotes,
 		"tags": []byte(`a <b>bold</b> <a name="x"></a> <a href='>' title="q">t</a>

@@ -41,6 +41,19 @@ type inliner struct {
 // offset from of the source (0 for all), with the code spans it met.
 func (in *inliner) text(n ast.Node, from int) (string, []string) {
 	in.buf, in.run, in.codes, in.anchor = in.buf[:0], in.run[:0], nil, ""
+	if p, ok := n.(*plainParagraph); ok {
+		lines := p.Lines()
+		for i := 0; i < lines.Len(); i++ {
+			seg := lines.At(i)
+			if l := bytes.Trim(seg.Value(in.src), " \t\n"); seg.Start >= from && len(l) > 0 {
+				if len(in.buf) > 0 {
+					in.buf = append(in.buf, ' ')
+				}
+				in.buf = append(in.buf, l...)
+			}
+		}
+		return finish(in.buf), nil
+	}
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		if from > 0 && inlineStart(c) < from {
 			continue

@@ -54,12 +54,12 @@ const maxContext = 8
 // list right below it, unless it ends with a colon.
 const maxLeadIn = 60
 
-// run parses the notes src, cut at cuts, and walks them into w.doc.
-func (w *walker) run(src []byte, cuts []int, helpers int) {
+// run builds w.doc from the notes src, which walk parses and walks.
+func (w *walker) run(src []byte, walk func()) {
 	w.sec = &Section{Doc: w.doc.Name}
 	pre := w.sec
 	w.doc.Sections = make([]Section, 0, bytes.Count(src, []byte("\n#"))+1)
-	w.walkPieces(src, cuts, helpers)
+	walk()
 	w.endSection()
 	if len(w.doc.Sections) == 0 {
 		// No headings: one section named after the file.
@@ -103,7 +103,7 @@ func (w *walker) block(n ast.Node) {
 	switch n := n.(type) {
 	case *ast.Heading:
 		w.heading(n)
-	case *ast.Paragraph, *ast.TextBlock:
+	case *ast.Paragraph, *ast.TextBlock, *plainParagraph:
 		w.paragraph(n, FactParagraph)
 	case *ast.List:
 		w.list(n)
@@ -307,7 +307,7 @@ func (w *walker) listItem(li *ast.ListItem) {
 
 func isParagraph(n ast.Node) bool {
 	switch n.(type) {
-	case *ast.Paragraph, *ast.TextBlock:
+	case *ast.Paragraph, *ast.TextBlock, *plainParagraph:
 		return true
 	}
 	return false
