@@ -68,11 +68,23 @@ var markdown = sync.OnceValue(func() parser.Parser {
 	p := parser.NewParser(
 		parser.WithBlockParsers(blockParsers()...),
 		parser.WithInlineParsers(inlineParsers()...),
-		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
-		parser.WithParagraphTransformers(util.Prioritized(plainParagraphs{}, 1000)), // after tables (200)
+		parser.WithParagraphTransformers(paragraphTransformers()...),
 	)
 	return goldmark.New(goldmark.WithParser(p), goldmark.WithExtensions(extension.Table)).Parser()
 })
+
+// paragraphTransformers are goldmark's (link reference definitions, in
+// linkRefs), then plainParagraphs after the table extension's (200).
+func paragraphTransformers() []util.PrioritizedValue {
+	var ps []util.PrioritizedValue
+	for _, p := range parser.DefaultParagraphTransformers() {
+		if p.Value == parser.LinkReferenceParagraphTransformer {
+			p = util.Prioritized(linkRefs{}, p.Priority)
+		}
+		ps = append(ps, p)
+	}
+	return append(ps, util.Prioritized(plainParagraphs{}, 1000))
+}
 
 // lineStarts returns the byte offset of the start of every line.
 func lineStarts(src []byte) []int {

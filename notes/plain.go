@@ -63,3 +63,16 @@ func isSetextBar(line []byte) bool {
 	t := bytes.Trim(line, " \t\n")
 	return len(t) > 0 && (t[0] == '=' || t[0] == '-') && len(bytes.Trim(t, string(t[:1]))) == 0
 }
+
+// linkRefs is goldmark's link reference definition transformer, called
+// only for a paragraph whose text starts with "[": any other paragraph
+// holds no definition, and goldmark would look at it with a reader made
+// for the purpose.
+type linkRefs struct{}
+
+func (linkRefs) Transform(p *ast.Paragraph, reader text.Reader, pc parser.Context) {
+	first := p.Lines().At(0)
+	if t := bytes.TrimLeft(reader.Source()[first.Start:first.Stop], " \t"); len(t) > 0 && t[0] == '[' {
+		parser.LinkReferenceParagraphTransformer.Transform(p, reader, pc)
+	}
+}
