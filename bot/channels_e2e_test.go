@@ -101,19 +101,53 @@ func wantPosts(t *testing.T, fake *slackfake.Server, when string, questions, ans
 	}
 }
 
+// e2eUTC is a time on the test's week (Monday 23 November 2026), in UTC.
+func e2eUTC(day, h, m int) time.Time { return time.Date(2026, 11, day, h, m, 0, 0, time.UTC) }
+
+const newYork = "CNEWYORK1"
+
 // TestQuizChannelsEndToEnd: the environment's channel (Berlin) and one an
 // admin adds in Slack (New York) each post and close at their own times,
 // in their own zones, exactly once; the channel survives a restart,
 // filters the leaderboard, and stops when removed.
 func TestQuizChannelsEndToEnd(t *testing.T) {
-	ctx := context.Background()
 	store := memory.New()
 	fake := slackfake.New(t)
-	utc := func(day, h, m int) time.Time { return time.Date(2026, 11, day, h, m, 0, 0, time.UTC) }
-	clk := &clock{t: utc(23, 7, 0)} // Monday
+	clk := &clock{t: e2eUTC(23, 7, 0)} // Monday
 	e := startChannelsEnv(t, store, fake, clk)
+	addNewYork(t, e, store)
+	mondayInTwoZones(t, e, fake)
 
-	const ny = "CNEWYORK1"
+	// A restart that evening: nothing is posted again, the added channel is
+	// still there, and both post the next morning.
+	e.stop()
+	e = startChannelsEnv(t, store, fake, clk)
+	wantPosts(t, fake, "restart", map[string]int{envChannel.ID: 1, newYork: 1}, map[string]int{envChannel.ID: 1, newYork: 1})
+	if list := e.command(t, "UADMIN01", "CGENERAL1", "admin channel list"); !strings.Contains(list, "<#CNEWYORK1>") {
+		t.Fatalf("after restart: %q", list)
+	}
+	e.clk.advance(t, e2eUTC(24, 8, 0))
+	e.clk.advance(t, e2eUTC(24, 14, 30))
+	wantPosts(t, fake, "Tuesday", map[string]int{envChannel.ID: 2, newYork: 2}, map[string]int{envChannel.ID: 1, newYork: 1})
+
+	// Removing New York closes its open question and stops its schedule.
+	if got := e.command(t, "UADMIN01", "CGENERAL1", "admin channel remove <#CNEWYORK1|quiz-ny>"); !strings.Contains(got, "Removed <#CNEWYORK1>") {
+		t.Fatalf("remove: %q", got)
+	}
+	wantPosts(t, fake, "removed", map[string]int{envChannel.ID: 2, newYork: 2}, map[string]int{envChannel.ID: 1, newYork: 2})
+	if got := e.command(t, "UADMIN01", "CGENERAL1", "admin channel remove <#CBERLIN01>"); !strings.Contains(got, "DEVOPSBOT_QUIZ_CHANNEL") {
+		t.Errorf("removing the environment's channel: %q", got)
+	}
+	e.clk.advance(t, e2eUTC(25, 8, 0))
+	e.clk.advance(t, e2eUTC(25, 14, 30))
+	wantPosts(t, fake, "Wednesday", map[string]int{envChannel.ID: 3, newYork: 2}, map[string]int{envChannel.ID: 2, newYork: 2})
+}
+
+// addNewYork adds the New York channel through signed slash commands:
+// refused for a non-admin and for bad settings (nothing stored), then
+// added and listed beside the environment's.
+func addNewYork(t *testing.T, e *channelsEnv, store quiz.Store) {
+	t.Helper()
 	add := `admin channel add <#CNEWYORK1|quiz-ny> post="30 9 * * MON-FRI" close="0 16 * * MON-FRI" tz=America/New_York exam=2027-02-01`
 	if got := e.command(t, "UPERSON1", "CGENERAL1", add); !strings.Contains(got, "only admins") {
 		t.Fatalf("non-admin add: %q", got)
@@ -127,7 +161,7 @@ func TestQuizChannelsEndToEnd(t *testing.T) {
 			t.Errorf("bad add %q: reply %q, want it to say %q", bad, got, why)
 		}
 	}
-	if cs, _ := store.Channels(ctx); len(cs) != 0 {
+	if cs, _ := store.Channels(context.Background()); len(cs) != 0 {
 		t.Fatalf("refused adds stored %+v", cs)
 	}
 	if got := e.command(t, "UADMIN01", "CGENERAL1", add); !strings.Contains(got, "Added <#CNEWYORK1>") ||
@@ -139,17 +173,24 @@ func TestQuizChannelsEndToEnd(t *testing.T) {
 		!strings.Contains(list, "<#CNEWYORK1> posts") || !strings.Contains(list, "America/New_York") {
 		t.Fatalf("list: %q", list)
 	}
+}
 
-	e.clk.advance(t, utc(23, 7, 59))
+// mondayInTwoZones moves the clock through Monday: each channel posts at
+// 09:00 or 09:30 its time and closes at 17:00 or 16:00 its time, once; a
+// person answers in each, and the leaderboard counts one channel or both.
+func mondayInTwoZones(t *testing.T, e *channelsEnv, fake *slackfake.Server) {
+	t.Helper()
+	ctx := context.Background()
+	e.clk.advance(t, e2eUTC(23, 7, 59))
 	wantPosts(t, fake, "before 09:00 Berlin", map[string]int{}, map[string]int{})
-	e.clk.advance(t, utc(23, 8, 0)) // 09:00 in Berlin, 03:00 in New York
+	e.clk.advance(t, e2eUTC(23, 8, 0)) // 09:00 in Berlin, 03:00 in New York
 	wantPosts(t, fake, "09:00 Berlin", map[string]int{envChannel.ID: 1}, map[string]int{})
-	e.clk.advance(t, utc(23, 14, 30)) // 09:30 in New York
-	wantPosts(t, fake, "09:30 New York", map[string]int{envChannel.ID: 1, ny: 1}, map[string]int{})
+	e.clk.advance(t, e2eUTC(23, 14, 30)) // 09:30 in New York
+	wantPosts(t, fake, "09:30 New York", map[string]int{envChannel.ID: 1, newYork: 1}, map[string]int{})
 
 	// The environment's channel keeps the round IDs of one channel; the
 	// added one's name it.
-	for id, user := range map[string]string{"2026-11-23T09:00:00+01:00": "UBERLIN1", ny + "/2026-11-23T09:30:00-05:00": "UNEWYRK1"} {
+	for id, user := range map[string]string{"2026-11-23T09:00:00+01:00": "UBERLIN1", newYork + "/2026-11-23T09:30:00-05:00": "UNEWYRK1"} {
 		rd, err := e.eng.Round(ctx, id)
 		if err != nil {
 			t.Fatalf("round %s: %v", id, err)
@@ -159,40 +200,16 @@ func TestQuizChannelsEndToEnd(t *testing.T) {
 		}
 	}
 
-	e.clk.advance(t, utc(23, 16, 0)) // 17:00 in Berlin
-	wantPosts(t, fake, "17:00 Berlin", map[string]int{envChannel.ID: 1, ny: 1}, map[string]int{envChannel.ID: 1})
-	e.clk.advance(t, utc(23, 21, 0)) // 16:00 in New York
-	wantPosts(t, fake, "16:00 New York", map[string]int{envChannel.ID: 1, ny: 1}, map[string]int{envChannel.ID: 1, ny: 1})
+	e.clk.advance(t, e2eUTC(23, 16, 0)) // 17:00 in Berlin
+	wantPosts(t, fake, "17:00 Berlin", map[string]int{envChannel.ID: 1, newYork: 1}, map[string]int{envChannel.ID: 1})
+	e.clk.advance(t, e2eUTC(23, 21, 0)) // 16:00 in New York
+	wantPosts(t, fake, "16:00 New York", map[string]int{envChannel.ID: 1, newYork: 1}, map[string]int{envChannel.ID: 1, newYork: 1})
 
-	lb := e.command(t, "UPERSON1", ny, "leaderboard all <#CNEWYORK1|quiz-ny>")
+	lb := e.command(t, "UPERSON1", newYork, "leaderboard all <#CNEWYORK1|quiz-ny>")
 	if !strings.Contains(lb, "UNEWYRK1") || strings.Contains(lb, "UBERLIN1") || !strings.Contains(lb, "<#CNEWYORK1>") {
 		t.Errorf("leaderboard in New York: %q", lb)
 	}
-	if lb := e.command(t, "UPERSON1", ny, "leaderboard all"); !strings.Contains(lb, "UNEWYRK1") || !strings.Contains(lb, "UBERLIN1") {
+	if lb := e.command(t, "UPERSON1", newYork, "leaderboard all"); !strings.Contains(lb, "UNEWYRK1") || !strings.Contains(lb, "UBERLIN1") {
 		t.Errorf("leaderboard of every channel: %q", lb)
 	}
-
-	// A restart that evening: nothing is posted again, the added channel is
-	// still there, and both post the next morning.
-	e.stop()
-	e = startChannelsEnv(t, store, fake, clk)
-	wantPosts(t, fake, "restart", map[string]int{envChannel.ID: 1, ny: 1}, map[string]int{envChannel.ID: 1, ny: 1})
-	if list := e.command(t, "UADMIN01", "CGENERAL1", "admin channel list"); !strings.Contains(list, "<#CNEWYORK1>") {
-		t.Fatalf("after restart: %q", list)
-	}
-	e.clk.advance(t, utc(24, 8, 0))
-	e.clk.advance(t, utc(24, 14, 30))
-	wantPosts(t, fake, "Tuesday", map[string]int{envChannel.ID: 2, ny: 2}, map[string]int{envChannel.ID: 1, ny: 1})
-
-	// Removing New York closes its open question and stops its schedule.
-	if got := e.command(t, "UADMIN01", "CGENERAL1", "admin channel remove <#CNEWYORK1|quiz-ny>"); !strings.Contains(got, "Removed <#CNEWYORK1>") {
-		t.Fatalf("remove: %q", got)
-	}
-	wantPosts(t, fake, "removed", map[string]int{envChannel.ID: 2, ny: 2}, map[string]int{envChannel.ID: 1, ny: 2})
-	if got := e.command(t, "UADMIN01", "CGENERAL1", "admin channel remove <#CBERLIN01>"); !strings.Contains(got, "DEVOPSBOT_QUIZ_CHANNEL") {
-		t.Errorf("removing the environment's channel: %q", got)
-	}
-	e.clk.advance(t, utc(25, 8, 0))
-	e.clk.advance(t, utc(25, 14, 30))
-	wantPosts(t, fake, "Wednesday", map[string]int{envChannel.ID: 3, ny: 2}, map[string]int{envChannel.ID: 2, ny: 2})
 }
