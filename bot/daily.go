@@ -301,8 +301,7 @@ func (d *DailyScheduler) refresh(ctx context.Context, catchUp bool) error {
 	for _, c := range cs {
 		seen[c.ID] = true
 		if old, ok := d.channels[c.ID]; ok && old.Same(c) {
-			old.Channel = c // who set it, its name
-			continue
+			continue // who set it or its name changed: the schedule did not
 		}
 		qc, err := newQuizChannel(c)
 		if err != nil {
