@@ -5,7 +5,9 @@
 // local console.
 //
 // It owns the commands, the replies and their rendering, the transports,
-// the question-of-the-day scheduler and the metrics, and is the only package
+// the question-of-the-day scheduler (DailyScheduler: every quiz channel on
+// its own cron schedules, zone and exam date, driven by a Clock) and the
+// metrics, and is the only package
 // that turns errors into user text. Import rules (DESIGN.md, checked by
 // deploy's TestImportRules): it imports index, quiz and notes and Slack's
 // client, never Bleve, a store (quiz/bolt, quiz/memory, quiz/postgres) or
