@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -50,20 +51,31 @@ func benchHTTPLookup(b *testing.B, clients int) {
 // slash command, on one goroutine and without a network: a signed request
 // through the HTTP transport's handler (signature and replay checks, form,
 // router, index search, rendering, reply JSON, log line and metrics), with
-// the distinct queries of slackfake.Lookups in turn, so that the index
-// searches every time. Compare runs with -count 6 and benchstat.
+// the distinct queries of slackfake.Lookups in turn and no cache of
+// replies, so that every lookup is searched and rendered anew. Compare runs
+// with -count 6 and benchstat, or count instructions with callgrind.
 //
 //	go test ./bot -run '^$' -bench HTTPHandlerLookup -benchmem -count 6
-func BenchmarkHTTPHandlerLookup(b *testing.B) {
+func BenchmarkHTTPHandlerLookup(b *testing.B) { benchHTTPHandlerLookup(b, 0) }
+
+// BenchmarkHTTPHandlerLookupCached is the same with serve's default cache
+// of replies, every query asked once before: each is answered from it.
+func BenchmarkHTTPHandlerLookupCached(b *testing.B) { benchHTTPHandlerLookup(b, 2048) }
+
+func benchHTTPHandlerLookup(b *testing.B, cache int) {
 	doc, err := notes.Default()
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := NewRouter(nil, defaultIndex(b), quiz.New(nil, memory.New(), testPool(), quiz.Options{Seed: 1}), Options{})
+	r := NewRouter(nil, defaultIndex(b), quiz.New(nil, memory.New(), testPool(), quiz.Options{Seed: 1}), Options{LookupCache: cache})
 	m := NewMetrics("test", Routes()...)
 	d := NewDispatcher(nil, r, NewSlack(nil, NewSlackClient(slackfake.BotToken, "", "http://127.0.0.1:9/"), m), m, nil)
 	h := NewHTTP(slog.New(slog.NewJSONHandler(io.Discard, nil)), d, HTTPOptions{SigningSecret: testSecret, Metrics: m}).Handler()
-	bodies := slackfake.SlashCommands("https://hooks.slack.test/commands/bench", slackfake.Lookups(doc)...)
+	queries := slackfake.Lookups(doc)
+	for _, q := range queries[:min(cache, len(queries))] {
+		r.Command(context.Background(), Request{User: "U1", Channel: "C1", Text: q})
+	}
+	bodies := slackfake.SlashCommands("https://hooks.slack.test/commands/bench", queries...)
 	// Signed requests are made before the timer starts: each has its own
 	// trigger_id, as a replay is refused.
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
