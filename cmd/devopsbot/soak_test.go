@@ -27,7 +27,8 @@ import (
 // commands over loopback from 50 keep-alive clients, with thousands of
 // distinct queries made from the default notes, in chunks sent back to
 // back; a trivial signed Go handler (verify the signature, parse the form,
-// answer a line of JSON) is measured in the same run as the yardstick.
+// answer a line of JSON), in its own process as well and driven by the
+// same clients, is measured in the same run as the yardstick.
 //
 // It reports, per chunk, the throughput, p99 and server CPU per request,
 // and for the whole run the last chunk's throughput as a share of the
@@ -152,16 +153,44 @@ func soakQueries(b *testing.B) []string {
 	return qs
 }
 
-// trivialSigned serves the yardstick: a slash command handler that checks
-// the v0 signature with slack-go, parses the form and answers a line of
-// JSON. It returns its host:port.
+// trivialSigned starts the yardstick in its own process, as the bot is: a
+// slash command handler that checks the v0 signature with slack-go, parses
+// the form and answers a line of JSON (TestSoakTrivialServer, run by this
+// test binary again). It returns its host:port.
 func trivialSigned(b *testing.B) string {
 	b.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	addr := freeAddr(b)
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestSoakTrivialServer$")
+	cmd.Env = append(os.Environ(), "DEVOPSBOT_SOAK_TRIVIAL_ADDR="+addr)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	b.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return addr
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	b.Fatalf("trivial handler not listening after 10s:\n%s", out.String())
+	return ""
+}
+
+// TestSoakTrivialServer is BenchmarkServeSoak's yardstick server: it serves
+// on DEVOPSBOT_SOAK_TRIVIAL_ADDR until killed, and is skipped without it.
+func TestSoakTrivialServer(t *testing.T) {
+	addr := os.Getenv("DEVOPSBOT_SOAK_TRIVIAL_ADDR")
+	if addr == "" {
+		t.Skip("the soak's yardstick server, started by BenchmarkServeSoak")
+	}
+	srv := &http.Server{Addr: addr, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
 			http.Error(w, "read", http.StatusBadRequest)
@@ -184,9 +213,7 @@ func trivialSigned(b *testing.B) string {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"response_type":"ephemeral","text":%q}`, form.Get("text"))
 	})}
-	go func() { _ = srv.Serve(ln) }()
-	b.Cleanup(func() { _ = srv.Close() })
-	return ln.Addr().String()
+	t.Fatal(srv.ListenAndServe())
 }
 
 // procCPU returns the user and system CPU time of process pid.
