@@ -35,6 +35,9 @@
 // is linear in the size of the input: lines are read up to maxLine bytes
 // (longer ones are broken, at a space where possible) and indentation up to
 // maxIndent columns, beyond which some CommonMark rules cost quadratic time.
+// With more than one core, notes over 8 KB are parsed in pieces cut at
+// top-level "#" headings, on every core, and walked in order into the same
+// Document (split.go says when a cut is safe).
 //
 // It owns the notes' parsing, their sources (files, directories, URLs) and
 // the embedded default notes, and the one separator (Sep) of paths and fact
