@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/devopsbot/devopsbot/bot/slackfake"
@@ -36,14 +37,14 @@ func TestCachedLookupRepliesAreTheSame(t *testing.T) {
 		t.Fatal(err)
 	}
 	qz := quiz.New(nil, memory.New(), testPool(), quiz.Options{Seed: 1})
-	plain := NewRouter(nil, defaultIndex(t), qz, Options{})
+	uncached := NewRouter(nil, defaultIndex(t), qz, Options{})
 	cached := NewRouter(nil, defaultIndex(t), qz, Options{LookupCache: 100})
 	texts := slackfake.Lookups(doc)[:150] // more than the cache holds
 	texts = append(texts, "lookup canary", "canary", "lookup zzxqv frobnicate", "lookup ?!", "lookup canery deploymnt",
 		"lookup "+strings.Repeat("canary ", 40))
 	for round := range 2 {
 		for _, text := range texts {
-			want, wantOutcome := slashCommand(t, plain, "U1", text)
+			want, wantOutcome := slashCommand(t, uncached, "U1", text)
 			got, outcome := slashCommand(t, cached, "U1", text)
 			if got != want || outcome != wantOutcome {
 				t.Fatalf("round %d, %q: cached reply (%s)\n%s\nwant (%s)\n%s", round+1, text, outcome, got, wantOutcome, want)
@@ -53,7 +54,7 @@ func TestCachedLookupRepliesAreTheSame(t *testing.T) {
 	// The public copy of a cached private reply, and the private again.
 	for _, public := range []bool{true, false, true} {
 		ctx := context.Background()
-		want := plain.command(ctx, Request{User: "U1", Text: "lookup canary"}, public)
+		want := uncached.command(ctx, Request{User: "U1", Text: "lookup canary"}, public)
 		got := cached.command(ctx, Request{User: "U1", Text: "lookup canary"}, public)
 		wb, _ := want.slashJSON()
 		gb, _ := got.slashJSON()
@@ -164,4 +165,35 @@ func TestReusedResponseEncodesItsChanges(t *testing.T) {
 	if !strings.Contains(string(after), "two") || string(again) != string(before) || strings.Contains(string(before), "two") {
 		t.Errorf("reused %s, copy with a part %s, reused again %s", before, after, again)
 	}
+}
+
+// One cached reply is rendered by many requests at once, private and
+// public (run with -race).
+func TestCachedLookupServedConcurrently(t *testing.T) {
+	reply := func(r *Router, public bool) string {
+		resp := r.command(context.Background(), Request{User: "U1", Text: "lookup canary"}, public)
+		_ = renderPlain(resp, plainStyle{})
+		resp.Ephemeral = true // a copy changed by its caller
+		b, err := resp.slashJSON()
+		if err != nil {
+			t.Error(err)
+		}
+		return string(b)
+	}
+	uncached := NewRouter(nil, defaultIndex(t), &fakeQuiz{}, Options{})
+	want := map[bool]string{false: reply(uncached, false), true: reply(uncached, true)}
+	r := NewRouter(nil, defaultIndex(t), &fakeQuiz{}, Options{LookupCache: 10})
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			public := i%2 == 0
+			for range 50 {
+				if got := reply(r, public); got != want[public] {
+					t.Errorf("concurrent reply (public %v) %s, want %s", public, got, want[public])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
