@@ -130,7 +130,8 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	fx.penalizeForbidden(q.Text, q.Options, ot, sup, hyp, defaultAskParams.forbidden)
 	en := ensemble(sup, hyp)
 	pri := ix.pr.priorSignals(q.Text, q.Options)
-	guess := guessScores(en, pri)
+	settled := fx.notesSettle(ot, sup, en, q.choose())
+	guess := guessScores(en, pri, settled)
 	for i, s := range sup {
 		o := OptionScore{Key: q.Options[i].Key, Text: q.Options[i].Text, Score: round3(en.score[i]), Evidence: []Evidence{}}
 		for _, e := range s.evidence {
@@ -143,7 +144,7 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	c := choose(guess, ans.Choose, inverted(q.Text))
 	sig := fx.signals(q.Text, q.Options, ot, sup, hyp, en, c, hits)
 	judge(&ans, q, c, sup, sig, query == "")
-	if !inverted(q.Text) {
+	if !inverted(q.Text) && !settled {
 		ans.Technique = technique(pri, c)
 	}
 	ans.Sections = evidenceFirst(ans.Sections, hits, sup[c.best], fx)

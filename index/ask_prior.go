@@ -221,12 +221,47 @@ const (
 	guessMeetsCap = 2 // requirements met that count
 )
 
+// The notes settle a question, and exam technique stays out of it, when
+// the deciding fact of the option the notes rank first holds most of what
+// sets that option apart (its cover, see deciderCover) and clearly more
+// than the runner-up's holds of its own. Set on the tuning sets (dev,
+// exam_extra, exam_style, realstyle_tune, the question bank; any value in
+// 0.6-0.7 and 0.25-0.35 gives the same answers there): most questions the
+// notes rank with a lead are not settled this way, and on those the
+// technique still gains more answers than it loses (BENCHMARKS.md, "ask:
+// the notes first").
+const (
+	settleCover = 0.6
+	settleGap   = 0.3
+)
+
+// notesSettle reports whether the notes' own ranking of the options (the
+// k they rank first) rests on a deciding fact that covers the first of
+// them well and better than the runner-up's covers its own.
+func (fx *factIndex) notesSettle(ot optionTermSets, sup []optionSupport, en ensembleResult, k int) bool {
+	c := choose(en.score, k, false)
+	n := float64(len(sup))
+	cover := fx.deciderCover(sup[c.best], ot.terms[c.best], n, ot.count)
+	if cover < settleCover {
+		return false
+	}
+	if c.runner < 0 {
+		return true
+	}
+	return cover-fx.deciderCover(sup[c.runner], ot.terms[c.runner], n, ot.count) >= settleGap
+}
+
 // guessScores ranks the options by the two scorers' joint standing and
-// exam technique together (higher is likelier right).
-func guessScores(en ensembleResult, pri []optionPrior) []float64 {
+// exam technique together (higher is likelier right); without technique
+// when the notes settle the question.
+func guessScores(en ensembleResult, pri []optionPrior, settled bool) []float64 {
 	out := make([]float64, len(en.score))
 	for i, s := range en.score {
-		out[i] = guessStanding*s + guessMeets*float64(min(pri[i].meets, guessMeetsCap))
+		out[i] = guessStanding * s
+		if settled {
+			continue
+		}
+		out[i] += guessMeets * float64(min(pri[i].meets, guessMeetsCap))
 		if pri[i].effort {
 			out[i] += guessEffort
 		}

@@ -3,7 +3,10 @@ package index
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/devopsbot/devopsbot/notes"
 )
 
 func TestParsePriors(t *testing.T) {
@@ -89,11 +92,11 @@ need: encrypt => kms
 
 func TestGuessScores(t *testing.T) {
 	en := ensembleResult{score: []float64{0.3, 0.3, 0.3, 0.9}}
-	g := guessScores(en, []optionPrior{{meets: 1}, {effort: true}, {managed: true}, {}})
+	g := guessScores(en, []optionPrior{{meets: 1}, {effort: true}, {managed: true}, {}}, false)
 	if !(g[3] > g[0] && g[0] > g[2] && g[2] > g[1]) {
 		t.Errorf("guess %v: want the notes' clear lead first, then the option meeting a requirement, then the managed one, then the one needing custom work", g)
 	}
-	tied := guessScores(ensembleResult{score: []float64{0.5, 0.5}}, []optionPrior{{meets: 5}, {meets: guessMeetsCap}})
+	tied := guessScores(ensembleResult{score: []float64{0.5, 0.5}}, []optionPrior{{meets: 5}, {meets: guessMeetsCap}}, false)
 	if tied[0] != tied[1] {
 		t.Errorf("meets above the cap counted: %v", tied)
 	}
@@ -112,5 +115,50 @@ func TestTechnique(t *testing.T) {
 	}
 	if got := technique(pri, choice{chosen: []int{0}, best: 0, runner: 1}); len(got) != 0 {
 		t.Errorf("the option needing custom work: technique %q, want none", got)
+	}
+}
+
+// TestNotesSettle checks that exam technique stays out of a question the
+// notes settle: their first option's deciding fact names what sets it
+// apart, and the runner-up's does not.
+func TestNotesSettle(t *testing.T) {
+	d := mustParse(t, "ecs", "# ECS\n\n- A daemon service runs one task on every container instance\n- A replica service keeps a count of tasks\n")
+	fx := newFactIndex([]*notes.Document{d}, nil)
+	opts := []Option{{"A", "daemon service"}, {"B", "replica service"}, {"C", "sidecar service"}}
+	ot := fx.optionTermSets(opts)
+	fact := func(text string) []scoredFact {
+		for i, f := range fx.facts {
+			if strings.Contains(f.text, text) {
+				return []scoredFact{{fact: int32(i), score: 1}}
+			}
+		}
+		t.Fatalf("no fact %q", text)
+		return nil
+	}
+	en := ensembleResult{score: []float64{0.9, 0.6, 0.1}}
+	pri := []optionPrior{{effort: true}, {managed: true, meets: 2}, {}}
+	tests := []struct {
+		name string
+		sup  []optionSupport
+		want bool
+	}{
+		{"deciding fact names the option, the runner-up has none", []optionSupport{{score: 1, evidence: fact("daemon")}, {score: 0.5}, {}}, true},
+		{"both deciding facts name their option", []optionSupport{{score: 1, evidence: fact("daemon")}, {score: 0.5, evidence: fact("replica")}, {}}, false},
+		{"the deciding fact is about another option", []optionSupport{{score: 1, evidence: fact("replica")}, {score: 0.5}, {}}, false},
+		{"no evidence", []optionSupport{{score: 1}, {score: 0.5}, {}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			settled := fx.notesSettle(ot, tt.sup, en, 1)
+			if settled != tt.want {
+				t.Fatalf("notesSettle = %v, want %v", settled, tt.want)
+			}
+			g := guessScores(en, pri, settled)
+			if first := choose(g, 1, false).best; settled && first != 0 {
+				t.Errorf("settled, guess %v: exam technique outvoted the notes' first option", g)
+			} else if !settled && first != 1 {
+				t.Errorf("not settled, guess %v: want exam technique to favour the managed option meeting two requirements", g)
+			}
+		})
 	}
 }
