@@ -11,12 +11,13 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/devopsbot/devopsbot/index"
 	"github.com/devopsbot/devopsbot/notes"
 	"github.com/devopsbot/devopsbot/quiz"
 )
 
 const (
-	quizSynopsis      = "quiz [--json] [--n N] [--seed S] [--kind KIND] [--pool daily] [--format text] [--notes FILE]...\n       devopsbot quiz check [--notes FILE]... FILE..."
+	quizSynopsis      = "quiz [--json] [--n N] [--seed S] [--kind KIND] [--pool daily] [--format text|eval] [--notes FILE]...\n       devopsbot quiz check [--notes FILE]... FILE..."
 	quizCheckSynopsis = "quiz check [--notes FILE]... FILE..."
 )
 
@@ -28,7 +29,9 @@ const (
 // reproducible random sample instead of notes order. --pool daily keeps
 // only the questions of the day's pool (above the quality gate); --format
 // text prints each question for a person to read (answer, explanation, why
-// each wrong option fails, source) with a summary of the pool.
+// each wrong option fails, source) with a summary of the pool; --format
+// eval prints the hand-written (bank) questions as eval lines, the form
+// `devopsbot eval` and the index's calibration read (bankEvalItems).
 // "quiz check FILE..." validates bank files instead.
 func cmdQuiz(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 && args[0] == "check" {
@@ -40,15 +43,15 @@ func cmdQuiz(ctx context.Context, e *env, args []string) error {
 	seed := fset.Int64("seed", 0, "print a random sample drawn with this seed (0: notes order)")
 	kind := fset.String("kind", "", "only questions of this kind (scenario, recall, or a generator kind: term, number, ...)")
 	poolName := fset.String("pool", "all", "all, or daily: only the questions the question of the day is drawn from")
-	format := fset.String("format", "", "text: each question as a learner reads it, with its answer and why")
+	format := fset.String("format", "", "text: each question as a learner reads it, with its answer and why; eval: the bank's questions as eval lines")
 	if err := e.parse(fset, quizSynopsis, args); err != nil {
 		return err
 	}
 	if *poolName != "all" && *poolName != "daily" {
 		return usageError{msg: fmt.Sprintf("quiz: --pool %q: want all or daily", *poolName), usage: "usage: devopsbot " + quizSynopsis + "\n"}
 	}
-	if *format != "" && *format != "text" {
-		return usageError{msg: fmt.Sprintf("quiz: --format %q: want text", *format), usage: "usage: devopsbot " + quizSynopsis + "\n"}
+	if *format != "" && *format != "text" && *format != "eval" {
+		return usageError{msg: fmt.Sprintf("quiz: --format %q: want text or eval", *format), usage: "usage: devopsbot " + quizSynopsis + "\n"}
 	}
 	if fset.NArg() > 0 {
 		return usageError{msg: fmt.Sprintf("quiz: unexpected argument %q", fset.Arg(0)), usage: "usage: devopsbot " + quizSynopsis + "\n"}
@@ -77,6 +80,16 @@ func cmdQuiz(ctx context.Context, e *env, args []string) error {
 	if *n > 0 && len(pool) > *n {
 		pool = pool[:*n]
 	}
+	if *format == "eval" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		for _, it := range bankEvalItems(pool) {
+			if err := enc.Encode(it); err != nil {
+				return fmt.Errorf("quiz: write eval line: %w", err)
+			}
+		}
+		return nil
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -97,6 +110,29 @@ func cmdQuiz(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("quiz: write: %w", err)
 	}
 	return nil
+}
+
+// bankEvalItems turns the hand-written (bank) questions of a pool into
+// exam eval items: the stem as the query, the options keyed A, B, ...,
+// the right letters as the key ("BD" for "Choose two") and the anchor of
+// the source section (index.AnchorOf). Generated questions are left out: they restate
+// single facts of the notes and would flatter the answerer.
+func bankEvalItems(pool []quiz.Question) []index.EvalItem {
+	var items []index.EvalItem
+	for _, q := range pool {
+		if q.Bank == "" {
+			continue
+		}
+		it := index.EvalItem{ID: q.ID, Kind: "exam", Query: q.Stem, Anchors: []string{index.AnchorOf(q.Source.Section)}, Options: map[string]string{}}
+		for i, o := range q.Options {
+			it.Options[string(rune('A'+i))] = o
+		}
+		for _, i := range q.Right() {
+			it.Correct += string(rune('A' + i))
+		}
+		items = append(items, it)
+	}
+	return items
 }
 
 func formatQuestions(qs []quiz.Question) string {

@@ -2,11 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/devopsbot/devopsbot/index"
+	"github.com/devopsbot/devopsbot/notes"
 	"github.com/devopsbot/devopsbot/quiz"
 )
 
@@ -150,5 +153,73 @@ func TestQuizBadBankEntryIsSkippedWithAWarning(t *testing.T) {
 	}
 	if mine != 1 || !strings.Contains(errOut, "quiz bank question skipped") || !strings.Contains(errOut, `correct \"Q\"`) {
 		t.Errorf("%d questions from the bank (want 1); stderr:\n%s", mine, errOut)
+	}
+}
+
+var updateBankEval = flag.Bool("update-bank-eval", false, "rewrite index/testdata/bank_eval.jsonl from the embedded question bank")
+
+// TestBankEvalFile keeps index/testdata/bank_eval.jsonl (the question bank
+// as eval lines, which the index's calibration and sweeps read) equal to
+// what `devopsbot quiz --format eval` prints for the embedded bank. After
+// changing the bank: go test ./cmd/devopsbot -run BankEvalFile -update-bank-eval
+func TestBankEvalFile(t *testing.T) {
+	out, errOut, code := runCLI(t, Config{}, "quiz", "--format", "eval")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	items, err := index.ReadEval(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("output is not an eval file: %v", err)
+	}
+	doc, err := notes.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bank, err := quiz.LoadDefaultBank([]*notes.Document{doc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != len(bank) {
+		t.Fatalf("%d eval items, want one per bank question (%d)", len(items), len(bank))
+	}
+	for _, it := range items {
+		if it.Kind != "exam" || len(it.Options) < 2 || it.Correct == "" || len(it.Anchors) != 1 {
+			t.Errorf("%s: incomplete item %+v", it.ID, it)
+		}
+		for _, k := range it.Correct {
+			if _, ok := it.Options[string(k)]; !ok {
+				t.Errorf("%s: key %q is not an option", it.ID, it.Correct)
+			}
+		}
+	}
+	path := filepath.Join("..", "..", "index", "testdata", "bank_eval.jsonl")
+	if *updateBankEval {
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != out {
+		t.Errorf("%s is not the bank's eval lines (err %v): run go test ./cmd/devopsbot -run BankEvalFile -update-bank-eval", path, err)
+	}
+}
+
+func TestQuizEvalFormatOnlyBankQuestions(t *testing.T) {
+	dir := t.TempDir()
+	bank := filepath.Join(dir, "bank.yaml")
+	if err := os.WriteFile(bank, []byte("- id: own-trail\n  stem: Which service records API calls?\n  options: [CloudTrail, X-Ray]\n  correct: A\n  section: 4_3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, Config{Notes: []string{"../../notes/devops-engineer-professional.md"}, Questions: []string{bank}}, "quiz", "--format", "eval")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	items, err := index.ReadEval(strings.NewReader(out))
+	if err != nil || len(items) != 1 {
+		t.Fatalf("items %+v, err %v; want only the bank's one question", items, err)
+	}
+	if it := items[0]; it.ID != "own-trail" || it.Query != "Which service records API calls?" || it.Correct != "A" ||
+		it.Options["A"] != "CloudTrail" || it.Options["B"] != "X-Ray" || len(it.Anchors) != 1 || it.Anchors[0] != "4_3" {
+		t.Errorf("item %+v", it)
 	}
 }
