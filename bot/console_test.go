@@ -108,7 +108,7 @@ func TestConsole(t *testing.T) {
 		{name: "quiz me out of range", input: "lookup canary\nquiz me 9\n",
 			wantCalls: []string{"search canary"}, want: []string{"quiz me takes 1 to 2"}},
 		{name: "ask on one line", input: "ask Which? A) Canary B) Linear\n",
-			wantCalls: []string{"ask 2 options"}, want: []string{"Answer: A) Canary", "confidence", "high (90%)"}},
+			wantCalls: []string{"ask 2 options"}, want: []string{"Answer: A (Canary)", "high confidence (90%)"}},
 		{name: "ask followed by option lines", input: "ask Which shifts traffic first?\nA) Canary\nB) Linear\nlookup canary\n",
 			wantCalls: []string{"ask 2 options", "search canary"}},
 		{name: "ask alone reads a pasted block", input: "ask\nA team wants to shift traffic.\nWhich strategy?\nA) Canary\nB) Linear\n\nstats\n",

@@ -8,17 +8,31 @@ import (
 	"github.com/devopsbot/devopsbot/index"
 )
 
-// confidenceWords reads a confidence for people.
-func confidenceWords(c float64) string {
+// Sizes of an ask reply.
+const (
+	askSources    = 3   // sections on the Sources or Closest sections line
+	maxLabelRunes = 32  // an option's label: the first words of its text
+	minQuoteRunes = 30  // a quoted fact shorter than this keeps its parent bullet
+	maxQuoteRunes = 200 // a quoted fact is cut to this many runes
+	maxStemEcho   = 100 // runes of the question on a shared reply
+)
+
+// confidenceLabel reads a calibrated confidence for people. The bands are
+// those of the calibration table in BENCHMARKS.md ("ask calibration"),
+// with how often answers in each were right on items the model did not
+// see: 86%, 78%, 64%, 51%, and 20-24% (about chance) below 0.40.
+func confidenceLabel(c float64) string {
 	switch {
-	case c >= 0.8:
-		return "high"
-	case c >= 0.6:
-		return "fair"
-	case c >= 0.4:
-		return "low"
+	case c >= 0.85:
+		return "high confidence"
+	case c >= 0.70:
+		return "good confidence"
+	case c >= 0.55:
+		return "fair confidence"
+	case c >= 0.40:
+		return "low confidence"
 	default:
-		return "very low"
+		return "very low confidence"
 	}
 }
 
@@ -33,27 +47,18 @@ func percent(f float64) string {
 }
 
 // renderAsk renders the answer to a pasted exam question, in this order:
-// the verdict (the answer, or that the notes do not cover or decide it,
-// with a best guess labelled as one), the deciding fact for the chosen
-// option and what speaks against the runner-up, then the sources.
+// the verdict (the answer, or that the notes do not cover or do not decide
+// it, with a best guess labelled as one), the deciding fact for each
+// chosen option and what rules out the runner-up, then the sources. It
+// does not repeat the question the user just pasted; a reply shared in a
+// channel ends with a short line of it for the others there.
 func renderAsk(q index.Question, a index.Answer, text string, v view) Response {
 	m := &Response{Ephemeral: !v.public}
+	askVerdict(m, q, a)
+	cited := askReasons(m, a, v)
+	askSourceLine(m, a, cited, v)
 	if v.sharedBy != "" {
-		m.context(plain("Shared by "), mention(v.sharedBy), plain(" · exam question"))
-	}
-	if stem := oneLine(q.Text); stem != "" {
-		m.context(plain("Question: "), plain(truncateRunes(stem, 2*maxQueryEcho)))
-	}
-	askVerdict(m, q, a, v)
-	// Facts for options of a question the notes do not cover are off the
-	// topic by definition: quoting them would only mislead.
-	if len(a.Options) > 0 && a.Chosen != "" && a.Note != index.NoteNoEvidence && a.Note != index.NoteNoScenario &&
-		a.Note != index.NoteNotCovered {
-		askReasons(m, q, a, v)
-	}
-	if len(a.Sections) > 0 {
-		rs := []run{plain("Sources: ")}
-		m.context(append(rs, sectionLinks(a.Sections, lookupHits, v)...)...)
+		m.context(plain("Shared by "), mention(v.sharedBy), plain(" · question: "+cutWords(oneLine(q.Text), maxStemEcho)))
 	}
 	if !v.public || v.sharedBy != "" {
 		var bs []button
@@ -70,101 +75,152 @@ func renderAsk(q index.Question, a index.Answer, text string, v view) Response {
 	return *m
 }
 
-// askVerdict adds the verdict: the answer with its confidence, or why
-// there is none, with the best guess labelled as a guess.
-func askVerdict(m *Response, q index.Question, a index.Answer, v view) {
-	guess := func() {
-		if a.Chosen != "" {
-			line := "Best guess, not an answer: " + chosenText(a, q) + " (confidence " + percent(a.Confidence) + ")."
-			if len(a.Technique) > 0 {
-				line += " By exam technique, not the notes: " + strings.Join(a.Technique, "; ") + "."
-			}
-			m.context(plain(line))
-		}
+// offTopic reports whether the notes have nothing on the question's topic
+// (or nothing for any option): the facts found for its options are then
+// not evidence, only words in common.
+func offTopic(a index.Answer) bool {
+	switch a.Note {
+	case index.NoteNotCovered, index.NoteNoEvidence, index.NoteNoScenario:
+		return true
 	}
-	switch {
-	case len(a.Options) == 0 || a.Note == index.NoteNoOptions:
+	return false
+}
+
+// askVerdict adds the verdict line: the answer and how sure it is, or why
+// there is none and the best guess, labelled as one.
+func askVerdict(m *Response, q index.Question, a index.Answer) {
+	if len(a.Options) == 0 || a.Note == index.NoteNoOptions {
 		m.text(plain("I found no options (A) … D)) in that, so here are the sections that match it best."))
-	case a.Decided && a.Chosen != "":
-		m.text(bold("Answer: " + chosenText(a, q)))
-		m.context(plain("Confidence: " + confidenceWords(a.Confidence) + " (" + percent(a.Confidence) + ")"))
-	case a.Note == index.NoteNoEvidence:
-		m.text(bold("The notes don't separate these options:"), plain(" nothing in them supports any of the options."))
-	case a.Note == index.NoteNoScenario:
-		m.text(bold("The notes don't separate these options:"), plain(" there is no question text to go on, only options."))
-	case a.Note == index.NoteNotCovered:
-		rs := []run{bold("The notes don't cover this")}
-		if len(a.Sections) > 0 {
-			rs = append(rs, plain("; closest: "))
-			rs = append(rs, sectionLinks(a.Sections, 3, v)...)
+		return
+	}
+	if a.Decided && a.Chosen != "" {
+		how := " — from the notes, " + confidenceLabel(a.Confidence)
+		if len(a.Chosen) == 1 {
+			// One calibrated figure means something for one letter; for a
+			// set of letters it would read as a figure for each.
+			how += " (" + percent(a.Confidence) + ")"
 		}
-		m.text(rs...)
-		guess()
-	case a.Note == index.NoteInverted:
-		m.text(bold("The notes don't decide NOT/EXCEPT questions:"), plain(" they say what applies, not what doesn't."))
-		guess()
+		m.text(bold("Answer: "+chosenLabels(a, q)), plain(how))
+		return
+	}
+	var why string
+	switch a.Note {
+	case index.NoteNoEvidence:
+		m.text(bold("The notes don't cover this:"), plain(" nothing in them supports any of the options."))
+		return
+	case index.NoteNoScenario:
+		m.text(bold("The notes can't decide this:"), plain(" there is no question text to go on, only options."))
+		return
+	case index.NoteNotCovered:
+		why = "The notes don't cover this."
+	case index.NoteInverted:
+		why = "The notes don't decide NOT/EXCEPT questions."
 	default:
-		m.text(bold("The notes don't decide this:"), plain(" they do not separate the options clearly."))
-		guess()
+		why = "The notes don't decide between these options."
+	}
+	if a.Chosen == "" {
+		m.text(bold(why))
+		return
+	}
+	how := " — " + confidenceLabel(a.Confidence)
+	if a.Note == index.NoteNotCovered {
+		how = " — not from the notes, " + confidenceLabel(a.Confidence)
+	}
+	m.text(bold(why), plain(" Best guess: "+chosenLabels(a, q)+how))
+	if len(a.Technique) > 0 {
+		m.context(plain("Guessed by exam technique: " + strings.Join(a.Technique, "; ") + "."))
 	}
 }
 
-// askReasons adds the deciding fact for each chosen option and what
-// speaks against the runner-up.
-func askReasons(m *Response, q index.Question, a index.Answer, v view) {
-	label := "Why "
-	if !a.Decided {
-		label = "Closest evidence for "
+// askReasons adds the fact that decides each chosen option (the closest
+// one, for a guess the notes do not decide) and what rules out the
+// runner-up, and returns the IDs of the sections it quoted. It quotes
+// nothing when the notes are off the question's topic, or for a NOT/EXCEPT
+// question, whose guess is the option the notes support least.
+func askReasons(m *Response, a index.Answer, v view) map[string]bool {
+	cited := map[string]bool{}
+	if a.Chosen == "" || offTopic(a) || a.Note == index.NoteInverted {
+		return cited
 	}
+	label := "Closest note for "
+	if a.Decided {
+		label = "Why "
+	}
+	quoted := map[string]bool{} // facts already quoted, by section and text
 	var rs []run
 	for _, o := range a.Options {
 		if !strings.Contains(a.Chosen, o.Key) || len(o.Evidence) == 0 {
 			continue
 		}
+		e := o.Evidence[0]
+		if quoted[e.ID+"\x00"+e.Fact] {
+			continue
+		}
+		quoted[e.ID+"\x00"+e.Fact] = true
+		cited[e.ID] = true
 		if len(rs) > 0 {
 			rs = append(rs, plain("\n"))
 		}
-		rs = append(rs, bold(label+o.Key+") "+truncateRunes(oneLine(o.Text), maxOptionEcho)+":"), plain(" "))
-		rs = append(rs, evidenceRuns(o.Evidence[0], v)...)
+		rs = append(rs, bold(label+o.Key+":"), plain(" "))
+		rs = append(rs, evidenceRuns(e, v)...)
 	}
-	if r, ok := optionByKey(a, a.RunnerUp); ok {
-		if len(rs) > 0 {
-			rs = append(rs, plain("\n"))
-		}
-		rs = append(rs, bold("Against "+r.Key+") "+truncateRunes(oneLine(optionText(a, q, r.Key)), maxOptionEcho)+":"), plain(" "))
-		if len(r.Evidence) == 0 {
-			rs = append(rs, plain("nothing in the notes supports it."))
-		} else {
-			rs = append(rs, plain("its best support matches the question less well: "))
-			rs = append(rs, evidenceRuns(r.Evidence[0], v)...)
-		}
+	// The runner-up's own best fact is no reason against it (and may well
+	// be the chosen option's fact again): only the notes' silence on it is.
+	if r, ok := optionByKey(a, a.RunnerUp); ok && len(rs) > 0 && len(r.Evidence) == 0 {
+		rs = append(rs, plain("\n"), bold("Not "+r.Key+":"), plain(" nothing in the notes supports it."))
 	}
 	if len(rs) > 0 {
 		m.text(rs...)
 	}
+	return cited
 }
 
-// evidenceRuns shows one fact with a link to its section.
+// askSourceLine adds the sections behind the answer that the reasons did
+// not already quote, or, when the notes are off the question's topic, the
+// closest sections, said to be only that.
+func askSourceLine(m *Response, a index.Answer, cited map[string]bool, v view) {
+	var hits []index.Hit
+	for _, h := range a.Sections {
+		if !cited[h.ID] {
+			hits = append(hits, h)
+		}
+	}
+	label := "Sources: "
+	if offTopic(a) {
+		label = "Closest sections: "
+	}
+	if rs := sectionLinks(hits, askSources, v); len(rs) > 0 {
+		m.context(append([]run{plain(label)}, rs...)...)
+	}
+}
+
+// evidenceRuns quotes a fact and links its section by a short path.
 func evidenceRuns(e index.Evidence, v view) []run {
-	rs := []run{plain(truncateRunes(oneLine(clean(e.Fact)), maxFactRunes) + " — ")}
-	path := pathText(e.Path, e.ID)
+	rs := []run{plain("“" + factSentence(e.Fact) + "” — ")}
+	path := shortPath(e.Path, e.ID)
 	if u := sectionURL(v.notesURL, e.Doc, e.ID); u != "" {
 		return append(rs, link(path, u))
 	}
 	return append(rs, plain(path))
 }
 
-// sectionLinks lists up to n sections as links, separated by " · ".
+// sectionLinks lists up to n sections by their short paths, as links,
+// separated by " · ", each path once.
 func sectionLinks(hits []index.Hit, n int, v view) []run {
 	var rs []run
-	for i, h := range hits {
-		if i == n {
+	seen := map[string]bool{}
+	for _, h := range hits {
+		path := shortPath(h.Path, h.Title)
+		if seen[path] {
+			continue
+		}
+		if len(seen) == n {
 			break
 		}
-		if i > 0 {
+		seen[path] = true
+		if len(rs) > 0 {
 			rs = append(rs, plain(" · "))
 		}
-		path := pathText(h.Path, h.Title)
 		if u := sectionURL(v.notesURL, h.Doc, h.ID); u != "" {
 			rs = append(rs, link(path, u))
 		} else {
@@ -174,11 +230,13 @@ func sectionLinks(hits []index.Hit, n int, v view) []run {
 	return rs
 }
 
-// chosenText names the chosen options: "B) text", or "B) … and D) …".
-func chosenText(a index.Answer, q index.Question) string {
+// chosenLabels names the chosen options by letter and label: "B (Use
+// dynamic host port mapping…)", or "A (…) and D (…)".
+func chosenLabels(a index.Answer, q index.Question) string {
 	var parts []string
 	for _, k := range a.Chosen {
-		parts = append(parts, string(k)+") "+truncateRunes(oneLine(optionText(a, q, string(k))), maxOptionEcho))
+		key := string(k)
+		parts = append(parts, key+" ("+cutWords(oneLine(optionText(a, q, key)), maxLabelRunes)+")")
 	}
 	return strings.Join(parts, " and ")
 }

@@ -172,3 +172,16 @@ func forwardRunes(s string, i, n int) int {
 	}
 	return i
 }
+
+// factSentence is the part of an ask evidence fact to quote: its own text,
+// without the bullets it sits under, unless that is too short to read on
+// its own ("24/7", "AWS::RDS::DBInstance"); then its parent bullets are
+// kept, nearest first, until it reads as a statement.
+func factSentence(fact string) string {
+	parts := strings.Split(oneLine(clean(fact)), notes.Sep)
+	i := len(parts) - 1
+	for i > 0 && utf8.RuneCountInString(strings.Join(parts[i:], notes.Sep)) < minQuoteRunes {
+		i--
+	}
+	return truncateRunes(strings.Join(parts[i:], notes.Sep), maxQuoteRunes)
+}

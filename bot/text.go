@@ -83,3 +83,20 @@ func clean(s string) string {
 	}
 	return b.String()
 }
+
+// cutWords shortens s to at most n runes, cut at a word boundary and
+// followed by "…" when cut (a first word longer than n is cut inside it). Punctuation
+// left dangling at the cut is dropped.
+func cutWords(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	t := truncateRunes(s, n+1) // n runes and "…"
+	t = strings.TrimSuffix(t, "…")
+	if rest := s[len(t):]; rest != "" && !unicode.IsSpace(rune(rest[0])) {
+		if sp := strings.LastIndexFunc(t, unicode.IsSpace); sp > 0 {
+			t = t[:sp]
+		}
+	}
+	return strings.TrimRightFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }) + "…"
+}

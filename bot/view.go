@@ -82,3 +82,18 @@ func pathText(path []string, title string) string {
 // shareValue is the value of a Share button: the command and its argument.
 // A value too long for Slack makes message.buttons drop the button.
 func shareValue(cmd, arg string) string { return cmd + "|" + arg }
+
+// shortPath names a section briefly: its topic (the heading below the top
+// level, "CodeDeploy") and its own heading, for example "CodeDeploy ›
+// On-prem Deploys" for "Services › CodeDeploy › How it works › On-prem
+// Deploys". The last two headings alone ("How it works › On-prem Deploys")
+// would often not say which service a section is about.
+func shortPath(path []string, title string) string {
+	switch len(path) {
+	case 0:
+		return title
+	case 1, 2:
+		return strings.Join(path, notes.Sep)
+	}
+	return path[1] + notes.Sep + path[len(path)-1]
+}

@@ -15,15 +15,25 @@ C) Static host port mapping
 D) Service Auto Scaling with target tracking`
 
 func TestAsk(t *testing.T) {
-	t.Run("prints the verdict, the evidence for the choice and against the runner-up, then sources", func(t *testing.T) {
+	t.Run("prints the verdict first, then the evidence for the choice, then sources, without the question", func(t *testing.T) {
 		out, errOut, code := runCLI(t, Config{}, "ask", daemonQuestion)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
-		for _, want := range []string{"B) A service with the Daemon scheduling type", "onfidence", "Against ", "Sources: ", "Services › ECS › Components"} {
-			if !strings.Contains(out, want) {
-				t.Errorf("output lacks %q:\n%s", want, out)
+		first, _, _ := strings.Cut(out, "\n")
+		if !strings.Contains(first, "B (A service with the Daemon…)") || !strings.Contains(first, "confidence") {
+			t.Errorf("first line %q, want the verdict naming B by letter and label with a confidence", first)
+		}
+		at := 0
+		for _, want := range []string{" B:* “", "ECS › Components", "Sources: "} {
+			i := strings.Index(out[at:], want)
+			if i < 0 {
+				t.Fatalf("output lacks %q after the verdict, in order:\n%s", want, out)
 			}
+			at += i + len(want)
+		}
+		if strings.Contains(out, "An ECS cluster on EC2") || strings.Contains(out, "Daemon scheduling type") {
+			t.Errorf("output repeats the question or an option's full text:\n%s", out)
 		}
 	})
 	t.Run("--json has chosen, confidence, options with evidence, sections", func(t *testing.T) {
@@ -64,7 +74,7 @@ func TestAsk(t *testing.T) {
 		if err != nil {
 			t.Fatalf("run: %v", err)
 		}
-		if !strings.Contains(out.String(), "B) A service with the Daemon") {
+		if !strings.Contains(out.String(), "B (A service with the Daemon…)") {
 			t.Errorf("output:\n%s", out.String())
 		}
 	})
