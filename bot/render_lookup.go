@@ -9,11 +9,10 @@ import (
 )
 
 const (
-	lookupHits    = 3   // sections shown for a lookup
-	factsPerHit   = 3   // facts shown per section
-	maxFactRunes  = 400 // a fact longer than this is cut around its first match
-	maxQueryEcho  = 120 // runes of the user's query repeated in a reply
-	maxOptionEcho = 300 // runes of an option's text in an ask reply
+	lookupHits   = 3   // sections shown for a lookup
+	factsPerHit  = 3   // facts shown per section
+	maxFactRunes = 400 // a fact longer than this is cut around its first match
+	maxQueryEcho = 120 // runes of the user's query repeated in a reply
 )
 
 // renderLookup renders the answer to a lookup.
