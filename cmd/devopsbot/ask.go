@@ -20,10 +20,10 @@ const askSynopsis = "ask [--json] [--notes FILE]... TEXT|-"
 const askMaxInput = 1 << 20
 
 // cmdAsk answers a pasted exam question from the notes as the console does
-// (bot.AskText): the verdict (the chosen options, or that the notes do not
-// cover or decide it, with a labelled guess), the deciding fact and what
-// speaks against the runner-up, then the sources; for text without
-// options, the sections that match. TEXT "-" reads the question from stdin.
+// (bot.AskText): the verdict (the chosen options by letter and label, or
+// that the notes do not cover or do not decide it, with a labelled guess),
+// the deciding fact and what rules out the runner-up, then the sources; for
+// text without options, the sections that match. TEXT "-" reads the question from stdin.
 // --json prints {chosen, choose, runner_up, confidence, covered, decided,
 // note, options: [{key, text, score, evidence: [{id, path, fact}]}],
 // sections: [...]}.
