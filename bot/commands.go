@@ -50,7 +50,7 @@ var subcommands = []subcommand{
 			return func(v view) Response { return r.lookup(ctx, arg, v) }
 		}},
 	{name: "ask", label: CommandAsk, usage: "ask <question with A) B) C) D)>",
-		help: "which option(s) the notes support, with the deciding fact and what rules out the runner-up, or that the notes do not cover it",
+		help: "which option(s) the notes support and the fact that decides it, or that the notes do not cover or do not decide it (with a labelled guess)",
 		run: func(r *Router, ctx context.Context, c call) Response {
 			return r.ask(ctx, c.plainRest(), r.view(c.public))
 		},
