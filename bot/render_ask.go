@@ -231,12 +231,16 @@ func sectionLinks(hits []index.Hit, n int, v view) []run {
 }
 
 // chosenLabels names the chosen options by letter and label: "B (Use
-// dynamic host port mapping…)", or "A (…) and D (…)".
+// dynamic host port mapping…)", "A (…) and D (…)" or "A (…), B (…) and
+// E (…)".
 func chosenLabels(a index.Answer, q index.Question) string {
 	var parts []string
 	for _, k := range a.Chosen {
 		key := string(k)
 		parts = append(parts, key+" ("+cutWords(oneLine(optionText(a, q, key)), maxLabelRunes)+")")
+	}
+	if n := len(parts); n > 2 {
+		return strings.Join(parts[:n-1], ", ") + " and " + parts[n-1]
 	}
 	return strings.Join(parts, " and ")
 }

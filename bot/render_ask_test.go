@@ -98,6 +98,20 @@ func TestAskSharedInChannelNamesTheQuestionBelow(t *testing.T) {
 	}
 }
 
+func TestChosenLabels(t *testing.T) {
+	q, a := examQuestion()
+	for chosen, want := range map[string]string{
+		"B":   "B (Create an IAM role for the…)",
+		"BD":  "B (Create an IAM role for the…) and D (Install the CodeDeploy agent on…)",
+		"ABD": "A (Create an IAM user for each…), B (Create an IAM role for the…) and D (Install the CodeDeploy agent on…)",
+	} {
+		a.Chosen = chosen
+		if got := chosenLabels(a, q); got != want {
+			t.Errorf("chosenLabels(%s) = %q, want %q", chosen, got, want)
+		}
+	}
+}
+
 func TestConfidenceLabel(t *testing.T) {
 	tests := []struct {
 		c    float64
