@@ -21,19 +21,22 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 	if expand == nil {
 		expand = func(t []token) []token { return t }
 	}
-	fx := &factIndex{expand: expand, post: map[string][]int32{}, idf: map[string]float64{}}
+	fx := &factIndex{expand: expand, post: map[string][]int32{}, pathOnly: map[string][]int32{}, idf: map[string]float64{}}
 	for _, d := range docs {
 		for si := range d.Sections {
 			s := &d.Sections[si]
 			title := fx.termSet(strings.Join(s.Path, notes.Sep))
 			// A fact's terms are its own, its parent bullets' and its
-			// section path's.
+			// section path's; pathOnly records those only the path gives.
 			add := func(text string) {
 				id := int32(len(fx.facts))
 				fx.facts = append(fx.facts, askFact{sec: s, text: text, neg: hasNegation(text)})
 				terms := fx.termSet(text)
 				for t := range title {
-					terms[t] = true
+					if !terms[t] {
+						terms[t] = true
+						fx.pathOnly[t] = append(fx.pathOnly[t], id)
+					}
 				}
 				for t := range terms {
 					fx.post[t] = append(fx.post[t], id)
@@ -107,6 +110,24 @@ func hasNegation(text string) bool {
 		}
 	}
 	return false
+}
+
+// holders calls fn for every fact holding term t, in id order, with the
+// share of the term's weight the fact earns: 1 when the fact's own text
+// (or a parent bullet) holds t, pathShare when only its section path does
+// (every fact under "Elastic Container Service" holds "service").
+func (fx *factIndex) holders(t string, pathShare float64, fn func(id int32, share float64)) {
+	path := fx.pathOnly[t]
+	for _, id := range fx.post[t] {
+		for len(path) > 0 && path[0] < id {
+			path = path[1:]
+		}
+		if len(path) > 0 && path[0] == id {
+			fn(id, pathShare)
+			continue
+		}
+		fn(id, 1)
+	}
 }
 
 // termSet returns the distinct analysed terms of text, with aliases.

@@ -30,8 +30,11 @@ type factIndex struct {
 	correct func(string) []correction // spelling: words of the notes close to an unknown word
 	facts   []askFact
 	post    map[string][]int32 // term -> facts holding it
-	idf     map[string]float64
-	avgLen  float64 // mean distinct terms per fact
+	// pathOnly lists, for a term, the facts that hold it only through
+	// their section path, in id order (a subset of post).
+	pathOnly map[string][]int32
+	idf      map[string]float64
+	avgLen   float64 // mean distinct terms per fact
 }
 
 // weight returns the idf of term t, or a high default for terms the notes
@@ -57,6 +60,7 @@ type askParams struct {
 	lenNorm        float64 // BM25-like length normalisation of a fact's scenario overlap (0: none)
 	secBest        float64 // weight of the best scenario overlap among the facts of the fact's section
 	forbidden      float64 // factor for an option using what the scenario rules out ("must not involve DNS changes")
+	optPath        float64 // share of an option term's weight a fact earns when it holds the term only through its section path
 
 	// The hypothesis scorer (ask_hyp.go).
 	hypOption  float64 // weight of a fact's share of the option's distinctive terms against its share of the scenario's
@@ -67,7 +71,9 @@ type askParams struct {
 // defaultAskParams were set on the development questions and on
 // index/testdata/exam_extra.jsonl together, and kept round; negation was
 // later set to 1 (no penalty) on the union with the blind set
-// holdout2_exam (67 -> 69 of 85 right). TestAskSweep prints the sweep.
+// holdout2_exam (67 -> 69 of 85 right); optPath was set on the tuning
+// sets with the question bank (BENCHMARKS.md, "ask: the notes first").
+// TestAskSweep prints the sweep.
 var defaultAskParams = askParams{
 	queryTermShare: 0.3,
 	secShare:       0.5,
@@ -81,6 +87,7 @@ var defaultAskParams = askParams{
 	lenNorm:        0.25,
 	secBest:        0.5,
 	forbidden:      0.8,
+	optPath:        0.8,
 	hypOption:      0.5,
 	hypSection:     0.5,
 	hypTemp:        0.02,
@@ -119,7 +126,9 @@ type optionSupport struct {
 //     that the facts closest to the scenario decide.
 //   - Every fact that mentions options casts a vote of its relevance,
 //     shared among the options by their matched weight (over their total
-//     weight^normPower), with smoothing left unassigned so that a fact
+//     weight^normPower; a term the fact holds only through its section
+//     path counts optPath of its weight: the fact itself should name what
+//     sets the option apart), with smoothing left unassigned so that a fact
 //     barely touching one option does not give it a full vote. Facts that
 //     negate are weighed down (negation), and so is a vote between a fact
 //     and an option of which only one negates ("cannot use a custom
@@ -235,13 +244,13 @@ func (fx *factIndex) optionMatches(ot optionTermSets, q map[string]float64, p as
 			if !ok {
 				continue
 			}
-			for _, id := range fx.post[t] {
-				om.match[i*nf+int(id)] += wt / norm
+			fx.holders(t, p.optPath, func(id int32, share float64) {
+				om.match[i*nf+int(id)] += share * wt / norm
 				if !touched[id] {
 					touched[id] = true
 					om.facts = append(om.facts, id)
 				}
-			}
+			})
 		}
 	}
 	return om

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -249,5 +250,32 @@ func TestDeciderCover(t *testing.T) {
 	}
 	if got := fx.deciderCover(optionSupport{}, ot.terms[2], n, ot.count); got != 0 {
 		t.Errorf("no evidence: cover %v, want 0", got)
+	}
+}
+
+// TestHoldersPathOnly checks that a fact holding a term only through its
+// section path earns pathShare of it, and one naming it earns all of it.
+func TestHoldersPathOnly(t *testing.T) {
+	d := mustParse(t, "ecs", "# Elastic Container Service\n\n- The service scheduler keeps the desired count of tasks\n- Container Insights sends per-container metrics\n")
+	fx := newFactIndex([]*notes.Document{d}, nil)
+	got := map[string]float64{}
+	fx.holders(analyze("service")[0].term, 0.25, func(id int32, share float64) { got[fx.facts[id].text] = share })
+	want := map[string]float64{
+		"The service scheduler keeps the desired count of tasks": 1,
+		"Container Insights sends per-container metrics":         0.25,
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("holders of \"service\": %v, want %v", got, want)
+	}
+	// In the option scorer, the fact that names the option's word gives
+	// it more support than a fact that only sits under it.
+	opts := []Option{{"A", "the service"}, {"B", "per-container metrics"}}
+	ot := fx.optionTermSets(opts)
+	p := defaultAskParams
+	p.optPath = 0.25
+	om := fx.optionMatches(ot, map[string]float64{}, p)
+	nf := len(fx.facts)
+	if own, path := om.match[0*nf+0], om.match[0*nf+1]; !(own > 0 && path > 0 && path < own) {
+		t.Errorf("option A's match: naming fact %v, path-only fact %v; want the path-only one lower, above 0", own, path)
 	}
 }
