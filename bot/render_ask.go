@@ -134,7 +134,8 @@ func askVerdict(m *Response, q index.Question, a index.Answer) {
 
 // askReasons adds the fact that decides each chosen option (the closest
 // one, for a guess the notes do not decide) and what rules out the
-// runner-up, and returns the IDs of the sections it quoted. It quotes
+// runner-up (for a guess, its closest note), and returns the IDs of the
+// sections it quoted. It quotes
 // nothing when the notes are off the question's topic, or for a NOT/EXCEPT
 // question, whose guess is the option the notes support least.
 func askReasons(m *Response, a index.Answer, v view) map[string]bool {
@@ -166,8 +167,17 @@ func askReasons(m *Response, a index.Answer, v view) map[string]bool {
 	}
 	// The runner-up's own best fact is no reason against it (and may well
 	// be the chosen option's fact again): only the notes' silence on it is.
-	if r, ok := optionByKey(a, a.RunnerUp); ok && len(rs) > 0 && len(r.Evidence) == 0 {
-		rs = append(rs, plain("\n"), bold("Not "+r.Key+":"), plain(" nothing in the notes supports it."))
+	// When the notes do not decide, its closest note is shown as what it
+	// is, beside the guess's, so a reader can weigh the two.
+	if r, ok := optionByKey(a, a.RunnerUp); ok && len(rs) > 0 {
+		switch {
+		case len(r.Evidence) == 0:
+			rs = append(rs, plain("\n"), bold("Not "+r.Key+":"), plain(" nothing in the notes supports it."))
+		case !a.Decided && len(quoted) == 1 && !quoted[r.Evidence[0].ID+"\x00"+r.Evidence[0].Fact]:
+			cited[r.Evidence[0].ID] = true
+			rs = append(rs, plain("\n"), bold(label+r.Key+":"), plain(" "))
+			rs = append(rs, evidenceRuns(r.Evidence[0], v)...)
+		}
 	}
 	if len(rs) > 0 {
 		m.text(rs...)
