@@ -125,8 +125,9 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	secRel := sectionRelevance(hits)
 	fx := ix.factIndex()
 	ot := fx.optionTermSets(q.Options)
-	sup := fx.scoreOptions(q.Text, q.Options, ot, secRel, defaultAskParams)
-	hyp := fx.scoreHypotheses(q.Text, q.Options, ot, secRel, defaultAskParams)
+	st := fx.termSet(q.Text) // the scenario's terms, read by the scorers and the verdict
+	sup := fx.scoreOptions(st, q.Options, ot, secRel, defaultAskParams)
+	hyp := fx.scoreHypotheses(st, q.Options, ot, secRel, defaultAskParams)
 	fx.penalizeForbidden(q.Text, q.Options, ot, sup, hyp, defaultAskParams.forbidden)
 	en := ensemble(sup, hyp)
 	pri := ix.pr.priorSignals(q.Text, q.Options)
@@ -142,7 +143,7 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	}
 	ans.Choose = q.choose()
 	c := choose(guess, ans.Choose, inverted(q.Text))
-	sig := fx.signals(q.Text, q.Options, ot, sup, hyp, en, c, hits)
+	sig := fx.signals(st, q.Options, ot, sup, hyp, en, c, hits)
 	judge(&ans, q, c, sup, sig, query == "")
 	if !inverted(q.Text) && !settled {
 		ans.Technique = technique(pri, c)

@@ -14,10 +14,11 @@ import (
 // fact's BM25-style match of the scenario's terms plus its match of the
 // option's distinctive terms, both as shares of what could be matched, so
 // that the fact has to be about the scenario and about this option at once.
-func (fx *factIndex) scoreHypotheses(scenario string, options []Option, ot optionTermSets, secRel map[*notes.Section]float64, p askParams) []float64 {
+// scenario holds the scenario's terms (termSet).
+func (fx *factIndex) scoreHypotheses(scenario map[string]bool, options []Option, ot optionTermSets, secRel map[*notes.Section]float64, p askParams) []float64 {
 	q := map[string]float64{}
 	qTotal := 0.0
-	for _, t := range slices.Sorted(maps.Keys(fx.termSet(scenario))) {
+	for _, t := range slices.Sorted(maps.Keys(scenario)) {
 		if !fx.frame[t] {
 			q[t] = fx.weight(t)
 			if _, ok := fx.post[t]; ok {

@@ -56,8 +56,9 @@ func choose(score []float64, k int, inverted bool) choice {
 	return c
 }
 
-// signals measures the verdict's inputs for the chosen options.
-func (fx *factIndex) signals(scenario string, options []Option, ot optionTermSets, sup []optionSupport, hyp []float64, en ensembleResult, c choice, hits []Hit) askSignals {
+// signals measures the verdict's inputs for the chosen options; scenario
+// holds the scenario's terms (termSet).
+func (fx *factIndex) signals(scenario map[string]bool, options []Option, ot optionTermSets, sup []optionSupport, hyp []float64, en ensembleResult, c choice, hits []Hit) askSignals {
 	var s askSignals
 	pc, ph := confidences(sup), hypShares(hyp)
 	chosen := map[int]bool{}
@@ -83,7 +84,7 @@ func (fx *factIndex) signals(scenario string, options []Option, ot optionTermSet
 			}
 		}
 	}
-	s.unknown = fx.unknownShare(fx.termSet(scenario), nil)
+	s.unknown = fx.unknownShare(scenario, nil)
 	optTerms, count := ot.terms, ot.count
 	n := float64(len(options))
 	for i := range options {

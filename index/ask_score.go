@@ -108,7 +108,8 @@ type optionSupport struct {
 }
 
 // scoreOptions scores each option by the facts that support it, given the
-// scenario text and the relevance of sections to it (0..1, from Search).
+// scenario's terms (termSet) and the relevance of sections to it (0..1,
+// from Search).
 //
 // The method, in the order it runs:
 //
@@ -134,9 +135,9 @@ type optionSupport struct {
 //     and an option of which only one negates ("cannot use a custom
 //     location" against "can specify a custom location": polarity).
 //   - An option's score is its best vote plus restShare of the next ones.
-func (fx *factIndex) scoreOptions(scenario string, options []Option, ot optionTermSets, secRel map[*notes.Section]float64, p askParams) []optionSupport {
+func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot optionTermSets, secRel map[*notes.Section]float64, p askParams) []optionSupport {
 	q := map[string]float64{}
-	for t := range fx.termSet(scenario) {
+	for t := range scenario {
 		if !fx.frame[t] {
 			q[t] = fx.weight(t)
 		}

@@ -44,8 +44,8 @@ func TestEnsembleSweep(t *testing.T) {
 					t.Fatal(err)
 				}
 				rel := sectionRelevance(hits)
-				sup := fx.scoreOptions(it.Query, opts, fx.optionTermSets(opts), rel, p)
-				hyp := fx.scoreHypotheses(it.Query, opts, fx.optionTermSets(opts), rel, p)
+				sup := fx.scoreOptions(fx.termSet(it.Query), opts, fx.optionTermSets(opts), rel, p)
+				hyp := fx.scoreHypotheses(fx.termSet(it.Query), opts, fx.optionTermSets(opts), rel, p)
 				en := ensemble(sup, hyp)
 				bc, bh := 0, 0
 				for i := range opts {
@@ -133,7 +133,7 @@ func TestSignals(t *testing.T) {
 	opts := []Option{{"A", "a"}, {"B", "b"}, {"C", "c"}, {"D", "d"}}
 	sig := func(s []optionSupport, hyp []float64) askSignals {
 		en := ensemble(s, hyp)
-		return fx.signals("scaling", opts, fx.optionTermSets(opts), s, hyp, en, choose(en.score, 1, false), nil)
+		return fx.signals(fx.termSet("scaling"), opts, fx.optionTermSets(opts), s, hyp, en, choose(en.score, 1, false), nil)
 	}
 	agree := sig(sup(1, 3, 0.5, 0.2), []float64{0.2, 0.9, 0.1, 0.3})
 	against := sig(sup(1, 3, 0.5, 0.2), []float64{0.2, 0.5, 0.1, 0.9})
@@ -149,7 +149,7 @@ func TestSignals(t *testing.T) {
 	}
 	s, hyp := sup(1, 3, 0.5, 0.2), []float64{0.2, 0.9, 0.1, 0.3}
 	en := ensemble(s, hyp)
-	moved := fx.signals("scaling", opts, fx.optionTermSets(opts), s, hyp, en, choose([]float64{0, 0, 0, 1}, 1, false), nil)
+	moved := fx.signals(fx.termSet("scaling"), opts, fx.optionTermSets(opts), s, hyp, en, choose([]float64{0, 0, 0, 1}, 1, false), nil)
 	if moved.notes || moved.notesDecide() {
 		t.Errorf("exam technique chose over the notes: notes %v, decide %v; want false", moved.notes, moved.notesDecide())
 	}
@@ -173,7 +173,7 @@ func TestScoreHypotheses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := fx.scoreHypotheses(scenario, opts, fx.optionTermSets(opts), sectionRelevance(hits), defaultAskParams)
+	s := fx.scoreHypotheses(fx.termSet(scenario), opts, fx.optionTermSets(opts), sectionRelevance(hits), defaultAskParams)
 	for i := 1; i < len(s); i++ {
 		if s[0] <= s[i] {
 			t.Errorf("daemon option %.3f not above option %s %.3f", s[0], opts[i].Key, s[i])
@@ -181,7 +181,7 @@ func TestScoreHypotheses(t *testing.T) {
 	}
 	// Options that share every word tell nothing apart.
 	dd := []Option{{"A", "Daemon"}, {"B", "Daemon"}}
-	same := fx.scoreHypotheses(scenario, dd, fx.optionTermSets(dd), nil, defaultAskParams)
+	same := fx.scoreHypotheses(fx.termSet(scenario), dd, fx.optionTermSets(dd), nil, defaultAskParams)
 	if same[0] != same[1] {
 		t.Errorf("identical options score %v", same)
 	}
