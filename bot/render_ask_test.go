@@ -135,7 +135,8 @@ func TestCutWords(t *testing.T) {
 	}{
 		{"Use a stack policy", 32, "Use a stack policy"},
 		{"Configure a dead-letter queue for the source queue", 32, "Configure a dead-letter queue…"},
-		{"Create X-Ray sampling rules: a higher-priority rule", 30, "Create X-Ray sampling rules…"},
+		{"Create X-Ray sampling rules: a higher-priority rule", 32, "Create X-Ray sampling rules…"},
+		{"Clone the environment, deploy the new version", 32, "Clone the environment…"},
 		{"Supercalifragilisticexpialidocious words", 10, "Supercalif…"},
 	}
 	for _, tt := range tests {

@@ -84,8 +84,9 @@ func clean(s string) string {
 	return b.String()
 }
 
-// cutWords shortens s to at most n runes, cut at a word boundary and
-// followed by "…" when cut (a first word longer than n is cut inside it). Punctuation
+// cutWords shortens s to at most n runes, cut at a word boundary (at a
+// clause's end when one is near) and followed by "…" when cut (a first
+// word longer than n is cut inside it). Punctuation
 // left dangling at the cut is dropped.
 func cutWords(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
@@ -97,6 +98,11 @@ func cutWords(s string, n int) string {
 		if sp := strings.LastIndexFunc(t, unicode.IsSpace); sp > 0 {
 			t = t[:sp]
 		}
+	}
+	// A clause end in the second half is a better place to stop than a
+	// word or two after it ("rules: a…").
+	if p := strings.LastIndexAny(t, ",;:"); p > len(t)/2 {
+		t = t[:p]
 	}
 	return strings.TrimRightFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }) + "…"
 }
