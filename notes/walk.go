@@ -79,13 +79,9 @@ func (w *walker) run(src []byte, walk func()) {
 		pre.Title = w.doc.Name
 		pre.Path = []string{w.doc.Name}
 		pre.Line = 1
-		pre.Text = sectionText(pre.Facts)
 		w.doc.Preamble = pre
 	}
 	w.assignIDs()
-	for i := range w.doc.Sections {
-		w.doc.Sections[i].Text = sectionText(w.doc.Sections[i].Facts)
-	}
 }
 
 // line is the 1-based line holding byte offset off.
@@ -374,10 +370,12 @@ func (w *walker) addFact(f Fact) {
 }
 
 // endSection gives the current section its facts, capped so that an
-// append to them copies rather than writing over the next section's.
+// append to them copies rather than writing over the next section's, and
+// its text. (Done here, the text is built while later pieces are parsed.)
 func (w *walker) endSection() {
 	if n := len(w.facts); n > w.secFacts {
 		w.sec.Facts = w.facts[w.secFacts:n:n]
+		w.sec.Text = sectionText(w.sec.Facts)
 		w.secFacts = n
 	}
 }
