@@ -14,7 +14,13 @@ func (w *walker) table(t *east.Table) {
 		return
 	}
 	var header []string
-	tab := Table{Rows: [][]string{}}
+	rows := t.ChildCount() - 1 // below the header
+	tab := Table{Rows: make([][]string, 0, max(rows, 0))}
+	// The cells and pairs of all rows share two arrays, allocated once the
+	// header gives the width; each row's part is capped so that an append
+	// to it copies.
+	var cellsOf []string
+	var pairsOf []Pair
 	idx := len(w.sec.Tables)
 	ctx := w.context()
 	anchor := ""
@@ -40,6 +46,8 @@ func (w *walker) table(t *east.Table) {
 		if _, ok := r.(*east.TableHeader); ok {
 			header = slices.Clone(raw)
 			tab.Header = header
+			cellsOf = make([]string, 0, rows*len(header))
+			pairsOf = make([]Pair, 0, rows*len(header))
 			continue
 		}
 		if anchor != "" && strings.Join(raw, "") == "" {
@@ -48,7 +56,8 @@ func (w *walker) table(t *east.Table) {
 			continue
 		}
 		anchor = ""
-		cells := make([]string, len(header))
+		cellsOf = append(cellsOf, make([]string, len(header))...)
+		cells := cellsOf[len(cellsOf)-len(header) : len(cellsOf) : len(cellsOf)]
 		copy(cells, raw)
 		tab.Rows = append(tab.Rows, cells)
 		n := 0
@@ -60,12 +69,13 @@ func (w *walker) table(t *east.Table) {
 		if n == 0 {
 			continue
 		}
-		pairs := make([]Pair, 0, n)
+		from := len(pairsOf)
 		for i, c := range cells {
 			if c != "" {
-				pairs = append(pairs, Pair{Header: header[i], Value: c})
+				pairsOf = append(pairsOf, Pair{Header: header[i], Value: c})
 			}
 		}
+		pairs := pairsOf[from:len(pairsOf):len(pairsOf)]
 		w.addFact(Fact{
 			Kind:    FactRow,
 			Text:    rowText(header, cells),
@@ -101,25 +111,33 @@ func rowText(header, cells []string) string {
 			return cells[1]
 		}
 	}
-	var rest []string
+	if len(cells) == 0 {
+		return ""
+	}
+	size := len(cells[0]) + len(" — ")
+	for i := 1; i < len(cells); i++ {
+		size += len(header[i]) + len(": ") + len(cells[i]) + len("; ")
+	}
+	var b strings.Builder
+	b.Grow(size)
+	b.WriteString(cells[0])
+	rest := false // a value written after the first cell
 	for i := 1; i < len(cells); i++ {
 		if cells[i] == "" {
 			continue
 		}
-		if header[i] != "" {
-			rest = append(rest, header[i]+": "+cells[i])
-		} else {
-			rest = append(rest, cells[i])
+		switch {
+		case rest:
+			b.WriteString("; ")
+		case cells[0] != "":
+			b.WriteString(" — ")
 		}
+		rest = true
+		if header[i] != "" {
+			b.WriteString(header[i])
+			b.WriteString(": ")
+		}
+		b.WriteString(cells[i])
 	}
-	r := strings.Join(rest, "; ")
-	switch {
-	case len(cells) == 0:
-		return ""
-	case cells[0] == "":
-		return r
-	case r == "":
-		return cells[0]
-	}
-	return cells[0] + " — " + r
+	return b.String()
 }
