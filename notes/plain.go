@@ -21,6 +21,25 @@ import (
 // entity ("|" for tables, read before this by their own transformer).
 const inlineMarks = "`[]!<*_\\&|"
 
+// isInlineMark is inlineMarks as a table, looked up byte by byte.
+var isInlineMark = func() (t [256]bool) {
+	for i := range len(inlineMarks) {
+		t[inlineMarks[i]] = true
+	}
+	return t
+}()
+
+// hasInlineMark reports whether b holds one of inlineMarks. (bytes.ContainsAny
+// builds its set of bytes anew on every call, for every line of the notes.)
+func hasInlineMark(b []byte) bool {
+	for _, c := range b {
+		if isInlineMark[c] {
+			return true
+		}
+	}
+	return false
+}
+
 // plainParagraph is a paragraph whose lines hold none of inlineMarks.
 type plainParagraph struct{ ast.BaseBlock }
 
@@ -43,7 +62,7 @@ func (plainParagraphs) Transform(p *ast.Paragraph, reader text.Reader, pc parser
 	lines := p.Lines()
 	for i := 0; i < lines.Len(); i++ {
 		seg := lines.At(i)
-		if bytes.ContainsAny(src[seg.Start:seg.Stop], inlineMarks) {
+		if hasInlineMark(src[seg.Start:seg.Stop]) {
 			return
 		}
 	}

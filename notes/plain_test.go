@@ -87,3 +87,12 @@ func FuzzStock(f *testing.F) {
 		checkStock(t, "fuzz", data)
 	})
 }
+
+func TestHasInlineMark(t *testing.T) {
+	for c := range 256 {
+		b := []byte{'a', byte(c), 'b'}
+		if got, want := hasInlineMark(b), bytes.ContainsAny(b, inlineMarks); got != want {
+			t.Errorf("hasInlineMark(%q) = %v, want %v", b, got, want)
+		}
+	}
+}
