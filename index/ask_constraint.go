@@ -2,6 +2,7 @@ package index
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // This file reads the scenario's constraints that rule something out ("the
@@ -16,7 +17,8 @@ var negators = setOf(`not no without never cannot cant nor avoid avoiding`)
 // contractions are negating stems whose "'t" the analyser drops.
 var contractions = setOf(`don doesn didn isn aren won can shouldn mustn wouldn couldn`)
 
-// askForbiddenScope is how many content words after a negator it rules out.
+// askForbiddenScope is how many content words after a negator it rules out;
+// the parts of a compound ("long-term") count as one word.
 const askForbiddenScope = 3
 
 // forbidden returns the terms the scenario rules out: the content words
@@ -35,7 +37,15 @@ func (fx *factIndex) forbidden(scenario string) map[string]bool {
 			if u.start < end {
 				continue // a part of the word just taken
 			}
-			if strings.ContainsAny(scenario[end:u.start], ".,;:?!()") || n == askForbiddenScope {
+			gap := scenario[end:u.start]
+			if strings.ContainsAny(gap, ".,;:?!()") {
+				break
+			}
+			if joined(gap) {
+				end = u.end // the next part of a compound ("long-term"): one word
+				continue
+			}
+			if n == askForbiddenScope {
 				break
 			}
 			if !u.stop && !fx.frame[u.term] {
@@ -76,6 +86,13 @@ func (fx *factIndex) forbidden(scenario string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// joined reports whether gap, the text between two tokens, is a single
+// joiner, so that the tokens are parts of one compound word.
+func joined(gap string) bool {
+	r, size := utf8.DecodeRuneInString(gap)
+	return size > 0 && size == len(gap) && isJoiner(r)
 }
 
 // negatedContraction reports whether the word ending at end is followed

@@ -157,6 +157,8 @@ func TestForbidden(t *testing.T) {
 		{"Keep every failed event without writing retry logic.", []string{"retry", "logic"}, []string{"event"}},
 		{"The team can't request record changes during releases, and wants speed.", []string{"record"}, []string{"speed"}},
 		{"A plain scenario with nothing ruled out.", nil, []string{"plain"}},
+		// A hyphenated word is one word of the scope, not two.
+		{"Builds must run with no hard-coded build secrets in them.", []string{"secret"}, []string{"run"}},
 	}
 	for _, tt := range tests {
 		got := fx.forbidden(tt.scenario)
