@@ -46,15 +46,26 @@ type channelSettings struct {
 	post, close, tz, exam *string
 }
 
-// channelKeys maps each accepted setting name to its field.
-var channelKeys = map[string]func(s *channelSettings) **string{
-	"post": func(s *channelSettings) **string { return &s.post }, "posts": func(s *channelSettings) **string { return &s.post },
-	"schedule": func(s *channelSettings) **string { return &s.post }, "open": func(s *channelSettings) **string { return &s.post },
-	"close": func(s *channelSettings) **string { return &s.close }, "closes": func(s *channelSettings) **string { return &s.close },
-	"tz": func(s *channelSettings) **string { return &s.tz }, "zone": func(s *channelSettings) **string { return &s.tz },
-	"timezone": func(s *channelSettings) **string { return &s.tz }, "time_zone": func(s *channelSettings) **string { return &s.tz },
-	"exam": func(s *channelSettings) **string { return &s.exam }, "exam_date": func(s *channelSettings) **string { return &s.exam },
-	"examdate": func(s *channelSettings) **string { return &s.exam }, "date": func(s *channelSettings) **string { return &s.exam },
+// channelKeys maps each accepted setting name to the one it stands for.
+var channelKeys = map[string]string{
+	"post": "post", "posts": "post", "schedule": "post", "open": "post",
+	"close": "close", "closes": "close",
+	"tz": "tz", "zone": "tz", "timezone": "tz", "time_zone": "tz",
+	"exam": "exam", "exam_date": "exam", "examdate": "exam", "date": "exam",
+}
+
+// field returns the field of the setting named key (a value of channelKeys).
+func (s *channelSettings) field(key string) **string {
+	switch key {
+	case "post":
+		return &s.post
+	case "close":
+		return &s.close
+	case "tz":
+		return &s.tz
+	default:
+		return &s.exam
+	}
 }
 
 // errSettingsSyntax explains how settings are typed.
@@ -92,7 +103,7 @@ func parseChannelSettings(s string) (channelSettings, error) {
 		return out, fmt.Errorf("%q is not a setting: %w", before, errSettingsSyntax)
 	}
 	for i, k := range keys {
-		field, ok := channelKeys[k.name]
+		key, ok := channelKeys[k.name]
 		if !ok {
 			return out, fmt.Errorf("unknown setting %q: use post=, close=, tz= or exam=", k.name)
 		}
@@ -101,7 +112,7 @@ func parseChannelSettings(s string) (channelSettings, error) {
 			end = keys[i+1].start
 		}
 		v := strings.Trim(strings.TrimSpace(s[k.end:end]), "\"'“”‘’`")
-		*field(&out) = &v
+		*out.field(key) = &v
 	}
 	return out, nil
 }
