@@ -3,10 +3,7 @@ package index
 import (
 	"errors"
 	"slices"
-	"strings"
 	"testing"
-
-	"github.com/devopsbot/devopsbot/notes"
 )
 
 func TestParsePriors(t *testing.T) {
@@ -122,19 +119,7 @@ func TestTechnique(t *testing.T) {
 // notes settle: their first option's deciding fact names what sets it
 // apart, and the runner-up's does not.
 func TestNotesSettle(t *testing.T) {
-	d := mustParse(t, "ecs", "# ECS\n\n- A daemon service runs one task on every container instance\n- A replica service keeps a count of tasks\n")
-	fx := newFactIndex([]*notes.Document{d}, nil)
-	opts := []Option{{"A", "daemon service"}, {"B", "replica service"}, {"C", "sidecar service"}}
-	ot := fx.optionTermSets(opts)
-	fact := func(text string) []scoredFact {
-		for i, f := range fx.facts {
-			if strings.Contains(f.text, text) {
-				return []scoredFact{{fact: int32(i), score: 1}}
-			}
-		}
-		t.Fatalf("no fact %q", text)
-		return nil
-	}
+	fx, _, ot, fact := ecsServiceFacts(t)
 	en := ensembleResult{score: []float64{0.9, 0.6, 0.1}}
 	pri := []optionPrior{{effort: true}, {managed: true, meets: 2}, {}}
 	tests := []struct {

@@ -228,19 +228,7 @@ func FuzzAsk(f *testing.F) {
 // TestDeciderCover checks the share of an option's distinctive words that
 // its deciding fact holds.
 func TestDeciderCover(t *testing.T) {
-	d := mustParse(t, "ecs", "# ECS\n\n- A daemon service runs one task on every container instance\n- A replica service keeps a count of tasks\n")
-	fx := newFactIndex([]*notes.Document{d}, nil)
-	opts := []Option{{"A", "daemon service"}, {"B", "replica service"}, {"C", "sidecar service"}}
-	ot := fx.optionTermSets(opts)
-	fact := func(text string) []scoredFact {
-		for i, f := range fx.facts {
-			if strings.Contains(f.text, text) {
-				return []scoredFact{{fact: int32(i), score: 1}}
-			}
-		}
-		t.Fatalf("no fact %q", text)
-		return nil
-	}
+	fx, opts, ot, fact := ecsServiceFacts(t)
 	n := float64(len(opts))
 	if got := fx.deciderCover(optionSupport{score: 1, evidence: fact("daemon")}, ot.terms[0], n, ot.count); got != 1 {
 		t.Errorf("the fact naming the option's own word: cover %v, want 1", got)
@@ -278,4 +266,25 @@ func TestHoldersPathOnly(t *testing.T) {
 	if own, path := om.match[0*nf+0], om.match[0*nf+1]; !(own > 0 && path > 0 && path < own) {
 		t.Errorf("option A's match: naming fact %v, path-only fact %v; want the path-only one lower, above 0", own, path)
 	}
+}
+
+// ecsServiceFacts is a fact index over two ECS service facts, three options
+// naming service kinds (the third one the notes lack), their term sets, and
+// fact, which returns the fact holding text as deciding evidence.
+func ecsServiceFacts(t *testing.T) (*factIndex, []Option, optionTermSets, func(text string) []scoredFact) {
+	t.Helper()
+	d := mustParse(t, "ecs", "# ECS\n\n- A daemon service runs one task on every container instance\n- A replica service keeps a count of tasks\n")
+	fx := newFactIndex([]*notes.Document{d}, nil)
+	opts := []Option{{"A", "daemon service"}, {"B", "replica service"}, {"C", "sidecar service"}}
+	ot := fx.optionTermSets(opts)
+	fact := func(text string) []scoredFact {
+		for i, f := range fx.facts {
+			if strings.Contains(f.text, text) {
+				return []scoredFact{{fact: int32(i), score: 1}}
+			}
+		}
+		t.Fatalf("no fact %q", text)
+		return nil
+	}
+	return fx, opts, ot, fact
 }
