@@ -117,7 +117,11 @@ func TestSplitSameDocument(t *testing.T) {
 		}
 		inputs[f] = data
 	}
-	if len(files) < 7 {
+	if _, err := os.Stat(corpusDir); err != nil {
+		// A clone outside the workplace has no shared folder beside it:
+		// the default notes and the traps are still compared.
+		t.Logf("corpus missing: %v (the shared folder sits beside the repository)", err)
+	} else if len(files) < 7 {
 		t.Errorf("found %d corpus files, want at least the 7 of p0o", len(files))
 	}
 	for name, md := range splitTraps {
