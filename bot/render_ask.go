@@ -55,8 +55,9 @@ func percent(f float64) string {
 func renderAsk(q index.Question, a index.Answer, text string, v view) Response {
 	m := &Response{Ephemeral: !v.public}
 	askVerdict(m, q, a)
-	cited := askReasons(m, a, v)
-	askSourceLine(m, a, cited, v)
+	r := a.Reply()
+	askReasons(m, a, r, v)
+	askSourceLine(m, a, r, v)
 	if v.sharedBy != "" {
 		m.context(plain("Shared by "), mention(v.sharedBy), plain(" · question: "+cutWords(oneLine(q.Text), maxStemEcho)))
 	}
@@ -73,17 +74,6 @@ func renderAsk(q index.Question, a index.Answer, text string, v view) Response {
 	}
 	sharedNote(m, v)
 	return *m
-}
-
-// offTopic reports whether the notes have nothing on the question's topic
-// (or nothing for any option): the facts found for its options are then
-// not evidence, only words in common.
-func offTopic(a index.Answer) bool {
-	switch a.Note {
-	case index.NoteNotCovered, index.NoteNoEvidence, index.NoteNoScenario:
-		return true
-	}
-	return false
 }
 
 // askVerdict adds the verdict line: the answer and how sure it is, or why
@@ -132,74 +122,41 @@ func askVerdict(m *Response, q index.Question, a index.Answer) {
 	}
 }
 
-// askReasons adds the fact that decides each chosen option (the closest
-// one, for a guess the notes do not decide) and what rules out the
-// runner-up (for a guess, its closest note), and returns the IDs of the
-// sections it quoted. It quotes
-// nothing when the notes are off the question's topic, or for a NOT/EXCEPT
-// question, whose guess is the option the notes support least.
-func askReasons(m *Response, a index.Answer, v view) map[string]bool {
-	cited := map[string]bool{}
-	if a.Chosen == "" || offTopic(a) || a.Note == index.NoteInverted {
-		return cited
-	}
+// askReasons adds the facts the reply quotes (index.Answer.Reply): the
+// fact that decides each chosen option (the closest one, for a guess the
+// notes do not decide) and what rules out the runner-up (for a guess, its
+// closest note).
+func askReasons(m *Response, a index.Answer, r index.Reply, v view) {
 	label := "Closest note for "
 	if a.Decided {
 		label = "Why "
 	}
-	quoted := map[string]bool{} // facts already quoted, by section and text
 	var rs []run
-	for _, o := range a.Options {
-		if !strings.Contains(a.Chosen, o.Key) || len(o.Evidence) == 0 {
-			continue
-		}
-		e := o.Evidence[0]
-		if quoted[e.ID+"\x00"+e.Fact] {
-			continue
-		}
-		quoted[e.ID+"\x00"+e.Fact] = true
-		cited[e.ID] = true
+	for _, q := range r.Quotes {
 		if len(rs) > 0 {
 			rs = append(rs, plain("\n"))
 		}
-		rs = append(rs, bold(label+o.Key+":"), plain(" "))
-		rs = append(rs, evidenceRuns(e, v)...)
-	}
-	// The runner-up's own best fact is no reason against it (and may well
-	// be the chosen option's fact again): only the notes' silence on it is.
-	// When the notes do not decide, its closest note is shown as what it
-	// is, beside the guess's, so a reader can weigh the two.
-	if r, ok := optionByKey(a, a.RunnerUp); ok && len(rs) > 0 {
-		switch {
-		case len(r.Evidence) == 0:
-			rs = append(rs, plain("\n"), bold("Not "+r.Key+":"), plain(" nothing in the notes supports it."))
-		case !a.Decided && len(quoted) == 1 && !quoted[r.Evidence[0].ID+"\x00"+r.Evidence[0].Fact]:
-			cited[r.Evidence[0].ID] = true
-			rs = append(rs, plain("\n"), bold(label+r.Key+":"), plain(" "))
-			rs = append(rs, evidenceRuns(r.Evidence[0], v)...)
+		if q.Evidence == nil {
+			rs = append(rs, bold("Not "+q.Key+":"), plain(" nothing in the notes supports it."))
+			continue
 		}
+		rs = append(rs, bold(label+q.Key+":"), plain(" "))
+		rs = append(rs, evidenceRuns(*q.Evidence, v)...)
 	}
 	if len(rs) > 0 {
 		m.text(rs...)
 	}
-	return cited
 }
 
 // askSourceLine adds the sections behind the answer that the reasons did
 // not already quote, or, when the notes are off the question's topic, the
 // closest sections, said to be only that.
-func askSourceLine(m *Response, a index.Answer, cited map[string]bool, v view) {
-	var hits []index.Hit
-	for _, h := range a.Sections {
-		if !cited[h.ID] {
-			hits = append(hits, h)
-		}
-	}
+func askSourceLine(m *Response, a index.Answer, r index.Reply, v view) {
 	label := "Sources: "
-	if offTopic(a) {
+	if a.OffTopic() {
 		label = "Closest sections: "
 	}
-	if rs := sectionLinks(hits, askSources, v); len(rs) > 0 {
+	if rs := sectionLinks(r.Sources, askSources, v); len(rs) > 0 {
 		m.context(append([]run{plain(label)}, rs...)...)
 	}
 }
@@ -253,16 +210,6 @@ func chosenLabels(a index.Answer, q index.Question) string {
 		return strings.Join(parts[:n-1], ", ") + " and " + parts[n-1]
 	}
 	return strings.Join(parts, " and ")
-}
-
-// optionByKey returns the scored option with key.
-func optionByKey(a index.Answer, key string) (index.OptionScore, bool) {
-	for _, o := range a.Options {
-		if key != "" && o.Key == key {
-			return o, true
-		}
-	}
-	return index.OptionScore{}, false
 }
 
 func optionText(a index.Answer, q index.Question, key string) string {

@@ -171,7 +171,12 @@ func (rep *EvalReport) tally(kind string, rank int) *EvalKind {
 
 // Evaluate runs every item: the query through Search (scenario text alone
 // for exam items), and items with options through ask when it is not nil.
-// An item whose search fails is scored as a miss and carries the error.
+// An item is ranked by its search, except an item that ask answered: it is
+// ranked in the order the answer's reply shows sections (Answer.Reply:
+// the quoted facts' sections, then its sources), then by its search, so
+// that an exam item's Hit@1 is whether the first section a reader meets is
+// the deciding one. An item whose search fails is scored as a miss and
+// carries the error.
 func (ix *Index) Evaluate(ctx context.Context, items []EvalItem, ask Asker) (*EvalReport, error) {
 	rep := &EvalReport{Kinds: map[string]*EvalKind{}}
 	for _, it := range items {
@@ -183,27 +188,17 @@ func (ix *Index) Evaluate(ctx context.Context, items []EvalItem, ask Asker) (*Ev
 		if err != nil {
 			r.Err = err.Error()
 		}
-		seen := map[string]bool{}
-		for _, h := range hits {
-			a := AnchorOf(h.ID)
-			if ix.multi {
-				a = h.Doc + "\x00" + a
-			}
-			if seen[a] {
-				continue
-			}
-			seen[a] = true
-			r.Ranked = append(r.Ranked, h.ID)
-			if len(r.Ranked) == EvalRanked {
-				break
-			}
+		if len(it.Options) > 0 && ask != nil {
+			shown := answerItem(ctx, ask, &r)
+			hits = append(shown, hits...)
 		}
+		r.Ranked = ix.rankAnchors(hits)
 		r.Rank = FirstRank(r.Ranked, it.Anchors)
 		k := rep.tally(it.Kind, r.Rank)
 		if len(it.Options) > 0 {
 			k.WithOpts++
 			if ask != nil {
-				answerItem(ctx, ask, &r, k)
+				k.count(r)
 			}
 		}
 		rep.Results = append(rep.Results, r)
@@ -214,8 +209,31 @@ func (ix *Index) Evaluate(ctx context.Context, items []EvalItem, ask Asker) (*Ev
 	return rep, nil
 }
 
-// answerItem asks the item of r and counts the answer into k.
-func answerItem(ctx context.Context, ask Asker, r *EvalResult, k *EvalKind) {
+// rankAnchors returns the IDs of hits, one per anchor (per document and
+// anchor over several documents), at most EvalRanked.
+func (ix *Index) rankAnchors(hits []Hit) []string {
+	ranked := []string{}
+	seen := map[string]bool{}
+	for _, h := range hits {
+		a := AnchorOf(h.ID)
+		if ix.multi {
+			a = h.Doc + "\x00" + a
+		}
+		if seen[a] {
+			continue
+		}
+		seen[a] = true
+		ranked = append(ranked, h.ID)
+		if len(ranked) == EvalRanked {
+			break
+		}
+	}
+	return ranked
+}
+
+// answerItem asks the item of r, records the answer in r and returns the
+// sections its reply shows, in order.
+func answerItem(ctx context.Context, ask Asker, r *EvalResult) []Hit {
 	it := r.Item
 	ans, err := ask.Ask(ctx, Question{Text: it.Query, Options: sortedOptions(it.Options)})
 	if err != nil && r.Err == "" {
@@ -223,6 +241,12 @@ func answerItem(ctx context.Context, ask Asker, r *EvalResult, k *EvalKind) {
 	}
 	r.Chosen, r.Decided, r.Confidence = ans.Chosen, ans.Decided, ans.Confidence
 	r.Right = r.Chosen != "" && SameKeys(r.Chosen, it.Correct)
+	return ans.Reply().Sections()
+}
+
+// count counts the answer of r into k.
+func (k *EvalKind) count(r EvalResult) {
+	it := r.Item
 	count := func(n *int, ok bool) {
 		if ok {
 			*n++

@@ -30,7 +30,10 @@ type evalSummary struct {
 
 // cmdEval runs every item of an eval file (format of shared/eval/dev.jsonl)
 // through Search, and items with options through Ask, and scores them:
-// Hit@1, Hit@3 and MRR per kind, accuracy for items with options. --json
+// Hit@1, Hit@3 and MRR per kind, accuracy for items with options. An item
+// Ask answered is ranked in the order its reply shows sections (the quoted
+// facts' sections, then its sources; index.Answer.Reply), then by the
+// search; with --no-ask, by the search alone. --json
 // prints one object per item ({"id", "ranked", "chosen"}) and then the
 // summary; otherwise a table (undecided choices in lower case), the summary
 // and the misses.

@@ -1,0 +1,108 @@
+package index
+
+import "strings"
+
+// This file says which of an answer's evidence its reply shows, and in
+// what order: the facts it quotes, then the other sections as sources.
+// The Slack and console replies render this order, and eval scores it
+// (an exam item's "deciding section" Hit@k is the rank of the first
+// section that item names in the order a reader meets them), so both
+// read the one definition here.
+
+// Quote is one fact a reply quotes.
+type Quote struct {
+	Key string // the option it is quoted for
+	// RunnerUp marks the runner-up's line beside the chosen options:
+	// either its own closest note (Evidence), shown next to a guess, or,
+	// when Evidence is nil, that nothing in the notes supports it.
+	RunnerUp bool
+	Evidence *Evidence
+}
+
+// Reply is what a reply shows of an answer's evidence, in order.
+type Reply struct {
+	Quotes  []Quote // the facts quoted, in the order shown
+	Sources []Hit   // the answer's other sections, best first; the reply lists the first few
+}
+
+// OffTopic reports whether the notes have nothing on the question's topic
+// (or nothing for any option): the facts found for its options are then
+// not evidence, only words in common, and a reply quotes none of them.
+func (a Answer) OffTopic() bool {
+	switch a.Note {
+	case NoteNotCovered, NoteNoEvidence, NoteNoScenario:
+		return true
+	}
+	return false
+}
+
+// Reply returns what a reply shows of a's evidence. It quotes the fact
+// that decides each chosen option (for a guess, its closest note), in key
+// order and each fact once; then, for the runner-up, that nothing
+// supports it, or, when the notes do not decide and one fact was quoted,
+// its own closest note, so that a reader can weigh the two. It quotes
+// nothing when the notes are off the question's topic or for a NOT/EXCEPT
+// question, whose guess is the option the notes support least. Sources
+// are a.Sections without the quoted facts' sections.
+func (a Answer) Reply() Reply {
+	var r Reply
+	quoted := map[string]bool{} // facts quoted, by document, section and text
+	cited := map[string]bool{}  // sections quoted, by document and ID
+	key := func(e Evidence) string { return e.Doc + "\x00" + e.ID + "\x00" + e.Fact }
+	quote := func(q Quote) {
+		r.Quotes = append(r.Quotes, q)
+		if q.Evidence != nil {
+			quoted[key(*q.Evidence)] = true
+			cited[q.Evidence.Doc+"\x00"+q.Evidence.ID] = true
+		}
+	}
+	if a.Chosen != "" && !a.OffTopic() && a.Note != NoteInverted {
+		for _, o := range a.Options {
+			if !strings.Contains(a.Chosen, o.Key) || len(o.Evidence) == 0 || quoted[key(o.Evidence[0])] {
+				continue
+			}
+			quote(Quote{Key: o.Key, Evidence: &o.Evidence[0]})
+		}
+		if ro, ok := a.option(a.RunnerUp); ok && len(r.Quotes) > 0 {
+			switch {
+			case len(ro.Evidence) == 0:
+				quote(Quote{Key: ro.Key, RunnerUp: true})
+			case !a.Decided && len(quoted) == 1 && !quoted[key(ro.Evidence[0])]:
+				quote(Quote{Key: ro.Key, RunnerUp: true, Evidence: &ro.Evidence[0]})
+			}
+		}
+	}
+	for _, h := range a.Sections {
+		if !cited[h.Doc+"\x00"+h.ID] {
+			r.Sources = append(r.Sources, h)
+		}
+	}
+	return r
+}
+
+// Sections returns the sections of r in the order a reader meets them:
+// each quoted fact's section (as a Hit with its document, ID, path and
+// title), then the sources.
+func (r Reply) Sections() []Hit {
+	out := make([]Hit, 0, len(r.Quotes)+len(r.Sources))
+	for _, q := range r.Quotes {
+		if e := q.Evidence; e != nil {
+			h := Hit{Doc: e.Doc, ID: e.ID, Path: e.Path}
+			if len(e.Path) > 0 {
+				h.Title = e.Path[len(e.Path)-1]
+			}
+			out = append(out, h)
+		}
+	}
+	return append(out, r.Sources...)
+}
+
+// option returns the scored option with key.
+func (a Answer) option(key string) (OptionScore, bool) {
+	for _, o := range a.Options {
+		if key != "" && o.Key == key {
+			return o, true
+		}
+	}
+	return OptionScore{}, false
+}
