@@ -62,6 +62,18 @@ func TestAskVerdict(t *testing.T) {
 			t.Errorf("covered %v decided %v note %q chosen %q; want a guess, not covered", ans.Covered, ans.Decided, ans.Note, ans.Chosen)
 		}
 	})
+	t.Run("options the notes never mention do not make a settled question uncovered", func(t *testing.T) {
+		ans, err := ix.Ask(ctx, Question{
+			Text:    "Which service records the API calls made in an AWS account?",
+			Options: []Option{{"A", "AWS CloudTrail"}, {"B", "AWS X-Ray"}, {"C", "Amazon Inspector"}, {"D", "AWS Trusted Advisor"}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ans.Covered || !ans.Decided || ans.Chosen != "A" {
+			t.Errorf("covered %v decided %v chosen %q (confidence %v, note %q); want A, covered and decided", ans.Covered, ans.Decided, ans.Chosen, ans.Confidence, ans.Note)
+		}
+	})
 	t.Run("a question the notes decide is decided", func(t *testing.T) {
 		ans, err := ix.Ask(ctx, Question{
 			Text:    "How long does an Auto Scaling instance wait in a lifecycle hook's wait state by default before the group continues the launch?",
@@ -185,5 +197,33 @@ func TestInverted(t *testing.T) {
 		if got := inverted(text); got != want {
 			t.Errorf("inverted(%q) = %v, want %v", text, got, want)
 		}
+	}
+}
+
+func TestCoveredAndMayDecide(t *testing.T) {
+	known := askSignals{unknown: 0.1, optUnk: 0.1, otherUnk: 0.2, notes: true, cover: 0.7, coverGap: 0.4, margin: 0.6}
+	tests := []struct {
+		name              string
+		edit              func(*askSignals)
+		covered, deciding bool
+	}{
+		{"every word known and a fact naming the option", func(*askSignals) {}, true, true},
+		{"scenario mostly unknown", func(s *askSignals) { s.unknown = 0.4 }, false, false},
+		{"chosen option mostly unknown", func(s *askSignals) { s.optUnk = 0.6 }, false, false},
+		{"an unknown distractor beside a settled option", func(s *askSignals) { s.otherUnk = 0.9 }, true, true},
+		{"an unknown distractor, lead in support only", func(s *askSignals) { s.otherUnk, s.coverGap = 0.9, 0 }, true, true},
+		{"an unknown distractor and no clear lead", func(s *askSignals) { s.otherUnk, s.coverGap, s.margin = 0.9, 0.1, 0.2 }, false, false},
+		{"an unknown distractor, the deciding fact names little", func(s *askSignals) { s.otherUnk, s.cover = 0.9, 0.5 }, false, false},
+		{"covered, but no fact names what sets the option apart", func(s *askSignals) { s.cover = askDecideCover - 0.01 }, true, false},
+		{"covered, but exam technique chose", func(s *askSignals) { s.notes = false }, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := known
+			tt.edit(&s)
+			if s.covered() != tt.covered || s.mayDecide() != tt.deciding {
+				t.Errorf("covered %v, may decide %v; want %v, %v", s.covered(), s.mayDecide(), tt.covered, tt.deciding)
+			}
+		})
 	}
 }
