@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -54,6 +55,8 @@ type Index struct {
 	multi bool                // more than one document: hits name theirs
 	prm   rankParams
 	ask   askCache // the answerer's fact index, built on first Ask (ask_score.go)
+
+	docs2secs atomic.Pointer[docTable] // sections by Bleve document number (candidates)
 }
 
 // secEntry is what the index keeps about one section for ranking and

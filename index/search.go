@@ -2,18 +2,19 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/bits"
 	"slices"
 	"sort"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/collector"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/devopsbot/devopsbot/notes"
@@ -91,7 +92,7 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 	if len(cands) == 0 {
 		return nil, nil
 	}
-	top := cands[0].Score
+	top := cands[0].score
 	if top <= 0 {
 		top = 1
 	}
@@ -102,12 +103,8 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 	}
 	rs := make([]ranked, 0, len(cands))
 	scored := make([]rankedFact, 0, 4*len(cands))
-	for _, h := range cands {
-		i, err := strconv.Atoi(h.ID)
-		if err != nil || i < 0 || i >= len(ix.secs) {
-			continue
-		}
-		e := &ix.secs[i]
+	for _, c := range cands {
+		e := &ix.secs[c.sec]
 		from := len(scored)
 		scored = p.scoreFacts(e, ix.prm.bigram, ix.prm.factPath, scored)
 		facts := scored[from:len(scored):len(scored)]
@@ -115,7 +112,7 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		if len(facts) > 0 {
 			best = facts[0].score
 		}
-		score := ix.prm.bm25*h.Score/top + ix.prm.fact*best + ix.prm.head*p.coverage(e.head) + ix.prm.title*p.coverage(e.title)
+		score := ix.prm.bm25*c.score/top + ix.prm.fact*best + ix.prm.head*p.coverage(e.head) + ix.prm.title*p.coverage(e.title)
 		rs = append(rs, ranked{e: e, score: score, facts: facts})
 	}
 	// A heading with no text of its own ranks only when nothing else matched.
@@ -143,14 +140,23 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 	return hits, nil
 }
 
-// candidates asks Bleve for the sections to re-rank (see candidateQuery).
-// It runs the query's searcher and a top-N collector on an index reader
-// itself rather than through bleve.Index.SearchInContext, which would also
-// load stored fields and highlights for every hit (a throwaway match per
-// hit though none are stored or asked for) and set up hybrid-search and
-// cost accounting this index never uses; scores and order are the same
+// candidate is a section Bleve ranked: its index in ix.secs and its score.
+type candidate struct {
+	sec   int
+	score float64
+}
+
+// candidates asks Bleve for the sections to re-rank (see candidateQuery),
+// best first, ties in the order of the sections. It runs the query's
+// searcher on an index reader and keeps the best hits itself instead of
+// going through bleve.Index.SearchInContext and its top-N collector, which
+// would also set up a pool of document matches, a heap, stored-field and
+// highlight loading and cost accounting for every search, and look up each
+// hit's external ID. Scores are Bleve's; ties are broken by section rather
+// than by Bleve's document number, which follows the map order of the
+// indexing batch and so changed from one build of the index to the next
 // (TestCandidatesMatchBleveSearch).
-func (ix *Index) candidates(ctx context.Context, p *plan, k int) (search.DocumentMatchCollection, error) {
+func (ix *Index) candidates(ctx context.Context, p *plan, k int) ([]candidate, error) {
 	q, size := ix.candidateQuery(p, k)
 	adv, err := ix.bi.Advanced()
 	if err != nil {
@@ -161,6 +167,10 @@ func (ix *Index) candidates(ctx context.Context, p *plan, k int) (search.Documen
 		return nil, err
 	}
 	defer r.Close()
+	secs, err := ix.docSections(r)
+	if err != nil {
+		return nil, err
+	}
 	// The index's scoring model (BM25), as SearchInContext passes it on.
 	model := bindex.DefaultScoringModel
 	if m, ok := ix.bi.Mapping().(*mapping.IndexMappingImpl); ok && m.ScoringModel != "" {
@@ -172,11 +182,99 @@ func (ix *Index) candidates(ctx context.Context, p *plan, k int) (search.Documen
 		return nil, err
 	}
 	defer s.Close()
-	coll := collector.NewTopNCollector(size, 0, search.SortOrder{&search.SortScore{Desc: true}})
-	if err := coll.Collect(ctx, s, r); err != nil {
-		return nil, err
+	pool := matchPools.Get().(*search.DocumentMatchPool)
+	defer matchPools.Put(pool)
+	sctx := &search.SearchContext{DocumentMatchPool: pool, IndexReader: r}
+	top := make([]candidate, 0, size+1)
+	for n := 0; ; n++ {
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		d, err := s.Next(sctx)
+		if err != nil {
+			return nil, err
+		}
+		if d == nil {
+			break
+		}
+		doc := d.IndexInternalID.Value()
+		score := d.Score
+		pool.Put(d)
+		if doc >= uint64(len(secs)) || secs[doc] < 0 {
+			return nil, fmt.Errorf("document %d: %w", doc, errUnknownDoc)
+		}
+		top = keepTop(top, candidate{sec: int(secs[doc]), score: score}, size)
 	}
-	return coll.Results(), nil
+	return top, nil
+}
+
+// keepTop inserts c into top, sorted by score (best first), then section,
+// keeping at most n.
+func keepTop(top []candidate, c candidate, n int) []candidate {
+	i := len(top)
+	for i > 0 && (top[i-1].score < c.score || (top[i-1].score == c.score && top[i-1].sec > c.sec)) {
+		i--
+	}
+	if i >= n {
+		return top
+	}
+	if len(top) < n {
+		top = append(top, candidate{})
+	}
+	copy(top[i+1:], top[i:len(top)-1])
+	top[i] = c
+	return top
+}
+
+// errUnknownDoc is a Bleve document that is no section of the index.
+var errUnknownDoc = errors.New("index: document not indexed here")
+
+// matchPools keeps Bleve's document match pools between searches. A
+// searcher may keep some matches when it is closed: the pool then makes new
+// ones, and gets them back when they are put.
+var matchPools = sync.Pool{New: func() any {
+	p := search.NewDocumentMatchPool(64, 0)
+	p.TooSmall = func(*search.DocumentMatchPool) *search.DocumentMatch { return &search.DocumentMatch{} }
+	return p
+}}
+
+// docSections returns, for each Bleve document number of the reader's
+// snapshot of the index, the index of its section in ix.secs (-1 for none).
+// The table is made on the first search of a snapshot and kept; the index
+// is built once, so it has one snapshot.
+func (ix *Index) docSections(r bindex.IndexReader) ([]int32, error) {
+	if t := ix.docs2secs.Load(); t != nil && t.reader == r {
+		return t.secs, nil
+	}
+	t := &docTable{reader: r, secs: make([]int32, 0, len(ix.secs))}
+	for i := range ix.secs {
+		id, err := r.InternalID(strconv.Itoa(i))
+		if err != nil {
+			return nil, fmt.Errorf("section %d: %w", i, err)
+		}
+		if id == nil {
+			return nil, fmt.Errorf("section %d: %w", i, errUnknownDoc)
+		}
+		doc := id.Value()
+		if doc >= uint64(4*len(ix.secs)+64) {
+			return nil, fmt.Errorf("section %d: document number %d: %w", i, doc, errUnknownDoc)
+		}
+		for uint64(len(t.secs)) <= doc {
+			t.secs = append(t.secs, -1)
+		}
+		t.secs[doc] = int32(i)
+	}
+	ix.docs2secs.Store(t)
+	return t.secs, nil
+}
+
+// docTable maps the document numbers of one snapshot of the index (reader)
+// to sections.
+type docTable struct {
+	reader bindex.IndexReader
+	secs   []int32
 }
 
 // candidateQuery returns the disjunction of the plan's terms, each boosted
