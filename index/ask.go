@@ -34,8 +34,9 @@ type Answer struct {
 }
 
 // OptionScore is an option with its support in the notes. Score (0..1) is
-// its standing under both scorers (see ensemble); Evidence comes from the
-// fact-vote scorer.
+// its standing under both scorers (see ensemble); Evidence are the facts
+// that state the option best by the fact-vote scorer (its quotes), best
+// first: a reply quotes the first.
 type OptionScore struct {
 	Key      string     `json:"key"`
 	Text     string     `json:"text"`
@@ -135,7 +136,7 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	guess := guessScores(en, pri, settled)
 	for i, s := range sup {
 		o := OptionScore{Key: q.Options[i].Key, Text: q.Options[i].Text, Score: round3(en.score[i]), Evidence: []Evidence{}}
-		for _, e := range s.evidence {
+		for _, e := range s.quotes {
 			f := fx.facts[e.fact]
 			o.Evidence = append(o.Evidence, Evidence{Doc: f.sec.Doc, ID: f.sec.ID, Path: f.sec.Path, Fact: f.text})
 		}
@@ -166,13 +167,14 @@ func sectionRelevance(hits []Hit) map[*notes.Section]float64 {
 	return rel
 }
 
-// evidenceFirst moves the section of the chosen option's best fact to the
-// front of the ranked sections when the scenario ranking has it lower.
+// evidenceFirst moves the section of the chosen option's first quoted fact
+// to the front of the ranked sections when the scenario ranking has it
+// lower.
 func evidenceFirst(secs, hits []Hit, s optionSupport, fx *factIndex) []Hit {
-	if len(s.evidence) == 0 {
+	if len(s.quotes) == 0 {
 		return secs
 	}
-	sec := fx.facts[s.evidence[0].fact].sec
+	sec := fx.facts[s.quotes[0].fact].sec
 	out := make([]Hit, 0, len(secs)+1)
 	var lead *Hit
 	for i := range hits {

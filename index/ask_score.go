@@ -104,7 +104,12 @@ type scoredFact struct {
 // optionSupport is the scorer's result for one option.
 type optionSupport struct {
 	score    float64
-	evidence []scoredFact
+	evidence []scoredFact // the facts with the largest votes for the option, best first
+	// quotes are the facts that state the option's case best, best first:
+	// by relevance to the scenario times the share of the fact's mention
+	// that goes to this option, not cubed relevance as in the vote. The
+	// reply quotes the first (Answer's Evidence, ask_reply.go).
+	quotes []scoredFact
 }
 
 // scoreOptions scores each option by the facts that support it, given the
@@ -135,6 +140,10 @@ type optionSupport struct {
 //     and an option of which only one negates ("cannot use a custom
 //     location" against "can specify a custom location": polarity).
 //   - An option's score is its best vote plus restShare of the next ones.
+//   - The facts quoted for an option are those with the largest relevance
+//     times the option's share of the fact: with relevance cubed, as in
+//     the vote, a fact close to the scenario that barely names the option
+//     (one shared word) would be quoted over the fact that states it.
 func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot optionTermSets, secRel map[*notes.Section]float64, p askParams) []optionSupport {
 	q := map[string]float64{}
 	for t := range scenario {
@@ -153,6 +162,7 @@ func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot
 	// mentions.
 	nf := len(fx.facts)
 	per := make([][]scoredFact, len(options))
+	quotes := make([][]scoredFact, len(options))
 	for _, id := range om.facts {
 		f := &fx.facts[id]
 		rel := p.secShare * secRel[f.sec]
@@ -172,15 +182,20 @@ func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot
 		}
 		for i := range options {
 			if m := om.match[i*nf+int(id)]; m > 0 {
-				v := vote * m / sum
+				share := m / sum
 				if optNeg[i] != f.neg {
-					v *= p.polarity
+					share *= p.polarity
 				}
-				per[i] = append(per[i], scoredFact{id, v})
+				per[i] = append(per[i], scoredFact{id, vote * share})
+				quotes[i] = append(quotes[i], scoredFact{id, rel * share})
 			}
 		}
 	}
-	return tallyVotes(per, p)
+	out := tallyVotes(per, p)
+	for i := range out {
+		out[i].quotes = topFacts(quotes[i], askEvidence)
+	}
+	return out
 }
 
 // scenarioOverlaps returns the scenario overlap of every fact (BM25-like

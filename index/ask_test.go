@@ -492,3 +492,31 @@ func TestAddTerm(t *testing.T) {
 		}
 	}
 }
+
+// TestQuotesNameTheOption checks that the fact quoted for an option is the
+// one that states it, even when a fact closer to the scenario that shares
+// only one of its words casts the larger vote.
+func TestQuotesNameTheOption(t *testing.T) {
+	d := mustParse(t, "cfn", "# CloudFormation\n\n## Templates\n\n"+
+		"- Mappings match keys to values, such as an AMI ID for each region, read with Fn::FindInMap\n\n"+
+		"## Instances\n\n"+
+		"- An EC2 instance that a template launches in a region takes its AMI ID and instance type from the template\n")
+	fx := newFactIndex([]*notes.Document{d}, nil)
+	opts := []Option{{"A", "Mappings keyed by region, read with Fn::FindInMap"}, {"B", "A parameter with a list of values"}}
+	scenario := "A template launches an EC2 instance in several regions and needs the right AMI ID and instance type in each region."
+	sup := fx.scoreOptions(fx.termSet(scenario), opts, fx.optionTermSets(opts), nil, defaultAskParams)
+	text := func(fs []scoredFact) string {
+		if len(fs) == 0 {
+			return ""
+		}
+		return fx.facts[fs[0].fact].text
+	}
+	if got := text(sup[0].quotes); !strings.HasPrefix(got, "Mappings") {
+		t.Errorf("quoted for A: %q, want the Mappings fact", got)
+	}
+	// The example is the case above only while the vote prefers the
+	// other fact.
+	if got := text(sup[0].evidence); !strings.HasPrefix(got, "An EC2 instance") {
+		t.Errorf("largest vote for A: %q, want the EC2 instance fact (the example no longer shows the case)", got)
+	}
+}
