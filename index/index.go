@@ -9,9 +9,11 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -67,8 +69,11 @@ type secEntry struct {
 	head  map[string]bool // terms of the path and title
 	title map[string]bool // terms of the own title
 	facts []factEntry
-	anc   []string // IDs of the enclosing sections, nearest first
-	empty bool     // a heading with no text of its own (at most one word, numbers aside): never ranked
+	// factTerms lists the facts holding each term, by term number: the
+	// facts a query can match, without going through every token.
+	factTerms []factTerm
+	anc       []string // IDs of the enclosing sections, nearest first
+	empty     bool     // a heading with no text of its own (at most one word, numbers aside): never ranked
 }
 
 // factEntry is a fact's display text and its analysed tokens, with byte
@@ -78,6 +83,12 @@ type factEntry struct {
 	ctx  []string // the context bullets
 	toks []token
 	ids  []int32 // ix.ids of each token's term, -1 when not in df
+}
+
+// factTerm says that fact (an index into secEntry.facts) holds the term
+// numbered id.
+type factTerm struct {
+	id, fact int32
 }
 
 type vocabTerm struct {
@@ -227,8 +238,9 @@ func (ix *Index) numberTerms() {
 		ix.ids[term] = int32(len(ix.ids))
 	}
 	for i := range ix.secs {
-		for j := range ix.secs[i].facts {
-			f := &ix.secs[i].facts[j]
+		e := &ix.secs[i]
+		for j := range e.facts {
+			f := &e.facts[j]
 			f.ids = make([]int32, len(f.toks))
 			for k, t := range f.toks {
 				id, ok := ix.ids[t.term]
@@ -236,8 +248,13 @@ func (ix *Index) numberTerms() {
 					id = -1
 				}
 				f.ids[k] = id
+				if ok {
+					e.factTerms = append(e.factTerms, factTerm{id, int32(j)})
+				}
 			}
 		}
+		slices.SortFunc(e.factTerms, func(a, b factTerm) int { return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.fact, b.fact)) })
+		e.factTerms = slices.Clip(slices.Compact(e.factTerms))
 	}
 	for term, n := range ix.df {
 		if strings.HasPrefix(term, "_") {

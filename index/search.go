@@ -375,19 +375,16 @@ func (p *plan) scoreFacts(e *secEntry, bigramW, ctxW float64, out []rankedFact) 
 			}
 		}
 	}
-	for fi := range e.facts {
+	// The query terms each fact holds, as (fact, term) pairs in fact order.
+	var pairArr [128]uint64
+	pairs := p.factTermPairs(e, pairArr[:0])
+	for j := 0; j < len(pairs); {
+		fi := int(pairs[j] >> 32)
 		f := &e.facts[fi]
 		copy(buf, head)
-		matched := false
-		for _, id := range f.ids {
-			if i := p.term(id); i >= 0 {
-				t := &p.terms[i]
-				buf[t.group] = max(buf[t.group], min(t.weight*t.idf, p.groups[t.group].weight))
-				matched = true
-			}
-		}
-		if !matched {
-			continue
+		for ; j < len(pairs) && int(pairs[j]>>32) == fi; j++ {
+			t := &p.terms[uint32(pairs[j])]
+			buf[t.group] = max(buf[t.group], min(t.weight*t.idf, p.groups[t.group].weight))
 		}
 		s := 0.0
 		for _, v := range buf {
@@ -408,6 +405,30 @@ func (p *plan) scoreFacts(e *secEntry, bigramW, ctxW float64, out []rankedFact) 
 		}
 		return 0
 	})
+	return out
+}
+
+// factTermPairs appends to out a pair for each fact of e and query term it
+// holds: the fact's index in the high 32 bits, the term's index in p.terms
+// in the low, sorted. They are looked up in e's list of fact terms, not
+// found by going through every token.
+func (p *plan) factTermPairs(e *secEntry, out []uint64) []uint64 {
+	fts := e.factTerms
+	for ti, id := range p.ids {
+		lo, hi := 0, len(fts)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if fts[m].id < id {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		for ; lo < len(fts) && fts[lo].id == id; lo++ {
+			out = append(out, uint64(fts[lo].fact)<<32|uint64(ti))
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 
