@@ -209,6 +209,8 @@ func TestCoveredAndMayDecide(t *testing.T) {
 	}{
 		{"every word known and a fact naming the option", func(*askSignals) {}, true, true},
 		{"scenario mostly unknown", func(s *askSignals) { s.unknown = 0.4 }, false, false},
+		{"scenario partly unknown beside a settled option", func(s *askSignals) { s.unknown = 0.32 }, true, true},
+		{"scenario partly unknown and no clear lead", func(s *askSignals) { s.unknown, s.coverGap, s.margin = 0.32, 0.1, 0.2 }, false, false},
 		{"chosen option mostly unknown", func(s *askSignals) { s.optUnk = 0.6 }, false, false},
 		{"an unknown distractor beside a settled option", func(s *askSignals) { s.otherUnk = 0.9 }, true, true},
 		{"an unknown distractor, lead in support only", func(s *askSignals) { s.otherUnk, s.coverGap = 0.9, 0 }, true, true},
