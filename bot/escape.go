@@ -11,7 +11,7 @@ import (
 // escape for are replaced by look-alikes (* ~ ` always; _ when it could open
 // or close italics, i.e. not between two letters or digits as in 4_2_4).
 func escapeMrkdwn(s string) string {
-	if !strings.ContainsAny(s, "&<>*~`_") {
+	if !mrkdwnSpecial.in(s) {
 		return s
 	}
 	var b strings.Builder
@@ -47,7 +47,7 @@ func escapeMrkdwn(s string) string {
 
 // escapeEntities escapes only what Slack asks to escape in any text.
 func escapeEntities(s string) string {
-	return replaceBytes(s, "&<>", func(c byte) string {
+	return replaceBytes(s, entitySpecial, func(c byte) string {
 		switch c {
 		case '&':
 			return "&amp;"
@@ -61,7 +61,7 @@ func escapeEntities(s string) string {
 // escapeCode escapes text inside a code span: entities, and backticks,
 // which would end it.
 func escapeCode(s string) string {
-	return replaceBytes(s, "&<>`", func(c byte) string {
+	return replaceBytes(s, codeSpecial, func(c byte) string {
 		switch c {
 		case '&':
 			return "&amp;"
@@ -76,7 +76,7 @@ func escapeCode(s string) string {
 
 // escapeURL keeps a URL from breaking Slack's <url|text> link syntax.
 func escapeURL(u string) string {
-	return replaceBytes(u, "|<> \n", func(c byte) string {
+	return replaceBytes(u, urlSpecial, func(c byte) string {
 		switch c {
 		case '|':
 			return "%7C"
@@ -92,14 +92,14 @@ func escapeURL(u string) string {
 }
 
 // replaceBytes replaces each ASCII byte of s found in set by repl(byte).
-func replaceBytes(s, set string, repl func(byte) string) string {
-	if !strings.ContainsAny(s, set) {
+func replaceBytes(s string, set *byteSet, repl func(byte) string) string {
+	if !set.in(s) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 16)
 	for i := 0; i < len(s); i++ {
-		if strings.IndexByte(set, s[i]) >= 0 {
+		if set.has(s[i]) {
 			b.WriteString(repl(s[i]))
 			continue
 		}
@@ -107,6 +107,44 @@ func replaceBytes(s, set string, repl func(byte) string) string {
 	}
 	return b.String()
 }
+
+// byteSet is a set of ASCII bytes. A string holds one of them when one of
+// its bytes is one (the bytes of a multi-byte UTF-8 sequence are never
+// ASCII), which is strings.ContainsAny for these characters without the
+// set made anew on each call.
+type byteSet [2]uint64
+
+// newByteSet returns the set of the ASCII characters of chars (others are
+// left out).
+func newByteSet(chars string) *byteSet {
+	var set byteSet
+	for i := 0; i < len(chars); i++ {
+		if c := chars[i]; c < utf8.RuneSelf {
+			set[c>>6] |= 1 << (c & 63)
+		}
+	}
+	return &set
+}
+
+func (set *byteSet) has(c byte) bool { return c < utf8.RuneSelf && set[c>>6]&(1<<(c&63)) != 0 }
+
+// in reports whether s holds a byte of set.
+func (set *byteSet) in(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if set.has(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// The characters each escape looks for.
+var (
+	mrkdwnSpecial = newByteSet("&<>*~`_")
+	entitySpecial = newByteSet("&<>")
+	codeSpecial   = newByteSet("&<>`")
+	urlSpecial    = newByteSet("|<> \n")
+)
 
 func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 

@@ -97,16 +97,27 @@ func appendFactRuns(rs []run, f index.HitFact) []run {
 // Spans that do not fall on valid boundaries are dropped rather than trusted.
 func wordSpans(orig, text string, ms []index.Span) []index.Span {
 	var out []index.Span
+	// When cleaning left the text as it was (most facts), a piece of it
+	// cut at rune boundaries is left as it is too, but for spaces at its
+	// ends: the pieces need no cleaning.
+	same := text == orig
 	for _, m := range ms {
 		if m.Start < 0 || m.End > len(orig) || m.Start >= m.End {
 			continue
 		}
-		term := oneLine(clean(orig[m.Start:m.End]))
+		var term, before string
+		if same && utf8.RuneStart(orig[m.Start]) && (m.End == len(orig) || utf8.RuneStart(orig[m.End])) {
+			term = strings.Trim(orig[m.Start:m.End], " ")
+			before = strings.TrimRight(orig[:m.Start], " ")
+		} else {
+			term = oneLine(clean(orig[m.Start:m.End]))
+			before = oneLine(clean(orig[:m.Start]))
+		}
 		if term == "" {
 			continue
 		}
 		// Locate the same occurrence in text: count earlier occurrences in orig.
-		nth := strings.Count(oneLine(clean(orig[:m.Start])), term)
+		nth := strings.Count(before, term)
 		at := nthIndex(text, term, nth)
 		if at < 0 {
 			continue

@@ -69,9 +69,7 @@ func oneLine(s string) string {
 // clean drops control characters (other than newline and tab) and invalid
 // UTF-8 from user text.
 func clean(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool {
-		return r == utf8.RuneError || (unicode.IsControl(r) && r != '\n' && r != '\t')
-	}) {
+	if !needsClean(s) {
 		return s
 	}
 	var b strings.Builder
@@ -82,6 +80,28 @@ func clean(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// needsClean reports whether clean would change s: whether it holds a
+// control character other than newline and tab, U+FFFD or invalid UTF-8.
+// ASCII bytes are checked without decoding.
+func needsClean(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			return true
+		}
+		i += size
+	}
+	return false
 }
 
 // cutWords shortens s to at most n runes, cut at a word boundary (at a
