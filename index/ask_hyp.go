@@ -11,10 +11,14 @@ import (
 // scoreHypotheses is a second, differently built option scorer: each
 // option is a hypothesis "scenario + option", and its score is a soft
 // maximum over facts of how well one fact states the whole hypothesis: the
-// fact's BM25-style match of the scenario's terms plus its match of the
-// option's distinctive terms, both as shares of what could be matched, so
-// that the fact has to be about the scenario and about this option at once.
-// scenario holds the scenario's terms (termSet).
+// fact's match of the scenario's terms plus its match of the option's
+// distinctive terms, both as shares of what could be matched, so that the
+// fact has to be about the scenario and about this option at once. The
+// shares are not length-normalised: they are bounded already, and dividing
+// them by the fact's length favoured short facts that hold one option word
+// over the longer fact that states the option (BENCHMARKS.md, "ask: the
+// deciding section as the reply shows it"). scenario holds the scenario's
+// terms (termSet).
 func (fx *factIndex) scoreHypotheses(scenario map[string]bool, options []Option, ot optionTermSets, secRel map[*notes.Section]float64, p askParams) []float64 {
 	q := map[string]float64{}
 	qTotal := 0.0
@@ -60,7 +64,7 @@ func (fx *factIndex) scoreHypotheses(scenario map[string]bool, options []Option,
 		// Soft maximum over facts: T·log Σ exp(s/T), shifted by the best s
 		// so that the exponentials stay finite.
 		states := func(id int32) float64 {
-			return (rq[id]/qTotal+p.hypOption*m[id]/total)/fx.lengthNorm(int(id), p.lenNorm) + p.hypSection*secRel[fx.facts[id].sec]
+			return rq[id]/qTotal + p.hypOption*m[id]/total + p.hypSection*secRel[fx.facts[id].sec]
 		}
 		ids := slices.Sorted(maps.Keys(m))
 		best := 0.0

@@ -57,7 +57,7 @@ type askParams struct {
 	restShare      float64 // weight of an option's facts after the best one
 	negation       float64 // factor for a fact that negates something
 	polarity       float64 // factor for a fact and an option of which one negates and the other does not
-	lenNorm        float64 // BM25-like length normalisation of a fact's scenario overlap (0: none)
+	lenNorm        float64 // BM25-like length normalisation of a fact's scenario overlap in the vote (0: none)
 	secBest        float64 // weight of the best scenario overlap among the facts of the fact's section
 	forbidden      float64 // factor for an option using what the scenario rules out ("must not involve DNS changes")
 	optPath        float64 // share of an option term's weight a fact earns when it holds the term only through its section path
