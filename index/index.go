@@ -72,8 +72,11 @@ type secEntry struct {
 	// factTerms lists the facts holding each term, by term number: the
 	// facts a query can match, without going through every token.
 	factTerms []factTerm
-	anc       []string // IDs of the enclosing sections, nearest first
-	empty     bool     // a heading with no text of its own (at most one word, numbers aside): never ranked
+	// headIDs and titleIDs are the numbers of the terms of head and title,
+	// sorted: a query term is looked up by number, not hashed.
+	headIDs, titleIDs []int32
+	anc               []string // IDs of the enclosing sections, nearest first
+	empty             bool     // a heading with no text of its own (at most one word, numbers aside): never ranked
 }
 
 // factEntry is a fact's display text and its analysed tokens, with byte
@@ -255,6 +258,7 @@ func (ix *Index) numberTerms() {
 		}
 		slices.SortFunc(e.factTerms, func(a, b factTerm) int { return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.fact, b.fact)) })
 		e.factTerms = slices.Clip(slices.Compact(e.factTerms))
+		e.headIDs, e.titleIDs = ix.termIDs(e.head), ix.termIDs(e.title)
 	}
 	for term, n := range ix.df {
 		if strings.HasPrefix(term, "_") {
@@ -263,6 +267,18 @@ func (ix *Index) numberTerms() {
 		l := len([]rune(term))
 		ix.vocab[l] = append(ix.vocab[l], vocabTerm{term, n})
 	}
+}
+
+// termIDs returns the sorted numbers of the terms of set that have one.
+func (ix *Index) termIDs(set map[string]bool) []int32 {
+	out := make([]int32, 0, len(set))
+	for term := range set {
+		if id, ok := ix.ids[term]; ok {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // entry analyses one section: its facts for highlighting and the token

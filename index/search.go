@@ -103,16 +103,17 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 	}
 	rs := make([]ranked, 0, len(cands))
 	scored := make([]rankedFact, 0, 4*len(cands))
+	masks := p.pairMasks()
 	for _, c := range cands {
 		e := &ix.secs[c.sec]
 		from := len(scored)
-		scored = p.scoreFacts(e, ix.prm.bigram, ix.prm.factPath, scored)
+		scored = p.scoreFacts(e, ix.prm.bigram, ix.prm.factPath, masks, scored)
 		facts := scored[from:len(scored):len(scored)]
 		best := 0.0
 		if len(facts) > 0 {
 			best = facts[0].score
 		}
-		score := ix.prm.bm25*c.score/top + ix.prm.fact*best + ix.prm.head*p.coverage(e.head) + ix.prm.title*p.coverage(e.title)
+		score := ix.prm.bm25*c.score/top + ix.prm.fact*best + ix.prm.head*p.coverage(e.headIDs) + ix.prm.title*p.coverage(e.titleIDs)
 		rs = append(rs, ranked{e: e, score: score, facts: facts})
 	}
 	// A heading with no text of its own ranks only when nothing else matched.
@@ -329,15 +330,16 @@ func preferSpecific[T any](rs []T, frac float64, of func(T) (float64, float64, *
 	}
 }
 
-// coverage is the weighted share of the query's groups found in set.
-func (p *plan) coverage(set map[string]bool) float64 {
+// coverage is the weighted share of the query's groups found in set, the
+// sorted numbers of a section's terms (headIDs, titleIDs).
+func (p *plan) coverage(set []int32) float64 {
 	if p.total == 0 {
 		return 0
 	}
 	var arr [maxQueryTerms]float64
 	buf := arr[:len(p.groups)]
-	for _, t := range p.terms {
-		if set[t.term] {
+	for i, t := range p.terms {
+		if _, ok := slices.BinarySearch(set, p.ids[i]); ok {
 			buf[t.group] = max(buf[t.group], min(t.weight*t.idf, p.groups[t.group].weight))
 		}
 	}
@@ -358,7 +360,7 @@ type rankedFact struct {
 // groups it holds, plus a bonus for query word pairs that appear side by
 // side, best first; facts matching nothing are left out. The scored facts
 // are appended to out, and the extended slice is returned.
-func (p *plan) scoreFacts(e *secEntry, bigramW, ctxW float64, out []rankedFact) []rankedFact {
+func (p *plan) scoreFacts(e *secEntry, bigramW, ctxW float64, pairMasks []uint64, out []rankedFact) []rankedFact {
 	if p.total == 0 {
 		return out
 	}
@@ -369,8 +371,8 @@ func (p *plan) scoreFacts(e *secEntry, bigramW, ctxW float64, out []rankedFact) 
 	// ("Parameters per stack: 60" under "CloudFormation › Limits").
 	head := headArr[:len(p.groups)]
 	if ctxW > 0 {
-		for _, t := range p.terms {
-			if e.head[t.term] {
+		for i, t := range p.terms {
+			if _, ok := slices.BinarySearch(e.headIDs, p.ids[i]); ok {
 				head[t.group] = max(head[t.group], ctxW*min(t.weight*t.idf, p.groups[t.group].weight))
 			}
 		}
@@ -382,8 +384,11 @@ func (p *plan) scoreFacts(e *secEntry, bigramW, ctxW float64, out []rankedFact) 
 		fi := int(pairs[j] >> 32)
 		f := &e.facts[fi]
 		copy(buf, head)
+		var held uint64 // the terms the fact holds, a bit each
 		for ; j < len(pairs) && int(pairs[j]>>32) == fi; j++ {
-			t := &p.terms[uint32(pairs[j])]
+			ti := uint32(pairs[j])
+			held |= 1 << ti
+			t := &p.terms[ti]
 			buf[t.group] = max(buf[t.group], min(t.weight*t.idf, p.groups[t.group].weight))
 		}
 		s := 0.0
@@ -391,7 +396,8 @@ func (p *plan) scoreFacts(e *secEntry, bigramW, ctxW float64, out []rankedFact) 
 			s += v
 		}
 		s /= p.total
-		if len(p.bigrams) > 0 && bigramW > 0 {
+		// Only a fact holding both words of a pair can have them side by side.
+		if len(p.bigrams) > 0 && bigramW > 0 && slices.ContainsFunc(pairMasks, func(m uint64) bool { return held&m == m }) {
 			s += bigramW * bigramShare(f.toks, f.ids, p.bigramID, &p.bigramFirst)
 		}
 		out = append(out, rankedFact{fi, s})
@@ -406,6 +412,20 @@ func (p *plan) scoreFacts(e *secEntry, bigramW, ctxW float64, out []rankedFact) 
 		return 0
 	})
 	return out
+}
+
+// pairMasks returns for each word pair of the query (p.bigrams) the bits
+// of its two terms (bit i for p.terms[i]).
+func (p *plan) pairMasks() []uint64 {
+	masks := make([]uint64, 0, len(p.bigramID))
+	for _, b := range p.bigramID {
+		var m uint64 // 0, which every fact passes, were a word not a term
+		if i, j := p.term(b[0]), p.term(b[1]); i >= 0 && j >= 0 {
+			m = 1<<i | 1<<j
+		}
+		masks = append(masks, m)
+	}
+	return masks
 }
 
 // factTermPairs appends to out a pair for each fact of e and query term it
