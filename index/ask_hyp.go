@@ -35,19 +35,13 @@ func (fx *factIndex) scoreHypotheses(scenario map[string]bool, options []Option,
 	n := float64(len(options))
 	out := make([]float64, len(options))
 	for i := range options {
-		w := map[string]float64{}
-		total := 0.0
-		// Sorted, so that the float sum comes out the same on every run.
-		for _, t := range slices.Sorted(maps.Keys(optTerms[i])) {
-			d := distinctiveness(n, count[t])
-			if _, ok := q[t]; ok {
-				continue // the scenario part counts it already
-			}
-			if d <= 0 {
-				continue
-			}
-			w[t] = fx.weight(t) * d
-			total += w[t]
+		// The scenario part counts the terms the scenario has already; an
+		// option made only of the scenario's words (it restates the cause
+		// the scenario describes) is matched on those instead, or no fact
+		// could state it.
+		w, total := fx.hypOptionWeights(optTerms[i], q, n, count, true)
+		if total == 0 {
+			w, total = fx.hypOptionWeights(optTerms[i], q, n, count, false)
 		}
 		if total == 0 || qTotal == 0 {
 			continue
@@ -78,6 +72,27 @@ func (fx *factIndex) scoreHypotheses(scenario map[string]bool, options []Option,
 		out[i] = best + p.hypTemp*math.Log(sum)
 	}
 	return out
+}
+
+// hypOptionWeights weighs an option's terms for the hypothesis scorer: idf
+// times distinctiveness among the n options, without the scenario's terms
+// (q) when skipScenario. It returns the weights and their sum.
+func (fx *factIndex) hypOptionWeights(terms map[string]bool, q map[string]float64, n float64, count map[string]int, skipScenario bool) (map[string]float64, float64) {
+	w := map[string]float64{}
+	total := 0.0
+	// Sorted, so that the float sum comes out the same on every run.
+	for _, t := range slices.Sorted(maps.Keys(terms)) {
+		if _, ok := q[t]; ok && skipScenario {
+			continue
+		}
+		d := distinctiveness(n, count[t])
+		if d <= 0 {
+			continue
+		}
+		w[t] = fx.weight(t) * d
+		total += w[t]
+	}
+	return w, total
 }
 
 // ensembleResult is the two scorers' joint ranking.

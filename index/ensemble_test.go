@@ -185,6 +185,14 @@ func TestScoreHypotheses(t *testing.T) {
 	if same[0] != same[1] {
 		t.Errorf("identical options score %v", same)
 	}
+	// An option that restates the scenario's cause in its own words is
+	// still stated by the fact that holds those words.
+	cause := "Launches fail: the launch configuration of the group uses an instance-store AMI and maps an EBS block device."
+	rs := []Option{{"A", "An EBS block device mapped to an instance-store AMI"}, {"B", "A service of the Replica type"}}
+	got := fx.scoreHypotheses(fx.termSet(cause), rs, fx.optionTermSets(rs), nil, defaultAskParams)
+	if got[0] <= got[1] {
+		t.Errorf("the option made of the scenario's words scores %.3f, the unrelated one %.3f", got[0], got[1])
+	}
 }
 
 // FuzzAsk answers arbitrary pasted text: never a panic, a finite
