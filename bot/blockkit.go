@@ -53,6 +53,12 @@ func fallbackText(m Response) string {
 // Slack then links and notifies only for the <@U…> and <url|text> markup we
 // write, never for "@channel" or a URL typed by a user or found in the notes.
 func renderBlocks(m Response, extra int, budget blockBudget) []slack.Block {
+	return fitBlocks(buildBlocks(m), extra, budget)
+}
+
+// buildBlocks turns m into Block Kit blocks, each within Slack's limits, in
+// any number and size: renderBlocks then fits them in a budget.
+func buildBlocks(m Response) []slack.Block {
 	var blocks []slack.Block
 	n := 0 // buttons so far: keeps action_ids unique within the message
 	for _, p := range m.parts {
@@ -94,7 +100,7 @@ func renderBlocks(m Response, extra int, budget blockBudget) []slack.Block {
 			blocks = append(blocks, slack.NewActionBlock("", els...))
 		}
 	}
-	return fitBlocks(blocks, extra, budget)
+	return blocks
 }
 
 // newButton renders a button; n keeps its action_id unique in the message.

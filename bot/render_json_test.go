@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"encoding/json"
+	"sort"
 	"strings"
 	"testing"
 
@@ -111,4 +112,84 @@ func TestJSONStringMatchesEncodingJSON(t *testing.T) {
 			t.Errorf("jsonLen(%q) = %d, want %d", s, got, len(want))
 		}
 	}
+}
+
+// encodeSlash gives the bytes of marshalReply(newSlashReply(r)) whether
+// the blocks fit as they are or are trimmed: replies around the payload
+// budget a byte at a time, with and without a final row of buttons, with
+// more blocks than a message holds, and the renderers' replies.
+func TestEncodeSlashMatchesFittedReply(t *testing.T) {
+	check := func(name string, r Response) {
+		t.Helper()
+		for _, eph := range []bool{false, true} {
+			r.Ephemeral = eph
+			want, err := marshalReply(newSlashReply(r))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := r.encodeSlash()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("%s: encodeSlash\n%s\nwant\n%s", name, got, want)
+			}
+		}
+	}
+	untrimmed, trimmed := 0, 0
+	para := strings.Repeat("word ", 480) + "& <x>" // 2.4 KB
+	reply := func(extra int, tail bool) Response {
+		m := &Response{}
+		for range 4 {
+			m.text(plain(para))
+		}
+		m.text(plain(strings.Repeat("x", extra)))
+		if tail {
+			m.buttons(button{label: "Share", actionID: ActionShare, value: "v"})
+		}
+		return *m
+	}
+	fits := func(r Response) bool {
+		_, ok := appendUntrimmed(fallbackText(r), buildBlocks(r), true, messageBudget)
+		return ok
+	}
+	for _, tail := range []bool{false, true} {
+		// The longest last paragraph that still fits, then a byte at a
+		// time on either side of it.
+		edge := sort.Search(2900, func(n int) bool { return !fits(reply(n, tail)) })
+		if edge == 0 || edge == 2900 {
+			t.Fatalf("tail %v: no edge of the payload budget in reach (%d)", tail, edge)
+		}
+		for extra := edge - 40; extra < edge+40; extra++ {
+			r := reply(extra, tail)
+			check("near the payload budget", r)
+			// The one-pass encoding is used exactly when fitBlocks
+			// keeps every block.
+			built := buildBlocks(r)
+			kept, _ := json.Marshal(built)
+			fitted, _ := json.Marshal(renderBlocks(r, jsonLen(fallbackText(r)), messageBudget))
+			if fits(r) != bytes.Equal(kept, fitted) {
+				t.Fatalf("tail %v, last paragraph of %d bytes: one pass %v, fitBlocks keeps every block %v", tail, extra, fits(r), bytes.Equal(kept, fitted))
+			}
+			if fits(r) {
+				untrimmed++
+			} else {
+				trimmed++
+			}
+		}
+	}
+	if untrimmed == 0 || trimmed == 0 {
+		t.Fatalf("%d replies fit and %d were trimmed: the budget's edge is not tested", untrimmed, trimmed)
+	}
+	many := &Response{}
+	for i := range 60 {
+		many.context(plain(strings.Repeat("c", i)))
+	}
+	check("more blocks than a message holds", *many)
+	many.buttons(button{label: "Share", actionID: ActionShare, value: "v"})
+	check("more blocks, a row of buttons", *many)
+	check("a row of buttons only", func() Response { m := &Response{}; m.buttons(button{label: "b", actionID: ActionShare}); return *m }())
+	check("nothing", Response{})
+	check("lookup", renderLookup("template size", []index.Hit{limitsHit, canaryHit}, view{}))
+	check("help", renderHelp(subcommands, true, "/devops "))
 }

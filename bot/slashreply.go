@@ -38,7 +38,7 @@ func (r Response) reused() Response {
 // reused Response are shared: they must not be changed.
 func (r Response) slashJSON() ([]byte, error) {
 	if r.memo == nil {
-		return marshalReply(newSlashReply(r))
+		return r.encodeSlash()
 	}
 	p := &r.memo.json[0]
 	if r.Ephemeral {
@@ -47,12 +47,74 @@ func (r Response) slashJSON() ([]byte, error) {
 	if b := p.Load(); b != nil {
 		return *b, nil
 	}
-	b, err := marshalReply(newSlashReply(r))
+	b, err := r.encodeSlash()
 	if err != nil {
 		return nil, err
 	}
 	p.Store(&b)
 	return b, nil
+}
+
+// encodeSlash returns marshalReply(newSlashReply(r)). Most replies fit
+// Slack's budget as they are: their blocks are encoded once, and the size
+// fitBlocks would measure is read off the encoding, instead of being
+// bounded (or measured) first and the blocks encoded after. Others take
+// the way through fitBlocks.
+func (r Response) encodeSlash() ([]byte, error) {
+	text := fallbackText(r)
+	blocks := buildBlocks(r)
+	if b, ok := appendUntrimmed(text, blocks, r.Ephemeral, messageBudget); ok {
+		return b, nil
+	}
+	return marshalReply(slackMessage{Text: text, Blocks: fitBlocks(blocks, jsonLen(text), messageBudget)}.slashReply(r.Ephemeral))
+}
+
+// appendUntrimmed encodes the slash reply of text and blocks as
+// marshalReply does, and reports whether fitBlocks would have left the
+// blocks as they are: no more blocks than the budget's and, as fitBlocks
+// measures, the JSON of the blocks before a final row of buttons, of that
+// row and of the text at most the budget's payload.
+func appendUntrimmed(text string, blocks []slack.Block, ephemeral bool, budget blockBudget) ([]byte, bool) {
+	tail := 0
+	if n := len(blocks); n > 0 {
+		if _, ok := blocks[n-1].(*slack.ActionBlock); ok {
+			tail = 1
+		}
+	}
+	if n := len(blocks) - tail; n < 1 || n > budget.blocks-1-tail {
+		return nil, false
+	}
+	t := slack.ResponseTypeInChannel
+	if ephemeral {
+		t = slack.ResponseTypeEphemeral
+	}
+	// A lookup reply's JSON is about three times its text (2.6 KB).
+	b := make([]byte, 0, 1024+3*len(text))
+	b = append(b, `{"response_type":`...)
+	b = appendJSONString(b, t)
+	b = append(b, `,"text":`...)
+	start := len(b)
+	b = appendJSONString(b, text)
+	size := len(b) - start // fitBlocks' extra: the text's JSON
+	b = append(b, `,"blocks":[`...)
+	start = len(b)
+	for i, blk := range blocks {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var ok bool
+		if b, ok = appendBlock(b, blk); !ok {
+			return nil, false
+		}
+	}
+	// The blocks before the tail as a JSON array, and the tail: the
+	// blocks and commas written, the brackets, less the comma before the
+	// tail.
+	size += len(b) - start + 2 - tail
+	if size > budget.payload {
+		return nil, false
+	}
+	return append(b, "]}"...), true
 }
 
 func (m slackMessage) slashReply(ephemeral bool) slashReply {
