@@ -187,13 +187,13 @@ func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot
 					share *= p.polarity
 				}
 				per[i] = append(per[i], scoredFact{id, vote * share})
-				quotes[i] = append(quotes[i], scoredFact{id, rel * share})
+				quotes[i] = pushTopFact(quotes[i], scoredFact{id, rel * share}, askEvidence)
 			}
 		}
 	}
 	out := tallyVotes(per, p)
 	for i := range out {
-		out[i].quotes = topFacts(quotes[i], askEvidence)
+		out[i].quotes = quotes[i]
 	}
 	return out
 }
@@ -297,28 +297,35 @@ func tallyVotes(per [][]scoredFact, p askParams) []optionSupport {
 	return out
 }
 
-// topFacts returns the k best facts, best first (ties: earlier fact
-// first), reusing the backing array of facts.
-func topFacts(facts []scoredFact, k int) []scoredFact {
+// pushTopFact adds f to top, the at most k best facts so far, best first
+// (ties: earlier fact first, as topFacts orders them).
+func pushTopFact(top []scoredFact, f scoredFact, k int) []scoredFact {
 	better := func(a, b scoredFact) bool {
 		return a.score > b.score || a.score == b.score && a.fact < b.fact
 	}
-	n := 0
-	for _, f := range facts {
-		if n == k && !better(f, facts[n-1]) {
-			continue
-		}
-		if n < k {
-			n++
-		}
-		j := n - 1
-		for j > 0 && better(f, facts[j-1]) {
-			facts[j] = facts[j-1]
-			j--
-		}
-		facts[j] = f
+	if len(top) == k && !better(f, top[k-1]) {
+		return top
 	}
-	return facts[:n]
+	if len(top) < k {
+		top = append(top, f)
+	}
+	j := len(top) - 1
+	for j > 0 && better(f, top[j-1]) {
+		top[j] = top[j-1]
+		j--
+	}
+	top[j] = f
+	return top
+}
+
+// topFacts returns the k best facts, best first (ties: earlier fact
+// first), reusing the backing array of facts.
+func topFacts(facts []scoredFact, k int) []scoredFact {
+	top := facts[:0] // f is read before pushTopFact writes at or before its position
+	for _, f := range facts {
+		top = pushTopFact(top, f, k)
+	}
+	return top
 }
 
 // askCache holds the answerer's fact index, built on the first Ask.
