@@ -74,7 +74,7 @@ var markdown = sync.OnceValue(func() parser.Parser {
 })
 
 // paragraphTransformers are goldmark's (link reference definitions, in
-// linkRefs), then plainParagraphs after the table extension's (200).
+// linkRefs), then simpleParagraphs after the table extension's (200).
 func paragraphTransformers() []util.PrioritizedValue {
 	var ps []util.PrioritizedValue
 	for _, p := range parser.DefaultParagraphTransformers() {
@@ -83,7 +83,7 @@ func paragraphTransformers() []util.PrioritizedValue {
 		}
 		ps = append(ps, p)
 	}
-	return append(ps, util.Prioritized(plainParagraphs{}, 1000))
+	return append(ps, util.Prioritized(simpleParagraphs{}, 1000))
 }
 
 // lineStarts returns the byte offset of the start of every line.

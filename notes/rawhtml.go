@@ -2,6 +2,7 @@ package notes
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -44,12 +45,17 @@ func inlineParsers() []util.PrioritizedValue {
 }
 
 // blockParsers are goldmark's default block parsers with fastHTMLBlock in
-// front of its HTML block parser.
+// front of its HTML block parser and navHeading in front of its ATX
+// heading parser.
 func blockParsers() []util.PrioritizedValue {
+	atx := reflect.TypeOf(parser.NewATXHeadingParser())
 	var ps []util.PrioritizedValue
 	for _, p := range parser.DefaultBlockParsers() {
-		if p.Value == parser.NewHTMLBlockParser() {
-			p = util.Prioritized(fastHTMLBlock{parser.NewHTMLBlockParser()}, p.Priority)
+		switch {
+		case p.Value == parser.NewHTMLBlockParser():
+			p.Value = fastHTMLBlock{parser.NewHTMLBlockParser()}
+		case reflect.TypeOf(p.Value) == atx:
+			p.Value = navHeading{p.Value.(parser.BlockParser)}
 		}
 		ps = append(ps, p)
 	}

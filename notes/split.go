@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -48,7 +49,7 @@ type piece struct {
 }
 
 func (p *piece) parse() {
-	p.root = markdown().Parse(text.NewReader(p.src))
+	p.root = markdown().Parse(text.NewReader(p.src), parser.WithContext(newContext()))
 	p.lines = lineStarts(p.src)
 }
 

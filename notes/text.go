@@ -33,6 +33,7 @@ type inliner struct {
 	buf   []byte   // text being assembled
 	run   []byte   // pending literal source text (escapes and entities unresolved)
 	codes []string // code spans met, verbatim
+	stars []star   // runs of "*" of a simple paragraph (see simpleText)
 	// anchor is the first <a name> or <a id> met, "" if none.
 	anchor string
 }
@@ -41,18 +42,12 @@ type inliner struct {
 // offset from of the source (0 for all), with the code spans it met.
 func (in *inliner) text(n ast.Node, from int) (string, []string) {
 	in.buf, in.run, in.codes, in.anchor = in.buf[:0], in.run[:0], nil, ""
-	if p, ok := n.(*plainParagraph); ok {
-		lines := p.Lines()
-		for i := 0; i < lines.Len(); i++ {
-			seg := lines.At(i)
-			if l := bytes.Trim(seg.Value(in.src), " \t\n"); seg.Start >= from && len(l) > 0 {
-				if len(in.buf) > 0 {
-					in.buf = append(in.buf, ' ')
-				}
-				in.buf = append(in.buf, l...)
-			}
-		}
-		return finish(in.buf), nil
+	if p, ok := n.(*simpleParagraph); ok {
+		// Read while parsing. from is 0: no line of a simple paragraph
+		// is a TOC end marker ("[toc_end]:" is no plain link, "<!--" no
+		// tag).
+		in.codes, in.anchor = p.codes, p.anchor
+		return p.text, p.codes
 	}
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		if from > 0 && inlineStart(c) < from {
@@ -291,6 +286,11 @@ func (in *inliner) rawHTML(n *ast.RawHTML) {
 		seg := n.Segments.At(i)
 		in.buf = append(in.buf, seg.Value(in.src)...)
 	}
+	in.tag(start)
+}
+
+// tag reads the tag or comment in.buf[start:] as rawHTML does.
+func (in *inliner) tag(start int) {
 	// tag views buf: it is read before buf is written again, and what is
 	// kept of it (the anchor) is copied.
 	tag := unsafeString(in.buf[start:])

@@ -102,14 +102,15 @@ func (w *walker) block(n ast.Node) {
 	switch n := n.(type) {
 	case *ast.Heading:
 		w.heading(n)
-	case *ast.Paragraph, *ast.TextBlock, *plainParagraph:
+	case *ast.Paragraph, *ast.TextBlock, *simpleParagraph:
 		w.paragraph(n, FactParagraph)
 	case *ast.List:
 		w.list(n)
 	case *ast.ListItem:
 		w.listItem(n)
 	case *ast.Blockquote:
-		if _, ok := n.FirstChild().(*ast.Paragraph); ok {
+		switch n.FirstChild().(type) {
+		case *ast.Paragraph, *simpleParagraph: // a paragraph to goldmark
 			w.alert = true
 		}
 		w.blocks(n)
@@ -306,7 +307,7 @@ func (w *walker) listItem(li *ast.ListItem) {
 
 func isParagraph(n ast.Node) bool {
 	switch n.(type) {
-	case *ast.Paragraph, *ast.TextBlock, *plainParagraph:
+	case *ast.Paragraph, *ast.TextBlock, *simpleParagraph:
 		return true
 	}
 	return false
