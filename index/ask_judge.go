@@ -221,7 +221,7 @@ func judge(ans *Answer, q Question, c choice, sup []optionSupport, sig askSignal
 
 // covered reports whether the notes cover the question: its scenario and
 // the chosen options use words the notes hold, and so do the other
-// options. When the notes settle the chosen option (settled), an option
+// options. When a fact of the notes backs the chosen option (backed), an option
 // naming what the notes never mention ("Amazon Inspector" beside "AWS
 // CloudTrail") is no reason to call the question uncovered, and more of
 // the scenario's words may be ones the notes lack (a paraphrase, names of
@@ -236,14 +236,15 @@ func (s askSignals) covered() bool {
 	if s.unknown <= askMaxUnknown && s.otherUnk <= askMaxOtherUnk {
 		return true
 	}
-	return s.unknown <= askMaxUnknownSettled && s.settled()
+	return s.unknown <= askMaxUnknownBacked && s.backed()
 }
 
-// settled reports whether the chosen option's deciding fact holds most of
+// backed reports whether the chosen option's deciding fact holds most of
 // what sets it apart (settleCover) and the notes give it a clear lead, in
-// what the runner-up's deciding fact holds of its own (settleGap) or in
-// support (askCoverMargin).
-func (s askSignals) settled() bool {
+// what the runner-up's deciding fact holds of its own (settleGap, as
+// notesSettle asks of the notes' own first option) or in support
+// (askCoverMargin).
+func (s askSignals) backed() bool {
 	return s.cover >= settleCover && (s.coverGap >= settleGap || s.margin >= askCoverMargin)
 }
 
@@ -256,8 +257,8 @@ func (s askSignals) notesDecide() bool { return s.covered() && s.notes }
 // the notes decide the question and one fact of them names a good part of
 // what sets the chosen option apart (askDecideCover). Options that merely
 // share the scenario's words with many facts, none of which names the
-// option itself, are the usual way a wrong answer looked sure on real
-// exam questions.
+// option itself, were right only half the time on the real-exam-style sets
+// (7 of 14 with a confidence of 0.5 or more).
 func (s askSignals) mayDecide() bool { return s.notesDecide() && s.cover >= askDecideCover }
 
 // confidence is the estimated chance that the chosen options are right: a
@@ -311,16 +312,16 @@ func (c calibration) prob(x [len(calSignals)]float64) float64 {
 // which the notes do not cover): 21 of the 26 answers they decide on
 // held-back folds are right, 14% of their items (all 650: 198 of 261), and
 // a decided answer is never shown with less than "fair confidence"; see
-// BENCHMARKS.md, "ask calibration". askMaxUnknownSettled was set on all of
+// BENCHMARKS.md, "ask calibration". askMaxUnknownBacked was set on all of
 // them: from 0.28 to 0.35 the questions it adds are 15 of 17 right, from
 // 0.35 to 0.45 two of five.
 const (
-	askMaxUnknown        = 0.28 // most of a scenario's term weight must be in the notes
-	askMaxUnknownSettled = 0.35 // the same when the notes settle the chosen option
-	askMaxOtherUnk       = 0.5  // and the chosen options' distinctive words mostly too (the others' unless the notes settle it)
-	askCoverMargin       = 0.5  // a lead in support that lets a well-covered option stand beside options the notes never mention
-	askDecide            = 0.55
-	askDecideCover       = 0.4 // share of the chosen option's distinctive weight its deciding fact must hold to decide
+	askMaxUnknown       = 0.28 // most of a scenario's term weight must be in the notes
+	askMaxUnknownBacked = 0.35 // the same when a fact backs the chosen option
+	askMaxOtherUnk      = 0.5  // and the chosen options' distinctive words mostly too (the others' unless a fact backs the chosen one)
+	askCoverMargin      = 0.5  // a lead in support that lets a well-covered option stand beside options the notes never mention
+	askDecide           = 0.55
+	askDecideCover      = 0.4 // share of the chosen option's distinctive weight its deciding fact must hold to decide
 )
 
 // askCal is the fitted confidence model (TestAskCalibration refits it and
