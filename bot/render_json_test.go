@@ -101,6 +101,18 @@ func TestJSONStringMatchesEncodingJSON(t *testing.T) {
 	var texts []string
 	for c := range 256 {
 		texts = append(texts, string([]byte{byte(c)}), "a"+string([]byte{byte(c)})+"b")
+		// At every place of the eight-byte words read at once, and
+		// after them.
+		for at := range 20 {
+			b := []byte(strings.Repeat("plain ASCII text", 2))
+			b[at] = byte(c)
+			texts = append(texts, string(b))
+		}
+	}
+	for _, r := range "é日  �" {
+		for at := range 20 {
+			texts = append(texts, strings.Repeat("x", at)+string(r)+strings.Repeat("y", 20-at))
+		}
 	}
 	texts = append(texts, "", "Auto Scaling › lifecycle hooks", "\u2028 \u2029", "<@U1> & <#C1>", "\xff\xfe", "日本語 \t\"q\"\\")
 	for _, s := range texts {

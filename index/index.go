@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
@@ -59,6 +60,10 @@ type Index struct {
 	ask   askCache // the answerer's fact index, built on first Ask (ask_score.go)
 
 	docs2secs atomic.Pointer[docTable] // sections by Bleve document number (candidates)
+	titles    struct {                 // section titles with their trigrams (titleGrams)
+		once sync.Once
+		list []titleGram
+	}
 }
 
 // secEntry is what the index keeps about one section for ranking and

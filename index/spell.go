@@ -127,26 +127,20 @@ func (ix *Index) suggest(q string, k int) []string {
 		score float64
 		level int
 	}
-	var cs []cand
-	seen := map[string]bool{}
-	for i := range ix.secs {
-		s := ix.secs[i].sec
-		if s.Title == "" || seen[s.Title] {
-			continue
-		}
-		seen[s.Title] = true
-		tg := trigrams(s.Title)
+	titles := ix.titleGrams()
+	cs := make([]cand, 0, len(titles))
+	for _, t := range titles {
 		shared := 0
-		for g := range tg {
+		for _, g := range t.grams {
 			if qg[g] {
 				shared++
 			}
 		}
 		score := 0.0
-		if len(tg) > 0 && shared > 0 {
-			score = float64(shared) / math.Sqrt(float64(len(tg)*max(len(qg), 1)))
+		if len(t.grams) > 0 && shared > 0 {
+			score = float64(shared) / math.Sqrt(float64(len(t.grams)*max(len(qg), 1)))
 		}
-		cs = append(cs, cand{s.Title, score, s.Level})
+		cs = append(cs, cand{t.title, score, t.level})
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].score > cs[j].score })
 	var out []string
@@ -171,6 +165,35 @@ func (ix *Index) suggest(q string, k int) []string {
 
 // trigrams returns the letter trigrams of the lower-cased words of s, each
 // word padded with spaces.
+// titleGram is a distinct section title with its trigrams, for
+// suggestions.
+type titleGram struct {
+	title string
+	level int
+	grams []string
+}
+
+// titleGrams returns the distinct section titles in order, each with its
+// trigrams, made on first use and kept.
+func (ix *Index) titleGrams() []titleGram {
+	ix.titles.once.Do(func() {
+		seen := map[string]bool{}
+		for i := range ix.secs {
+			s := ix.secs[i].sec
+			if s.Title == "" || seen[s.Title] {
+				continue
+			}
+			seen[s.Title] = true
+			t := titleGram{title: s.Title, level: s.Level}
+			for g := range trigrams(s.Title) {
+				t.grams = append(t.grams, g)
+			}
+			ix.titles.list = append(ix.titles.list, t)
+		}
+	})
+	return ix.titles.list
+}
+
 func trigrams(s string) map[string]bool {
 	g := map[string]bool{}
 	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !isWordRune(r) }) {
