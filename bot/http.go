@@ -148,9 +148,9 @@ func (h *HTTP) slackRoute(route string, f func(w http.ResponseWriter, r *http.Re
 			if sw.status() >= 400 {
 				lvl = slog.LevelWarn
 			}
-			h.lg.Log(r.Context(), lvl, "bot.HTTP request", "route", route, "command", info.command,
-				"outcome", info.outcome, "status", sw.status(), "latency_ms", msSince(start),
-				"retry_num", r.Header.Get("X-Slack-Retry-Num"))
+			h.lg.LogAttrs(r.Context(), lvl, "bot.HTTP request", slog.String("route", route), slog.String("command", info.command),
+				slog.String("outcome", info.outcome), slog.Int("status", sw.status()), slog.Float64("latency_ms", msSince(start)),
+				slog.String("retry_num", r.Header.Get("X-Slack-Retry-Num")))
 		}()
 		if h.opts.SigningSecret == "" {
 			info.outcome = "disabled"

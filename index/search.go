@@ -1,13 +1,13 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
 	"math/bits"
 	"slices"
-	"sort"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -120,7 +120,7 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 	if slices.ContainsFunc(rs, func(r ranked) bool { return !r.e.empty }) {
 		rs = slices.DeleteFunc(rs, func(r ranked) bool { return r.e.empty })
 	}
-	sort.SliceStable(rs, func(i, j int) bool { return rs[i].score > rs[j].score })
+	slices.SortStableFunc(rs, func(a, b ranked) int { return cmp.Compare(b.score, a.score) })
 	preferSpecific(rs, ix.prm.specific, func(r ranked) (float64, float64, *secEntry) {
 		best := 0.0
 		if len(r.facts) > 0 {
