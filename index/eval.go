@@ -16,7 +16,10 @@ import (
 // format of shared/eval/dev.jsonl, with the rules of its README: a section ID
 // without an anchor of its own ("4_2_2_2/stack-policy") counts as its
 // anchored ancestor (the part before the first "/"), each anchor counts once
-// at its first position, Hit@k and MRR over the first ten results.
+// at its first position, Hit@k and MRR over the first ten results. The
+// results of an exam item that Ask answered are the sections in the order
+// its reply shows them (Answer.Reply), then its search: its Hit@1 says
+// whether the first section a reader meets is the deciding one.
 
 // ErrEvalFile is returned for an eval file that cannot be read.
 var ErrEvalFile = errors.New("index: bad eval file")
