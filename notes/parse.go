@@ -8,7 +8,6 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/util"
@@ -65,16 +64,19 @@ func parseCut(name string, src []byte, cuts []int, helpers int) *Document {
 // is safe for concurrent use. Its HTML parsers are fastHTMLBlock and
 // fastRawHTML.
 var markdown = sync.OnceValue(func() parser.Parser {
-	p := parser.NewParser(
+	return parser.NewParser(
 		parser.WithBlockParsers(blockParsers()...),
 		parser.WithInlineParsers(inlineParsers()...),
 		parser.WithParagraphTransformers(paragraphTransformers()...),
+		// The rest of goldmark's table extension (extension.Table):
+		// cells holding escaped pipes.
+		parser.WithASTTransformers(util.Prioritized(extension.NewTableASTTransformer(), 0)),
 	)
-	return goldmark.New(goldmark.WithParser(p), goldmark.WithExtensions(extension.Table)).Parser()
 })
 
 // paragraphTransformers are goldmark's (link reference definitions, in
-// linkRefs), then simpleParagraphs after the table extension's (200).
+// linkRefs), the table extension's at its priority (200, in simpleCells),
+// then simpleParagraphs.
 func paragraphTransformers() []util.PrioritizedValue {
 	var ps []util.PrioritizedValue
 	for _, p := range parser.DefaultParagraphTransformers() {
@@ -83,7 +85,9 @@ func paragraphTransformers() []util.PrioritizedValue {
 		}
 		ps = append(ps, p)
 	}
-	return append(ps, util.Prioritized(simpleParagraphs{}, 1000))
+	return append(ps,
+		util.Prioritized(simpleCells{extension.NewTableParagraphTransformer()}, 200),
+		util.Prioritized(simpleParagraphs{}, 1000))
 }
 
 // lineStarts returns the byte offset of the start of every line.

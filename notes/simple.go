@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
@@ -371,11 +372,12 @@ type simpleParagraphs struct{}
 // scratchKey holds a parse's scratch (see newContext).
 var scratchKey = parser.NewContextKey()
 
-// scratch is what simpleParagraphs reuses within one parse: an inliner
-// and the simpleParagraphs made, allocated a slab at a time.
+// scratch is what simple paragraphs, headings and cells reuse within one
+// parse: an inliner, and the nodes made, allocated a slab at a time.
 type scratch struct {
-	in    inliner
-	nodes []simpleParagraph
+	in      inliner
+	nodes   []simpleParagraph
+	inlines []simpleInline
 }
 
 // newContext is a parse context for markdown with its scratch.
@@ -385,17 +387,23 @@ func newContext() parser.Context {
 	return pc
 }
 
-func (simpleParagraphs) Transform(p *ast.Paragraph, reader text.Reader, pc parser.Context) {
-	if line, _ := reader.PeekLine(); isSetextBar(line) {
-		return
-	}
+// scratchOf returns the scratch of the parse, reading src.
+func scratchOf(pc parser.Context, src []byte) *scratch {
 	s, _ := pc.Get(scratchKey).(*scratch)
 	if s == nil {
 		s = &scratch{}
 		pc.Set(scratchKey, s)
 	}
+	s.in.src = src
+	return s
+}
+
+func (simpleParagraphs) Transform(p *ast.Paragraph, reader text.Reader, pc parser.Context) {
+	if line, _ := reader.PeekLine(); isSetextBar(line) {
+		return
+	}
+	s := scratchOf(pc, reader.Source())
 	in := &s.in
-	in.src = reader.Source()
 	if !in.simpleText(p.Lines()) {
 		return
 	}
@@ -418,17 +426,60 @@ func isSetextBar(line []byte) bool {
 	return len(t) > 0 && (t[0] == '=' || t[0] == '-') && len(bytes.Trim(t, string(t[:1]))) == 0
 }
 
-// navHeading is goldmark's ATX heading parser, leaving out the navigation
-// links a heading starts with ("# [↖](#top)[↓](#2) Title" reads as
-// "# Title"): plain links that isNavLink drops, followed by white space
-// and more text. goldmark reads the rest as it would have read it after
-// the links: the character before it is white space in both cases.
+// simpleInline is the text of a block whose inline content is simple
+// (an ATX heading, a table cell), read while parsing: the block's only
+// child, the block holding no lines left for goldmark to parse.
+type simpleInline struct {
+	ast.BaseInline
+	text, anchor string
+	codes        []string
+}
+
+var kindSimpleInline = ast.NewNodeKind("SimpleInline")
+
+func (n *simpleInline) Kind() ast.NodeKind { return kindSimpleInline }
+
+// IsRaw tells goldmark, which meets this node while it looks for blocks to
+// parse, that there is nothing to parse in it.
+func (n *simpleInline) IsRaw() bool { return true }
+
+func (n *simpleInline) Dump(src []byte, level int) { ast.DumpHelper(n, src, level, nil, nil) }
+
+// readSimple gives block n its text as a simpleInline child, when its
+// inline content is simple, and takes its lines away from goldmark.
+func (s *scratch) readSimple(n ast.Node) {
+	in := &s.in
+	if !in.simpleText(n.Lines()) {
+		return
+	}
+	if len(s.inlines) == 0 {
+		s.inlines = make([]simpleInline, 32)
+	}
+	c := &s.inlines[0]
+	s.inlines = s.inlines[1:]
+	c.text, c.anchor, c.codes = finish(in.buf), in.anchor, in.codes
+	n.Lines().SetSliced(0, 0)
+	n.AppendChild(n, c)
+}
+
+// navHeading is goldmark's ATX heading parser, reading a heading's text
+// when it is simple. Otherwise it leaves out the navigation links the
+// heading starts with ("# [↖](#top)[↓](#2) Title" reads as "# Title"):
+// plain links that isNavLink drops, followed by white space and more
+// text. goldmark reads the rest as it would have read it after the links:
+// the character before it is white space in both cases.
 type navHeading struct{ parser.BlockParser }
 
 func (h navHeading) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
 	node, state := h.BlockParser.Open(parent, reader, pc)
 	if node == nil || node.Lines().Len() != 1 {
 		return node, state
+	}
+	if s := scratchOf(pc, reader.Source()); true {
+		s.readSimple(node)
+		if node.Lines().Len() == 0 {
+			return node, state
+		}
 	}
 	seg := node.Lines().At(0)
 	l := reader.Source()[seg.Start:seg.Stop]
@@ -466,6 +517,40 @@ func (linkRefs) Transform(p *ast.Paragraph, reader text.Reader, pc parser.Contex
 		if bytes.Contains(src[seg.Start:seg.Stop], []byte("]:")) {
 			parser.LinkReferenceParagraphTransformer.Transform(p, reader, pc)
 			return
+		}
+	}
+}
+
+// simpleCells is the table extension's paragraph transformer, reading the
+// cells of the table it makes whose content is simple.
+type simpleCells struct{ parser.ParagraphTransformer }
+
+func (t simpleCells) Transform(p *ast.Paragraph, reader text.Reader, pc parser.Context) {
+	parent, prev := p.Parent(), p.PreviousSibling()
+	t.ParagraphTransformer.Transform(p, reader, pc)
+	// The table, if any, is right after the paragraph, or in its place.
+	var next ast.Node
+	switch {
+	case p.Parent() != nil:
+		next = p.NextSibling()
+	case prev != nil:
+		next = prev.NextSibling()
+	default:
+		next = parent.FirstChild()
+	}
+	table, ok := next.(*east.Table)
+	if !ok {
+		return
+	}
+	src := reader.Source()
+	s := scratchOf(pc, src)
+	for row := table.FirstChild(); row != nil; row = row.NextSibling() {
+		for cell := row.FirstChild(); cell != nil; cell = cell.NextSibling() {
+			// A cell holding "\|" is left to goldmark: the extension
+			// takes the backslash out of code spans too.
+			if l := cell.Lines(); l.Len() == 1 && bytes.IndexByte(src[l.At(0).Start:l.At(0).Stop], '\\') < 0 {
+				s.readSimple(cell)
+			}
 		}
 	}
 }

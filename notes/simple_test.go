@@ -37,6 +37,7 @@ var plainTraps = map[string]string{
 	"alert after a TOC quote":      "# A\n<!-- toc_start -->\n> plain\n> <!-- toc_end -->\n> [!NOTE] x\n",
 	"code spans":                   "# A\n`a` and `` b ` c `` and `  d  ` and ` ` and `open\nclose` and ``x`y``\n- `*not em*` `[x](#y)` `<b>`\n",
 	"emphasis":                     "# A\n*a* **b** ***c*** *d **e** f* **g*h*i**\n- a * b * c ** d\n- x*y*z x**y**z 2*3*4\n- *unclosed and **unclosed\n- ***a* b** c\n- *a**b*\n- **a*\n- *a\nb*\n",
+	"tables":                       "# A\n| *a* | **b** | `c` | [d](#e) | <b>f</b> |\n|---|---|---|---|---|\n| [↑](#top) | `x|y` | a\\|b | | . |\n| * g | *h | <a name=\"r\"></a> |\n<a name=\"x\"></a>\n\nT\n-|-\n***u*** | ` ` \n",
 	"emphasis next to other marks": "# A\n*[a](#b)* **<b>c</b>** *`d`* `e`*f* [g](#h)*i*\n> *quoted*\n>*tight*\n- ****\n- ** **\n- *.*.*\n- *\u00a0a*\n- \u2192*a*\u2192\n",
 }
 
@@ -134,6 +135,13 @@ func TestSimpleParagraphsRandom(t *testing.T) {
 	if testing.Short() {
 		n = 3_000
 	}
+	cell := func(b *strings.Builder, pieces []string) {
+		for k := r.IntN(6); k > 0; k-- {
+			if p := pieces[r.IntN(len(pieces))]; !strings.Contains(p, "\n") {
+				b.WriteString(p)
+			}
+		}
+	}
 	for i := range n {
 		pieces := alphabets[i%len(alphabets)]
 		var b strings.Builder
@@ -142,6 +150,22 @@ func TestSimpleParagraphsRandom(t *testing.T) {
 			b.WriteString(pieces[r.IntN(len(pieces))])
 		}
 		b.WriteByte('\n')
+		if i%4 == 0 { // a table: the header's width, rows narrower or wider
+			w := 1 + r.IntN(3)
+			b.WriteString("\n")
+			for row := range 2 + r.IntN(3) {
+				for c := range w + r.IntN(2) - r.IntN(2) {
+					if c > 0 || r.IntN(2) == 0 {
+						b.WriteByte('|')
+					}
+					cell(&b, pieces)
+				}
+				b.WriteByte('\n')
+				if row == 0 {
+					b.WriteString(strings.Repeat("|-", w) + "\n")
+				}
+			}
+		}
 		checkStock(t, b.String(), []byte(b.String()))
 	}
 }

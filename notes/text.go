@@ -49,6 +49,10 @@ func (in *inliner) text(n ast.Node, from int) (string, []string) {
 		in.codes, in.anchor = p.codes, p.anchor
 		return p.text, p.codes
 	}
+	if c, ok := n.FirstChild().(*simpleInline); ok && c.NextSibling() == nil {
+		in.codes, in.anchor = c.codes, c.anchor
+		return c.text, c.codes
+	}
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		if from > 0 && inlineStart(c) < from {
 			continue
