@@ -102,13 +102,16 @@ func FuzzStock(f *testing.F) {
 
 func TestPlainRun(t *testing.T) {
 	for c := range 256 {
-		b := []byte{'a', byte(c), 'b'}
-		want := bytes.IndexAny(b, inlineMarks)
-		if want < 0 {
-			want = len(b)
-		}
-		if got := plainRun(b); got != want {
-			t.Errorf("plainRun(%q) = %d, want %d", b, got, want)
+		for at := range 11 {
+			b := []byte("abcdefghijk")
+			b[at] = byte(c)
+			want := bytes.IndexAny(b, inlineMarks)
+			if want < 0 {
+				want = len(b)
+			}
+			if got := plainRun(b); got != want {
+				t.Errorf("plainRun(%q) = %d, want %d", b, got, want)
+			}
 		}
 	}
 }
