@@ -119,18 +119,19 @@ func newButton(b button, n int) *slack.ButtonBlockElement {
 
 // runsMrkdwn renders runs as Slack mrkdwn of at most limit characters,
 // cutting at a run boundary or inside a run's text, never inside markup.
+// Each run is written into one buffer and taken back when it does not fit.
 func runsMrkdwn(rs []run, limit int) string {
-	var b strings.Builder
-	b.Grow(min(runsLen(rs), 4*limit))
+	b := make([]byte, 0, min(runsLen(rs), 4*limit))
 	used := 0
 	for _, r := range rs {
-		s := runMrkdwn(r)
-		n := utf8.RuneCountInString(s)
+		mark := len(b)
+		b = appendRunMrkdwn(b, r)
+		n := utf8.RuneCount(b[mark:])
 		if used+n <= limit-1 {
-			b.WriteString(s)
 			used += n
 			continue
 		}
+		b = b[:mark]
 		room := limit - 1 - used
 		if r.user == "" && r.channel == "" && r.text != "" {
 			overhead := n - escapedLen(r.text)
@@ -138,14 +139,14 @@ func runsMrkdwn(rs []run, limit int) string {
 				rr := r
 				rr.text = prefixFitting(r.text, room-overhead)
 				if strings.TrimSpace(rr.text) != "" {
-					b.WriteString(runMrkdwn(rr))
+					b = appendRunMrkdwn(b, rr)
 				}
 			}
 		}
-		b.WriteString("…")
+		b = append(b, "…"...)
 		break
 	}
-	return b.String()
+	return string(b)
 }
 
 // escapedLen is the length in runes of s after escaping &, < and >.
@@ -180,52 +181,56 @@ func prefixFitting(s string, room int) string {
 	return s
 }
 
-func runMrkdwn(r run) string {
+// runMrkdwn renders one run as Slack mrkdwn.
+func runMrkdwn(r run) string { return string(appendRunMrkdwn(nil, r)) }
+
+// appendRunMrkdwn appends the mrkdwn of one run to b.
+func appendRunMrkdwn(b []byte, r run) []byte {
 	if r.channel != "" {
 		if channelID(r.channel) {
-			return "<#" + r.channel + ">"
+			return append(append(append(b, "<#"...), r.channel...), '>')
 		}
-		return escapeMrkdwn("#" + r.channel)
+		return appendEscapeMrkdwn(append(b, '#'), r.channel)
 	}
 	if r.user != "" {
 		if slackID(r.user) {
-			return "<@" + r.user + ">"
+			return append(append(append(b, "<@"...), r.user...), '>')
 		}
-		return escapeMrkdwn("@" + r.user)
+		return appendEscapeMrkdwn(append(b, '@'), r.user)
 	}
 	if r.text == "" {
-		return ""
+		return b
 	}
 	if (r.bold || r.code) && strings.Contains(r.text, "\n") {
 		// Slack's *bold* and `code` end at a line break: style each line.
-		lines := strings.Split(r.text, "\n")
-		for i, l := range lines {
+		for i, l := range strings.Split(r.text, "\n") {
+			if i > 0 {
+				b = append(b, '\n')
+			}
 			rr := r
 			rr.text = l
-			lines[i] = runMrkdwn(rr)
+			b = appendRunMrkdwn(b, rr)
 		}
-		return strings.Join(lines, "\n")
-	}
-	var s string
-	switch {
-	case r.code:
-		s = "`" + escapeCode(r.text) + "`"
-	case r.url != "":
-		s = "<" + escapeURL(r.url) + "|" + escapeMrkdwn(r.text) + ">"
-	default:
-		s = escapeMrkdwn(r.text)
+		return b
 	}
 	if r.bold {
 		// Slack only makes *text* bold when the asterisks touch the text.
-		lead := r.text[:len(r.text)-len(strings.TrimLeftFunc(r.text, unicode.IsSpace))]
-		trail := r.text[len(strings.TrimRightFunc(r.text, unicode.IsSpace)):]
-		core := strings.TrimSpace(r.text)
-		if core == "" {
-			return s
+		if core := strings.TrimSpace(r.text); core != "" {
+			lead := r.text[:len(r.text)-len(strings.TrimLeftFunc(r.text, unicode.IsSpace))]
+			trail := r.text[len(strings.TrimRightFunc(r.text, unicode.IsSpace)):]
+			rr := r
+			rr.text, rr.bold = core, false
+			b = append(appendEscapeMrkdwn(b, lead), '*')
+			b = append(appendRunMrkdwn(b, rr), '*')
+			return appendEscapeMrkdwn(b, trail)
 		}
-		rr := r
-		rr.text, rr.bold = core, false
-		s = escapeMrkdwn(lead) + "*" + runMrkdwn(rr) + "*" + escapeMrkdwn(trail)
 	}
-	return s
+	switch {
+	case r.code:
+		return append(append(append(b, '`'), escapeCode(r.text)...), '`')
+	case r.url != "":
+		b = append(append(append(b, '<'), escapeURL(r.url)...), '|')
+		return append(appendEscapeMrkdwn(b, r.text), '>')
+	}
+	return appendEscapeMrkdwn(b, r.text)
 }

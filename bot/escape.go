@@ -14,35 +14,41 @@ func escapeMrkdwn(s string) string {
 	if !mrkdwnSpecial.in(s) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
+	return string(appendEscapeMrkdwn(make([]byte, 0, len(s)+8), s))
+}
+
+// appendEscapeMrkdwn appends escapeMrkdwn(s) to b.
+func appendEscapeMrkdwn(b []byte, s string) []byte {
+	if !mrkdwnSpecial.in(s) {
+		return append(b, s...)
+	}
 	for i, c := range s {
 		switch c {
 		case '&':
-			b.WriteString("&amp;")
+			b = append(b, "&amp;"...)
 		case '<':
-			b.WriteString("&lt;")
+			b = append(b, "&lt;"...)
 		case '>':
-			b.WriteString("&gt;")
+			b = append(b, "&gt;"...)
 		case '*':
-			b.WriteRune('∗') // U+2217 asterisk operator
+			b = utf8.AppendRune(b, '∗') // U+2217 asterisk operator
 		case '~':
-			b.WriteRune('∼') // U+223C tilde operator
+			b = utf8.AppendRune(b, '∼') // U+223C tilde operator
 		case '`':
-			b.WriteRune('ˋ') // U+02CB modifier letter grave accent
+			b = utf8.AppendRune(b, 'ˋ') // U+02CB modifier letter grave accent
 		case '_':
 			prev, _ := utf8.DecodeLastRuneInString(s[:i])
 			next, _ := utf8.DecodeRuneInString(s[i+1:])
 			if isWord(prev) && isWord(next) {
-				b.WriteByte('_')
+				b = append(b, '_')
 			} else {
-				b.WriteRune('＿') // U+FF3F fullwidth low line
+				b = utf8.AppendRune(b, '＿') // U+FF3F fullwidth low line
 			}
 		default:
-			b.WriteRune(c)
+			b = utf8.AppendRune(b, c)
 		}
 	}
-	return b.String()
+	return b
 }
 
 // escapeEntities escapes only what Slack asks to escape in any text.
