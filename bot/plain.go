@@ -31,16 +31,24 @@ func renderPlain(m Response, st plainStyle) string {
 	for _, p := range m.parts {
 		switch p.kind {
 		case partHeader:
-			b.WriteString(styled(runsPlainStyled(p.runs, plainStyle{fallback: st.fallback}), ansiBold, st.colour))
+			if st.colour {
+				b.WriteString(styled(runsPlainStyled(p.runs, plainStyle{fallback: st.fallback}), ansiBold, st.colour))
+			} else {
+				writeRunsPlain(&b, p.runs, plainStyle{fallback: st.fallback})
+			}
 		case partText:
-			b.WriteString(runsPlainStyled(p.runs, st))
+			writeRunsPlain(&b, p.runs, st)
 			if st.hints && len(p.buttons) > 0 {
 				if h := consoleHints(p.buttons, &quizMe); h != "" {
 					b.WriteString("\n" + styled(h, ansiDim, st.colour))
 				}
 			}
 		case partContext:
-			b.WriteString(styled(runsPlainStyled(p.runs, plainStyle{fallback: st.fallback}), ansiDim, st.colour))
+			if st.colour {
+				b.WriteString(styled(runsPlainStyled(p.runs, plainStyle{fallback: st.fallback}), ansiDim, st.colour))
+			} else {
+				writeRunsPlain(&b, p.runs, plainStyle{fallback: st.fallback})
+			}
 		case partDivider:
 			// a blank line
 		case partButtons:
@@ -70,6 +78,12 @@ func runsPlain(rs []run) string { return runsPlainStyled(rs, plainStyle{}) }
 func runsPlainStyled(rs []run, st plainStyle) string {
 	var b strings.Builder
 	b.Grow(runsLen(rs))
+	writeRunsPlain(&b, rs, st)
+	return b.String()
+}
+
+// writeRunsPlain writes runsPlainStyled(rs, st) to b.
+func writeRunsPlain(b *strings.Builder, rs []run, st plainStyle) {
 	for _, r := range rs {
 		t := r.text
 		if st.fallback {
@@ -98,7 +112,6 @@ func runsPlainStyled(rs []run, st plainStyle) string {
 			b.WriteString(" <" + r.url + ">")
 		}
 	}
-	return b.String()
 }
 
 // consoleHints describes a row of buttons as the console commands that do
