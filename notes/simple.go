@@ -384,6 +384,10 @@ type scratch struct {
 	inlines []simpleInline
 }
 
+// slab is how many nodes are allocated at a time: a few, so that the
+// last slab of each piece of the notes wastes little.
+const slab = 8
+
 // newContext is a parse context for markdown with its scratch.
 func newContext() parser.Context {
 	pc := parser.NewContext()
@@ -412,7 +416,7 @@ func (simpleParagraphs) Transform(p *ast.Paragraph, reader text.Reader, pc parse
 		return
 	}
 	if len(s.nodes) == 0 {
-		s.nodes = make([]simpleParagraph, 32)
+		s.nodes = make([]simpleParagraph, slab)
 	}
 	simple := &s.nodes[0]
 	s.nodes = s.nodes[1:]
@@ -457,7 +461,7 @@ func (s *scratch) readSimple(n ast.Node) {
 		return
 	}
 	if len(s.inlines) == 0 {
-		s.inlines = make([]simpleInline, 32)
+		s.inlines = make([]simpleInline, slab)
 	}
 	c := &s.inlines[0]
 	s.inlines = s.inlines[1:]
