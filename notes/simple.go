@@ -42,10 +42,12 @@ import (
 //     dropStrayDelims, in a context this reading does not rebuild.
 //
 // "_" in a destination or a tag is read with the link or the tag, never
-// as emphasis. The same reading of links strips navigation links
-// ("[↖](#top)[↓](#2)") from the start of an ATX heading (navHeading).
-// TestPlainParagraphsSameDocument and FuzzStock hold the Document to the
-// one walked from goldmark's stock tree.
+// as emphasis. ATX headings (navHeading) and table cells (simpleCells)
+// whose content is simple are read the same way; a heading that is not
+// still loses the navigation links it starts with ("[↖](#top)[↓](#2)").
+// TestPlainParagraphsSameDocument, TestSimpleParagraphsRandom and
+// FuzzStock hold the Document to the one walked from goldmark's stock
+// tree.
 
 // inlineMarks are the bytes that may start inline markup, an escape or an
 // entity ("|" for tables, read before this by their own transformer).
@@ -483,11 +485,8 @@ func (h navHeading) Open(parent ast.Node, reader text.Reader, pc parser.Context)
 	if node == nil || node.Lines().Len() != 1 {
 		return node, state
 	}
-	if s := scratchOf(pc, reader.Source()); true {
-		s.readSimple(node)
-		if node.Lines().Len() == 0 {
-			return node, state
-		}
+	if scratchOf(pc, reader.Source()).readSimple(node); node.Lines().Len() == 0 {
+		return node, state // read
 	}
 	seg := node.Lines().At(0)
 	l := reader.Source()[seg.Start:seg.Stop]
