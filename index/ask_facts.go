@@ -19,7 +19,7 @@ without neither nor`)
 // indexed through their text as one fact.
 func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factIndex {
 	if expand == nil {
-		expand = func(t []token) []token { return t }
+		expand = dropStops
 	}
 	fx := &factIndex{expand: expand, post: map[string][]int32{}, pathOnly: map[string][]int32{}, idf: map[string]float64{}}
 	for _, d := range docs {
@@ -130,10 +130,12 @@ func (fx *factIndex) holders(t string, pathShare float64, fn func(id int32, shar
 	}
 }
 
-// termSet returns the distinct analysed terms of text, with aliases.
+// termSet returns the distinct analysed terms of text, with aliases. The
+// stop words go to the expansion, which drops them after matching alias
+// forms that hold them ("at the same time").
 func (fx *factIndex) termSet(text string) map[string]bool {
 	m := map[string]bool{}
-	for _, tok := range fx.expand(analyze(text)) {
+	for _, tok := range fx.expand(analyzeAll(text)) {
 		addTerm(m, tok.term)
 	}
 	return m

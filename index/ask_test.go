@@ -520,3 +520,27 @@ func TestQuotesNameTheOption(t *testing.T) {
 		t.Errorf("largest vote for A: %q, want the EC2 instance fact (the example no longer shows the case)", got)
 	}
 }
+
+// The answer scorers match alias forms that hold stop words ("at the same
+// time") as the search does: the stop words are dropped after matching.
+func TestAskTermsMatchStopWordForms(t *testing.T) {
+	al, err := parseAliases([]byte("simultaneous | in parallel | at the same time\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx := &factIndex{expand: al.expand}
+	for _, text := range []string{"both jobs run at the same time", "runs builds in parallel"} {
+		terms := fx.termSet(text)
+		if !terms["_simultaneous"] {
+			t.Errorf("termSet(%q) = %v, want the class term _simultaneous", text, terms)
+		}
+		for _, stop := range []string{"at", "the", "in"} {
+			if terms[stop] {
+				t.Errorf("termSet(%q) holds the stop word %q", text, stop)
+			}
+		}
+	}
+	if terms := (&factIndex{expand: dropStops}).termSet("run at the build"); terms["at"] || terms["the"] || !terms["build"] {
+		t.Errorf("termSet without aliases = %v, want the words without stop words", terms)
+	}
+}
