@@ -16,16 +16,18 @@ import (
 // JSON lines when w is not a terminal (containers, files, pipes), readable
 // text on a terminal. Every record goes through redactHandler, so Slack
 // tokens and the configured secrets never reach the output, whatever the
-// caller logs. Level is Info.
-func newLogger(w io.Writer, cfg Config) *slog.Logger {
+// caller logs. Level is Info. Lines are written in batches by the returned
+// logWriter (records at ERROR and above at once): Close it before exiting.
+func newLogger(w io.Writer, cfg Config) (*slog.Logger, *logWriter) {
+	lw := newLogWriter(w, defaultLogBuffering)
 	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
 	var h slog.Handler
 	if isTerminal(w) {
-		h = slog.NewTextHandler(w, opts)
+		h = slog.NewTextHandler(lw, opts)
 	} else {
-		h = slog.NewJSONHandler(w, opts)
+		h = slog.NewJSONHandler(lw, opts)
 	}
-	return slog.New(redactHandler(h, cfg))
+	return slog.New(redactHandler(syncOnError{Handler: h, w: lw}, cfg)), lw
 }
 
 // isTerminal reports whether w is a character device (a terminal).

@@ -45,7 +45,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := validateServe(e.cfg); err != nil {
 		return err
 	}
-	lg := newLogger(e.stderr, e.cfg)
+	lg, logs := newLogger(e.stderr, e.cfg)
+	defer logs.Close() // the lines of the shutdown, before main prints an error
 	return serve(ctx, lg, e)
 }
 

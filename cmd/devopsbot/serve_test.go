@@ -429,7 +429,7 @@ func TestServeRefusesBadSignatures(t *testing.T) {
 	if n := len(questions(fake.Calls())); n != 1 {
 		t.Errorf("%d questions posted, want 1: the replay must change nothing", n)
 	}
-	if !strings.Contains(b.logs.String(), "bot.HTTP signature refused") {
+	if _, ok := waitLog(b.logs, "bot.HTTP signature refused", 5*time.Second); !ok {
 		t.Errorf("refusals not logged")
 	}
 }

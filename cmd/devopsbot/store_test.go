@@ -84,8 +84,9 @@ func TestLoggerRedactsDatabasePasswords(t *testing.T) {
 	cfg := opsDefaultConfig(t)
 	cfg.DB = "postgres://bot:hunter2pw@db.internal/quiz?sslpassword=keyphrase9"
 	var buf bytes.Buffer
-	lg := newLogger(&buf, cfg)
+	lg, logs := newLogger(&buf, cfg)
 	lg.Error("serve store", "err", errors.New("dial postgres://bot:hunter2pw@db.internal/quiz: refused"), "k", "keyphrase9")
+	logs.Close()
 	out := buf.String()
 	for _, s := range []string{"hunter2pw", "keyphrase9"} {
 		if strings.Contains(out, s) {
