@@ -58,20 +58,21 @@ func renderBlocks(m Response, extra int, budget blockBudget) []slack.Block {
 
 // buildBlocks turns m into Block Kit blocks, each within Slack's limits, in
 // any number and size: renderBlocks then fits them in a budget.
+// appendPartBlocks writes the same blocks' JSON without building them.
 func buildBlocks(m Response) []slack.Block {
 	var blocks []slack.Block
 	n := 0 // buttons so far: keeps action_ids unique within the message
 	for _, p := range m.parts {
 		switch p.kind {
 		case partHeader:
-			s := truncateRunes(oneLine(runsPlain(p.runs)), maxHeaderText)
-			if strings.TrimSpace(s) == "" {
+			s, ok := partBlockText(p)
+			if !ok {
 				continue
 			}
 			blocks = append(blocks, slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, s, true, false)))
 		case partText:
-			s := runsMrkdwn(p.runs, maxSectionText)
-			if strings.TrimSpace(s) == "" {
+			s, ok := partBlockText(p)
+			if !ok {
 				continue
 			}
 			var acc *slack.Accessory
@@ -81,8 +82,8 @@ func buildBlocks(m Response) []slack.Block {
 			}
 			blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, s, false, true), nil, acc))
 		case partContext:
-			s := runsMrkdwn(p.runs, maxContextText)
-			if strings.TrimSpace(s) == "" {
+			s, ok := partBlockText(p)
+			if !ok {
 				continue
 			}
 			blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, s, false, true)))
@@ -103,19 +104,37 @@ func buildBlocks(m Response) []slack.Block {
 	return blocks
 }
 
+// partBlockText is the text of the block for a header, text or context
+// part: plain text for a header, mrkdwn for the others, within Slack's
+// limits; ok is false when it is blank and the part has no block.
+func partBlockText(p part) (s string, ok bool) {
+	switch p.kind {
+	case partHeader:
+		s = truncateRunes(oneLine(runsPlain(p.runs)), maxHeaderText)
+	case partText:
+		s = runsMrkdwn(p.runs, maxSectionText)
+	case partContext:
+		s = runsMrkdwn(p.runs, maxContextText)
+	}
+	return s, strings.TrimSpace(s) != ""
+}
+
 // newButton renders a button; n keeps its action_id unique in the message.
 func newButton(b button, n int) *slack.ButtonBlockElement {
-	label := truncateRunes(oneLine(b.label), maxButtonText)
 	btn := slack.NewButtonBlockElement(b.actionID+":"+strconv.Itoa(n), b.value,
-		slack.NewTextBlockObject(slack.PlainTextType, label, true, false))
+		slack.NewTextBlockObject(slack.PlainTextType, buttonLabel(b), true, false))
 	if b.primary {
 		btn.WithStyle(slack.StylePrimary)
 	}
 	if b.a11y != "" {
-		btn.AccessibilityLabel = truncateRunes(oneLine(b.a11y), maxA11yLabel)
+		btn.AccessibilityLabel = buttonA11y(b)
 	}
 	return btn
 }
+
+func buttonLabel(b button) string { return truncateRunes(oneLine(b.label), maxButtonText) }
+
+func buttonA11y(b button) string { return truncateRunes(oneLine(b.a11y), maxA11yLabel) }
 
 // runsMrkdwn renders runs as Slack mrkdwn of at most limit characters,
 // cutting at a run boundary or inside a run's text, never inside markup.

@@ -47,6 +47,88 @@ func appendReply(b []byte, r slashReply) ([]byte, bool) {
 	return append(b, '}'), true
 }
 
+// appendPartBlocks appends the JSON of buildBlocks(Response{parts: parts})
+// as appendBlock writes each block, separated by commas, without building
+// the blocks. It returns how many blocks it wrote and whether the last is a
+// row of buttons; ok is false (and b is then unusable) for a row without
+// buttons, which appendBlock does not write either.
+func appendPartBlocks(b []byte, parts []part) (_ []byte, blocks int, actionsLast, ok bool) {
+	n := 0 // buttons so far, as buildBlocks counts them
+	for _, p := range parts {
+		var s string
+		if p.kind == partHeader || p.kind == partText || p.kind == partContext {
+			if s, ok = partBlockText(p); !ok {
+				continue
+			}
+		}
+		if p.kind == partButtons && len(p.buttons) == 0 {
+			return b, 0, false, false
+		}
+		if blocks > 0 {
+			b = append(b, ',')
+		}
+		blocks++
+		actionsLast = p.kind == partButtons
+		switch p.kind {
+		case partHeader:
+			b = append(b, `{"type":"header","text":{"type":"plain_text","text":`...)
+			b = appendJSONString(b, s)
+			b = append(b, `,"emoji":true}}`...)
+		case partText:
+			b = append(b, `{"type":"section","text":{"type":"mrkdwn","text":`...)
+			b = appendJSONString(b, s)
+			b = append(b, `,"verbatim":true}`...)
+			if len(p.buttons) > 0 {
+				b = append(b, `,"accessory":`...)
+				b = appendPartButton(b, p.buttons[0], n)
+				n++
+			}
+			b = append(b, '}')
+		case partContext:
+			b = append(b, `{"type":"context","elements":[{"type":"mrkdwn","text":`...)
+			b = appendJSONString(b, s)
+			b = append(b, `,"verbatim":true}]}`...)
+		case partDivider:
+			b = append(b, `{"type":"divider"}`...)
+		case partButtons:
+			b = append(b, `{"type":"actions","elements":[`...)
+			for i, btn := range p.buttons[:min(len(p.buttons), maxButtons)] {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendPartButton(b, btn, n)
+				n++
+			}
+			b = append(b, "]}"...)
+		}
+	}
+	return b, blocks, actionsLast, true
+}
+
+// appendPartButton appends the JSON of newButton(x, n).
+func appendPartButton(b []byte, x button, n int) []byte {
+	b = append(b, `{"type":"button","text":{"type":"plain_text","text":`...)
+	b = appendJSONString(b, buttonLabel(x))
+	b = append(b, `,"emoji":true},"action_id":`...)
+	// The action_id is x.actionID + ":" + n, written in place: the quote
+	// closing the ID's JSON string is replaced by the rest.
+	b = appendJSONString(b, x.actionID)
+	b = append(b[:len(b)-1], ':')
+	b = append(strconv.AppendInt(b, int64(n), 10), '"')
+	if x.value != "" {
+		b = append(b, `,"value":`...)
+		b = appendJSONString(b, x.value)
+	}
+	if x.primary {
+		b = append(b, `,"style":"primary"`...)
+	}
+	if x.a11y != "" {
+		b = append(b, `,"accessibility_label":`...)
+		b = appendJSONString(b, buttonA11y(x))
+	}
+	return append(b, '}')
+}
+
 // appendBlock appends the JSON of one block, or reports false for a block
 // it does not know.
 func appendBlock(b []byte, blk slack.Block) ([]byte, bool) {

@@ -2,14 +2,19 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/slack-go/slack"
 
+	"github.com/devopsbot/devopsbot/bot/slackfake"
 	"github.com/devopsbot/devopsbot/index"
+	"github.com/devopsbot/devopsbot/notes"
 	"github.com/devopsbot/devopsbot/quiz"
 )
 
@@ -162,7 +167,7 @@ func TestEncodeSlashMatchesFittedReply(t *testing.T) {
 		return *m
 	}
 	fits := func(r Response) bool {
-		_, ok := appendUntrimmed(fallbackText(r), buildBlocks(r), true, messageBudget)
+		_, ok := appendUntrimmed(fallbackText(r), r, messageBudget)
 		return ok
 	}
 	for _, tail := range []bool{false, true} {
@@ -204,4 +209,89 @@ func TestEncodeSlashMatchesFittedReply(t *testing.T) {
 	check("nothing", Response{})
 	check("lookup", renderLookup("template size", []index.Hit{limitsHit, canaryHit}, view{}))
 	check("help", renderHelp(subcommands, true, "/devops "))
+	check("a row without buttons", Response{parts: []part{{kind: partText, runs: []run{plain("x")}}, {kind: partButtons}}})
+	check("blank parts only", func() Response { m := &Response{}; m.header(" "); m.text(plain("\n")); m.context(); return *m }())
+}
+
+// The blocks' JSON written straight from a Response's parts is
+// byte for byte the JSON of the Block Kit values buildBlocks makes, for the
+// lookup reply of every soak query over the default notes in each view
+// (private, shared in a channel, public, with links and document names),
+// the "nothing matched" replies, and the other renderers' replies; and
+// encodeSlash gives the same bytes as the way through slack-go values.
+func TestPartBlocksMatchBuiltBlocks(t *testing.T) {
+	check := func(name string, r Response) {
+		t.Helper()
+		want := []byte{}
+		built := buildBlocks(r)
+		for i, blk := range built {
+			if i > 0 {
+				want = append(want, ',')
+			}
+			var ok bool
+			if want, ok = appendBlock(want, blk); !ok {
+				t.Fatalf("%s: appendBlock does not know a block buildBlocks made", name)
+			}
+		}
+		got, n, actionsLast, ok := appendPartBlocks(nil, r.parts)
+		if !ok || !bytes.Equal(got, want) {
+			t.Fatalf("%s: appendPartBlocks (ok %v)\n%s\nwant\n%s", name, ok, got, want)
+		}
+		lastActions := false
+		if len(built) > 0 {
+			_, lastActions = built[len(built)-1].(*slack.ActionBlock)
+		}
+		if n != len(built) || actionsLast != lastActions {
+			t.Fatalf("%s: %d blocks, last a row of buttons %v; want %d, %v", name, n, actionsLast, len(built), lastActions)
+		}
+		for _, eph := range []bool{false, true} {
+			r.Ephemeral = eph
+			want, err := marshalReply(newSlashReply(r))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := r.encodeSlash()
+			if err != nil || !bytes.Equal(got, want) {
+				t.Fatalf("%s: encodeSlash (%v)\n%s\nwant\n%s", name, err, got, want)
+			}
+		}
+	}
+	doc, err := notes.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := defaultIndex(t)
+	views := []view{
+		{},
+		{public: true, sharedBy: "U0123ABCD"},
+		{public: true, notesURL: "https://notes.example/devops notes.md", showDoc: true},
+		{shared: true, thread: "1700000000.000100"},
+	}
+	queries := slackfake.Lookups(doc)
+	for i, q := range queries {
+		hits, err := ix.Search(context.Background(), q, lookupHits)
+		if err != nil && !errors.Is(err, index.ErrEmptyQuery) {
+			t.Fatal(err)
+		}
+		v := views[i%len(views)]
+		if len(hits) == 0 {
+			check("nothing: "+q, renderNothing(q, ix.Suggest(context.Background(), q, 5), v))
+			continue
+		}
+		check("lookup: "+q, renderLookup(q, hits, v))
+	}
+	round := quiz.Round{ID: "2026-11-26T09:00:00Z", Question: sampleQuestion, OpenedAt: fixedNow}
+	odd := "a \"q\" \\ <b> & c\n\td\r\b\f\x01 é \u2028 \xff 日本 *y* @channel <!here>"
+	check("odd lookup", renderLookup(odd, []index.Hit{limitsHit, canaryHit, {Doc: odd, ID: odd, Title: odd, Path: []string{odd},
+		Facts: []index.HitFact{{Text: odd}}}}, view{sharedBy: odd, notesURL: odd}))
+	check("nothing with odd suggestions", renderNothing(odd, []string{odd, "CodeDeploy"}, view{}))
+	check("practice", renderPractice(sampleQuestion))
+	check("daily", RenderDaily(round, 3, 9, true))
+	check("close", RenderClose(quiz.Summary{Round: round, Answered: 4, Correct: 3}))
+	check("help", renderHelp(subcommands, true, "/devops "))
+	many := &Response{}
+	for i := range 30 {
+		many.buttons(button{label: odd, actionID: ActionLookup, value: fmt.Sprint(i), primary: i%2 == 0, a11y: odd})
+	}
+	check("buttons over a row's limit", *many)
 }

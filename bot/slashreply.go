@@ -56,36 +56,26 @@ func (r Response) slashJSON() ([]byte, error) {
 }
 
 // encodeSlash returns marshalReply(newSlashReply(r)). Most replies fit
-// Slack's budget as they are: their blocks are encoded once, and the size
-// fitBlocks would measure is read off the encoding, instead of being
-// bounded (or measured) first and the blocks encoded after. Others take
-// the way through fitBlocks.
+// Slack's budget as they are: their blocks' JSON is written once, straight
+// from r's parts, and the size fitBlocks would measure is read off it,
+// instead of Block Kit values being built, bounded (or measured) and then
+// encoded. Others take the way through fitBlocks.
 func (r Response) encodeSlash() ([]byte, error) {
 	text := fallbackText(r)
-	blocks := buildBlocks(r)
-	if b, ok := appendUntrimmed(text, blocks, r.Ephemeral, messageBudget); ok {
+	if b, ok := appendUntrimmed(text, r, messageBudget); ok {
 		return b, nil
 	}
-	return marshalReply(slackMessage{Text: text, Blocks: fitBlocks(blocks, jsonLen(text), messageBudget)}.slashReply(r.Ephemeral))
+	return marshalReply(slackMessage{Text: text, Blocks: fitBlocks(buildBlocks(r), jsonLen(text), messageBudget)}.slashReply(r.Ephemeral))
 }
 
-// appendUntrimmed encodes the slash reply of text and blocks as
+// appendUntrimmed encodes the slash reply of text and r's blocks as
 // marshalReply does, and reports whether fitBlocks would have left the
 // blocks as they are: no more blocks than the budget's and, as fitBlocks
 // measures, the JSON of the blocks before a final row of buttons, of that
 // row and of the text at most the budget's payload.
-func appendUntrimmed(text string, blocks []slack.Block, ephemeral bool, budget blockBudget) ([]byte, bool) {
-	tail := 0
-	if n := len(blocks); n > 0 {
-		if _, ok := blocks[n-1].(*slack.ActionBlock); ok {
-			tail = 1
-		}
-	}
-	if n := len(blocks) - tail; n < 1 || n > budget.blocks-1-tail {
-		return nil, false
-	}
+func appendUntrimmed(text string, r Response, budget blockBudget) ([]byte, bool) {
 	t := slack.ResponseTypeInChannel
-	if ephemeral {
+	if r.Ephemeral {
 		t = slack.ResponseTypeEphemeral
 	}
 	// A lookup reply's JSON is about three times its text (2.6 KB).
@@ -98,14 +88,16 @@ func appendUntrimmed(text string, blocks []slack.Block, ephemeral bool, budget b
 	size := len(b) - start // fitBlocks' extra: the text's JSON
 	b = append(b, `,"blocks":[`...)
 	start = len(b)
-	for i, blk := range blocks {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		var ok bool
-		if b, ok = appendBlock(b, blk); !ok {
-			return nil, false
-		}
+	b, blocks, actionsLast, ok := appendPartBlocks(b, r.parts)
+	if !ok {
+		return nil, false
+	}
+	tail := 0
+	if actionsLast {
+		tail = 1
+	}
+	if n := blocks - tail; n < 1 || n > budget.blocks-1-tail {
+		return nil, false
 	}
 	// The blocks before the tail as a JSON array, and the tail: the
 	// blocks and commas written, the brackets, less the comma before the
