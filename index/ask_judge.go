@@ -309,8 +309,8 @@ func (c calibration) prob(x [len(calSignals)]float64) float64 {
 // holdout6_exam_style, exam_style_ask). askDecide and askDecideCover were
 // chosen on five-fold cross-validated confidences of those items, by the
 // real-style sets together (the closest to real exam questions, most of
-// which the notes do not cover): 22 of the 27 answers they decide on
-// held-back folds are right, 15% of their items (all 650: 205 of 269), and
+// which the notes do not cover): 22 of the 26 answers they decide on
+// held-back folds are right, 14% of their items (all 650: 223 of 285), and
 // a decided answer is never shown with less than "fair confidence"; see
 // BENCHMARKS.md, "ask calibration". askMaxUnknownBacked was set on all of
 // them: from 0.28 to 0.35 the questions it adds are 15 of 17 right, from
@@ -326,7 +326,7 @@ const (
 
 // askCal is the fitted confidence model (TestAskCalibration refits it and
 // prints the cross-validated figures), rounded.
-var askCal = calibration{bias: -2.42, w: [...]float64{2.28, -0.06, -0.61, -0.47, 0.55, 1.75, 0.7, -0.47}}
+var askCal = calibration{bias: -2.49, w: [...]float64{2.06, -0.12, -0.22, -0.43, 0.69, 2.02, 0.65, -0.7}}
 
 // anySupport reports whether the notes support some option.
 func anySupport(sup []optionSupport) bool {
