@@ -15,6 +15,10 @@ const (
 	minQuoteRunes = 30  // a quoted fact shorter than this keeps its parent bullet
 	maxQuoteRunes = 200 // a quoted fact is cut to this many runes
 	maxStemEcho   = 100 // runes of the question on a shared reply
+
+	// maxGuessConfidence caps the label of an undecided best guess at the
+	// "fair confidence" band.
+	maxGuessConfidence = 0.55
 )
 
 // confidenceLabel reads a calibrated confidence for people. The bands are
@@ -112,9 +116,13 @@ func askVerdict(m *Response, q index.Question, a index.Answer) {
 		m.text(bold(why))
 		return
 	}
-	how := " — " + confidenceLabel(a.Confidence)
+	// A guess the notes do not back never reads stronger than fair: "good
+	// confidence" beside "the notes don't decide" reads as a contradiction,
+	// and without a fact naming the option a learner cannot check it.
+	c := min(a.Confidence, maxGuessConfidence)
+	how := " — " + confidenceLabel(c)
 	if a.Note == index.NoteNotCovered {
-		how = " — not from the notes, " + confidenceLabel(a.Confidence)
+		how = " — not from the notes, " + confidenceLabel(c)
 	}
 	m.text(bold(why), plain(" Best guess: "+chosenLabels(a, q)+how))
 	if len(a.Technique) > 0 {
