@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -28,6 +29,7 @@ var ErrPriors = errors.New("index: bad priors file")
 // priors are the phrase lists of a priors file, each phrase as its words.
 type priors struct {
 	effort  [][]string
+	code    [][]string
 	managed [][]string
 	risky   [][]string
 	needs   []need
@@ -63,6 +65,8 @@ func parsePriors(b []byte) (*priors, error) {
 		switch strings.TrimSpace(kind) {
 		case "effort":
 			add(&p.effort)
+		case "code":
+			add(&p.code)
 		case "managed":
 			add(&p.managed)
 		case "risky":
@@ -160,11 +164,11 @@ func hasAny(words []string, phrases [][]string) bool {
 
 // optionPrior is what exam technique says about one option.
 type optionPrior struct {
-	effort  bool   // custom code, manual steps or servers to run
-	managed bool   // a managed or automatic feature does the work
-	risky   bool   // a practice the exam treats as wrong
-	meets   int    // the scenario's requirements it names a mechanism for, that not every option names
-	need    string // the first such requirement, as the scenario words it
+	effort  bool     // custom code, manual steps or servers to run
+	code    bool     // runs code of our own (a Lambda function, a script); only keeps technique from calling it code-free
+	managed bool     // a managed or automatic feature does the work
+	risky   bool     // a practice the exam treats as wrong
+	needs   []string // the scenario's requirements it names a mechanism for, that not every option names, as the scenario words them
 }
 
 // priorSignals returns what exam technique says about each option.
@@ -177,6 +181,7 @@ func (p *priors) priorSignals(scenario string, options []Option) []optionPrior {
 	out := make([]optionPrior, len(options))
 	for i := range options {
 		out[i].effort = hasAny(ow[i], p.effort)
+		out[i].code = hasAny(ow[i], p.code)
 		out[i].managed = hasAny(ow[i], p.managed)
 		out[i].risky = hasAny(ow[i], p.risky)
 	}
@@ -196,10 +201,7 @@ func (p *priors) priorSignals(scenario string, options []Option) []optionPrior {
 		need := strings.Join(firstPhrase(sw, n.when), " ")
 		for i, m := range meets {
 			if m {
-				out[i].meets++
-				if out[i].need == "" {
-					out[i].need = need
-				}
+				out[i].needs = append(out[i].needs, need)
 			}
 		}
 	}
@@ -258,43 +260,69 @@ func guessScores(en ensembleResult, pri []optionPrior, settled bool) []float64 {
 	out := make([]float64, len(en.score))
 	for i, s := range en.score {
 		out[i] = guessStanding * s
-		if settled {
-			continue
-		}
-		out[i] += guessMeets * float64(min(pri[i].meets, guessMeetsCap))
-		if pri[i].effort {
-			out[i] += guessEffort
-		}
-		if pri[i].managed {
-			out[i] += guessManaged
-		}
-		if pri[i].risky {
-			out[i] += guessRisky
+		if !settled {
+			out[i] += pri[i].weight()
 		}
 	}
 	return out
 }
 
+// weight is what exam technique adds to an option's guess score.
+func (p optionPrior) weight() float64 {
+	w := guessMeets * float64(min(len(p.needs), guessMeetsCap))
+	if p.effort {
+		w += guessEffort
+	}
+	if p.managed {
+		w += guessManaged
+	}
+	if p.risky {
+		w += guessRisky
+	}
+	return w
+}
+
 // technique returns the exam technique that favours the first chosen
-// option, for people: what it has that the others lack.
+// option, for people: what it has that the options not chosen lack. It says
+// nothing unless technique alone ranks that option above every option not
+// chosen (a pick the notes' standing made is not explained by technique),
+// and it gives only the reasons that hold for that option and for none of
+// the others: a reason equally true of another option does not tell them
+// apart.
 func technique(pri []optionPrior, c choice) []string {
 	if len(pri) == 0 {
 		return nil
 	}
 	best := pri[c.best]
-	var out []string
-	if best.need != "" {
-		out = append(out, fmt.Sprintf("it names a mechanism for the requirement %q", best.need))
+	var others []optionPrior
+	for i, p := range pri {
+		if !slices.Contains(c.chosen, i) && i != c.best {
+			others = append(others, p)
+		}
 	}
-	if best.managed {
+	if len(others) == 0 {
+		return nil
+	}
+	for _, o := range others {
+		if o.weight() >= best.weight() {
+			return nil
+		}
+	}
+	var out []string
+	for _, n := range best.needs {
+		if !slices.ContainsFunc(others, func(o optionPrior) bool { return slices.Contains(o.needs, n) }) {
+			out = append(out, fmt.Sprintf("it names a mechanism for the requirement %q", n))
+		}
+	}
+	if best.managed && !slices.ContainsFunc(others, func(o optionPrior) bool { return o.managed }) {
 		out = append(out, "a managed or automatic feature does the work")
 	}
-	others := false
-	for i, p := range pri {
-		others = others || i != c.best && p.effort
-	}
-	if others && !best.effort {
-		out = append(out, "it needs no custom code, schedule or manual step, unlike another option")
+	// "No custom code" is said only of an option that runs none: a Lambda
+	// function or a script is custom code even where no effort phrase
+	// fires, and every other option must need code, a schedule or a
+	// manual step.
+	if !best.effort && !best.code && !slices.ContainsFunc(others, func(o optionPrior) bool { return !o.effort && !o.code }) {
+		out = append(out, "it needs no custom code, schedule or manual step, unlike the other options")
 	}
 	return out
 }

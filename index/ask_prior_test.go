@@ -2,7 +2,9 @@ package index
 
 import (
 	"errors"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -64,24 +66,24 @@ need: encrypt => kms
 		{"D", "Turn on automatic encryption of the log bucket with KMS"},
 	}
 	got := p.priorSignals("The team must audit who changed the bucket and encrypt what it keeps.", opts)
-	want := []optionPrior{{meets: 2, need: "audit"}, {effort: true}, {risky: true}, {managed: true, meets: 1, need: "encrypt"}}
+	want := []optionPrior{{needs: []string{"audit", "encrypt"}}, {effort: true}, {risky: true}, {managed: true, needs: []string{"encrypt"}}}
 	for i := range want {
-		if got[i] != want[i] {
+		if !reflect.DeepEqual(got[i], want[i]) {
 			t.Errorf("option %s: %+v, want %+v", opts[i].Key, got[i], want[i])
 		}
 	}
 	t.Run("a mechanism every option names tells nothing apart", func(t *testing.T) {
 		same := []Option{{"A", "CloudTrail to S3"}, {"B", "CloudTrail to CloudWatch Logs"}}
 		for i, s := range p.priorSignals("Audit the API calls.", same) {
-			if s.meets != 0 {
-				t.Errorf("option %d meets %d, want 0", i, s.meets)
+			if len(s.needs) != 0 {
+				t.Errorf("option %d meets %q, want none", i, s.needs)
 			}
 		}
 	})
 	t.Run("no requirement in the scenario, nothing met", func(t *testing.T) {
 		for i, s := range p.priorSignals("Deploy a new version.", opts) {
-			if s.meets != 0 {
-				t.Errorf("option %d meets %d, want 0", i, s.meets)
+			if len(s.needs) != 0 {
+				t.Errorf("option %d meets %q, want none", i, s.needs)
 			}
 		}
 	})
@@ -89,29 +91,81 @@ need: encrypt => kms
 
 func TestGuessScores(t *testing.T) {
 	en := ensembleResult{score: []float64{0.3, 0.3, 0.3, 0.9}}
-	g := guessScores(en, []optionPrior{{meets: 1}, {effort: true}, {managed: true}, {}}, false)
+	g := guessScores(en, []optionPrior{{needs: []string{"audit"}}, {effort: true}, {managed: true}, {}}, false)
 	if !(g[3] > g[0] && g[0] > g[2] && g[2] > g[1]) {
 		t.Errorf("guess %v: want the notes' clear lead first, then the option meeting a requirement, then the managed one, then the one needing custom work", g)
 	}
-	tied := guessScores(ensembleResult{score: []float64{0.5, 0.5}}, []optionPrior{{meets: 5}, {meets: guessMeetsCap}}, false)
+	tied := guessScores(ensembleResult{score: []float64{0.5, 0.5}}, []optionPrior{{needs: []string{"a", "b", "c", "d", "e"}}, {needs: []string{"a", "b"}[:guessMeetsCap]}}, false)
 	if tied[0] != tied[1] {
 		t.Errorf("meets above the cap counted: %v", tied)
 	}
 }
 
 func TestTechnique(t *testing.T) {
-	pri := []optionPrior{{effort: true}, {managed: true, meets: 1, need: "cross account"}, {}}
-	got := technique(pri, choice{chosen: []int{1}, best: 1, runner: 0})
-	want := []string{
-		`it names a mechanism for the requirement "cross account"`,
-		"a managed or automatic feature does the work",
-		"it needs no custom code, schedule or manual step, unlike another option",
+	const (
+		noCode  = "it needs no custom code, schedule or manual step, unlike the other options"
+		managed = "a managed or automatic feature does the work"
+	)
+	cross := `it names a mechanism for the requirement "cross account"`
+	pick := func(best int, chosen ...int) choice {
+		return choice{chosen: append(chosen, best), best: best, runner: -1}
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("technique = %q, want %q", got, want)
+	tests := []struct {
+		name string
+		pri  []optionPrior
+		c    choice
+		want []string
+	}{
+		{"every reason holds for the pick alone",
+			[]optionPrior{{effort: true}, {managed: true, needs: []string{"cross account"}}, {effort: true}}, pick(1),
+			[]string{cross, managed, noCode}},
+		{"the option needing custom work gets none",
+			[]optionPrior{{effort: true}, {managed: true}, {}}, pick(0), nil},
+		// "No custom code" is true of three options: it tells none apart,
+		// and technique ranks the pick no higher than two others.
+		{"a reason equally true of other options is not shown",
+			[]optionPrior{{}, {}, {effort: true}, {}}, pick(3), nil},
+		// The pick is managed, but another option meets the scenario's
+		// requirement: technique favours that one, the notes chose this.
+		{"technique favouring another option explains nothing",
+			[]optionPrior{{managed: true}, {effort: true, needs: []string{"region"}}, {needs: []string{"region"}}, {effort: true}}, pick(0), nil},
+		{"a requirement another option also meets is not a reason",
+			[]optionPrior{{managed: true, needs: []string{"audit"}}, {needs: []string{"audit"}}, {}}, pick(0), []string{managed}},
+		{"an option running a Lambda function or a script is never code-free",
+			[]optionPrior{{code: true, needs: []string{"region"}}, {effort: true}, {effort: true}}, pick(0), []string{`it names a mechanism for the requirement "region"`}},
+		{"options chosen with the pick are not compared",
+			[]optionPrior{{managed: true}, {managed: true}, {effort: true}}, pick(0, 1), []string{managed, noCode}},
 	}
-	if got := technique(pri, choice{chosen: []int{0}, best: 0, runner: 1}); len(got) != 0 {
-		t.Errorf("the option needing custom work: technique %q, want none", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := technique(tt.pri, tt.c); !slices.Equal(got, tt.want) {
+				t.Errorf("technique = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestCodeSignal checks that the embedded priors read an option whose
+// work is done by a function or script of our own as custom code, which
+// no effort phrase need catch, and a managed feature as none.
+func TestCodeSignal(t *testing.T) {
+	p, err := parsePriors(defaultPriors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []Option{
+		{"A", "Enable streams on each table and deploy a Lambda function that copies every record into the other table."},
+		{"B", "Run a Python script from the build container that uploads the report."},
+		{"C", "Turn on the service's global replication feature for the table."},
+	}
+	got := p.priorSignals("Keep the two tables in step with the least operational overhead.", opts)
+	for i, want := range []bool{true, true, false} {
+		if got[i].code != want {
+			t.Errorf("option %s: code %v, want %v", opts[i].Key, got[i].code, want)
+		}
+	}
+	if r := technique(got, choice{chosen: []int{0}, best: 0, runner: 2}); slices.ContainsFunc(r, func(s string) bool { return strings.Contains(s, "no custom code") }) {
+		t.Errorf("the Lambda copier is said to need no custom code: %q", r)
 	}
 }
 
@@ -121,7 +175,7 @@ func TestTechnique(t *testing.T) {
 func TestNotesSettle(t *testing.T) {
 	fx, _, ot, fact := ecsServiceFacts(t)
 	en := ensembleResult{score: []float64{0.9, 0.6, 0.1}}
-	pri := []optionPrior{{effort: true}, {managed: true, meets: 2}, {}}
+	pri := []optionPrior{{effort: true}, {managed: true, needs: []string{"audit", "encrypt"}}, {}}
 	tests := []struct {
 		name string
 		sup  []optionSupport

@@ -95,7 +95,7 @@ func TestAskFeatures(t *testing.T) {
 				w := func(t string) float64 { return distinctiveness(n, ot.count[t]) }
 				cover := fx.deciderCover(sup[i], ot.terms[i], n, ot.count)
 				r.Opts = append(r.Opts, optRow{Key: o.Key, Sup: sup[i].score, Hyp: hyp[i], Pc: pc[i], Ph: ph[i], En: en.score[i],
-					Effort: pri[i].effort, Risky: pri[i].risky, Managed: pri[i].managed, Meets: pri[i].meets, Unk: fx.unknownShare(ot.terms[i], w),
+					Effort: pri[i].effort, Risky: pri[i].risky, Managed: pri[i].managed, Meets: len(pri[i].needs), Unk: fx.unknownShare(ot.terms[i], w),
 					Words: len(strings.Fields(o.Text)), Cover: cover})
 			}
 			if err := enc.Encode(r); err != nil {
