@@ -1060,3 +1060,60 @@ func TestAdminReload(t *testing.T) {
 		})
 	}
 }
+
+// TestAskTechniqueFitsPick runs questions the notes do not decide through
+// the real index and checks that a "Guessed by exam technique" reason is
+// true of the option guessed and of no other: an option that deploys a
+// Lambda function is never said to need no custom code, a reason that
+// holds for several options is not given, and a reason that does tell the
+// pick apart still is.
+func TestAskTechniqueFitsPick(t *testing.T) {
+	r := NewRouter(nil, defaultIndex(t), &fakeQuiz{}, Options{})
+	tests := []struct {
+		name      string
+		text      string
+		want, not []string
+	}{
+		{name: "an option that deploys a Lambda function is custom code",
+			text: "ask A company keeps customer profiles in a key-value table in one region and opens a second office abroad, where staff must also write profiles. " +
+				"Edits must show in both places quickly, and the company does not want to maintain any replication code. Which solution needs the LEAST operational overhead?\n" +
+				"A) Put a caching cluster in front of the table in the second region for the staff there.\n" +
+				"B) Turn the table into a multi-region table with a replica in each region that accepts writes.\n" +
+				"C) Turn on the table's change stream and deploy a Lambda function that writes every change into a table in the other region.\n" +
+				"D) Restore a nightly backup of the table into a table in the second region.",
+			not: []string{"no custom code"}},
+		{name: "a reason true of other options too is not given",
+			text: "ask A team runs a reporting database in one region and must keep it available if the whole region goes down, with almost no data loss. Which solution BEST meets this requirement?\n" +
+				"A) Add a standby in another Availability Zone that takes over automatically when the primary fails.\n" +
+				"B) Copy snapshots to a second region every hour with a scheduled script and restore them by hand.\n" +
+				"C) Add a secondary region with a global database and promote it when the primary region fails.\n" +
+				"D) Turn on automatic backups and restore the newest one into the same region when needed.",
+			not: []string{"no custom code", "unlike another option"}},
+		{name: "a reason that tells the pick apart is given",
+			text: "ask A company must keep a monitoring agent running on all of its instances, and restore it within a day if someone removes it. Which solution requires the LEAST operational overhead?\n" +
+				"A) Have an operator log in to each instance every week and reinstall the agent manually where it is missing.\n" +
+				"B) Run a cron job on a separate server that connects over SSH every night and reinstalls the agent.\n" +
+				"C) Use a managed configuration service that reapplies the agent installation automatically to every instance.\n" +
+				"D) Write a custom script into every instance's user data that installs the agent at launch, and check the instances by hand each month.",
+			want: []string{"Best guess: C", "Guessed by exam technique: a managed or automatic feature does the work; it needs no custom code, schedule or manual step, unlike the other options."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := r.Command(context.Background(), Request{User: "U1", Text: tt.text})
+			got := blocksText(resp)
+			if !strings.Contains(got, "Best guess") {
+				t.Fatalf("want an undecided guess:\n%s", got)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("reply lacks %q:\n%s", w, got)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(got, w) {
+					t.Errorf("reply has %q:\n%s", w, got)
+				}
+			}
+		})
+	}
+}
