@@ -135,3 +135,38 @@ func BenchmarkLoggerRedact(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLoggerToFile logs the request line from many goroutines at once
+// into a file, as serve does under load: through newLogger (lines batched
+// by its writer) and through a JSON handler writing each line to the file
+// itself (the handler's lock held through every write).
+//
+//	go test ./cmd/devopsbot -run '^$' -bench LoggerToFile -cpu 2 -count 3
+func BenchmarkLoggerToFile(b *testing.B) {
+	open := func(b *testing.B) *os.File {
+		f, err := os.Create(filepath.Join(b.TempDir(), "log"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { f.Close() })
+		return f
+	}
+	run := func(b *testing.B, lg *slog.Logger) {
+		b.ReportAllocs()
+		b.SetParallelism(25) // 50 goroutines on two cores, as the soak's clients
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				lg.Info("bot.HTTP request", "route", "/slack/commands", "command", "lookup",
+					"outcome", "ok", "status", 200, "latency_ms", 0.4)
+			}
+		})
+	}
+	b.Run("batched", func(b *testing.B) {
+		lg, logs := newLogger(open(b), Config{})
+		defer logs.Close()
+		run(b, lg)
+	})
+	b.Run("line_at_a_time", func(b *testing.B) {
+		run(b, slog.New(redactHandler(slog.NewJSONHandler(open(b), nil), Config{})))
+	})
+}
