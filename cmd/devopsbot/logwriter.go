@@ -9,7 +9,7 @@ import (
 )
 
 // logBuffering sets when a logWriter writes: once pending lines reach
-// flushAt bytes, or every seconds after the first of them, whichever comes
+// flushAt bytes, or `every` after the first of them, whichever comes
 // first; writers wait while max bytes are pending.
 type logBuffering struct {
 	flushAt int
