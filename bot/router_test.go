@@ -1117,3 +1117,24 @@ func TestAskTechniqueFitsPick(t *testing.T) {
 		})
 	}
 }
+
+// TestAskQuoteDenyingPickUndecided runs, through the real index, a
+// question whose likeliest pick is quoted with a fact saying that option's
+// metric does not include what the question asks for: the reply must not
+// present it as the answer from the notes, and shows both closest notes.
+func TestAskQuoteDenyingPickUndecided(t *testing.T) {
+	r := NewRouter(nil, defaultIndex(t), &fakeQuiz{}, Options{})
+	text := "ask A web application runs on EC2 instances behind a Classic Load Balancer. Support wants an alarm on the number of 5xx responses that the instances themselves return to clients. Which CloudWatch metric should the alarm use?\n" +
+		"A) HTTPCode_ELB_5XX\nB) HTTPCode_Backend_5XX\nC) SurgeQueueLength\nD) UnHealthyHostCount"
+	got := blocksText(r.Command(context.Background(), Request{User: "U1", Text: text}))
+	if strings.Contains(got, "does not include") {
+		for _, w := range []string{"The notes don't decide between these options.", "Closest note for A:", "Closest note for B:"} {
+			if !strings.Contains(got, w) {
+				t.Errorf("reply lacks %q:\n%s", w, got)
+			}
+		}
+	}
+	if strings.Contains(got, "Answer: A") {
+		t.Errorf("a pick its own quote argues against is shown as the answer:\n%s", got)
+	}
+}

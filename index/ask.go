@@ -145,6 +145,7 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	ans.Choose = q.choose()
 	c := choose(guess, ans.Choose, inverted(q.Text))
 	sig := fx.signals(st, q.Options, ot, sup, hyp, en, c, hits)
+	sig.denied = fx.quoteDenies(q, st, ot, sup, c)
 	judge(&ans, q, c, sup, sig, query == "")
 	if !inverted(q.Text) && !settled {
 		ans.Technique = technique(pri, c)
