@@ -3,8 +3,6 @@ package notes
 import (
 	"bytes"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -66,18 +64,7 @@ func checkStock(t *testing.T, name string, data []byte) {
 // reading HTML faster) changes no Document, on the default notes, every
 // corpus file and the traps above.
 func TestPlainParagraphsSameDocument(t *testing.T) {
-	inputs := map[string][]byte{DefaultName: defaultNotes}
-	files, _ := filepath.Glob(filepath.Join(corpusDir, "*", "*.md"))
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inputs[f] = data
-	}
-	for name, md := range plainTraps {
-		inputs[name] = []byte(md)
-	}
+	inputs := sameDocumentInputs(t, plainTraps)
 	for name, data := range inputs {
 		t.Run(name, func(t *testing.T) { checkStock(t, name, data) })
 	}

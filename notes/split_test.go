@@ -108,6 +108,16 @@ func firstDiff(t *testing.T, got, want *Document) string {
 // whole, on the default notes, every corpus file, the fuzz seeds and the
 // traps above.
 func TestSplitSameDocument(t *testing.T) {
+	inputs := sameDocumentInputs(t, splitTraps)
+	for name, data := range inputs {
+		t.Run(name, func(t *testing.T) { checkSplit(t, name, data) })
+	}
+}
+
+// sameDocumentInputs returns the notes the same-Document tests compare:
+// the default notes, every corpus file and the given traps, by name.
+func sameDocumentInputs(t *testing.T, traps map[string]string) map[string][]byte {
+	t.Helper()
 	inputs := map[string][]byte{DefaultName: defaultNotes}
 	files, _ := filepath.Glob(filepath.Join(corpusDir, "*", "*.md"))
 	for _, f := range files {
@@ -124,12 +134,10 @@ func TestSplitSameDocument(t *testing.T) {
 	} else if len(files) < 7 {
 		t.Errorf("found %d corpus files, want at least the 7 of p0o", len(files))
 	}
-	for name, md := range splitTraps {
+	for name, md := range traps {
 		inputs[name] = []byte(md)
 	}
-	for name, data := range inputs {
-		t.Run(name, func(t *testing.T) { checkSplit(t, name, data) })
-	}
+	return inputs
 }
 
 // TestCutPoints: cuts fall on headings at column 0 outside fences, pieces
