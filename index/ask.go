@@ -26,8 +26,10 @@ type Answer struct {
 	Decided    bool    `json:"decided"`             // covered and confident enough to answer
 	Note       string  `json:"note,omitempty"`      // why the answer is undecided or has no options
 	// Technique lists the exam technique that favours the first chosen
-	// option ("a managed or automatic feature does the work"); it backs a
-	// best guess, not an answer from the notes.
+	// option ("a managed or automatic feature does the work"): only when
+	// technique ranks it above every option not chosen, and only reasons
+	// none of those share (technique, ask_prior.go); it backs a best
+	// guess, not an answer from the notes.
 	Technique []string      `json:"technique,omitempty"`
 	Options   []OptionScore `json:"options"`
 	Sections  []Hit         `json:"sections"`
