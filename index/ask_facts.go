@@ -25,12 +25,14 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 	for _, d := range docs {
 		for si := range d.Sections {
 			s := &d.Sections[si]
+			seci := int32(fx.nsec)
+			fx.nsec++
 			title := fx.termSet(strings.Join(s.Path, notes.Sep))
 			// A fact's terms are its own, its parent bullets' and its
 			// section path's; pathOnly records those only the path gives.
 			add := func(text string) {
 				id := int32(len(fx.facts))
-				fx.facts = append(fx.facts, askFact{sec: s, text: text, neg: hasNegation(text)})
+				fx.facts = append(fx.facts, askFact{sec: s, seci: seci, text: text, neg: hasNegation(text)})
 				terms := fx.termSet(text)
 				for t := range title {
 					if !terms[t] {

@@ -30,7 +30,16 @@ func (fx *factIndex) scoreHypotheses(scenario map[string]bool, options []Option,
 			}
 		}
 	}
-	rq := fx.overlaps(q)
+	rqp := fx.overlaps(q)
+	defer putFloats(rqp)
+	rq := *rqp
+	// m holds, per fact, the weight of the option's terms it holds, and ids
+	// the facts with some (every weight is above 0); both are cleared
+	// after each option.
+	mp := getFloats(len(fx.facts))
+	defer putFloats(mp)
+	m := *mp
+	var ids []int32
 	optTerms, count := ot.terms, ot.count
 	n := float64(len(options))
 	out := make([]float64, len(options))
@@ -46,13 +55,19 @@ func (fx *factIndex) scoreHypotheses(scenario map[string]bool, options []Option,
 		if total == 0 || qTotal == 0 {
 			continue
 		}
-		m := map[int32]float64{}
+		for _, id := range ids {
+			m[id] = 0
+		}
+		ids = ids[:0]
 		for _, t := range slices.Sorted(maps.Keys(w)) {
 			for _, id := range fx.post[t] {
+				if m[id] == 0 {
+					ids = append(ids, id)
+				}
 				m[id] += w[t]
 			}
 		}
-		if len(m) == 0 {
+		if len(ids) == 0 {
 			continue // no fact holds any of its words: no support
 		}
 		// Soft maximum over facts: T·log Σ exp(s/T), shifted by the best s
@@ -60,7 +75,7 @@ func (fx *factIndex) scoreHypotheses(scenario map[string]bool, options []Option,
 		states := func(id int32) float64 {
 			return rq[id]/qTotal + p.hypOption*m[id]/total + p.hypSection*secRel[fx.facts[id].sec]
 		}
-		ids := slices.Sorted(maps.Keys(m))
+		slices.Sort(ids)
 		best := 0.0
 		for _, id := range ids {
 			best = math.Max(best, states(id))

@@ -18,6 +18,7 @@ import (
 // askFact is one fact of the notes as the answerer sees it.
 type askFact struct {
 	sec   *notes.Section
+	seci  int32  // the section's number in the fact index (0..nsec-1)
 	text  string // the fact with its parent bullets
 	neg   bool   // the fact negates something ("not", "no", "can't", ...)
 	nterm int    // distinct terms, for length normalisation
@@ -35,6 +36,7 @@ type factIndex struct {
 	pathOnly map[string][]int32
 	idf      map[string]float64
 	avgLen   float64 // mean distinct terms per fact
+	nsec     int     // sections numbered by askFact.seci
 }
 
 // weight returns the idf of term t, or a high default for terms the notes
@@ -151,7 +153,8 @@ func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot
 			q[t] = fx.weight(t)
 		}
 	}
-	rq, rqMax, secMax := fx.scenarioOverlaps(q, p)
+	rqp, rqMax, secMaxp := fx.scenarioOverlaps(q, p)
+	rq, secMax := *rqp, *secMaxp
 	om := fx.optionMatches(ot, q, p)
 	optNeg := make([]bool, len(options))
 	for i, o := range options {
@@ -163,11 +166,12 @@ func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot
 	nf := len(fx.facts)
 	per := make([][]scoredFact, len(options))
 	quotes := make([][]scoredFact, len(options))
+	keep := max(p.topFacts, askEvidence) // all tallyVotes reads of an option's votes
 	for _, id := range om.facts {
 		f := &fx.facts[id]
 		rel := p.secShare * secRel[f.sec]
 		if rqMax > 0 {
-			rel += (rq[id] + p.secBest*secMax[f.sec]) / rqMax
+			rel += (rq[id] + p.secBest*secMax[f.seci]) / rqMax
 		}
 		if rel <= 0 {
 			continue
@@ -186,11 +190,14 @@ func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot
 				if optNeg[i] != f.neg {
 					share *= p.polarity
 				}
-				per[i] = append(per[i], scoredFact{id, vote * share})
+				per[i] = pushTopFact(per[i], scoredFact{id, vote * share}, keep)
 				quotes[i] = pushTopFact(quotes[i], scoredFact{id, rel * share}, askEvidence)
 			}
 		}
 	}
+	putFloats(rqp)
+	putFloats(secMaxp)
+	putFloats(om.pooled)
 	out := tallyVotes(per, p)
 	for i := range out {
 		out[i].quotes = quotes[i]
@@ -200,9 +207,11 @@ func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot
 
 // scenarioOverlaps returns the scenario overlap of every fact (BM25-like
 // length-normalised with p.lenNorm), the best of them, and the best overlap
-// in each section.
-func (fx *factIndex) scenarioOverlaps(q map[string]float64, p askParams) ([]float64, float64, map[*notes.Section]float64) {
-	rq := fx.overlaps(q)
+// in each section (by section number, askFact.seci). Both slices come
+// from getFloats: the caller returns them with putFloats.
+func (fx *factIndex) scenarioOverlaps(q map[string]float64, p askParams) (*[]float64, float64, *[]float64) {
+	rqp := fx.overlaps(q)
+	rq := *rqp
 	rqMax := 0.0
 	for id, r := range rq {
 		if r > 0 && p.lenNorm > 0 {
@@ -210,20 +219,22 @@ func (fx *factIndex) scenarioOverlaps(q map[string]float64, p askParams) ([]floa
 		}
 		rqMax = math.Max(rqMax, rq[id])
 	}
-	secMax := map[*notes.Section]float64{}
+	secMaxp := getFloats(fx.nsec)
+	secMax := *secMaxp
 	for id, r := range rq {
 		if r > 0 {
-			sec := fx.facts[id].sec
+			sec := fx.facts[id].seci
 			secMax[sec] = math.Max(secMax[sec], r)
 		}
 	}
-	return rq, rqMax, secMax
+	return rqp, rqMax, secMaxp
 }
 
 // optionMatch is how much of each option every fact holds.
 type optionMatch struct {
-	match []float64 // option i, fact id at i*len(facts)+id: matched distinctive weight over the option's total^normPower
-	facts []int32   // the facts that hold some option term, in first-seen order
+	match  []float64  // option i, fact id at i*len(facts)+id: matched distinctive weight over the option's total^normPower
+	facts  []int32    // the facts that hold some option term, in first-seen order
+	pooled *[]float64 // match's slice, for putFloats once the caller is done
 }
 
 // optionMatches weighs each option term by its idf times how distinctive it
@@ -234,7 +245,8 @@ func (fx *factIndex) optionMatches(ot optionTermSets, q map[string]float64, p as
 	nf := len(fx.facts)
 	optTerms, count := ot.terms, ot.count
 	n := float64(len(optTerms))
-	om := optionMatch{match: make([]float64, len(optTerms)*nf)}
+	om := optionMatch{pooled: getFloats(len(optTerms) * nf)}
+	om.match = *om.pooled
 	touched := make([]bool, nf)
 	for i := range optTerms {
 		w := map[string]float64{}
@@ -346,17 +358,41 @@ func (ix *Index) factIndex() *factIndex {
 
 // overlaps returns, for every fact, the sum of the weights of the query
 // terms it holds. Terms are visited in sorted order so that float sums, and
-// so ties, come out the same on every run.
-func (fx *factIndex) overlaps(q map[string]float64) []float64 {
-	r := make([]float64, len(fx.facts))
+// so ties, come out the same on every run. The slice comes from getFloats:
+// the caller returns it with putFloats.
+func (fx *factIndex) overlaps(q map[string]float64) *[]float64 {
+	rp := getFloats(len(fx.facts))
+	r := *rp
 	for _, t := range slices.Sorted(maps.Keys(q)) {
 		w := q[t]
 		for _, id := range fx.post[t] {
 			r[id] += w
 		}
 	}
-	return r
+	return rp
 }
+
+// floatPool holds the scorers' per-call scratch slices (a value per fact,
+// per option and fact, or per section), so that an Ask does not allocate
+// and zero them afresh; the pool is safe for concurrent Asks, each
+// getting its own slice.
+var floatPool sync.Pool
+
+// getFloats returns a zeroed slice of n values, from floatPool when it holds
+// one large enough.
+func getFloats(n int) *[]float64 {
+	if p, ok := floatPool.Get().(*[]float64); ok && cap(*p) >= n {
+		*p = (*p)[:n]
+		clear(*p)
+		return p
+	}
+	s := make([]float64, n)
+	return &s
+}
+
+// putFloats gives a slice from getFloats back to floatPool; the caller must
+// not use it afterwards.
+func putFloats(p *[]float64) { floatPool.Put(p) }
 
 // optionTermSets are the terms of each option (frame words dropped) and,
 // for every term, how many options use it; computed once per question.
