@@ -104,7 +104,7 @@ const askMinSentence = 40
 
 // hasNegation reports whether text holds one of negationWords.
 func hasNegation(text string) bool {
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+	for w := range strings.FieldsFuncSeq(strings.ToLower(text), func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r == '\'' || r == '’')
 	}) {
 		if negationWords[strings.ReplaceAll(w, "’", "'")] {

@@ -385,7 +385,7 @@ func isNumber(t string) bool {
 // inverted reports whether a question asks for the option that does not
 // apply: "NOT" or "EXCEPT" in capitals, as exams write them.
 func inverted(text string) bool {
-	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return r < 'A' || r > 'Z' }) {
+	for w := range strings.FieldsFuncSeq(text, func(r rune) bool { return r < 'A' || r > 'Z' }) {
 		if w == "NOT" || w == "EXCEPT" {
 			return true
 		}

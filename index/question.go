@@ -39,16 +39,16 @@ type Question struct {
 // "Select k" (k a digit or a number word from two to five, in any case,
 // in or out of parentheses), else 1.
 func ChooseCount(text string) int {
-	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+	prev := ""
+	for w := range strings.FieldsFuncSeq(strings.ToLower(text), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-	for i := 0; i+1 < len(words); i++ {
-		if words[i] != "choose" && words[i] != "select" {
-			continue
+	}) {
+		if prev == "choose" || prev == "select" {
+			if k, ok := chooseWords[w]; ok {
+				return k
+			}
 		}
-		if k, ok := chooseWords[words[i+1]]; ok {
-			return k
-		}
+		prev = w
 	}
 	return 1
 }
