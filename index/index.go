@@ -100,8 +100,9 @@ type factTerm struct {
 }
 
 type vocabTerm struct {
-	term string
-	df   int
+	term  string
+	df    int
+	runes uint64 // runeMask(term): lets corrections skip words too different to be close
 }
 
 // Hit is one ranked section.
@@ -270,7 +271,7 @@ func (ix *Index) numberTerms() {
 			continue
 		}
 		l := len([]rune(term))
-		ix.vocab[l] = append(ix.vocab[l], vocabTerm{term, n})
+		ix.vocab[l] = append(ix.vocab[l], vocabTerm{term, n, runeMask(term)})
 	}
 }
 

@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"math/bits"
 	"sort"
 	"strings"
 )
@@ -34,8 +35,12 @@ func (ix *Index) corrections(w string) []correction {
 	}
 	var best []cand
 	buf := make([]int, 3*(n+maxD+2))
+	mw := runeMask(w)
 	for l := n - maxD; l <= n+maxD; l++ {
 		for _, v := range ix.vocab[l] {
+			if bits.OnesCount64(mw&^v.runes) > maxD || bits.OnesCount64(v.runes&^mw) > maxD {
+				continue // more than maxD letters of one word are missing from the other
+			}
 			d := osaDistance(rw, v.term, maxD, buf)
 			if d <= maxD {
 				best = append(best, cand{v, d})
@@ -62,6 +67,19 @@ func (ix *Index) corrections(w string) []correction {
 		out = append(out, correction{c.term, c.d})
 	}
 	return out
+}
+
+// runeMask sets bit r%64 for every rune r of s. A bit of one word's mask
+// that the other's lacks is a rune that word has and the other does not,
+// and each such rune costs at least one edit (transpositions move runes
+// but do not add or drop any), so the count of those bits, either way,
+// is a lower bound on osaDistance.
+func runeMask(s string) uint64 {
+	var m uint64
+	for _, r := range s {
+		m |= 1 << (uint(r) % 64)
+	}
+	return m
 }
 
 // osaDistance is the optimal string alignment distance between a and b
