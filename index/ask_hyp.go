@@ -33,13 +33,13 @@ func (fx *factIndex) scoreHypotheses(scenario map[string]bool, options []Option,
 	rqp := fx.overlaps(q)
 	defer putFloats(rqp)
 	rq := *rqp
-	// m holds, per fact, the weight of the option's terms it holds, and ids
-	// the facts with some (every weight is above 0); both are cleared
-	// after each option.
+	// m holds, per fact, the weight of the option's terms it holds (every
+	// weight is above 0, so 0 is a fact without any); the soft maximum
+	// clears it for the next option. sv holds the facts' scores in id order.
 	mp := getFloats(len(fx.facts))
 	defer putFloats(mp)
 	m := *mp
-	var ids []int32
+	var sv []float64
 	optTerms, count := ot.terms, ot.count
 	n := float64(len(options))
 	out := make([]float64, len(options))
@@ -55,34 +55,32 @@ func (fx *factIndex) scoreHypotheses(scenario map[string]bool, options []Option,
 		if total == 0 || qTotal == 0 {
 			continue
 		}
-		for _, id := range ids {
-			m[id] = 0
-		}
-		ids = ids[:0]
+		held := false
 		for _, t := range slices.Sorted(maps.Keys(w)) {
 			for _, id := range fx.post[t] {
-				if m[id] == 0 {
-					ids = append(ids, id)
-				}
 				m[id] += w[t]
+				held = true
 			}
 		}
-		if len(ids) == 0 {
+		if !held {
 			continue // no fact holds any of its words: no support
 		}
 		// Soft maximum over facts: T·log Σ exp(s/T), shifted by the best s
 		// so that the exponentials stay finite.
-		states := func(id int32) float64 {
-			return rq[id]/qTotal + p.hypOption*m[id]/total + p.hypSection*secRel[fx.facts[id].sec]
-		}
-		slices.Sort(ids)
+		sv = sv[:0]
 		best := 0.0
-		for _, id := range ids {
-			best = math.Max(best, states(id))
+		for id, mi := range m {
+			if mi == 0 {
+				continue
+			}
+			m[id] = 0
+			s := rq[id]/qTotal + p.hypOption*mi/total + p.hypSection*secRel[fx.facts[id].sec]
+			sv = append(sv, s)
+			best = math.Max(best, s)
 		}
 		sum := 0.0
-		for _, id := range ids {
-			sum += math.Exp((states(id) - best) / p.hypTemp)
+		for _, s := range sv {
+			sum += math.Exp((s - best) / p.hypTemp)
 		}
 		out[i] = best + p.hypTemp*math.Log(sum)
 	}
