@@ -21,12 +21,13 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 	if expand == nil {
 		expand = dropStops
 	}
-	fx := &factIndex{expand: expand, post: map[string][]int32{}, pathOnly: map[string][]int32{}, idf: map[string]float64{}}
+	fx := &factIndex{expand: expand, post: map[string][]int32{}, pathOnly: map[string][]int32{}, idf: map[string]float64{}, secNum: map[*notes.Section]int32{}}
 	for _, d := range docs {
 		for si := range d.Sections {
 			s := &d.Sections[si]
 			seci := int32(fx.nsec)
 			fx.nsec++
+			fx.secNum[s] = seci
 			title := fx.termSet(strings.Join(s.Path, notes.Sep))
 			// A fact's terms are its own, its parent bullets' and its
 			// section path's; pathOnly records those only the path gives.

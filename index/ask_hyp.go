@@ -39,6 +39,9 @@ func (fx *factIndex) scoreHypotheses(scenario map[string]bool, options []Option,
 	mp := getFloats(len(fx.facts))
 	defer putFloats(mp)
 	m := *mp
+	srp := fx.sectionValues(secRel)
+	defer putFloats(srp)
+	sr := *srp
 	var sv []float64
 	optTerms, count := ot.terms, ot.count
 	n := float64(len(options))
@@ -57,8 +60,9 @@ func (fx *factIndex) scoreHypotheses(scenario map[string]bool, options []Option,
 		}
 		held := false
 		for _, t := range slices.Sorted(maps.Keys(w)) {
+			wt := w[t]
 			for _, id := range fx.post[t] {
-				m[id] += w[t]
+				m[id] += wt
 				held = true
 			}
 		}
@@ -74,7 +78,7 @@ func (fx *factIndex) scoreHypotheses(scenario map[string]bool, options []Option,
 				continue
 			}
 			m[id] = 0
-			s := rq[id]/qTotal + p.hypOption*mi/total + p.hypSection*secRel[fx.facts[id].sec]
+			s := rq[id]/qTotal + p.hypOption*mi/total + p.hypSection*sr[fx.facts[id].seci]
 			sv = append(sv, s)
 			best = math.Max(best, s)
 		}

@@ -35,8 +35,22 @@ type factIndex struct {
 	// their section path, in id order (a subset of post).
 	pathOnly map[string][]int32
 	idf      map[string]float64
-	avgLen   float64 // mean distinct terms per fact
-	nsec     int     // sections numbered by askFact.seci
+	avgLen   float64                  // mean distinct terms per fact
+	nsec     int                      // sections numbered by askFact.seci
+	secNum   map[*notes.Section]int32 // section -> its askFact.seci
+}
+
+// sectionValues spreads a per-section map (the sections' Search relevance)
+// over a slice indexed by askFact.seci, 0 for sections the map lacks. The
+// slice comes from getFloats: the caller returns it with putFloats.
+func (fx *factIndex) sectionValues(m map[*notes.Section]float64) *[]float64 {
+	vp := getFloats(fx.nsec)
+	for sec, v := range m {
+		if n, ok := fx.secNum[sec]; ok {
+			(*vp)[n] = v
+		}
+	}
+	return vp
 }
 
 // weight returns the idf of term t, or a high default for terms the notes
@@ -155,6 +169,8 @@ func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot
 	}
 	rqp, rqMax, secMaxp := fx.scenarioOverlaps(q, p)
 	rq, secMax := *rqp, *secMaxp
+	srp := fx.sectionValues(secRel)
+	sr := *srp
 	om := fx.optionMatches(ot, q, p)
 	optNeg := make([]bool, len(options))
 	for i, o := range options {
@@ -169,7 +185,7 @@ func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot
 	keep := max(p.topFacts, askEvidence) // all tallyVotes reads of an option's votes
 	for _, id := range om.facts {
 		f := &fx.facts[id]
-		rel := p.secShare * secRel[f.sec]
+		rel := p.secShare * sr[f.seci]
 		if rqMax > 0 {
 			rel += (rq[id] + p.secBest*secMax[f.seci]) / rqMax
 		}
@@ -197,6 +213,7 @@ func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot
 	}
 	putFloats(rqp)
 	putFloats(secMaxp)
+	putFloats(srp)
 	putFloats(om.pooled)
 	out := tallyVotes(per, p)
 	for i := range out {
