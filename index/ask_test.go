@@ -6,6 +6,7 @@ import (
 	"errors"
 	"github.com/devopsbot/devopsbot/index/stem"
 	"maps"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -390,16 +391,43 @@ func TestAskConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	errs := make(chan error, 8)
-	for range 8 {
+	// Several questions at once: the scorers' scratch slices come from a
+	// pool, so each answer must be what the question gets on its own.
+	qs := []Question{sixtyWordQuestion}
+	for _, it := range mustLoadEval(t, "testdata/dev.jsonl") {
+		if len(it.Options) > 0 && len(qs) < 4 {
+			qs = append(qs, Question{Text: it.Query, Options: sortedOptions(it.Options)})
+		}
+	}
+	type result struct {
+		q   int
+		ans Answer
+		err error
+	}
+	res := make(chan result, 8*len(qs))
+	for g := range 8 {
 		go func() {
-			_, err := ix.Ask(context.Background(), sixtyWordQuestion)
-			errs <- err
+			for k := range qs {
+				q := (g + k) % len(qs)
+				ans, err := ix.Ask(context.Background(), qs[q])
+				res <- result{q, ans, err}
+			}
 		}()
 	}
-	for range 8 {
-		if err := <-errs; err != nil {
-			t.Error(err)
+	got := make([]result, 0, 8*len(qs))
+	for range 8 * len(qs) {
+		got = append(got, <-res)
+	}
+	for _, r := range got {
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		want, err := ix.Ask(context.Background(), qs[r.q])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.ans.Chosen != want.Chosen || r.ans.Confidence != want.Confidence || !reflect.DeepEqual(r.ans.Options, want.Options) {
+			t.Errorf("question %d asked concurrently: %s %.3f %v, alone: %s %.3f %v", r.q, r.ans.Chosen, r.ans.Confidence, r.ans.Options, want.Chosen, want.Confidence, want.Options)
 		}
 	}
 }
