@@ -306,16 +306,7 @@ func TestAskReplies(t *testing.T) {
 			resp := r.Command(context.Background(), Request{User: "U1", Text: tt.text})
 			checkSlackLimits(t, resp)
 			got := blocksText(resp)
-			for _, w := range tt.want {
-				if !strings.Contains(got, w) {
-					t.Errorf("reply lacks %q:\n%s", w, got)
-				}
-			}
-			for _, w := range tt.not {
-				if strings.Contains(got, w) {
-					t.Errorf("reply has %q:\n%s", w, got)
-				}
-			}
+			checkReplyHas(t, got, tt.want, tt.not)
 			at := 0
 			for _, w := range tt.order {
 				i := strings.Index(got[at:], w)
@@ -1104,16 +1095,7 @@ func TestAskTechniqueFitsPick(t *testing.T) {
 			if !strings.Contains(got, "Best guess") {
 				t.Fatalf("want an undecided guess:\n%s", got)
 			}
-			for _, w := range tt.want {
-				if !strings.Contains(got, w) {
-					t.Errorf("reply lacks %q:\n%s", w, got)
-				}
-			}
-			for _, w := range tt.not {
-				if strings.Contains(got, w) {
-					t.Errorf("reply has %q:\n%s", w, got)
-				}
-			}
+			checkReplyHas(t, got, tt.want, tt.not)
 		})
 	}
 }
@@ -1136,5 +1118,21 @@ func TestAskQuoteDenyingPickUndecided(t *testing.T) {
 	}
 	if strings.Contains(got, "Answer: A") {
 		t.Errorf("a pick its own quote argues against is shown as the answer:\n%s", got)
+	}
+}
+
+// checkReplyHas reports each of want that the reply text got lacks and
+// each of not that it holds.
+func checkReplyHas(t *testing.T, got string, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("reply lacks %q:\n%s", w, got)
+		}
+	}
+	for _, w := range not {
+		if strings.Contains(got, w) {
+			t.Errorf("reply has %q:\n%s", w, got)
+		}
 	}
 }
