@@ -174,16 +174,7 @@ func TestForbidden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := fx.forbidden(tt.scenario)
-		for _, w := range tt.want {
-			if !got[w] {
-				t.Errorf("forbidden(%q) = %v, lacks %q", tt.scenario, got, w)
-			}
-		}
-		for _, w := range tt.not {
-			if got[w] {
-				t.Errorf("forbidden(%q) = %v, has %q", tt.scenario, got, w)
-			}
-		}
+		checkTerms(t, "forbidden", tt.scenario, got, tt.want, tt.not)
 	}
 }
 
@@ -248,16 +239,7 @@ func TestExcludes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := fx.excludes(tt.text)
-		for _, w := range tt.want {
-			if !got[w] {
-				t.Errorf("excludes(%q) = %v, lacks %q", tt.text, got, w)
-			}
-		}
-		for _, w := range tt.not {
-			if got[w] {
-				t.Errorf("excludes(%q) = %v, has %q", tt.text, got, w)
-			}
-		}
+		checkTerms(t, "excludes", tt.text, got, tt.want, tt.not)
 	}
 }
 
@@ -284,5 +266,21 @@ func TestQuoteDenies(t *testing.T) {
 	}
 	if ans.Chosen != "B" || sig.denied || !ans.Decided {
 		t.Errorf("pending instances: chosen %q, denied %v, decided %v; want B decided (its quote excludes what the question does not ask for)", ans.Chosen, sig.denied, ans.Decided)
+	}
+}
+
+// checkTerms reports each of want that got, the terms fn found in text,
+// lacks and each of not that it holds.
+func checkTerms(t *testing.T, fn, text string, got map[string]bool, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !got[w] {
+			t.Errorf("%s(%q) = %v, lacks %q", fn, text, got, w)
+		}
+	}
+	for _, w := range not {
+		if got[w] {
+			t.Errorf("%s(%q) = %v, has %q", fn, text, got, w)
+		}
 	}
 }
