@@ -66,6 +66,12 @@ func TestAskFeatures(t *testing.T) {
 		OptUnk  float64  `json:"opt_unk"`
 		OthUnk  float64  `json:"other_unk"`
 		Section float64  `json:"section"`
+		Cover   float64  `json:"cover"`      // share of the first chosen option's distinctive weight its deciding fact holds
+		CovGap  float64  `json:"cover_gap"`  // cover less the runner-up's
+		Notes   bool     `json:"notes"`      // the notes alone rank the chosen options first
+		InNotes bool     `json:"in_notes"`   // the verdict finds the question covered
+		May     bool     `json:"may_decide"` // the gate before the confidence threshold (mayDecide)
+		Note    string   `json:"note,omitempty"`
 		Opts    []optRow `json:"opts"`
 	}
 	for _, file := range strings.Split(files, ",") {
@@ -89,7 +95,8 @@ func TestAskFeatures(t *testing.T) {
 			pri := ix.pr.priorSignals(q.Text, q.Options)
 			r := row{Set: file[strings.LastIndex(file, "/")+1:], ID: it.ID, Correct: it.Correct, Covered: it.Covered,
 				Chosen: ans.Chosen, Choose: ans.Choose, Conf: ans.Confidence, Decided: ans.Decided, Inv: inverted(q.Text),
-				Share: sig.share, Agree: sig.agree, Margin: sig.margin, Unknown: sig.unknown, OptUnk: sig.optUnk, OthUnk: sig.otherUnk, Section: sig.section}
+				Share: sig.share, Agree: sig.agree, Margin: sig.margin, Unknown: sig.unknown, OptUnk: sig.optUnk, OthUnk: sig.otherUnk, Section: sig.section,
+				Cover: sig.cover, CovGap: sig.coverGap, Notes: sig.notes, InNotes: sig.covered(), May: sig.mayDecide(), Note: ans.Note}
 			n := float64(len(q.Options))
 			for i, o := range q.Options {
 				w := func(t string) float64 { return distinctiveness(n, ot.count[t]) }

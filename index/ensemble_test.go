@@ -249,6 +249,47 @@ func TestDeciderCover(t *testing.T) {
 	}
 }
 
+// TestDeciderCoverLongOption checks that a long option, as real exams
+// write them, is measured against at most askCoverWeight of its
+// distinctive weight: the fact that names its point decides it although
+// the option's steps and details make up most of its words.
+func TestDeciderCoverLongOption(t *testing.T) {
+	fx := mustDefault(t).factIndex()
+	opts := []Option{
+		{"A", "Put a database proxy in front of the DB instance so that it keeps a pool of connections for the functions, keep the credentials in Secrets Manager, and point each function's connection string at the proxy's endpoint instead of the instance."},
+		{"B", "Raise the instance class to a larger size so that max_connections rises, and enable Multi-AZ so that a standby instance takes over when the primary is overloaded."},
+	}
+	ot := fx.optionTermSets(opts)
+	n := float64(len(opts))
+	var ev []scoredFact
+	for i, f := range fx.facts {
+		if strings.Contains(f.text, "A database proxy manages a pool of database connections") {
+			ev = []scoredFact{{fact: int32(i), score: 1}}
+		}
+	}
+	if ev == nil {
+		t.Fatal("the notes lack the database proxy fact")
+	}
+	total, held := 0.0, 0.0
+	for term := range ot.terms[0] {
+		if fx.frame[term] || isNumber(term) {
+			continue
+		}
+		w := fx.weight(term) * distinctiveness(n, ot.count[term])
+		total += w
+		if slices.Contains(fx.post[term], ev[0].fact) {
+			held += w
+		}
+	}
+	if total <= askCoverWeight || held/total >= askDecideCover {
+		t.Fatalf("the option should be long (weight %.1f, want more than %d) and its fact hold less than %.1f of it (%.2f)", total, askCoverWeight, askDecideCover, held/total)
+	}
+	got := fx.deciderCover(optionSupport{score: 1, evidence: ev}, ot.terms[0], n, ot.count)
+	if want := held / askCoverWeight; math.Abs(got-want) > 1e-9 || got < askDecideCover {
+		t.Errorf("cover %.3f, want %.3f (the held weight over askCoverWeight), at least %.1f", got, want, askDecideCover)
+	}
+}
+
 // TestHoldersPathOnly checks that a fact holding a term only through its
 // section path earns pathShare of it, and one naming it earns all of it.
 func TestHoldersPathOnly(t *testing.T) {
