@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/devopsbot/devopsbot/notes"
 )
@@ -179,4 +181,74 @@ func BenchmarkSearchHuge(b *testing.B) {
 		}
 	}
 	benchSearch(b, mustDefault(b), []string{sb.String()})
+}
+
+// lookupQueries are the distinct lookups the load soak sends (the rule of
+// bot/slackfake.Lookups, which index may not import): every section title
+// cut to six words and every fact's first four words, letters and digits
+// only.
+func lookupQueries(doc *notes.Document) []string {
+	seen := map[string]bool{}
+	var qs []string
+	add := func(s string, n int) {
+		ws := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		if q := strings.Join(ws[:min(n, len(ws))], " "); q != "" && !seen[q] {
+			seen[q] = true
+			qs = append(qs, q)
+		}
+	}
+	for _, s := range doc.Sections {
+		add(s.Title, 6)
+		for _, f := range s.Facts {
+			add(f.Text, 4)
+		}
+	}
+	return qs
+}
+
+// BenchmarkSearchLookups is Search as an uncached `/devops lookup` runs
+// it (three hits), over the soak's distinct queries in turn. For
+// instruction counts, count searchLookups alone:
+//
+//	go test -c ./index && GOGC=off GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind \
+//	  --toggle-collect='*index.searchLookups' ./index.test -test.run '^$' -test.bench 'SearchLookups$' -test.benchtime 1x
+//
+// (one pass over all queries per iteration; the total divided by the
+// number of queries, which the benchmark reports).
+func BenchmarkSearchLookups(b *testing.B) {
+	d, err := notes.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix, err := Build(d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	qs := lookupQueries(d)
+	// The first search of an index makes what it keeps per snapshot.
+	if _, err := ix.Search(context.Background(), qs[0], 3); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := searchLookups(ix, qs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(qs)), "queries")
+}
+
+// searchLookups searches each query for three hits.
+//
+//go:noinline
+func searchLookups(ix *Index, qs []string) error {
+	ctx := context.Background()
+	for _, q := range qs {
+		if _, err := ix.Search(ctx, q, 3); err != nil && !errors.Is(err, ErrEmptyQuery) {
+			return fmt.Errorf("%q: %w", q, err)
+		}
+	}
+	return nil
 }

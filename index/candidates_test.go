@@ -9,14 +9,16 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 )
 
 // TestCandidatesMatchBleveSearch: the candidates are the best of
 // bleve.Index.SearchInContext's hits for the same query, with the same
 // scores, ordered by score and then by section (Bleve breaks ties by its
 // document number instead, which changes from one build to the next). Over
-// every section title and the first words of every fact of the default
-// notes, and a few longer queries.
+// every section title and the first 4, 8 and 16 words of every fact of the
+// default notes, and longer queries: the exam questions of the eval set.
 func TestCandidatesMatchBleveSearch(t *testing.T) {
 	ix := mustDefault(t)
 	ctx := context.Background()
@@ -28,10 +30,13 @@ func TestCandidatesMatchBleveSearch(t *testing.T) {
 		queries = append(queries, e.sec.Title)
 		for _, f := range e.facts {
 			words := strings.Fields(f.text)
-			queries = append(queries, strings.Join(words[:min(4, len(words))], " "))
+			for _, n := range []int{4, 8, 16} {
+				queries = append(queries, strings.Join(words[:min(n, len(words))], " "))
+			}
 		}
 	}
-	ties := 0
+	queries = append(queries, examQuestions(t)...)
+	ties, heaped := 0, 0
 	for _, q := range queries {
 		if seen[q] {
 			continue
@@ -41,11 +46,15 @@ func TestCandidatesMatchBleveSearch(t *testing.T) {
 		if err != nil || len(p.terms) == 0 {
 			continue
 		}
+		cls := ix.candidateClauses(p)
+		if len(cls) > searcher.DisjunctionHeapTakeover {
+			heaped++
+		}
 		got, err := ix.candidates(ctx, p, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
-		dq, size := ix.candidateQuery(p, 10)
+		dq, size := candidateQuery(ix.candidateClauses(p)), max(10, minCandidates)
 		res, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(dq, len(ix.secs), 0, false))
 		if err != nil {
 			t.Fatal(err)
@@ -74,6 +83,66 @@ func TestCandidatesMatchBleveSearch(t *testing.T) {
 	if ties == 0 {
 		t.Error("no query had tied candidates: the order of ties is not tested")
 	}
+	if heaped < 100 {
+		t.Errorf("%d queries had more than %d terms: Bleve's heap disjunction is hardly tested", heaped, searcher.DisjunctionHeapTakeover)
+	}
+}
+
+// Postings beyond the snapshot's budget are read for each search and not
+// kept; the candidates stay the same.
+func TestCandidatesBeyondBudget(t *testing.T) {
+	ix := mustDefault(t)
+	ctx := context.Background()
+	var plans []*plan
+	for _, e := range ix.secs[:min(200, len(ix.secs))] {
+		if p, err := ix.plan(e.sec.Title); err == nil && len(p.terms) > 0 {
+			plans = append(plans, p)
+		}
+	}
+	kept := make([][]candidate, len(plans))
+	for i, p := range plans {
+		c, err := ix.candidates(ctx, p, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept[i] = c
+	}
+	s := ix.snap.Load()
+	if n := s.bytes.Load(); n <= 0 || n > s.budget {
+		t.Fatalf("postings kept: %d bytes, want some and at most %d", n, s.budget)
+	}
+	for i := range s.terms {
+		s.terms[i].Store(nil)
+	}
+	s.bytes.Store(0)
+	s.budget = 0
+	for i, p := range plans {
+		c, err := ix.candidates(ctx, p, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(c, kept[i]) {
+			t.Fatalf("%q: candidates read anew\n%v\nfrom kept postings\n%v", p.terms[0].term, c, kept[i])
+		}
+	}
+	for i := range s.terms {
+		if s.terms[i].Load() != nil {
+			t.Fatalf("term %d kept beyond the budget", i)
+		}
+	}
+}
+
+// candidateQuery is the Bleve query whose hits the candidates are: the
+// disjunction of the clauses' term queries, each boosted.
+func candidateQuery(cls []clause) *query.DisjunctionQuery {
+	qs := make([]query.Query, 0, len(cls))
+	for _, c := range cls {
+		tq := bleve.NewTermQuery(c.term)
+		tq.SetField(bodyField)
+		tq.SetBoost(c.boost)
+		qs = append(qs, tq)
+	}
+	return bleve.NewDisjunctionQuery(qs...)
 }
 
 // keepTop keeps the n best, by score and then section.

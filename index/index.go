@@ -59,8 +59,8 @@ type Index struct {
 	prm   rankParams
 	ask   askCache // the answerer's fact index, built on first Ask (ask_score.go)
 
-	docs2secs atomic.Pointer[docTable] // sections by Bleve document number (candidates)
-	titles    struct {                 // section titles with their trigrams (titleGrams)
+	snap   atomic.Pointer[snapshot] // the candidates' state for the index's snapshot (candidates.go)
+	titles struct {                 // section titles with their trigrams (titleGrams)
 		once sync.Once
 		list []titleGram
 	}

@@ -3,20 +3,12 @@ package index
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"math/bits"
 	"slices"
-	"strconv"
-	"sync"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
-	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/devopsbot/devopsbot/notes"
 )
 
@@ -139,164 +131,6 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 		hits = append(hits, h)
 	}
 	return hits, nil
-}
-
-// candidate is a section Bleve ranked: its index in ix.secs and its score.
-type candidate struct {
-	sec   int
-	score float64
-}
-
-// candidates asks Bleve for the sections to re-rank (see candidateQuery),
-// best first, ties in the order of the sections. It runs the query's
-// searcher on an index reader and keeps the best hits itself instead of
-// going through bleve.Index.SearchInContext and its top-N collector, which
-// would also set up a pool of document matches, a heap, stored-field and
-// highlight loading and cost accounting for every search, and look up each
-// hit's external ID. Scores are Bleve's; ties are broken by section rather
-// than by Bleve's document number, which follows the map order of the
-// indexing batch and so changed from one build of the index to the next
-// (TestCandidatesMatchBleveSearch).
-func (ix *Index) candidates(ctx context.Context, p *plan, k int) ([]candidate, error) {
-	q, size := ix.candidateQuery(p, k)
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	secs, err := ix.docSections(r)
-	if err != nil {
-		return nil, err
-	}
-	// The index's scoring model (BM25), as SearchInContext passes it on.
-	model := bindex.DefaultScoringModel
-	if m, ok := ix.bi.Mapping().(*mapping.IndexMappingImpl); ok && m.ScoringModel != "" {
-		model = m.ScoringModel
-	}
-	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(func() string { return model }))
-	s, err := q.Searcher(ctx, r, ix.bi.Mapping(), search.SearcherOptions{})
-	if err != nil {
-		return nil, err
-	}
-	defer s.Close()
-	pool := matchPools.Get().(*search.DocumentMatchPool)
-	defer matchPools.Put(pool)
-	sctx := &search.SearchContext{DocumentMatchPool: pool, IndexReader: r}
-	top := make([]candidate, 0, size+1)
-	for n := 0; ; n++ {
-		if n%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		d, err := s.Next(sctx)
-		if err != nil {
-			return nil, err
-		}
-		if d == nil {
-			break
-		}
-		doc := d.IndexInternalID.Value()
-		score := d.Score
-		pool.Put(d)
-		if doc >= uint64(len(secs)) || secs[doc] < 0 {
-			return nil, fmt.Errorf("document %d: %w", doc, errUnknownDoc)
-		}
-		top = keepTop(top, candidate{sec: int(secs[doc]), score: score}, size)
-	}
-	return top, nil
-}
-
-// keepTop inserts c into top, sorted by score (best first), then section,
-// keeping at most n.
-func keepTop(top []candidate, c candidate, n int) []candidate {
-	i := len(top)
-	for i > 0 && (top[i-1].score < c.score || (top[i-1].score == c.score && top[i-1].sec > c.sec)) {
-		i--
-	}
-	if i >= n {
-		return top
-	}
-	if len(top) < n {
-		top = append(top, candidate{})
-	}
-	copy(top[i+1:], top[i:len(top)-1])
-	top[i] = c
-	return top
-}
-
-// errUnknownDoc is a Bleve document that is no section of the index.
-var errUnknownDoc = errors.New("index: document not indexed here")
-
-// matchPools keeps Bleve's document match pools between searches. A
-// searcher may keep some matches when it is closed: the pool then makes new
-// ones, and gets them back when they are put.
-var matchPools = sync.Pool{New: func() any {
-	p := search.NewDocumentMatchPool(64, 0)
-	p.TooSmall = func(*search.DocumentMatchPool) *search.DocumentMatch { return &search.DocumentMatch{} }
-	return p
-}}
-
-// docSections returns, for each Bleve document number of the reader's
-// snapshot of the index, the index of its section in ix.secs (-1 for none).
-// The table is made on the first search of a snapshot and kept; the index
-// is built once, so it has one snapshot.
-func (ix *Index) docSections(r bindex.IndexReader) ([]int32, error) {
-	if t := ix.docs2secs.Load(); t != nil && t.reader == r {
-		return t.secs, nil
-	}
-	t := &docTable{reader: r, secs: make([]int32, 0, len(ix.secs))}
-	for i := range ix.secs {
-		id, err := r.InternalID(strconv.Itoa(i))
-		if err != nil {
-			return nil, fmt.Errorf("section %d: %w", i, err)
-		}
-		if id == nil {
-			return nil, fmt.Errorf("section %d: %w", i, errUnknownDoc)
-		}
-		doc := id.Value()
-		if doc >= uint64(4*len(ix.secs)+64) {
-			return nil, fmt.Errorf("section %d: document number %d: %w", i, doc, errUnknownDoc)
-		}
-		for uint64(len(t.secs)) <= doc {
-			t.secs = append(t.secs, -1)
-		}
-		t.secs[doc] = int32(i)
-	}
-	ix.docs2secs.Store(t)
-	return t.secs, nil
-}
-
-// docTable maps the document numbers of one snapshot of the index (reader)
-// to sections.
-type docTable struct {
-	reader bindex.IndexReader
-	secs   []int32
-}
-
-// candidateQuery returns the disjunction of the plan's terms, each boosted
-// by its weight, and how many hits to keep. Long queries send only their
-// most telling terms (the rest still count in re-ranking); common terms
-// cost the most postings.
-func (ix *Index) candidateQuery(p *plan, k int) (*query.DisjunctionQuery, int) {
-	clauses := make([]query.Query, 0, len(p.terms))
-	for i, t := range p.terms {
-		if i >= maxBleveTerms {
-			break
-		}
-		if len(p.terms) > 12 && float64(ix.df[t.term]) > commonShare*float64(len(ix.secs)) {
-			continue
-		}
-		tq := bleve.NewTermQuery(t.term)
-		tq.SetField(bodyField)
-		tq.SetBoost(t.weight)
-		clauses = append(clauses, tq)
-	}
-	return bleve.NewDisjunctionQuery(clauses...), max(k, minCandidates)
 }
 
 // preferSpecific moves a section below a descendant of it (by the Parent
