@@ -376,7 +376,7 @@ const (
 
 // askCal is the fitted confidence model (TestAskCalibration refits it and
 // prints the cross-validated figures), rounded.
-var askCal = calibration{bias: -2.44, w: [...]float64{1.96, -0.12, -0.31, -0.48, 0.67, 2.08, 0.68, -0.75}}
+var askCal = calibration{bias: -2.42, w: [...]float64{1.96, -0.13, -0.24, -0.42, 0.65, 2.08, 0.78, -0.78}}
 
 // anySupport reports whether the notes support some option.
 func anySupport(sup []optionSupport) bool {

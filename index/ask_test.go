@@ -572,3 +572,26 @@ func TestAskTermsMatchStopWordForms(t *testing.T) {
 		t.Errorf("termSet without aliases = %v, want the words without stop words", terms)
 	}
 }
+
+// Exam wordings of ideas the notes name otherwise share an alias class
+// term ("_dashboard") with the notes' wording through the embedded
+// aliases, so the answer scorers and the search can link them.
+func TestEverydayParaphrases(t *testing.T) {
+	fx := mustDefault(t).factIndex()
+	for _, c := range []struct{ exam, notes string }{
+		{"one screen on the office wall", "Can be added to dashboard"},
+		{"must use the computed price in the same request", "invoke a function synchronously"},
+		{"SQL injection attempts", "common web exploits"},
+		{"a release manager must sign off first", "Approval"},
+		{"the job calls PutMetricData", "Can also create Custom Metrics"},
+	} {
+		exam, notes := fx.termSet(c.exam), fx.termSet(c.notes)
+		shared := false
+		for term := range exam {
+			shared = shared || strings.HasPrefix(term, "_") && notes[term]
+		}
+		if !shared {
+			t.Errorf("%q and %q share no class term: %v, %v", c.exam, c.notes, exam, notes)
+		}
+	}
+}
