@@ -117,9 +117,11 @@ func findSubcommand(text string) (*subcommand, string) {
 	if first == "" {
 		return nil, ""
 	}
-	if second, after := splitWord(rest); second != "" {
-		if c := subcommandNamed(first + " " + strings.ToLower(second)); c != nil {
-			return c, after
+	if subcommandFirstWords[first] {
+		if second, after := splitWord(rest); second != "" {
+			if c := subcommandNamed(first + " " + strings.ToLower(second)); c != nil {
+				return c, after
+			}
 		}
 	}
 	if c := subcommandNamed(first); c != nil {
@@ -129,19 +131,31 @@ func findSubcommand(text string) (*subcommand, string) {
 }
 
 // subcommandNamed finds a subcommand by its name or an alias.
-func subcommandNamed(name string) *subcommand {
+func subcommandNamed(name string) *subcommand { return subcommandsByName[name] }
+
+// subcommandsByName holds every subcommand under its name and aliases (the
+// first in the table wins), and subcommandFirstWords the first words of
+// those of two words ("quiz" of "quiz post"): every command's text is looked up, lookups most of all,
+// and most first words then cost one map lookup.
+var (
+	subcommandsByName    map[string]*subcommand
+	subcommandFirstWords map[string]bool
+)
+
+func init() {
+	subcommandsByName = make(map[string]*subcommand)
+	subcommandFirstWords = make(map[string]bool)
 	for i := range subcommands {
 		c := &subcommands[i]
-		if c.name == name {
-			return c
-		}
-		for _, a := range c.aliases {
-			if a == name {
-				return c
+		for _, n := range append([]string{c.name}, c.aliases...) {
+			if _, dup := subcommandsByName[n]; !dup {
+				subcommandsByName[n] = c
+			}
+			if first, _, two := strings.Cut(n, " "); two {
+				subcommandFirstWords[first] = true
 			}
 		}
 	}
-	return nil
 }
 
 // commandName is the metrics and log label of a /devops command text.
