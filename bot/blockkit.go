@@ -38,7 +38,8 @@ func renderAckView(r Response) []slack.Block { return renderBlocks(r, 0, ackView
 // an entity or mention.
 func fallbackText(m Response) string {
 	s := renderPlain(m, plainStyle{fallback: true})
-	if utf8.RuneCountInString(s) <= maxFallback {
+	// A rune takes a byte or more: a short text fits uncounted.
+	if len(s) <= maxFallback || utf8.RuneCountInString(s) <= maxFallback {
 		return s
 	}
 	s = truncateRunes(s, maxFallback)
@@ -141,13 +142,20 @@ func buttonA11y(b button) string { return truncateRunes(oneLine(b.a11y), maxA11y
 // Each run is written into one buffer and taken back when it does not fit.
 func runsMrkdwn(rs []run, limit int) string {
 	b := make([]byte, 0, min(runsLen(rs), 4*limit))
-	used := 0
+	used, counted := 0, 0 // the runes of b[:counted]
 	for _, r := range rs {
 		mark := len(b)
 		b = appendRunMrkdwn(b, r)
+		// What is written fits in limit-1 runes; a rune takes a byte or
+		// more, so bytes are counted first and runes only past that.
+		if len(b) <= limit-1 {
+			continue
+		}
+		used += utf8.RuneCount(b[counted:mark])
 		n := utf8.RuneCount(b[mark:])
 		if used+n <= limit-1 {
 			used += n
+			counted = len(b)
 			continue
 		}
 		b = b[:mark]

@@ -310,6 +310,15 @@ func appendOptString(b []byte, name, v string) []byte {
 	return appendJSONString(b, v)
 }
 
+// jsonPlain marks the bytes that a JSON string holds as they are: ASCII
+// that encoding/json does not escape.
+var jsonPlain = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = jsonASCII[c] == 1
+	}
+	return t
+}()
+
 // appendJSONString writes s as encoding/json does: HTML-safe, invalid UTF-8
 // as U+FFFD, U+2028 and U+2029 escaped.
 func appendJSONString(b []byte, s string) []byte {
@@ -317,9 +326,16 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Bytes written as they are, four at a time while they last.
+		for i+4 <= len(s) && jsonPlain[s[i]] && jsonPlain[s[i+1]] && jsonPlain[s[i+2]] && jsonPlain[s[i+3]] {
+			i += 4
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if jsonASCII[c] == 1 {
+			if jsonPlain[c] {
 				i++
 				continue
 			}
