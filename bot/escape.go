@@ -19,36 +19,63 @@ func escapeMrkdwn(s string) string {
 
 // appendEscapeMrkdwn appends escapeMrkdwn(s) to b.
 func appendEscapeMrkdwn(b []byte, s string) []byte {
-	if !mrkdwnSpecial.in(s) {
+	at := mrkdwnSpecial.index(s)
+	if at < 0 {
 		return append(b, s...)
 	}
-	for i, c := range s {
-		switch c {
-		case '&':
-			b = append(b, "&amp;"...)
-		case '<':
-			b = append(b, "&lt;"...)
-		case '>':
-			b = append(b, "&gt;"...)
-		case '*':
-			b = utf8.AppendRune(b, '∗') // U+2217 asterisk operator
-		case '~':
-			b = utf8.AppendRune(b, '∼') // U+223C tilde operator
-		case '`':
-			b = utf8.AppendRune(b, 'ˋ') // U+02CB modifier letter grave accent
-		case '_':
-			prev, _ := utf8.DecodeLastRuneInString(s[:i])
-			next, _ := utf8.DecodeRuneInString(s[i+1:])
-			if isWord(prev) && isWord(next) {
-				b = append(b, '_')
-			} else {
-				b = utf8.AppendRune(b, '＿') // U+FF3F fullwidth low line
-			}
-		default:
-			b = utf8.AppendRune(b, c)
+	if !utf8.ValidString(s) {
+		// Written rune by rune, so that invalid bytes come out as U+FFFD
+		// (as they always have in text that needs escaping).
+		return appendEscapeMrkdwnRunes(b, s)
+	}
+	for at >= 0 {
+		b = append(b, s[:at]...)
+		b = appendEscapedMrkdwnByte(b, s, at)
+		s = s[at+1:]
+		if at = mrkdwnSpecial.index(s); at < 0 {
+			b = append(b, s...)
 		}
 	}
 	return b
+}
+
+// appendEscapeMrkdwnRunes is appendEscapeMrkdwn for text holding a special
+// character, rune by rune.
+func appendEscapeMrkdwnRunes(b []byte, s string) []byte {
+	for i, c := range s {
+		if c < utf8.RuneSelf && mrkdwnSpecial.has(byte(c)) {
+			b = appendEscapedMrkdwnByte(b, s, i)
+			continue
+		}
+		b = utf8.AppendRune(b, c)
+	}
+	return b
+}
+
+// appendEscapedMrkdwnByte appends the escape of s[i], one of mrkdwnSpecial.
+// An underscore stays one between two letters or digits, where it cannot
+// open or close italics (as in 4_2_4), which s around i tells.
+func appendEscapedMrkdwnByte(b []byte, s string, i int) []byte {
+	switch s[i] {
+	case '&':
+		return append(b, "&amp;"...)
+	case '<':
+		return append(b, "&lt;"...)
+	case '>':
+		return append(b, "&gt;"...)
+	case '*':
+		return utf8.AppendRune(b, '∗') // U+2217 asterisk operator
+	case '~':
+		return utf8.AppendRune(b, '∼') // U+223C tilde operator
+	case '`':
+		return utf8.AppendRune(b, 'ˋ') // U+02CB modifier letter grave accent
+	}
+	prev, _ := utf8.DecodeLastRuneInString(s[:i])
+	next, _ := utf8.DecodeRuneInString(s[i+1:])
+	if isWord(prev) && isWord(next) {
+		return append(b, '_')
+	}
+	return utf8.AppendRune(b, '＿') // U+FF3F fullwidth low line
 }
 
 // escapeEntities escapes only what Slack asks to escape in any text.
@@ -99,17 +126,19 @@ func escapeURL(u string) string {
 
 // replaceBytes replaces each ASCII byte of s found in set by repl(byte).
 func replaceBytes(s string, set *byteSet, repl func(byte) string) string {
-	if !set.in(s) {
+	at := set.index(s)
+	if at < 0 {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 16)
-	for i := 0; i < len(s); i++ {
-		if set.has(s[i]) {
-			b.WriteString(repl(s[i]))
-			continue
+	for at >= 0 {
+		b.WriteString(s[:at])
+		b.WriteString(repl(s[at]))
+		s = s[at+1:]
+		if at = set.index(s); at < 0 {
+			b.WriteString(s)
 		}
-		b.WriteByte(s[i])
 	}
 	return b.String()
 }
@@ -117,8 +146,9 @@ func replaceBytes(s string, set *byteSet, repl func(byte) string) string {
 // byteSet is a set of ASCII bytes. A string holds one of them when one of
 // its bytes is one (the bytes of a multi-byte UTF-8 sequence are never
 // ASCII), which is strings.ContainsAny for these characters without the
-// set made anew on each call.
-type byteSet [2]uint64
+// set made anew on each call. The strings searched are mostly short runs
+// of text, where a table beats strings.IndexByte for each character.
+type byteSet [256]bool
 
 // newByteSet returns the set of the ASCII characters of chars (others are
 // left out).
@@ -126,22 +156,31 @@ func newByteSet(chars string) *byteSet {
 	var set byteSet
 	for i := 0; i < len(chars); i++ {
 		if c := chars[i]; c < utf8.RuneSelf {
-			set[c>>6] |= 1 << (c & 63)
+			set[c] = true
 		}
 	}
 	return &set
 }
 
-func (set *byteSet) has(c byte) bool { return c < utf8.RuneSelf && set[c>>6]&(1<<(c&63)) != 0 }
+func (set *byteSet) has(c byte) bool { return set[c] }
 
 // in reports whether s holds a byte of set.
-func (set *byteSet) in(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if set.has(s[i]) {
-			return true
+func (set *byteSet) in(s string) bool { return set.index(s) >= 0 }
+
+// index returns the index of the first byte of s in set, or -1.
+func (set *byteSet) index(s string) int {
+	i := 0
+	for ; i+4 <= len(s); i += 4 {
+		if set[s[i]] || set[s[i+1]] || set[s[i+2]] || set[s[i+3]] {
+			break
 		}
 	}
-	return false
+	for ; i < len(s); i++ {
+		if set[s[i]] {
+			return i
+		}
+	}
+	return -1
 }
 
 // The characters each escape looks for.

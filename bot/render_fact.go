@@ -56,7 +56,7 @@ func appendFactRuns(rs []run, f index.HitFact) []run {
 	spans := wordSpans(orig, text, matches)
 	// Window: at most maxFactRunes runes, starting a little before the first match.
 	start, end := 0, len(text)
-	if utf8.RuneCountInString(text) > maxFactRunes {
+	if len(text) > maxFactRunes && utf8.RuneCountInString(text) > maxFactRunes { // runes are a byte or more
 		if len(spans) > 0 && utf8.RuneCountInString(text[:spans[0].Start]) > maxFactRunes/2 {
 			start = backRunes(text, spans[0].Start, maxFactRunes/4)
 			if sp := strings.IndexByte(text[start:], ' '); sp >= 0 && sp < 20 {

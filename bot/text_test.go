@@ -24,7 +24,8 @@ func randomText(rng *rand.Rand, n int) string {
 	return b.String()
 }
 
-// A byteSet finds what strings.ContainsAny finds for the same characters.
+// A byteSet finds what strings.ContainsAny and strings.IndexAny find for
+// the same characters.
 func TestByteSetIsContainsAny(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, chars := range []string{"&<>*~`_", "&<>", "&<>`", "|<> \n"} {
@@ -33,6 +34,9 @@ func TestByteSetIsContainsAny(t *testing.T) {
 			s := randomText(rng, i%12)
 			if got, want := set.in(s), strings.ContainsAny(s, chars); got != want {
 				t.Fatalf("%q in %q: %v, strings.ContainsAny %v", chars, s, got, want)
+			}
+			if got, want := set.index(s), strings.IndexAny(s, chars); got != want {
+				t.Fatalf("index of %q in %q: %v, strings.IndexAny %v", chars, s, got, want)
 			}
 		}
 	}
@@ -144,5 +148,35 @@ func TestWordSpansSameAsCleaningEachPiece(t *testing.T) {
 	}
 	if nClean < 10000 {
 		t.Fatalf("only %d clean texts: the fast path is hardly tested", nClean)
+	}
+}
+
+// The escapes that replace bytes give what replacing each byte on its own
+// gives: random text, with invalid UTF-8 left as it is.
+func TestReplaceBytesByteByByte(t *testing.T) {
+	byByte := func(s string, set *byteSet, repl func(byte) string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			if set.has(s[i]) {
+				b.WriteString(repl(s[i]))
+			} else {
+				b.WriteByte(s[i])
+			}
+		}
+		return b.String()
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 5000 {
+		s := randomText(rng, i%16)
+		for _, e := range []struct {
+			name string
+			f    func(string) string
+			set  *byteSet
+		}{{"escapeEntities", escapeEntities, entitySpecial}, {"escapeCode", escapeCode, codeSpecial}, {"escapeURL", escapeURL, urlSpecial}} {
+			want := byByte(s, e.set, func(c byte) string { return e.f(string(rune(c))) })
+			if got := e.f(s); got != want {
+				t.Fatalf("%s(%q) = %q, want %q", e.name, s, got, want)
+			}
+		}
 	}
 }
