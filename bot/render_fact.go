@@ -52,7 +52,7 @@ func factRuns(f index.HitFact) []run { return appendFactRuns(nil, f) }
 // appendFactRuns appends the runs of factRuns(f) to rs.
 func appendFactRuns(rs []run, f index.HitFact) []run {
 	orig, matches := joinFact(f)
-	text := oneLine(clean(orig))
+	text := cleanLine(orig)
 	spans := wordSpans(orig, text, matches)
 	// Window: at most maxFactRunes runes, starting a little before the first match.
 	start, end := 0, len(text)
@@ -110,8 +110,8 @@ func wordSpans(orig, text string, ms []index.Span) []index.Span {
 			term = strings.Trim(orig[m.Start:m.End], " ")
 			before = strings.TrimRight(orig[:m.Start], " ")
 		} else {
-			term = oneLine(clean(orig[m.Start:m.End]))
-			before = oneLine(clean(orig[:m.Start]))
+			term = cleanLine(orig[m.Start:m.End])
+			before = cleanLine(orig[:m.Start])
 		}
 		if term == "" {
 			continue
@@ -189,7 +189,7 @@ func forwardRunes(s string, i, n int) int {
 // its own ("24/7", "AWS::RDS::DBInstance"); then its parent bullets are
 // kept, nearest first, until it reads as a statement.
 func factSentence(fact string) string {
-	parts := strings.Split(oneLine(clean(fact)), notes.Sep)
+	parts := strings.Split(cleanLine(fact), notes.Sep)
 	i := len(parts) - 1
 	for i > 0 && utf8.RuneCountInString(strings.Join(parts[i:], notes.Sep)) < minQuoteRunes {
 		i--

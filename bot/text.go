@@ -66,6 +66,50 @@ func oneLine(s string) string {
 	return t
 }
 
+// cleanLine is oneLine(clean(s)). Most text (the notes' facts) needs
+// neither: it is checked in one pass and returned as it is, and the rest
+// goes the long way.
+func cleanLine(s string) string {
+	if s == "" {
+		return s
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' || strings.Contains(s, "  ") {
+		return oneLine(clean(s))
+	}
+	for i := 0; i < len(s); {
+		// Printable ASCII and spaces (single, not at the ends: checked
+		// above), four bytes at a time while they last.
+		for i+4 <= len(s) && lineASCII[s[i]] && lineASCII[s[i+1]] && lineASCII[s[i+2]] && lineASCII[s[i+3]] {
+			i += 4
+		}
+		if i == len(s) {
+			break
+		}
+		if lineASCII[s[i]] {
+			i++
+			continue
+		}
+		if s[i] < utf8.RuneSelf {
+			return oneLine(clean(s)) // a control character or other whitespace
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.IsSpace(r) {
+			return oneLine(clean(s))
+		}
+		i += size
+	}
+	return s
+}
+
+// lineASCII marks the ASCII bytes that neither clean nor oneLine changes
+// (the space, unless it is doubled or at an end): ' ' to '~'.
+var lineASCII = func() (t [256]bool) {
+	for c := ' '; c <= '~'; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
 // clean drops control characters (other than newline and tab) and invalid
 // UTF-8 from user text.
 func clean(s string) string {

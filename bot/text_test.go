@@ -180,3 +180,29 @@ func TestReplaceBytesByteByByte(t *testing.T) {
 		}
 	}
 }
+
+// cleanLine is oneLine(clean(s)): every rune between letters and at the
+// ends, every byte, and random text.
+func TestCleanLine(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if got, want := cleanLine(s), oneLine(clean(s)); got != want {
+			t.Fatalf("cleanLine(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for r := rune(0); r <= unicode.MaxRune; r += 1 + r/64 {
+		check("ab cd" + string(r) + "efgh")
+		check(string(r) + "ab")
+		check("ab" + string(r))
+	}
+	for c := range 256 {
+		check(string([]byte{'a', 'b', 'c', 'd', byte(c), 'e'}))
+		check(string([]byte{byte(c)}))
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 20000 {
+		check(randomText(rng, i%24))
+	}
+	check("")
+	check("Auto Scaling › lifecycle hooks: Pending:Wait, then Terminating:Wait")
+}
