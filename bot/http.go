@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -254,7 +255,11 @@ func writeJSONBody(w http.ResponseWriter, b []byte, err error) {
 		http.Error(w, "cannot encode reply", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	// With its length given, the reply goes out whole, without chunked
+	// framing (net/http chunks a body over 2 KB written with no length).
+	h := w.Header()
+	h["Content-Type"] = []string{"application/json; charset=utf-8"}
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	_, _ = w.Write(b)
 }
 
