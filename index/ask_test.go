@@ -584,6 +584,7 @@ func TestEverydayParaphrases(t *testing.T) {
 		{"SQL injection attempts", "common web exploits"},
 		{"a release manager must sign off first", "Approval"},
 		{"the job calls PutMetricData", "Can also create Custom Metrics"},
+		{"writes exceeded what one shard accepts", "maximum number of resources"},
 	} {
 		exam, notes := fx.termSet(c.exam), fx.termSet(c.notes)
 		shared := false
