@@ -22,10 +22,14 @@ type askSignals struct {
 	otherUnk float64 // the highest such share among the other options
 	section  float64 // Search score of the best section for the scenario (0 without hits)
 	notes    bool    // the chosen options are the ones the notes alone rank first (exam technique moved nothing)
-	cover    float64 // share of the first chosen option's distinctive weight its deciding fact holds
+	cover    float64 // share of the first chosen option's distinctive weight its deciding fact holds, of at most askCoverWeight of it
 	coverGap float64 // cover less the runner-up's
 	multi    bool    // the question asks for more than one option
 	denied   bool    // a chosen option's quoted fact denies what the question asks for or the option claims (quoteDenies)
+	// wholeCover and wholeGap are cover and coverGap over all of the
+	// options' distinctive weight, for whether a fact backs the chosen
+	// option (backed).
+	wholeCover, wholeGap float64
 }
 
 // choice is the chosen options and the runner-up, by index.
@@ -102,25 +106,29 @@ func (fx *factIndex) signals(scenario map[string]bool, options []Option, ot opti
 	}
 	s.multi = len(c.chosen) > 1
 	s.notes = slices.Equal(choose(en.score, len(c.chosen), false).chosen, c.chosen)
-	s.cover = fx.deciderCover(sup[c.best], optTerms[c.best], n, count)
+	s.cover = fx.deciderCover(sup[c.best], optTerms[c.best], n, count, askCoverWeight)
+	s.wholeCover = fx.deciderCover(sup[c.best], optTerms[c.best], n, count, math.Inf(1))
+	s.coverGap, s.wholeGap = s.cover, s.wholeCover
 	if c.runner >= 0 {
-		s.coverGap = s.cover - fx.deciderCover(sup[c.runner], optTerms[c.runner], n, count)
-	} else {
-		s.coverGap = s.cover
+		s.coverGap -= fx.deciderCover(sup[c.runner], optTerms[c.runner], n, count, askCoverWeight)
+		s.wholeGap -= fx.deciderCover(sup[c.runner], optTerms[c.runner], n, count, math.Inf(1))
 	}
 	return s
 }
 
 // deciderCover returns the share of an option's distinctive term weight
 // (idf times distinctiveness among the n options) that its best fact
-// holds: 1 when the deciding fact names everything that sets the option
-// apart, 0 when it has no fact. Of a long option only askCoverWeight
-// counts: a real exam's 30-40-word option spells out steps and details
-// ("store the credentials in Secrets Manager, change the connection
-// string to the proxy endpoint") that no single fact of the notes holds
-// beside the option's point, so its deciding fact would otherwise never
-// reach the shares the verdict asks for.
-func (fx *factIndex) deciderCover(s optionSupport, terms map[string]bool, n float64, count map[string]int) float64 {
+// holds, counting at most limit of that weight: 1 when the deciding fact
+// names everything that sets the option apart (or limit's worth of it),
+// 0 when it has no fact. Deciding uses limit askCoverWeight: a real exam's
+// 30-40-word option spells out steps and details ("store the credentials
+// in Secrets Manager, change the connection string to the proxy
+// endpoint") that no single fact of the notes holds beside the option's
+// point, so its deciding fact would otherwise never reach the share the
+// verdict asks for. Whether the notes cover the question at all looks at
+// the whole option (limit +Inf): a fact naming one long option's point
+// is no reason to accept scenario words the notes lack.
+func (fx *factIndex) deciderCover(s optionSupport, terms map[string]bool, n float64, count map[string]int, limit float64) float64 {
 	if len(s.evidence) == 0 {
 		return 0
 	}
@@ -139,7 +147,7 @@ func (fx *factIndex) deciderCover(s optionSupport, terms map[string]bool, n floa
 	if total == 0 {
 		return 0
 	}
-	return min(1, held/min(total, askCoverWeight))
+	return min(1, held/min(total, limit))
 }
 
 // unknownShare returns the share of the weight of terms (idf, times scale
@@ -251,7 +259,7 @@ func (s askSignals) covered() bool {
 // notesSettle asks of the notes' own first option) or in support
 // (askCoverMargin).
 func (s askSignals) backed() bool {
-	return s.cover >= settleCover && (s.coverGap >= settleGap || s.margin >= askCoverMargin)
+	return s.wholeCover >= settleCover && (s.wholeGap >= settleGap || s.margin >= askCoverMargin)
 }
 
 // notesDecide reports whether the notes can decide the question: they
@@ -353,10 +361,11 @@ func (c calibration) prob(x [len(calSignals)]float64) float64 {
 // holdout6_exam_style, exam_style_ask). askDecide and askDecideCover were
 // chosen on five-fold cross-validated confidences of those items, by the
 // real-style sets together (the closest to real exam questions, most of
-// which the notes do not cover): 25 of the 29 answers they decide on
-// held-back folds are right, 16% of their items (all 650: 223 of 287), and
-// a decided answer is never shown with less than "fair confidence"; see
-// BENCHMARKS.md, "ask calibration". askMaxUnknownBacked was set on all of
+// which the notes do not cover): 24 of the 27 answers they decide on
+// held-back folds are right, 15% of their items (all 650: 214 of 267). At
+// 0.55 the answers with a confidence below 0.6 came in: 10 of 22 right
+// over all items, 1 of 4 on the real-style sets, too few for an answer
+// shown as decided; see BENCHMARKS.md, "ask calibration". askMaxUnknownBacked was set on all of
 // them: from 0.28 to 0.35 the questions it adds are 15 of 17 right, from
 // 0.35 to 0.45 two of five.
 const (
@@ -364,7 +373,7 @@ const (
 	askMaxUnknownBacked = 0.35 // the same when a fact backs the chosen option
 	askMaxOtherUnk      = 0.5  // and the chosen options' distinctive words mostly too (the others' unless a fact backs the chosen one)
 	askCoverMargin      = 0.5  // a lead in support that lets a well-covered option stand beside options the notes never mention
-	askDecide           = 0.55
+	askDecide           = 0.6
 	askDecideCover      = 0.4 // share of the chosen option's distinctive weight its deciding fact must hold to decide
 	// askCoverWeight is the most distinctive weight of an option a deciding
 	// fact is measured against (deciderCover): about the longest option of

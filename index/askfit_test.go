@@ -100,7 +100,7 @@ func TestAskFeatures(t *testing.T) {
 			n := float64(len(q.Options))
 			for i, o := range q.Options {
 				w := func(t string) float64 { return distinctiveness(n, ot.count[t]) }
-				cover := fx.deciderCover(sup[i], ot.terms[i], n, ot.count)
+				cover := fx.deciderCover(sup[i], ot.terms[i], n, ot.count, askCoverWeight)
 				r.Opts = append(r.Opts, optRow{Key: o.Key, Sup: sup[i].score, Hyp: hyp[i], Pc: pc[i], Ph: ph[i], En: en.score[i],
 					Effort: pri[i].effort, Risky: pri[i].risky, Managed: pri[i].managed, Meets: len(pri[i].needs), Unk: fx.unknownShare(ot.terms[i], w),
 					Words: len(strings.Fields(o.Text)), Cover: cover})
@@ -206,8 +206,10 @@ func TestAskCalibration(t *testing.T) {
 		}
 		t.Logf("  %-28s%s  (of %d)", f, b.String(), len(byFile[f]))
 	}
+	// The buckets from 0.4 are the bands of the reply's confidence labels
+	// (bot/render_ask.go, confidenceLabel): low, fair, good, high.
 	t.Log("confidence bucket -> right / answers (cross-validated), all items and the real-style sets; then the same for answers that may be decided:")
-	for _, bk := range [][2]float64{{0, 0.2}, {0.2, 0.4}, {0.4, 0.5}, {0.5, 0.6}, {0.6, 0.7}, {0.7, 0.85}, {0.85, 1.01}} {
+	for _, bk := range [][2]float64{{0, 0.2}, {0.2, 0.4}, {0.4, 0.55}, {0.55, 0.7}, {0.7, 0.85}, {0.85, 1.01}} {
 		var b strings.Builder
 		for _, gated := range []bool{false, true} {
 			for _, f := range []string{"all", realStyle} {

@@ -192,7 +192,7 @@ func TestInverted(t *testing.T) {
 }
 
 func TestCoveredAndMayDecide(t *testing.T) {
-	known := askSignals{unknown: 0.1, optUnk: 0.1, otherUnk: 0.2, notes: true, cover: 0.7, coverGap: 0.4, margin: 0.6}
+	known := askSignals{unknown: 0.1, optUnk: 0.1, otherUnk: 0.2, notes: true, cover: 0.7, coverGap: 0.4, wholeCover: 0.7, wholeGap: 0.4, margin: 0.6}
 	tests := []struct {
 		name              string
 		edit              func(*askSignals)
@@ -201,14 +201,18 @@ func TestCoveredAndMayDecide(t *testing.T) {
 		{"every word known and a fact naming the option", func(*askSignals) {}, true, true},
 		{"scenario mostly unknown", func(s *askSignals) { s.unknown = 0.4 }, false, false},
 		{"scenario partly unknown beside a settled option", func(s *askSignals) { s.unknown = 0.32 }, true, true},
-		{"scenario partly unknown and no clear lead", func(s *askSignals) { s.unknown, s.coverGap, s.margin = 0.32, 0.1, 0.2 }, false, false},
+		{"scenario partly unknown and no clear lead", func(s *askSignals) { s.unknown, s.wholeGap, s.margin = 0.32, 0.1, 0.2 }, false, false},
 		{"chosen option mostly unknown", func(s *askSignals) { s.optUnk = 0.6 }, false, false},
 		{"an unknown distractor beside a settled option", func(s *askSignals) { s.otherUnk = 0.9 }, true, true},
-		{"an unknown distractor, lead in support only", func(s *askSignals) { s.otherUnk, s.coverGap = 0.9, 0 }, true, true},
-		{"an unknown distractor and no clear lead", func(s *askSignals) { s.otherUnk, s.coverGap, s.margin = 0.9, 0.1, 0.2 }, false, false},
-		{"an unknown distractor, the deciding fact names little", func(s *askSignals) { s.otherUnk, s.cover = 0.9, 0.5 }, false, false},
+		{"an unknown distractor, lead in support only", func(s *askSignals) { s.otherUnk, s.wholeGap = 0.9, 0 }, true, true},
+		{"an unknown distractor and no clear lead", func(s *askSignals) { s.otherUnk, s.wholeGap, s.margin = 0.9, 0.1, 0.2 }, false, false},
+		{"an unknown distractor, the deciding fact names little", func(s *askSignals) { s.otherUnk, s.wholeCover = 0.9, 0.5 }, false, false},
 		{"covered, but no fact names what sets the option apart", func(s *askSignals) { s.cover = askDecideCover - 0.01 }, true, false},
 		{"covered, but exam technique chose", func(s *askSignals) { s.notes = false }, true, false},
+		// A long option: its deciding fact holds its point (cover, of at
+		// most askCoverWeight) but little of all its words (wholeCover).
+		{"a long option named by its fact", func(s *askSignals) { s.wholeCover, s.wholeGap = 0.3, 0.1 }, true, true},
+		{"a long option named by its fact, scenario partly unknown", func(s *askSignals) { s.unknown, s.wholeCover, s.wholeGap = 0.32, 0.3, 0.1 }, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
