@@ -57,6 +57,7 @@ type Index struct {
 	vocab map[int][]vocabTerm // real words by length, for spelling correction
 	multi bool                // more than one document: hits name theirs
 	prm   rankParams
+	maxF  int      // the most facts of a section (scoreFacts' memory)
 	ask   askCache // the answerer's fact index, built on first Ask (ask_score.go)
 
 	snap   atomic.Pointer[snapshot] // the candidates' state for the index's snapshot (candidates.go)
@@ -80,8 +81,9 @@ type secEntry struct {
 	// headIDs and titleIDs are the numbers of the terms of head and title,
 	// sorted: a query term is looked up by number, not hashed.
 	headIDs, titleIDs []int32
-	anc               []string // IDs of the enclosing sections, nearest first
-	empty             bool     // a heading with no text of its own (at most one word, numbers aside): never ranked
+	n                 int32   // its index in ix.secs
+	anc               []int32 // the enclosing sections (indexes in ix.secs), nearest first
+	empty             bool    // a heading with no text of its own (at most one word, numbers aside): never ranked
 }
 
 // factEntry is a fact's display text and its analysed tokens, with byte
@@ -202,15 +204,23 @@ func BuildWith(opts Options, docs ...*notes.Document) (*Index, error) {
 	seen := map[string]bool{}
 	cache := analysisCache{}
 	for _, d := range ix.docs {
-		parents := make(map[string]string, len(d.Sections))
+		// The document's sections are ix.secs[base:base+len(d.Sections)].
+		base := len(ix.secs)
+		pos := make(map[string]int, len(d.Sections))
 		for i := range d.Sections {
-			parents[d.Sections[i].ID] = d.Sections[i].Parent
+			pos[d.Sections[i].ID] = i
 		}
 		for i := range d.Sections {
 			s := &d.Sections[i]
 			e, body := ix.entry(d, s, cache)
-			for p := s.Parent; p != "" && len(e.anc) < 16; p = parents[p] {
-				e.anc = append(e.anc, p)
+			e.n = int32(base + i)
+			for p := s.Parent; p != "" && len(e.anc) < 16; {
+				j, ok := pos[p]
+				if !ok {
+					break
+				}
+				e.anc = append(e.anc, int32(base+j))
+				p = d.Sections[j].Parent
 			}
 			for _, t := range body {
 				if !seen[t.term] {
@@ -227,6 +237,7 @@ func BuildWith(opts Options, docs ...*notes.Document) (*Index, error) {
 				return nil, fmt.Errorf("build index: section %s: %w", s.ID, err)
 			}
 			ix.secs = append(ix.secs, e)
+			ix.maxF = max(ix.maxF, len(e.facts))
 		}
 	}
 	if err := bi.Batch(batch); err != nil {

@@ -35,6 +35,7 @@ type plan struct {
 	index   map[string]int // term -> index in terms
 	bigrams [][2]string    // adjacent query words, for proximity
 	total   float64        // sum of group weights
+	share   []float64      // what terms[i] is worth in its group: min(weight × idf, the group's weight)
 
 	// The same terms and word pairs by their number in the index (ix.ids),
 	// for matching fact tokens (factEntry.ids) without hashing strings: a
@@ -252,6 +253,10 @@ func (p *plan) group(occs []occ) {
 			grp.weight = canon
 		}
 		p.total += grp.weight
+	}
+	p.share = make([]float64, len(p.terms))
+	for i, t := range p.terms {
+		p.share[i] = min(t.weight*t.idf, p.groups[t.group].weight)
 	}
 }
 

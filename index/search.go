@@ -88,38 +88,29 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 	if top <= 0 {
 		top = 1
 	}
-	type ranked struct {
-		e     *secEntry
-		score float64
-		facts []rankedFact
-	}
 	rs := make([]ranked, 0, len(cands))
 	scored := make([]rankedFact, 0, 4*len(cands))
 	masks := p.pairMasks()
+	fs := factScratch{held: make([]uint64, ix.maxF), facts: make([]int32, 0, 32)}
 	for _, c := range cands {
 		e := &ix.secs[c.sec]
+		head := p.termBits(e.headIDs)
 		from := len(scored)
-		scored = p.scoreFacts(e, ix.prm.bigram, ix.prm.factPath, masks, scored)
+		scored = p.scoreFacts(e, head, ix.prm.bigram, ix.prm.factPath, masks, &fs, scored)
 		facts := scored[from:len(scored):len(scored)]
 		best := 0.0
 		if len(facts) > 0 {
 			best = facts[0].score
 		}
-		score := ix.prm.bm25*c.score/top + ix.prm.fact*best + ix.prm.head*p.coverage(e.headIDs) + ix.prm.title*p.coverage(e.titleIDs)
-		rs = append(rs, ranked{e: e, score: score, facts: facts})
+		score := ix.prm.bm25*c.score/top + ix.prm.fact*best + ix.prm.head*p.coverage(head) + ix.prm.title*p.coverage(p.termBits(e.titleIDs))
+		rs = append(rs, ranked{e: e, score: score, best: best, facts: facts})
 	}
 	// A heading with no text of its own ranks only when nothing else matched.
 	if slices.ContainsFunc(rs, func(r ranked) bool { return !r.e.empty }) {
 		rs = slices.DeleteFunc(rs, func(r ranked) bool { return r.e.empty })
 	}
 	slices.SortStableFunc(rs, func(a, b ranked) int { return cmp.Compare(b.score, a.score) })
-	preferSpecific(rs, ix.prm.specific, func(r ranked) (float64, float64, *secEntry) {
-		best := 0.0
-		if len(r.facts) > 0 {
-			best = r.facts[0].score
-		}
-		return r.score, best, r.e
-	})
+	preferSpecific(rs, ix.prm.specific)
 	if len(rs) > k {
 		rs = rs[:k]
 	}
@@ -133,28 +124,37 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 	return hits, nil
 }
 
+// ranked is a candidate section with its score, its best fact's score and
+// its scored facts, best first.
+type ranked struct {
+	e     *secEntry
+	score float64
+	best  float64
+	facts []rankedFact
+}
+
 // preferSpecific moves a section below a descendant of it (by the Parent
-// chain, same document) that ranks lower but scores at least frac of its
+// chain) that ranks lower but scores at least frac of its
 // score and whose best fact matches the query at least as well as the
 // section's own best fact: the notes' answers sit in the most specific
 // section, and an enclosing one mostly ranks high on the breadth of its
 // text, not on a better fact. Sections keep their scores; only the order
-// changes. rs must be sorted best first; of reports a candidate's score,
-// best fact score and entry.
-func preferSpecific[T any](rs []T, frac float64, of func(T) (float64, float64, *secEntry)) {
+// changes. rs must be sorted best first.
+func preferSpecific(rs []ranked, frac float64) {
 	if frac <= 0 {
 		return
 	}
 	// Each move puts a section below one of its descendants, so it happens at
 	// most once per (section, descendant) pair; the bound is a safeguard.
 	for i, moves := 0, 0; i < len(rs) && moves < len(rs)*len(rs); i++ {
-		score, fact, e := of(rs[i])
+		r := &rs[i]
+		low := frac * r.score
 		for j := len(rs) - 1; j > i; j-- {
-			ds, df, de := of(rs[j])
-			if ds < frac*score || df < fact || de.doc != e.doc || !slices.Contains(de.anc, e.sec.ID) {
+			d := &rs[j]
+			if d.score < low || d.best < r.best || !slices.Contains(d.e.anc, r.e.n) {
 				continue
 			}
-			a := rs[i]
+			a := *r
 			copy(rs[i:j], rs[i+1:j+1])
 			rs[j] = a
 			moves++
@@ -164,24 +164,46 @@ func preferSpecific[T any](rs []T, frac float64, of func(T) (float64, float64, *
 	}
 }
 
-// coverage is the weighted share of the query's groups found in set, the
-// sorted numbers of a section's terms (headIDs, titleIDs).
-func (p *plan) coverage(set []int32) float64 {
+// termBits returns the query terms among set, the sorted numbers of a
+// section's terms (headIDs, titleIDs): bit i for p.terms[i].
+func (p *plan) termBits(set []int32) uint64 {
+	var m uint64
+	for _, id := range set {
+		if i := p.term(id); i >= 0 {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+// coverage is the weighted share of the query's groups that the terms in
+// m (termBits) hold.
+func (p *plan) coverage(m uint64) float64 {
 	if p.total == 0 {
 		return 0
 	}
 	var arr [maxQueryTerms]float64
 	buf := arr[:len(p.groups)]
-	for i, t := range p.terms {
-		if _, ok := slices.BinarySearch(set, p.ids[i]); ok {
-			buf[t.group] = max(buf[t.group], min(t.weight*t.idf, p.groups[t.group].weight))
-		}
-	}
+	p.addShares(buf, m, 1)
 	s := 0.0
 	for _, v := range buf {
 		s += v
 	}
 	return s / p.total
+}
+
+// addShares raises buf[g], for the group g of each term in m, to the
+// term's share of the query (p.share) times w, if that is more.
+func (p *plan) addShares(buf []float64, m uint64, w float64) {
+	for ; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros64(m)
+		g := p.terms[i].group
+		if w == 1 {
+			buf[g] = max(buf[g], p.share[i])
+		} else {
+			buf[g] = max(buf[g], w*p.share[i])
+		}
+	}
 }
 
 // rankedFact is a fact of a section with its match score.
@@ -192,49 +214,38 @@ type rankedFact struct {
 
 // scoreFacts scores every fact of e by the weighted share of the query's
 // groups it holds, plus a bonus for query word pairs that appear side by
-// side, best first; facts matching nothing are left out. The scored facts
-// are appended to out, and the extended slice is returned.
-func (p *plan) scoreFacts(e *secEntry, bigramW, ctxW float64, pairMasks []uint64, out []rankedFact) []rankedFact {
+// side, best first; facts matching nothing are left out. head holds the
+// query terms of e's path (termBits). The scored facts are appended to
+// out, and the extended slice is returned.
+func (p *plan) scoreFacts(e *secEntry, head uint64, bigramW, ctxW float64, pairMasks []uint64, fs *factScratch, out []rankedFact) []rankedFact {
 	if p.total == 0 {
 		return out
 	}
 	start := len(out)
-	var arr, headArr [maxQueryTerms]float64
-	buf := arr[:len(p.groups)]
+	buf, headShares := fs.buf[:len(p.groups)], fs.head[:len(p.groups)]
 	// What the path already says counts for every fact of the section
 	// ("Parameters per stack: 60" under "CloudFormation › Limits").
-	head := headArr[:len(p.groups)]
+	clear(headShares)
 	if ctxW > 0 {
-		for i, t := range p.terms {
-			if _, ok := slices.BinarySearch(e.headIDs, p.ids[i]); ok {
-				head[t.group] = max(head[t.group], ctxW*min(t.weight*t.idf, p.groups[t.group].weight))
-			}
-		}
+		p.addShares(headShares, head, ctxW)
 	}
-	// The query terms each fact holds, as (fact, term) pairs in fact order.
-	var pairArr [128]uint64
-	pairs := p.factTermPairs(e, pairArr[:0])
-	for j := 0; j < len(pairs); {
-		fi := int(pairs[j] >> 32)
-		f := &e.facts[fi]
-		copy(buf, head)
-		var held uint64 // the terms the fact holds, a bit each
-		for ; j < len(pairs) && int(pairs[j]>>32) == fi; j++ {
-			ti := uint32(pairs[j])
-			held |= 1 << ti
-			t := &p.terms[ti]
-			buf[t.group] = max(buf[t.group], min(t.weight*t.idf, p.groups[t.group].weight))
-		}
+	held, facts := p.factTerms(e, fs)
+	for _, fi := range facts {
+		h := held[fi]
+		held[fi] = 0
+		copy(buf, headShares)
+		p.addShares(buf, h, 1)
 		s := 0.0
 		for _, v := range buf {
 			s += v
 		}
 		s /= p.total
 		// Only a fact holding both words of a pair can have them side by side.
-		if len(p.bigrams) > 0 && bigramW > 0 && slices.ContainsFunc(pairMasks, func(m uint64) bool { return held&m == m }) {
+		if len(p.bigrams) > 0 && bigramW > 0 && slices.ContainsFunc(pairMasks, func(m uint64) bool { return h&m == m }) {
+			f := &e.facts[fi]
 			s += bigramW * bigramShare(f.toks, f.ids, p.bigramID, &p.bigramFirst)
 		}
-		out = append(out, rankedFact{fi, s})
+		out = append(out, rankedFact{int(fi), s})
 	}
 	slices.SortStableFunc(out[start:], func(a, b rankedFact) int {
 		switch {
@@ -246,6 +257,14 @@ func (p *plan) scoreFacts(e *secEntry, bigramW, ctxW float64, pairMasks []uint64
 		return 0
 	})
 	return out
+}
+
+// factScratch is scoreFacts' working memory, kept across the candidates
+// of one search.
+type factScratch struct {
+	buf, head [maxQueryTerms]float64 // a share per group
+	held      []uint64               // by fact (ix.maxF): the query terms it holds; all zero between sections
+	facts     []int32                // the facts with terms in held
 }
 
 // pairMasks returns for each word pair of the query (p.bigrams) the bits
@@ -262,11 +281,12 @@ func (p *plan) pairMasks() []uint64 {
 	return masks
 }
 
-// factTermPairs appends to out a pair for each fact of e and query term it
-// holds: the fact's index in the high 32 bits, the term's index in p.terms
-// in the low, sorted. They are looked up in e's list of fact terms, not
-// found by going through every token.
-func (p *plan) factTermPairs(e *secEntry, out []uint64) []uint64 {
+// factTerms returns by fact of e the query terms it holds (bit j for
+// p.terms[j]) and the facts holding any, in order, in fs's memory; the
+// caller zeroes held for those facts. They are looked up in e's list of
+// fact terms, not found by going through every token.
+func (p *plan) factTerms(e *secEntry, fs *factScratch) (held []uint64, facts []int32) {
+	held, facts = fs.held, fs.facts[:0]
 	fts := e.factTerms
 	for ti, id := range p.ids {
 		lo, hi := 0, len(fts)
@@ -279,11 +299,16 @@ func (p *plan) factTermPairs(e *secEntry, out []uint64) []uint64 {
 			}
 		}
 		for ; lo < len(fts) && fts[lo].id == id; lo++ {
-			out = append(out, uint64(fts[lo].fact)<<32|uint64(ti))
+			f := fts[lo].fact
+			if held[f] == 0 {
+				facts = append(facts, f)
+			}
+			held[f] |= 1 << ti
 		}
 	}
-	slices.Sort(out)
-	return out
+	slices.Sort(facts)
+	fs.facts = facts
+	return held, facts
 }
 
 // bigramShare is the share of the query's adjacent word pairs that occur at

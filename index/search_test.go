@@ -438,16 +438,19 @@ func TestEmptyDocument(t *testing.T) {
 }
 
 func TestPreferSpecific(t *testing.T) {
-	sec := func(id string, anc ...string) *secEntry {
-		return &secEntry{sec: &notes.Section{ID: id}, doc: "d", anc: anc}
+	// Sections numbered as in an index: 4_5 is 0, 4_5_3 is 1 and so on.
+	n := int32(0)
+	sec := func(id string, anc ...int32) *secEntry {
+		n++
+		return &secEntry{sec: &notes.Section{ID: id}, doc: "d", n: n - 1, anc: anc}
 	}
 	type cand struct {
 		e           *secEntry
 		score, fact float64
 	}
 	parent := sec("4_5")
-	child := sec("4_5_3", "4_5")
-	grand := sec("4_5_3_2", "4_5_3", "4_5")
+	child := sec("4_5_3", parent.n)
+	grand := sec("4_5_3_2", child.n, parent.n)
 	other := sec("4_6")
 	tests := []struct {
 		name string
@@ -464,7 +467,7 @@ func TestPreferSpecific(t *testing.T) {
 			[]cand{{parent, 1.0, 0.4}, {child, 0.9, 0.3}},
 			[]string{"4_5", "4_5_3"}},
 		{"a sibling section is not a descendant",
-			[]cand{{sec("4_5_1", "4_5"), 1.0, 0.2}, {child, 0.9, 0.3}},
+			[]cand{{sec("4_5_1", parent.n), 1.0, 0.2}, {child, 0.9, 0.3}},
 			[]string{"4_5_1", "4_5_3"}},
 		{"a chain ends most specific first",
 			[]cand{{parent, 1.0, 0.1}, {child, 0.9, 0.2}, {grand, 0.8, 0.3}},
@@ -472,8 +475,11 @@ func TestPreferSpecific(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rs := slices.Clone(tc.in)
-			preferSpecific(rs, 0.7, func(c cand) (float64, float64, *secEntry) { return c.score, c.fact, c.e })
+			var rs []ranked
+			for _, c := range tc.in {
+				rs = append(rs, ranked{e: c.e, score: c.score, best: c.fact})
+			}
+			preferSpecific(rs, 0.7)
 			var got []string
 			for _, c := range rs {
 				got = append(got, c.e.sec.ID)
