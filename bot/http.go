@@ -55,8 +55,8 @@ type HTTPOptions struct {
 // readiness and metrics endpoints.
 //
 // Every /slack/ request is checked before anything else: the body is read
-// whole (up to MaxBody, else 413) and its v0 signature verified with
-// slack-go's SecretsVerifier; a missing, wrong or stale (over five minutes)
+// whole (up to MaxBody, else 413) and its v0 signature verified by
+// slack-go's rules (signer); a missing, wrong or stale (over five minutes)
 // signature gets 401 and nothing is parsed or changed, and so does a slash
 // command or click whose signature was already seen (a replay). Slash commands are
 // answered in the response body when the router is done within
@@ -69,6 +69,7 @@ type HTTP struct {
 	d       *Dispatcher
 	opts    HTTPOptions
 	replays *memReplays // signatures seen while their timestamp is acceptable
+	signer  *signer
 }
 
 // NewHTTP returns the HTTP transport over d.
@@ -82,7 +83,7 @@ func NewHTTP(lg *slog.Logger, d *Dispatcher, opts HTTPOptions) *HTTP {
 	if opts.CommandWait <= 0 {
 		opts.CommandWait = 2500 * time.Millisecond
 	}
-	return &HTTP{lg: lg, d: d, opts: opts, replays: newMemReplays()}
+	return &HTTP{lg: lg, d: d, opts: opts, replays: newMemReplays(), signer: newSigner(opts.SigningSecret)}
 }
 
 // Handler returns the routes, mapped in one place.
@@ -170,7 +171,7 @@ func (h *HTTP) slackRoute(route string, f func(w http.ResponseWriter, r *http.Re
 			http.Error(sw, "cannot read request body", http.StatusBadRequest)
 			return
 		}
-		if err := verify(r.Header, body, h.opts.SigningSecret); err != nil {
+		if err := h.signer.verify(r.Header, body, time.Now()); err != nil {
 			info.outcome = "unauthorized"
 			h.lg.Warn("bot.HTTP signature refused", "route", route, "reason", err.Error())
 			http.Error(sw, "invalid request signature", http.StatusUnauthorized)
@@ -227,19 +228,6 @@ func (h *HTTP) refuseReplay(w http.ResponseWriter, route string, info *reqInfo) 
 	info.outcome = "replayed"
 	h.lg.Warn("bot.HTTP replayed request refused", "route", route)
 	http.Error(w, "replayed request", http.StatusUnauthorized)
-}
-
-// verify checks Slack's v0 signature of body with slack-go, which also
-// refuses timestamps more than five minutes away from now.
-func verify(header http.Header, body []byte, secret string) error {
-	sv, err := slack.NewSecretsVerifier(header, secret)
-	if err != nil {
-		return err
-	}
-	if _, err := sv.Write(body); err != nil {
-		return err
-	}
-	return sv.Ensure()
 }
 
 // writeJSON writes v as a JSON response body.
