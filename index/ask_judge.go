@@ -106,31 +106,31 @@ func (fx *factIndex) signals(scenario map[string]bool, options []Option, ot opti
 	}
 	s.multi = len(c.chosen) > 1
 	s.notes = slices.Equal(choose(en.score, len(c.chosen), false).chosen, c.chosen)
-	s.cover = fx.deciderCover(sup[c.best], optTerms[c.best], n, count, askCoverWeight)
-	s.wholeCover = fx.deciderCover(sup[c.best], optTerms[c.best], n, count, math.Inf(1))
+	s.cover, s.wholeCover = fx.deciderCover(sup[c.best], optTerms[c.best], n, count)
 	s.coverGap, s.wholeGap = s.cover, s.wholeCover
 	if c.runner >= 0 {
-		s.coverGap -= fx.deciderCover(sup[c.runner], optTerms[c.runner], n, count, askCoverWeight)
-		s.wholeGap -= fx.deciderCover(sup[c.runner], optTerms[c.runner], n, count, math.Inf(1))
+		cover, whole := fx.deciderCover(sup[c.runner], optTerms[c.runner], n, count)
+		s.coverGap -= cover
+		s.wholeGap -= whole
 	}
 	return s
 }
 
 // deciderCover returns the share of an option's distinctive term weight
 // (idf times distinctiveness among the n options) that its best fact
-// holds, counting at most limit of that weight: 1 when the deciding fact
-// names everything that sets the option apart (or limit's worth of it),
-// 0 when it has no fact. Deciding uses limit askCoverWeight: a real exam's
-// 30-40-word option spells out steps and details ("store the credentials
-// in Secrets Manager, change the connection string to the proxy
-// endpoint") that no single fact of the notes holds beside the option's
-// point, so its deciding fact would otherwise never reach the share the
-// verdict asks for. Whether the notes cover the question at all looks at
-// the whole option (limit +Inf): a fact naming one long option's point
-// is no reason to accept scenario words the notes lack.
-func (fx *factIndex) deciderCover(s optionSupport, terms map[string]bool, n float64, count map[string]int, limit float64) float64 {
+// holds: cover counts at most askCoverWeight of that weight, whole all of
+// it; 1 when the deciding fact names everything that sets the option
+// apart (for cover, askCoverWeight's worth of it), 0 when it has no fact.
+// Deciding reads cover: a real exam's 30-40-word option spells out steps
+// and details ("store the credentials in Secrets Manager, change the
+// connection string to the proxy endpoint") that no single fact of the
+// notes holds beside the option's point, so its deciding fact would
+// otherwise never reach the share the verdict asks for. Whether the notes
+// cover the question at all reads whole: a fact naming one long option's
+// point is no reason to accept scenario words the notes lack.
+func (fx *factIndex) deciderCover(s optionSupport, terms map[string]bool, n float64, count map[string]int) (cover, whole float64) {
 	if len(s.evidence) == 0 {
-		return 0
+		return 0, 0
 	}
 	id := s.evidence[0].fact
 	total, held := 0.0, 0.0
@@ -145,9 +145,9 @@ func (fx *factIndex) deciderCover(s optionSupport, terms map[string]bool, n floa
 		}
 	}
 	if total == 0 {
-		return 0
+		return 0, 0
 	}
-	return min(1, held/min(total, limit))
+	return min(1, held/min(total, askCoverWeight)), held / total
 }
 
 // unknownShare returns the share of the weight of terms (idf, times scale

@@ -243,14 +243,15 @@ const (
 func (fx *factIndex) notesSettle(ot optionTermSets, sup []optionSupport, en ensembleResult, k int) bool {
 	c := choose(en.score, k, false)
 	n := float64(len(sup))
-	cover := fx.deciderCover(sup[c.best], ot.terms[c.best], n, ot.count, askCoverWeight)
+	cover, _ := fx.deciderCover(sup[c.best], ot.terms[c.best], n, ot.count)
 	if cover < settleCover {
 		return false
 	}
 	if c.runner < 0 {
 		return true
 	}
-	return cover-fx.deciderCover(sup[c.runner], ot.terms[c.runner], n, ot.count, askCoverWeight) >= settleGap
+	runner, _ := fx.deciderCover(sup[c.runner], ot.terms[c.runner], n, ot.count)
+	return cover-runner >= settleGap
 }
 
 // guessScores ranks the options by the two scorers' joint standing and

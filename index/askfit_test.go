@@ -100,7 +100,7 @@ func TestAskFeatures(t *testing.T) {
 			n := float64(len(q.Options))
 			for i, o := range q.Options {
 				w := func(t string) float64 { return distinctiveness(n, ot.count[t]) }
-				cover := fx.deciderCover(sup[i], ot.terms[i], n, ot.count, askCoverWeight)
+				cover, _ := fx.deciderCover(sup[i], ot.terms[i], n, ot.count)
 				r.Opts = append(r.Opts, optRow{Key: o.Key, Sup: sup[i].score, Hyp: hyp[i], Pc: pc[i], Ph: ph[i], En: en.score[i],
 					Effort: pri[i].effort, Risky: pri[i].risky, Managed: pri[i].managed, Meets: len(pri[i].needs), Unk: fx.unknownShare(ot.terms[i], w),
 					Words: len(strings.Fields(o.Text)), Cover: cover})

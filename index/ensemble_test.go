@@ -238,13 +238,13 @@ func FuzzAsk(f *testing.F) {
 func TestDeciderCover(t *testing.T) {
 	fx, opts, ot, fact := ecsServiceFacts(t)
 	n := float64(len(opts))
-	if got := fx.deciderCover(optionSupport{score: 1, evidence: fact("daemon")}, ot.terms[0], n, ot.count, askCoverWeight); got != 1 {
+	if got, _ := fx.deciderCover(optionSupport{score: 1, evidence: fact("daemon")}, ot.terms[0], n, ot.count); got != 1 {
 		t.Errorf("the fact naming the option's own word: cover %v, want 1", got)
 	}
-	if got := fx.deciderCover(optionSupport{score: 1, evidence: fact("replica")}, ot.terms[0], n, ot.count, askCoverWeight); got != 0 {
+	if got, _ := fx.deciderCover(optionSupport{score: 1, evidence: fact("replica")}, ot.terms[0], n, ot.count); got != 0 {
 		t.Errorf("a fact about another option: cover %v, want 0", got)
 	}
-	if got := fx.deciderCover(optionSupport{}, ot.terms[2], n, ot.count, askCoverWeight); got != 0 {
+	if got, _ := fx.deciderCover(optionSupport{}, ot.terms[2], n, ot.count); got != 0 {
 		t.Errorf("no evidence: cover %v, want 0", got)
 	}
 }
@@ -285,14 +285,14 @@ func TestDeciderCoverLongOption(t *testing.T) {
 	if total <= askCoverWeight || held/total >= askDecideCover {
 		t.Fatalf("the option should be long (weight %.1f, want more than %d) and its fact hold less than %.1f of it (%.2f)", total, askCoverWeight, askDecideCover, held/total)
 	}
-	got := fx.deciderCover(optionSupport{score: 1, evidence: ev}, ot.terms[0], n, ot.count, askCoverWeight)
+	got, whole := fx.deciderCover(optionSupport{score: 1, evidence: ev}, ot.terms[0], n, ot.count)
 	if want := held / askCoverWeight; math.Abs(got-want) > 1e-9 || got < askDecideCover {
 		t.Errorf("cover %.3f, want %.3f (the held weight over askCoverWeight), at least %.1f", got, want, askDecideCover)
 	}
 	// Over the whole option (whether a fact backs it, for coverage) the
 	// share stays what the fact holds of all of it.
-	if got := fx.deciderCover(optionSupport{score: 1, evidence: ev}, ot.terms[0], n, ot.count, math.Inf(1)); math.Abs(got-held/total) > 1e-9 {
-		t.Errorf("cover of the whole option %.3f, want %.3f", got, held/total)
+	if math.Abs(whole-held/total) > 1e-9 {
+		t.Errorf("cover of the whole option %.3f, want %.3f", whole, held/total)
 	}
 }
 
