@@ -152,7 +152,7 @@ func (h *HTTP) slackRoute(route string, f func(w http.ResponseWriter, r *http.Re
 			}
 			h.lg.LogAttrs(r.Context(), lvl, "bot.HTTP request", slog.String("route", route), slog.String("command", info.command),
 				slog.String("outcome", info.outcome), slog.Int("status", sw.status()), slog.Float64("latency_ms", msSince(start)),
-				slog.String("retry_num", r.Header.Get("X-Slack-Retry-Num")))
+				slog.String("retry_num", headerValue(r.Header, hRetryNum)))
 		}()
 		if h.opts.SigningSecret == "" {
 			info.outcome = "disabled"

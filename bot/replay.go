@@ -31,7 +31,7 @@ type ReplayLog interface {
 // request is refused as stale anyway. ok is false when the header does not
 // hold a v0 signature.
 func requestKey(h http.Header) (key []byte, expires time.Time, ok bool) {
-	hexSig, found := strings.CutPrefix(h.Get("X-Slack-Signature"), "v0=")
+	hexSig, found := strings.CutPrefix(headerValue(h, hSignature), "v0=")
 	if !found {
 		return nil, time.Time{}, false
 	}
@@ -39,7 +39,7 @@ func requestKey(h http.Header) (key []byte, expires time.Time, ok bool) {
 	if err != nil || len(key) == 0 {
 		return nil, time.Time{}, false
 	}
-	ts, err := strconv.ParseInt(h.Get("X-Slack-Request-Timestamp"), 10, 64)
+	ts, err := strconv.ParseInt(headerValue(h, hTimestamp), 10, 64)
 	if err != nil {
 		return nil, time.Time{}, false
 	}

@@ -45,8 +45,8 @@ func (s *signer) verify(header http.Header, body []byte, now time.Time) error {
 	if s.secret == "" {
 		return slack.ErrInvalidConfiguration
 	}
-	signature := header.Get("X-Slack-Signature")
-	stamp := header.Get("X-Slack-Request-Timestamp")
+	signature := headerValue(header, hSignature)
+	stamp := headerValue(header, hTimestamp)
 	if signature == "" || stamp == "" {
 		return slack.ErrMissingHeaders
 	}
@@ -86,4 +86,21 @@ func (s *signer) verify(header http.Header, body []byte, now time.Time) error {
 		return slack.ErrInvalidSignature
 	}
 	return nil
+}
+
+// Slack's request headers, spelled as net/http keeps them
+// (textproto.CanonicalMIMEHeaderKey).
+const (
+	hSignature = "X-Slack-Signature"
+	hTimestamp = "X-Slack-Request-Timestamp"
+	hRetryNum  = "X-Slack-Retry-Num"
+)
+
+// headerValue is h.Get(key) for a key spelled as net/http keeps it, without
+// working out that spelling again on every request.
+func headerValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"net/http"
+	"net/textproto"
 	"strconv"
 	"strings"
 	"sync"
@@ -111,4 +112,23 @@ func TestSignerConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// The header names read with headerValue are spelled as net/http keeps
+// them, so it finds what Header.Get finds.
+func TestHeaderValueIsGet(t *testing.T) {
+	h := http.Header{}
+	for i, k := range []string{hSignature, hTimestamp, hRetryNum} {
+		if c := textproto.CanonicalMIMEHeaderKey(k); c != k {
+			t.Errorf("%q is kept as %q", k, c)
+		}
+		if got := headerValue(h, k); got != "" {
+			t.Errorf("headerValue(%q) of no header = %q", k, got)
+		}
+		h.Add(strings.ToLower(k), strconv.Itoa(i))
+		h.Add(k, "second")
+		if got, want := headerValue(h, k), h.Get(k); got != want || got != strconv.Itoa(i) {
+			t.Errorf("headerValue(%q) = %q, Header.Get %q", k, got, want)
+		}
+	}
 }
