@@ -3,9 +3,11 @@ package index
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	_ "embed"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -203,7 +205,7 @@ func (a *aliases) expand(toks []token) []token {
 	out := make([]token, 0, len(toks)+len(extra))
 	out = append(out, dropStops(toks)...)
 	out = append(out, extra...)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].pos < out[j].pos })
+	slices.SortStableFunc(out, func(a, b token) int { return cmp.Compare(a.pos, b.pos) })
 	return out
 }
 

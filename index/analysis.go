@@ -108,7 +108,8 @@ func appendTokens(dst []token, text string, pos int) []token {
 			continue
 		}
 		// Collect a compound: words separated by single joiners.
-		var words []span
+		var wordArr [2 * maxCompoundParts]span
+		words := wordArr[:0]
 		for {
 			start := i
 			for i < len(text) {

@@ -1,9 +1,9 @@
 package index
 
 import (
+	"cmp"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -71,21 +71,20 @@ func (ix *Index) plan(q string) (*plan, error) {
 	}
 	corrected, fuzzy, guessed := ix.correctQuery(all, len(toks) > maxCorrectedQuery)
 	weights, order, occs, exact := ix.weighTerms(ix.al.expand(corrected), fuzzy, guessed)
-	p := &plan{index: map[string]int{}}
+	p := &plan{index: make(map[string]int, len(order))}
 	if !exact && unmatched(toks, occs) {
 		// Only guessed spellings, and some words matched nothing at all:
 		// better "nothing matched" than sections about the guesses.
 		return p, nil
 	}
 	n := float64(len(ix.secs))
+	p.terms = make([]qterm, 0, len(order))
 	for _, term := range order {
 		df := float64(ix.df[term])
 		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
 		p.terms = append(p.terms, qterm{term: term, weight: weights[term], idf: idf})
 	}
-	sort.SliceStable(p.terms, func(i, j int) bool {
-		return p.terms[i].weight*p.terms[i].idf > p.terms[j].weight*p.terms[j].idf
-	})
+	slices.SortStableFunc(p.terms, func(a, b qterm) int { return cmp.Compare(b.weight*b.idf, a.weight*a.idf) })
 	if len(p.terms) > maxQueryTerms {
 		p.terms = p.terms[:maxQueryTerms]
 	}
@@ -154,8 +153,8 @@ func (ix *Index) correctQuery(all []token, long bool) ([]token, map[string]float
 // here: weighing them down in long queries cost answers on the blind sets
 // (BENCHMARKS.md, "ask: honest answers"); the answer scorers ignore them.
 func (ix *Index) weighTerms(expanded []token, fuzzy map[string]float64, guessed []occ) (map[string]float64, []string, []occ, bool) {
-	weights := map[string]float64{}
-	order := []string{}
+	weights := make(map[string]float64, len(expanded))
+	order := make([]string, 0, len(expanded))
 	exact := false
 	occs := make([]occ, 0, len(expanded))
 	for _, t := range expanded {
@@ -210,7 +209,7 @@ func (p *plan) group(occs []occ) {
 		}
 		return i
 	}
-	sort.Slice(occs, func(i, j int) bool { return occs[i].start < occs[j].start })
+	slices.SortFunc(occs, func(a, b occ) int { return cmp.Compare(a.start, b.start) })
 	open := -1 // the occurrence reaching furthest among those overlapping so far
 	for i, o := range occs {
 		ti, ok := p.index[o.term]
@@ -226,17 +225,28 @@ func (p *plan) group(occs []occ) {
 		}
 		open = i
 	}
-	gi := map[int]int{}
+	// Groups are numbered in order of their first term; their term lists
+	// share one array.
+	gi := make([]int, len(p.terms)) // root -> group + 1
+	size := make([]int, 0, len(p.terms))
 	for i := range p.terms {
 		r := find(i)
-		g, ok := gi[r]
-		if !ok {
-			g = len(p.groups)
-			gi[r] = g
-			p.groups = append(p.groups, qgroup{})
+		if gi[r] == 0 {
+			size = append(size, 0)
+			gi[r] = len(size)
 		}
-		p.terms[i].group = g
-		p.groups[g].terms = append(p.groups[g].terms, i)
+		p.terms[i].group = gi[r] - 1
+		size[gi[r]-1]++
+	}
+	p.groups = make([]qgroup, len(size))
+	all := make([]int, 0, len(p.terms))
+	for g, n := range size {
+		p.groups[g].terms = all[len(all) : len(all) : len(all)+n]
+		all = all[:len(all)+n]
+	}
+	for i := range p.terms {
+		g := &p.groups[p.terms[i].group]
+		g.terms = append(g.terms, i)
 	}
 	for g := range p.groups {
 		grp := &p.groups[g]

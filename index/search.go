@@ -339,19 +339,17 @@ func bigramShare(toks []token, ids []int32, bigrams [][2]int32, first *[4]uint64
 // pickFacts returns the one to three best facts of a hit with their matched
 // terms located; a hit matched only through its title shows its first fact.
 func (p *plan) pickFacts(e *secEntry, facts []rankedFact, keep float64) []HitFact {
-	var out []HitFact
+	out := make([]HitFact, 0, min(maxFactsPerHit, max(len(facts), 1)))
+	var spanArr [32]Span
 	for _, sf := range facts {
 		if len(out) == maxFactsPerHit || (len(out) > 0 && sf.score < keep*facts[0].score) {
 			break
 		}
 		f := &e.facts[sf.i]
-		out = append(out, f.hit(p.spans(f)))
+		out = append(out, f.hit(p.spans(f, spanArr[:0])))
 	}
 	if len(out) == 0 && len(e.facts) > 0 {
 		out = append(out, e.facts[0].hit(nil))
-	}
-	if out == nil {
-		out = []HitFact{}
 	}
 	return out
 }
@@ -360,7 +358,11 @@ func (p *plan) pickFacts(e *secEntry, facts []rankedFact, keep float64) []HitFac
 // spans, byte ranges of f.text, as ranges of those parts.
 func (f *factEntry) hit(spans []Span) HitFact {
 	h := HitFact{Context: f.ctx, Text: f.text}
-	starts := make([]int, 0, len(f.ctx)+1)
+	if len(spans) > 0 {
+		h.Matches = make([]Span, 0, len(spans))
+	}
+	var startArr [8]int
+	starts := startArr[:0]
 	off := 0
 	for _, c := range f.ctx {
 		starts = append(starts, off)
@@ -385,9 +387,10 @@ func (f *factEntry) hit(spans []Span) HitFact {
 	return h
 }
 
-// spans returns the merged byte ranges of f's tokens that match the query.
-func (p *plan) spans(f *factEntry) []Span {
-	var sp []Span
+// spans returns the merged byte ranges of f's tokens that match the query,
+// in sp's memory (appended to sp[:0]).
+func (p *plan) spans(f *factEntry, sp []Span) []Span {
+	sp = sp[:0]
 	for k, t := range f.toks {
 		if p.term(f.ids[k]) >= 0 {
 			sp = append(sp, Span{Start: t.start, End: t.end})
