@@ -115,23 +115,61 @@ func priorWords(s string) []string {
 	})
 }
 
-// hasPhrase reports whether words holds ph as consecutive words, its last
-// word also matching a longer word it starts.
-func hasPhrase(words, ph []string) bool { return phraseAt(words, ph) >= 0 }
+// textWords is a text's words (priorWords) with an index by word, so a
+// phrase is looked up by binary search instead of a scan of the text: the
+// guess matches some hundreds of phrases against the scenario and each
+// option.
+type textWords struct {
+	words  []string
+	byWord []wordPos // every word with its position, by word then position
+}
 
-// phraseAt returns where words holds ph (as hasPhrase matches it), or -1.
-func phraseAt(words, ph []string) int {
+type wordPos struct {
+	w string
+	i int
+}
+
+func newTextWords(s string) textWords {
+	t := textWords{words: priorWords(s)}
+	t.byWord = make([]wordPos, len(t.words))
+	for i, w := range t.words {
+		t.byWord[i] = wordPos{w, i}
+	}
+	slices.SortFunc(t.byWord, func(a, b wordPos) int {
+		if c := strings.Compare(a.w, b.w); c != 0 {
+			return c
+		}
+		return a.i - b.i
+	})
+	return t
+}
+
+// at returns where the text first holds ph as consecutive words, its last
+// word also matching a longer word it starts ("script" matches "scripts"),
+// or -1.
+func (t textWords) at(ph []string) int {
 	n := len(ph)
-	for i := 0; i+n <= len(words); i++ {
-		ok := true
-		for j, w := range ph {
-			if j == n-1 {
-				ok = strings.HasPrefix(words[i+j], w)
-			} else {
-				ok = words[i+j] == w
+	j, _ := slices.BinarySearchFunc(t.byWord, ph[0], func(e wordPos, w string) int { return strings.Compare(e.w, w) })
+	if n == 1 {
+		best := -1
+		for ; j < len(t.byWord) && strings.HasPrefix(t.byWord[j].w, ph[0]); j++ {
+			if best < 0 || t.byWord[j].i < best {
+				best = t.byWord[j].i
 			}
-			if !ok {
-				break
+		}
+		return best
+	}
+	for ; j < len(t.byWord) && t.byWord[j].w == ph[0]; j++ {
+		i := t.byWord[j].i
+		if i+n > len(t.words) {
+			break // later positions are further on
+		}
+		ok := true
+		for k := 1; k < n && ok; k++ {
+			if k == n-1 {
+				ok = strings.HasPrefix(t.words[i+k], ph[k])
+			} else {
+				ok = t.words[i+k] == ph[k]
 			}
 		}
 		if ok {
@@ -141,21 +179,24 @@ func phraseAt(words, ph []string) int {
 	return -1
 }
 
-// firstPhrase returns the words of the first of the phrases that words
-// holds, as they occur in words ("accounts" for the phrase "account").
-func firstPhrase(words []string, phrases [][]string) []string {
+// has reports whether the text holds ph (as at matches it).
+func (t textWords) has(ph []string) bool { return t.at(ph) >= 0 }
+
+// first returns the words of the first of the phrases that the text
+// holds, as they occur in it ("accounts" for the phrase "account").
+func (t textWords) first(phrases [][]string) []string {
 	for _, ph := range phrases {
-		if i := phraseAt(words, ph); i >= 0 {
-			return words[i : i+len(ph)]
+		if i := t.at(ph); i >= 0 {
+			return t.words[i : i+len(ph)]
 		}
 	}
 	return nil
 }
 
-// hasAny reports whether words holds any of the phrases.
-func hasAny(words []string, phrases [][]string) bool {
+// hasAny reports whether the text holds any of the phrases.
+func (t textWords) hasAny(phrases [][]string) bool {
 	for _, ph := range phrases {
-		if hasPhrase(words, ph) {
+		if t.has(ph) {
 			return true
 		}
 	}
@@ -173,32 +214,32 @@ type optionPrior struct {
 
 // priorSignals returns what exam technique says about each option.
 func (p *priors) priorSignals(scenario string, options []Option) []optionPrior {
-	sw := priorWords(scenario)
-	ow := make([][]string, len(options))
+	sw := newTextWords(scenario)
+	ow := make([]textWords, len(options))
 	for i, o := range options {
-		ow[i] = priorWords(o.Text)
+		ow[i] = newTextWords(o.Text)
 	}
 	out := make([]optionPrior, len(options))
 	for i := range options {
-		out[i].effort = hasAny(ow[i], p.effort)
-		out[i].code = hasAny(ow[i], p.code)
-		out[i].managed = hasAny(ow[i], p.managed)
-		out[i].risky = hasAny(ow[i], p.risky)
+		out[i].effort = ow[i].hasAny(p.effort)
+		out[i].code = ow[i].hasAny(p.code)
+		out[i].managed = ow[i].hasAny(p.managed)
+		out[i].risky = ow[i].hasAny(p.risky)
 	}
 	meets := make([]bool, len(options))
 	for _, n := range p.needs {
-		if !hasAny(sw, n.when) {
+		if !sw.hasAny(n.when) {
 			continue
 		}
 		all := true
 		for i := range options {
-			meets[i] = hasAny(ow[i], n.meet)
+			meets[i] = ow[i].hasAny(n.meet)
 			all = all && meets[i]
 		}
 		if all {
 			continue // tells no option apart
 		}
-		need := strings.Join(firstPhrase(sw, n.when), " ")
+		need := strings.Join(sw.first(n.when), " ")
 		for i, m := range meets {
 			if m {
 				out[i].needs = append(out[i].needs, need)

@@ -39,9 +39,12 @@ func TestHasPhrase(t *testing.T) {
 		{"a script that is custom", "custom script", false},
 		{"Use AWS CloudTrail", "cloudtrail", true},
 		{"", "cloudtrail", false},
+		{"cross region copies and cross account roles", "cross account", true},
+		{"cross region copies and cross", "cross account", false},
+		{"scripting and then a script", "script", true},
 	}
 	for _, tt := range tests {
-		if got := hasPhrase(priorWords(tt.text), priorWords(tt.phrase)); got != tt.want {
+		if got := newTextWords(tt.text).has(priorWords(tt.phrase)); got != tt.want {
 			t.Errorf("hasPhrase(%q, %q) = %v, want %v", tt.text, tt.phrase, got, tt.want)
 		}
 	}
@@ -199,5 +202,59 @@ func TestNotesSettle(t *testing.T) {
 				t.Errorf("not settled, guess %v: want exam technique to favour the managed option meeting two requirements", g)
 			}
 		})
+	}
+}
+
+// TestEmbeddedNeeds checks requirement-to-mechanism pairs of the embedded
+// priors on scenarios of our own: the option that names the mechanism
+// meets the requirement, and the others do not.
+func TestEmbeddedNeeds(t *testing.T) {
+	p, err := parsePriors(defaultPriors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		scenario string
+		options  []string
+		want     int // the one option that meets a requirement
+	}{
+		{"The database password must be rotated every 60 days without downtime for the app.",
+			[]string{"Keep the password in an environment variable of the task definition.",
+				"Store it in AWS Secrets Manager with automatic rotation turned on.",
+				"Email the new password to the team each quarter."}, 1},
+		{"Every account that joins the Security OU later must get the same IAM roles.",
+			[]string{"Run a stack in each account by hand.",
+				"Use a stack set with service-managed permissions and automatic deployment to the OU.",
+				"Copy the template to a shared S3 bucket."}, 1},
+		{"Orders that fail to process three times must be kept for inspection instead of being retried forever.",
+			[]string{"Raise the visibility timeout of the queue.",
+				"Increase the Lambda function's memory.",
+				"Configure a dead-letter queue with a redrive policy of three receives."}, 2},
+		{"Operators must reach the instances without SSH keys or open inbound ports.",
+			[]string{"Put a bastion host in a public subnet.",
+				"Use Session Manager with the SSM agent and an instance profile.",
+				"Open port 22 to the office IP range."}, 1},
+	}
+	for _, tt := range tests {
+		opts := make([]Option, len(tt.options))
+		for i, o := range tt.options {
+			opts[i] = Option{Key: string(rune('A' + i)), Text: o}
+		}
+		for i, s := range p.priorSignals(tt.scenario, opts) {
+			if got := len(s.needs) > 0; got != (i == tt.want) {
+				t.Errorf("%q option %s: needs %v, want met only by %s", tt.scenario, opts[i].Key, s.needs, opts[tt.want].Key)
+			}
+		}
+	}
+}
+
+func TestTextWordsFirst(t *testing.T) {
+	tw := newTextWords("copy to other accounts, then audit all accounts in other Regions")
+	phrases := [][]string{priorWords("every account"), priorWords("other account"), priorWords("account")}
+	if got := strings.Join(tw.first(phrases), " "); got != "other accounts" {
+		t.Errorf("first = %q, want %q", got, "other accounts")
+	}
+	if got := tw.at(priorWords("account")); got != 3 {
+		t.Errorf("at(account) = %d, want 3 (the first of two)", got)
 	}
 }
