@@ -90,8 +90,10 @@ func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, transp
 	if transport == "http" {
 		lvl = slog.LevelDebug
 	}
-	d.lg.Log(ctx, lvl, "bot.Dispatcher command", "transport", transport, "command", name, "outcome", outcome,
-		"latency_ms", msSince(start))
+	if d.lg.Enabled(ctx, lvl) { // else the arguments would be boxed for nothing
+		d.lg.LogAttrs(ctx, lvl, "bot.Dispatcher command", slog.String("transport", transport), slog.String("command", name),
+			slog.String("outcome", outcome), slog.Float64("latency_ms", msSince(start)))
+	}
 	return resp, outcome
 }
 

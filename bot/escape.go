@@ -28,6 +28,9 @@ func appendEscapeMrkdwn(b []byte, s string) []byte {
 		// (as they always have in text that needs escaping).
 		return appendEscapeMrkdwnRunes(b, s)
 	}
+	// s is cut after each special byte: an underscore right after one sees
+	// no rune before it, which counts as the special byte does, as neither
+	// letter nor digit.
 	for at >= 0 {
 		b = append(b, s[:at]...)
 		b = appendEscapedMrkdwnByte(b, s, at)

@@ -150,9 +150,19 @@ func (h *HTTP) slackRoute(route string, f func(w http.ResponseWriter, r *http.Re
 			if sw.status() >= 400 {
 				lvl = slog.LevelWarn
 			}
-			h.lg.LogAttrs(r.Context(), lvl, "bot.HTTP request", slog.String("route", route), slog.String("command", info.command),
+			// The record goes to the handler as Logger.LogAttrs would send it,
+			// but without the caller's PC, which the Logger looks up for
+			// every record (runtime.Callers) and no handler here reads (no
+			// AddSource).
+			ctx, lh := r.Context(), h.lg.Handler()
+			if !lh.Enabled(ctx, lvl) {
+				return
+			}
+			rec := slog.NewRecord(time.Now(), lvl, "bot.HTTP request", 0)
+			rec.AddAttrs(slog.String("route", route), slog.String("command", info.command),
 				slog.String("outcome", info.outcome), slog.Int("status", sw.status()), slog.Float64("latency_ms", msSince(start)),
 				slog.String("retry_num", headerValue(r.Header, hRetryNum)))
+			_ = lh.Handle(ctx, rec)
 		}()
 		if h.opts.SigningSecret == "" {
 			info.outcome = "disabled"
