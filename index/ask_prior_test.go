@@ -234,6 +234,10 @@ func TestEmbeddedNeeds(t *testing.T) {
 			[]string{"Put a bastion host in a public subnet.",
 				"Use Session Manager with the SSM agent and an instance profile.",
 				"Open port 22 to the office IP range."}, 1},
+		{"Nobody in the member accounts, including the root user, may turn off GuardDuty.",
+			[]string{"Attach an IAM policy that denies it to every user and role.",
+				"Attach a service control policy that denies it to the organization root.",
+				"Alert the security team by email when it is turned off."}, 1},
 	}
 	for _, tt := range tests {
 		opts := make([]Option, len(tt.options))
