@@ -9,7 +9,6 @@
 package index
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -57,8 +56,14 @@ type Index struct {
 	vocab map[int][]vocabTerm // real words by length, for spelling correction
 	multi bool                // more than one document: hits name theirs
 	prm   rankParams
-	maxF  int      // the most facts of a section (scoreFacts' memory)
-	ask   askCache // the answerer's fact index, built on first Ask (ask_score.go)
+	// factPost lists the facts holding each term, by term number, in
+	// order of section and fact: those of term id are
+	// factPost[factOff[id]:factOff[id+1]]. A query's matching facts are
+	// found there, not by going through every token.
+	factPost []secFact
+	factOff  []int32
+	slots    sync.Pool // *[]int32 by section, all zero: candidateFacts' memory
+	ask      askCache  // the answerer's fact index, built on first Ask (ask_score.go)
 
 	snap   atomic.Pointer[snapshot] // the candidates' state for the index's snapshot (candidates.go)
 	titles struct {                 // section titles with their trigrams (titleGrams)
@@ -75,9 +80,6 @@ type secEntry struct {
 	head  map[string]bool // terms of the path and title
 	title map[string]bool // terms of the own title
 	facts []factEntry
-	// factTerms lists the facts holding each term, by term number: the
-	// facts a query can match, without going through every token.
-	factTerms []factTerm
 	// headIDs and titleIDs are the numbers of the terms of head and title,
 	// sorted: a query term is looked up by number, not hashed.
 	headIDs, titleIDs []int32
@@ -95,10 +97,10 @@ type factEntry struct {
 	ids  []int32 // ix.ids of each token's term, -1 when not in df
 }
 
-// factTerm says that fact (an index into secEntry.facts) holds the term
-// numbered id.
-type factTerm struct {
-	id, fact int32
+// secFact is fact number fact (an index into secEntry.facts) of section
+// number sec (an index into Index.secs).
+type secFact struct {
+	sec, fact int32
 }
 
 type vocabTerm struct {
@@ -237,7 +239,6 @@ func BuildWith(opts Options, docs ...*notes.Document) (*Index, error) {
 				return nil, fmt.Errorf("build index: section %s: %w", s.ID, err)
 			}
 			ix.secs = append(ix.secs, e)
-			ix.maxF = max(ix.maxF, len(e.facts))
 		}
 	}
 	if err := bi.Batch(batch); err != nil {
@@ -257,26 +258,46 @@ func (ix *Index) numberTerms() {
 	for term := range ix.df {
 		ix.ids[term] = int32(len(ix.ids))
 	}
+	// Each (term, section, fact) once, in order of section and fact, then
+	// placed by term (a counting sort keeps that order).
+	type termFact struct{ id, sec, fact int32 }
+	var all []termFact
+	var seen []int32
 	for i := range ix.secs {
 		e := &ix.secs[i]
 		for j := range e.facts {
 			f := &e.facts[j]
 			f.ids = make([]int32, len(f.toks))
+			seen = seen[:0]
 			for k, t := range f.toks {
 				id, ok := ix.ids[t.term]
 				if !ok {
 					id = -1
 				}
 				f.ids[k] = id
-				if ok {
-					e.factTerms = append(e.factTerms, factTerm{id, int32(j)})
+				if ok && !slices.Contains(seen, id) {
+					seen = append(seen, id)
+					all = append(all, termFact{id, int32(i), int32(j)})
 				}
 			}
 		}
-		slices.SortFunc(e.factTerms, func(a, b factTerm) int { return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.fact, b.fact)) })
-		e.factTerms = slices.Clip(slices.Compact(e.factTerms))
 		e.headIDs, e.titleIDs = ix.termIDs(e.head), ix.termIDs(e.title)
 	}
+	ix.factOff = make([]int32, len(ix.ids)+1)
+	for _, a := range all {
+		ix.factOff[a.id+1]++
+	}
+	for id := range len(ix.ids) {
+		ix.factOff[id+1] += ix.factOff[id]
+	}
+	ix.factPost = make([]secFact, len(all))
+	next := slices.Clone(ix.factOff[:len(ix.ids)])
+	for _, a := range all {
+		ix.factPost[next[a.id]] = secFact{a.sec, a.fact}
+		next[a.id]++
+	}
+	n := len(ix.secs)
+	ix.slots.New = func() any { s := make([]int32, n); return &s }
 	for term, n := range ix.df {
 		if strings.HasPrefix(term, "_") {
 			continue

@@ -91,12 +91,13 @@ func (ix *Index) Search(ctx context.Context, q string, k int) ([]Hit, error) {
 	rs := make([]ranked, 0, len(cands))
 	scored := make([]rankedFact, 0, 4*len(cands))
 	masks := p.pairMasks()
-	fs := factScratch{held: make([]uint64, ix.maxF), facts: make([]int32, 0, 32)}
+	held := ix.candidateFacts(p, cands)
 	for _, c := range cands {
 		e := &ix.secs[c.sec]
 		head := p.termBits(e.headIDs)
 		from := len(scored)
-		scored = p.scoreFacts(e, head, ix.prm.bigram, ix.prm.factPath, masks, &fs, scored)
+		scored = p.scoreFacts(e, head, ix.prm.bigram, ix.prm.factPath, masks, held[:len(e.facts)], scored)
+		held = held[len(e.facts):]
 		facts := scored[from:len(scored):len(scored)]
 		best := 0.0
 		if len(facts) > 0 {
@@ -215,24 +216,25 @@ type rankedFact struct {
 // scoreFacts scores every fact of e by the weighted share of the query's
 // groups it holds, plus a bonus for query word pairs that appear side by
 // side, best first; facts matching nothing are left out. head holds the
-// query terms of e's path (termBits). The scored facts are appended to
-// out, and the extended slice is returned.
-func (p *plan) scoreFacts(e *secEntry, head uint64, bigramW, ctxW float64, pairMasks []uint64, fs *factScratch, out []rankedFact) []rankedFact {
+// query terms of e's path (termBits), held the query terms of its facts
+// (candidateFacts' records of e). The scored facts are appended to out, and
+// the extended slice is returned.
+func (p *plan) scoreFacts(e *secEntry, head uint64, bigramW, ctxW float64, pairMasks []uint64, held []uint64, out []rankedFact) []rankedFact {
 	if p.total == 0 {
 		return out
 	}
 	start := len(out)
-	buf, headShares := fs.buf[:len(p.groups)], fs.head[:len(p.groups)]
+	var arr, headArr [maxQueryTerms]float64
+	buf, headShares := arr[:len(p.groups)], headArr[:len(p.groups)]
 	// What the path already says counts for every fact of the section
 	// ("Parameters per stack: 60" under "CloudFormation › Limits").
-	clear(headShares)
 	if ctxW > 0 {
 		p.addShares(headShares, head, ctxW)
 	}
-	held, facts := p.factTerms(e, fs)
-	for _, fi := range facts {
-		h := held[fi]
-		held[fi] = 0
+	for fi, h := range held {
+		if h == 0 {
+			continue
+		}
 		copy(buf, headShares)
 		p.addShares(buf, h, 1)
 		s := 0.0
@@ -245,7 +247,7 @@ func (p *plan) scoreFacts(e *secEntry, head uint64, bigramW, ctxW float64, pairM
 			f := &e.facts[fi]
 			s += bigramW * bigramShare(f.toks, f.ids, p.bigramID, &p.bigramFirst)
 		}
-		out = append(out, rankedFact{int(fi), s})
+		out = append(out, rankedFact{fi, s})
 	}
 	slices.SortStableFunc(out[start:], func(a, b rankedFact) int {
 		switch {
@@ -259,12 +261,30 @@ func (p *plan) scoreFacts(e *secEntry, head uint64, bigramW, ctxW float64, pairM
 	return out
 }
 
-// factScratch is scoreFacts' working memory, kept across the candidates
-// of one search.
-type factScratch struct {
-	buf, head [maxQueryTerms]float64 // a share per group
-	held      []uint64               // by fact (ix.maxF): the query terms it holds; all zero between sections
-	facts     []int32                // the facts with terms in held
+// candidateFacts returns, for each fact of each candidate in turn, the
+// query terms it holds (bit i for p.terms[i]), from the index's lists of
+// facts by term (factPost).
+func (ix *Index) candidateFacts(p *plan, cands []candidate) []uint64 {
+	sp := ix.slots.Get().(*[]int32)
+	defer ix.slots.Put(sp)
+	at := *sp // by section: 1 + where its facts start in held
+	n := 0
+	for _, c := range cands {
+		at[c.sec] = int32(n + 1)
+		n += len(ix.secs[c.sec].facts)
+	}
+	held := make([]uint64, n)
+	for ti, id := range p.ids {
+		for _, sf := range ix.factPost[ix.factOff[id]:ix.factOff[id+1]] {
+			if i := at[sf.sec]; i > 0 {
+				held[int(i)-1+int(sf.fact)] |= 1 << ti
+			}
+		}
+	}
+	for _, c := range cands {
+		at[c.sec] = 0
+	}
+	return held
 }
 
 // pairMasks returns for each word pair of the query (p.bigrams) the bits
@@ -279,36 +299,6 @@ func (p *plan) pairMasks() []uint64 {
 		masks = append(masks, m)
 	}
 	return masks
-}
-
-// factTerms returns by fact of e the query terms it holds (bit j for
-// p.terms[j]) and the facts holding any, in order, in fs's memory; the
-// caller zeroes held for those facts. They are looked up in e's list of
-// fact terms, not found by going through every token.
-func (p *plan) factTerms(e *secEntry, fs *factScratch) (held []uint64, facts []int32) {
-	held, facts = fs.held, fs.facts[:0]
-	fts := e.factTerms
-	for ti, id := range p.ids {
-		lo, hi := 0, len(fts)
-		for lo < hi {
-			m := int(uint(lo+hi) >> 1)
-			if fts[m].id < id {
-				lo = m + 1
-			} else {
-				hi = m
-			}
-		}
-		for ; lo < len(fts) && fts[lo].id == id; lo++ {
-			f := fts[lo].fact
-			if held[f] == 0 {
-				facts = append(facts, f)
-			}
-			held[f] |= 1 << ti
-		}
-	}
-	slices.Sort(facts)
-	fs.facts = facts
-	return held, facts
 }
 
 // bigramShare is the share of the query's adjacent word pairs that occur at
