@@ -252,6 +252,31 @@ func TestEmbeddedNeeds(t *testing.T) {
 	}
 }
 
+// Everyday words of exam scenarios name no requirement of the embedded
+// priors: "pipeline" is no Python package ("pip"), "in order to" asks for
+// no ordering (FIFO).
+func TestEmbeddedNeedsNotEverydayWords(t *testing.T) {
+	p, err := parsePriors(defaultPriors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []Option{
+		{Key: "A", Text: "Add a test action to the existing release stage."},
+		{Key: "B", Text: "Publish the build output to CodeArtifact."},
+		{Key: "C", Text: "Send each commit to an SQS FIFO queue."},
+	}
+	for _, scenario := range []string{
+		"The pipelines must run the unit tests on every commit.",
+		"In order to ship faster, the team must run the unit tests on every commit.",
+	} {
+		for i, s := range p.priorSignals(scenario, opts) {
+			if len(s.needs) > 0 {
+				t.Errorf("%q option %s meets needs %q", scenario, opts[i].Key, s.needs)
+			}
+		}
+	}
+}
+
 func TestTextWordsFirst(t *testing.T) {
 	tw := newTextWords("copy to other accounts, then audit all accounts in other Regions")
 	phrases := [][]string{priorWords("every account"), priorWords("other account"), priorWords("account")}
