@@ -252,9 +252,9 @@ func TestEmbeddedNeeds(t *testing.T) {
 	}
 }
 
-// Everyday words of exam scenarios name no requirement of the embedded
-// priors: "pipeline" is no Python package ("pip"), "in order to" asks for
-// no ordering (FIFO).
+// Everyday words name no requirement of the embedded priors, nor meet
+// one: "pipeline" is no Python package ("pip"), "in order to" asks for no
+// ordering (FIFO), "the same" is no SAM template.
 func TestEmbeddedNeedsNotEverydayWords(t *testing.T) {
 	p, err := parsePriors(defaultPriors)
 	if err != nil {
@@ -265,13 +265,18 @@ func TestEmbeddedNeedsNotEverydayWords(t *testing.T) {
 		{Key: "B", Text: "Publish the build output to CodeArtifact."},
 		{Key: "C", Text: "Send each commit to an SQS FIFO queue."},
 	}
-	for _, scenario := range []string{
-		"The pipelines must run the unit tests on every commit.",
-		"In order to ship faster, the team must run the unit tests on every commit.",
+	for _, tt := range []struct {
+		scenario string
+		options  []Option
+	}{
+		{"The pipelines must run the unit tests on every commit.", opts},
+		{"In order to ship faster, the team must run the unit tests on every commit.", opts},
+		{"The serverless application must be deployed to a second account.",
+			[]Option{{Key: "A", Text: "Deploy the same template with a stack set."}, {Key: "B", Text: "Copy the template by hand."}}},
 	} {
-		for i, s := range p.priorSignals(scenario, opts) {
+		for i, s := range p.priorSignals(tt.scenario, tt.options) {
 			if len(s.needs) > 0 {
-				t.Errorf("%q option %s meets needs %q", scenario, opts[i].Key, s.needs)
+				t.Errorf("%q option %s meets needs %q", tt.scenario, tt.options[i].Key, s.needs)
 			}
 		}
 	}
