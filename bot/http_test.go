@@ -384,3 +384,31 @@ type replyJSON struct {
 	Text         string          `json:"text"`
 	Blocks       json.RawMessage `json:"blocks"`
 }
+
+// TestHTTPLookupReplyHasLength: a lookup's reply (several KB of Block Kit)
+// goes out with its Content-Length, not in chunks.
+func TestHTTPLookupReplyHasLength(t *testing.T) {
+	e := newHTTPEnv(t, nil, HTTPOptions{})
+	form := url.Values{"command": {"/devops"}, "text": {"lookup canary"}, "user_id": {"U1"}, "channel_id": {"C1"},
+		"response_url": {e.fake.ResponseURL("len")}}
+	body := []byte(form.Encode())
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+PathCommands, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	slackfake.SignRequest(req, testSecret, body, time.Now())
+	resp, err := e.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK || len(out) < 2048 {
+		t.Fatalf("status %d, %d bytes: want a reply over 2 KB", resp.StatusCode, len(out))
+	}
+	if len(resp.TransferEncoding) != 0 || resp.ContentLength != int64(len(out)) {
+		t.Errorf("transfer encoding %v, content length %d for %d bytes: want the length, no chunks",
+			resp.TransferEncoding, resp.ContentLength, len(out))
+	}
+}

@@ -77,7 +77,7 @@ func (s *signer) verify(header http.Header, body []byte, now time.Time) error {
 		return slack.ErrExpiredTimestamp
 	}
 	m := s.macs.Get().(*signerMAC)
-	defer s.macs.Put(m)
+	defer s.put(m)
 	m.h.Reset()
 	m.prefix = append(append(append(m.prefix[:0], "v0:"...), stamp...), ':')
 	m.h.Write(m.prefix)
@@ -86,6 +86,18 @@ func (s *signer) verify(header http.Header, body []byte, now time.Time) error {
 		return slack.ErrInvalidSignature
 	}
 	return nil
+}
+
+// maxKeptPrefix bounds the prefix buffer a pooled HMAC keeps: a timestamp
+// may carry any number of leading zeros, and one odd request must not leave
+// a large buffer in the pool.
+const maxKeptPrefix = 64
+
+func (s *signer) put(m *signerMAC) {
+	if cap(m.prefix) > maxKeptPrefix {
+		m.prefix = nil
+	}
+	s.macs.Put(m)
 }
 
 // Slack's request headers, spelled as net/http keeps them

@@ -132,3 +132,22 @@ func TestHeaderValueIsGet(t *testing.T) {
 		}
 	}
 }
+
+// A timestamp padded with zeros is valid and signed as sent; the pooled
+// HMAC does not keep the long prefix buffer it needed.
+func TestSignerDropsLongPrefix(t *testing.T) {
+	s := newSigner(testSecret)
+	body := []byte("command=%2Fdevops&text=lookup+canary")
+	now := time.Now()
+	ts := strings.Repeat("0", 4096) + strconv.FormatInt(now.Unix(), 10)
+	h := http.Header{}
+	h.Set("X-Slack-Signature", slackfake.Sign(testSecret, ts, body))
+	h.Set("X-Slack-Request-Timestamp", ts)
+	if err := s.verify(h, body, now); err != nil {
+		t.Fatalf("padded timestamp: %v", err)
+	}
+	m := s.macs.Get().(*signerMAC)
+	if cap(m.prefix) > maxKeptPrefix {
+		t.Errorf("pooled prefix buffer holds %d bytes, want at most %d", cap(m.prefix), maxKeptPrefix)
+	}
+}
