@@ -100,6 +100,14 @@ func newHTTPEnvFor(t testing.TB, s Searcher, opts HTTPOptions, ropts Options) *h
 
 func (e *httpEnv) post(t testing.TB, path, ctype string, body []byte, signed bool) (int, []byte) {
 	t.Helper()
+	resp, out := e.postResponse(t, path, ctype, body, signed)
+	return resp.StatusCode, out
+}
+
+// postResponse is post with the whole response; its body is read and
+// closed.
+func (e *httpEnv) postResponse(t testing.TB, path, ctype string, body []byte, signed bool) (*http.Response, []byte) {
+	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", ctype)
 	if signed {
@@ -110,8 +118,11 @@ func (e *httpEnv) post(t testing.TB, path, ctype string, body []byte, signed boo
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, out
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, out
 }
 
 func TestHTTPDocumentedSlashCommand(t *testing.T) {
@@ -391,19 +402,7 @@ func TestHTTPLookupReplyHasLength(t *testing.T) {
 	e := newHTTPEnv(t, nil, HTTPOptions{})
 	form := url.Values{"command": {"/devops"}, "text": {"lookup canary"}, "user_id": {"U1"}, "channel_id": {"C1"},
 		"response_url": {e.fake.ResponseURL("len")}}
-	body := []byte(form.Encode())
-	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+PathCommands, bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	slackfake.SignRequest(req, testSecret, body, time.Now())
-	resp, err := e.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, out := e.postResponse(t, PathCommands, "application/x-www-form-urlencoded", []byte(form.Encode()), true)
 	if resp.StatusCode != http.StatusOK || len(out) < 2048 {
 		t.Fatalf("status %d, %d bytes: want a reply over 2 KB", resp.StatusCode, len(out))
 	}
