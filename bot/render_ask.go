@@ -24,7 +24,7 @@ const (
 // confidenceLabel reads a calibrated confidence for people. The bands are
 // those of the calibration table in BENCHMARKS.md ("ask calibration"),
 // with how often answers in each were right on items the model did not
-// see: 86%, 78%, 64%, 51%, and 20-24% (about chance) below 0.40.
+// see: 90%, 74%, 65%, 51%, and 14-27% (about chance) below 0.40.
 func confidenceLabel(c float64) string {
 	switch {
 	case c >= 0.85:

@@ -362,9 +362,9 @@ func (c calibration) prob(x [len(calSignals)]float64) float64 {
 // chosen on five-fold cross-validated confidences of those items, by the
 // real-style sets together (the closest to real exam questions, most of
 // which the notes do not cover): 24 of the 27 answers they decide on
-// held-back folds are right, 15% of their items (all 650: 214 of 267). At
-// 0.55 the answers with a confidence below 0.6 came in: 10 of 22 right
-// over all items, 1 of 4 on the real-style sets, too few for an answer
+// held-back folds are right, 15% of their items (all 650: 215 of 268). At
+// 0.55 the answers with a confidence below 0.6 came in: 13 of 26 right
+// over all items, 2 of 6 on the real-style sets, too few for an answer
 // shown as decided; see BENCHMARKS.md, "ask calibration". askMaxUnknownBacked was set on all of
 // them: from 0.28 to 0.35 the questions it adds are 15 of 17 right, from
 // 0.35 to 0.45 two of five.
@@ -385,7 +385,7 @@ const (
 
 // askCal is the fitted confidence model (TestAskCalibration refits it and
 // prints the cross-validated figures), rounded.
-var askCal = calibration{bias: -2.42, w: [...]float64{1.96, -0.13, -0.24, -0.42, 0.65, 2.08, 0.78, -0.78}}
+var askCal = calibration{bias: -2.37, w: [...]float64{1.91, -0.05, -0.25, -0.40, 0.66, 1.99, 0.81, -0.79}}
 
 // anySupport reports whether the notes support some option.
 func anySupport(sup []optionSupport) bool {
