@@ -136,23 +136,6 @@ func TestJSONStringMatchesEncodingJSON(t *testing.T) {
 // budget a byte at a time, with and without a final row of buttons, with
 // more blocks than a message holds, and the renderers' replies.
 func TestEncodeSlashMatchesFittedReply(t *testing.T) {
-	check := func(name string, r Response) {
-		t.Helper()
-		for _, eph := range []bool{false, true} {
-			r.Ephemeral = eph
-			want, err := marshalReply(newSlashReply(r))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := r.encodeSlash()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Fatalf("%s: encodeSlash\n%s\nwant\n%s", name, got, want)
-			}
-		}
-	}
 	untrimmed, trimmed := 0, 0
 	para := strings.Repeat("word ", 480) + "& <x>" // 2.4 KB
 	reply := func(extra int, tail bool) Response {
@@ -179,7 +162,7 @@ func TestEncodeSlashMatchesFittedReply(t *testing.T) {
 		}
 		for extra := edge - 40; extra < edge+40; extra++ {
 			r := reply(extra, tail)
-			check("near the payload budget", r)
+			checkEncodeSlash(t, "near the payload budget", r)
 			// The one-pass encoding is used exactly when fitBlocks
 			// keeps every block.
 			built := buildBlocks(r)
@@ -202,15 +185,15 @@ func TestEncodeSlashMatchesFittedReply(t *testing.T) {
 	for i := range 60 {
 		many.context(plain(strings.Repeat("c", i)))
 	}
-	check("more blocks than a message holds", *many)
+	checkEncodeSlash(t, "more blocks than a message holds", *many)
 	many.buttons(button{label: "Share", actionID: ActionShare, value: "v"})
-	check("more blocks, a row of buttons", *many)
-	check("a row of buttons only", func() Response { m := &Response{}; m.buttons(button{label: "b", actionID: ActionShare}); return *m }())
-	check("nothing", Response{})
-	check("lookup", renderLookup("template size", []index.Hit{limitsHit, canaryHit}, view{}))
-	check("help", renderHelp(subcommands, true, "/devops "))
-	check("a row without buttons", Response{parts: []part{{kind: partText, runs: []run{plain("x")}}, {kind: partButtons}}})
-	check("blank parts only", func() Response { m := &Response{}; m.header(" "); m.text(plain("\n")); m.context(); return *m }())
+	checkEncodeSlash(t, "more blocks, a row of buttons", *many)
+	checkEncodeSlash(t, "a row of buttons only", func() Response { m := &Response{}; m.buttons(button{label: "b", actionID: ActionShare}); return *m }())
+	checkEncodeSlash(t, "nothing", Response{})
+	checkEncodeSlash(t, "lookup", renderLookup("template size", []index.Hit{limitsHit, canaryHit}, view{}))
+	checkEncodeSlash(t, "help", renderHelp(subcommands, true, "/devops "))
+	checkEncodeSlash(t, "a row without buttons", Response{parts: []part{{kind: partText, runs: []run{plain("x")}}, {kind: partButtons}}})
+	checkEncodeSlash(t, "blank parts only", func() Response { m := &Response{}; m.header(" "); m.text(plain("\n")); m.context(); return *m }())
 }
 
 // The blocks' JSON written straight from a Response's parts is
@@ -244,17 +227,7 @@ func TestPartBlocksMatchBuiltBlocks(t *testing.T) {
 		if n != len(built) || actionsLast != lastActions {
 			t.Fatalf("%s: %d blocks, last a row of buttons %v; want %d, %v", name, n, actionsLast, len(built), lastActions)
 		}
-		for _, eph := range []bool{false, true} {
-			r.Ephemeral = eph
-			want, err := marshalReply(newSlashReply(r))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := r.encodeSlash()
-			if err != nil || !bytes.Equal(got, want) {
-				t.Fatalf("%s: encodeSlash (%v)\n%s\nwant\n%s", name, err, got, want)
-			}
-		}
+		checkEncodeSlash(t, name, r)
 	}
 	doc, err := notes.Default()
 	if err != nil {
@@ -294,4 +267,21 @@ func TestPartBlocksMatchBuiltBlocks(t *testing.T) {
 		many.buttons(button{label: odd, actionID: ActionLookup, value: fmt.Sprint(i), primary: i%2 == 0, a11y: odd})
 	}
 	check("buttons over a row's limit", *many)
+}
+
+// checkEncodeSlash checks that r.encodeSlash gives marshalReply's bytes for
+// r, private and shared.
+func checkEncodeSlash(t *testing.T, name string, r Response) {
+	t.Helper()
+	for _, eph := range []bool{false, true} {
+		r.Ephemeral = eph
+		want, err := marshalReply(newSlashReply(r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := r.encodeSlash()
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("%s: encodeSlash (%v)\n%s\nwant\n%s", name, err, got, want)
+		}
+	}
 }
