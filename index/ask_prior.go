@@ -94,17 +94,37 @@ func parsePriors(b []byte) (*priors, error) {
 	return p, nil
 }
 
-// phraseList splits "a b | c" into its phrases' words.
+// phraseList splits "a b | c" into its phrases' words (phraseWords).
 func phraseList(s string) ([][]string, error) {
 	var out [][]string
 	for _, ph := range strings.Split(s, "|") {
-		w := priorWords(ph)
-		if len(w) == 0 {
-			return nil, fmt.Errorf("empty phrase in %q: %w", strings.TrimSpace(s), ErrPriors)
+		w, err := phraseWords(ph)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", strings.TrimSpace(s), err)
 		}
 		out = append(out, w)
 	}
 	return out, nil
+}
+
+// phraseWords splits one phrase into its words (priorWords). A phrase
+// ending in "*" keeps the star on its last word: that word then matches
+// any word it starts ("orchestrat*" matches "orchestration"); without it,
+// the word itself or its plural in -s or -es.
+func phraseWords(ph string) ([]string, error) {
+	ph = strings.TrimSpace(ph)
+	stem := strings.HasSuffix(ph, "*")
+	if i := strings.IndexByte(ph, '*'); i >= 0 && i < len(ph)-1 {
+		return nil, fmt.Errorf("\"*\" only at the end of a phrase, in %q: %w", ph, ErrPriors)
+	}
+	w := priorWords(strings.TrimSuffix(ph, "*"))
+	if len(w) == 0 {
+		return nil, fmt.Errorf("empty phrase: %w", ErrPriors)
+	}
+	if stem {
+		w[len(w)-1] += "*"
+	}
+	return w, nil
 }
 
 // priorWords lowercases s and splits it into words of ASCII letters and
@@ -144,39 +164,60 @@ func newTextWords(s string) textWords {
 	return t
 }
 
-// at returns where the text first holds ph as consecutive words, its last
-// word also matching a longer word it starts ("script" matches "scripts"),
-// or -1.
+// at returns where the text first holds ph as consecutive whole words,
+// or -1. The last word also matches its plural ("script" matches
+// "scripts", "alias" "aliases"), or, written with a final "*", any word it
+// starts ("throttl*" matches "throttling"): a bare prefix made everyday
+// words fire ("is down" in "is downloaded", "inform" in "information").
 func (t textWords) at(ph []string) int {
 	n := len(ph)
-	j, _ := slices.BinarySearchFunc(t.byWord, ph[0], func(e wordPos, w string) int { return strings.Compare(e.w, w) })
+	last := ph[n-1]
 	if n == 1 {
+		if p, ok := strings.CutSuffix(last, "*"); ok {
+			best := -1
+			j, _ := slices.BinarySearchFunc(t.byWord, p, cmpWordPos)
+			for ; j < len(t.byWord) && strings.HasPrefix(t.byWord[j].w, p); j++ {
+				if best < 0 || t.byWord[j].i < best {
+					best = t.byWord[j].i
+				}
+			}
+			return best
+		}
 		best := -1
-		for ; j < len(t.byWord) && strings.HasPrefix(t.byWord[j].w, ph[0]); j++ {
-			if best < 0 || t.byWord[j].i < best {
+		for _, w := range [...]string{last, last + "s", last + "es"} {
+			// byWord holds a word's positions in order: the first found is its first.
+			if j, ok := slices.BinarySearchFunc(t.byWord, w, cmpWordPos); ok && (best < 0 || t.byWord[j].i < best) {
 				best = t.byWord[j].i
 			}
 		}
 		return best
 	}
+	j, _ := slices.BinarySearchFunc(t.byWord, ph[0], cmpWordPos)
 	for ; j < len(t.byWord) && t.byWord[j].w == ph[0]; j++ {
 		i := t.byWord[j].i
 		if i+n > len(t.words) {
 			break // later positions are further on
 		}
 		ok := true
-		for k := 1; k < n && ok; k++ {
-			if k == n-1 {
-				ok = strings.HasPrefix(t.words[i+k], ph[k])
-			} else {
-				ok = t.words[i+k] == ph[k]
-			}
+		for k := 1; k < n-1 && ok; k++ {
+			ok = t.words[i+k] == ph[k]
 		}
-		if ok {
+		if ok && lastWordMatches(t.words[i+n-1], last) {
 			return i
 		}
 	}
 	return -1
+}
+
+func cmpWordPos(e wordPos, w string) int { return strings.Compare(e.w, w) }
+
+// lastWordMatches reports whether the text's word w matches a phrase's
+// last word p, as at says.
+func lastWordMatches(w, p string) bool {
+	if s, ok := strings.CutSuffix(p, "*"); ok {
+		return strings.HasPrefix(w, s)
+	}
+	return w == p || w == p+"s" || w == p+"es"
 }
 
 // has reports whether the text holds ph (as at matches it).

@@ -19,6 +19,8 @@ func TestParsePriors(t *testing.T) {
 		"empty phrase":     "effort: manually | | cron\n",
 		"empty mechanism":  "need: audit =>\n",
 		"punctuation only": "risky: --\n",
+		"star inside":      "effort: custom* script\n",
+		"star alone":       "effort: *\n",
 	} {
 		t.Run(name+" is refused", func(t *testing.T) {
 			if _, err := parsePriors([]byte(text)); !errors.Is(err, ErrPriors) {
@@ -34,7 +36,8 @@ func TestHasPhrase(t *testing.T) {
 		want         bool
 	}{
 		{"Run a custom scripts job", "custom script", true},
-		{"Run a custom-scripted job", "custom script", true},
+		{"Run a custom-scripted job", "custom script", false},
+		{"Run a custom-scripted job", "custom script*", true},
 		{"customer script", "custom script", false},
 		{"a script that is custom", "custom script", false},
 		{"Use AWS CloudTrail", "cloudtrail", true},
@@ -42,9 +45,24 @@ func TestHasPhrase(t *testing.T) {
 		{"cross region copies and cross account roles", "cross account", true},
 		{"cross region copies and cross", "cross account", false},
 		{"scripting and then a script", "script", true},
+		{"scripting only", "script", false},
+		{"scripting only", "script*", true},
+		{"two aliases", "alias", true},
+		{"the API calls are throttled", "throttl*", true},
+		// Whole words: a prefix of an everyday word is no match.
+		{"while the revision is downloaded", "is down", false},
+		{"the information it keeps", "inform", false},
+		{"an alarm notification", "alarm", true},
+		{"an AlarmNotification topic", "alarm", false},
+		{"it becomes eventually consistent", "event", false},
+		{"route the events", "event", true},
 	}
 	for _, tt := range tests {
-		if got := newTextWords(tt.text).has(priorWords(tt.phrase)); got != tt.want {
+		ph, err := phraseWords(tt.phrase)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := newTextWords(tt.text).has(ph); got != tt.want {
 			t.Errorf("hasPhrase(%q, %q) = %v, want %v", tt.text, tt.phrase, got, tt.want)
 		}
 	}
@@ -290,5 +308,38 @@ func TestTextWordsFirst(t *testing.T) {
 	}
 	if got := tw.at(priorWords("account")); got != 3 {
 		t.Errorf("at(account) = %d, want 3 (the first of two)", got)
+	}
+}
+
+// TestPriorsEverydayWords checks that the embedded requirements do not
+// fire on everyday wording: a scenario that only downloads a revision,
+// bundles a deployment package or says a partner API is down states no
+// requirement the options' mechanisms meet.
+func TestPriorsEverydayWords(t *testing.T) {
+	p, err := parsePriors(defaultPriors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []Option{
+		{Key: "A", Text: "Publish the libraries to AWS CodeArtifact and add a Route 53 health check with failover routing."},
+		{Key: "B", Text: "Add a Lambda layer with the libraries."},
+	}
+	for _, tt := range []struct{ scenario, need string }{
+		{"The hook runs while the revision is downloaded to the instance.", ""},
+		{"Every deployment package bundles the in-house libraries.", ""},
+		{"A third-party API that the function calls is down for an hour.", ""},
+		{"The team keeps information about each release in a table.", ""},
+		// The requirements themselves still fire.
+		{"Builds must pull npm packages from a package repository the company controls.", "package repository"},
+		{"Traffic must move away from an unhealthy endpoint.", "unhealthy"},
+	} {
+		got := p.priorSignals(tt.scenario, opts)
+		var needs []string
+		for _, s := range got {
+			needs = append(needs, s.needs...)
+		}
+		if tt.need == "" && len(needs) > 0 || tt.need != "" && !slices.Contains(needs, tt.need) {
+			t.Errorf("%q: needs %q, want %q", tt.scenario, needs, tt.need)
+		}
 	}
 }
