@@ -135,7 +135,17 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	en := ensemble(sup, hyp)
 	pri := ix.pr.priorSignals(q.Text, q.Options)
 	settled := fx.notesSettle(ot, sup, en, q.choose())
-	guess := guessScores(en, pri, settled)
+	// The notes' standing weighs less where the notes do not cover the
+	// question as their own first choice reads it: their ranking there
+	// is word overlap, no better than chance (ask_prior.go).
+	standing := guessStanding
+	if !settled {
+		c := choose(en.score, q.choose(), inverted(q.Text))
+		if !fx.signals(st, q.Options, ot, sup, hyp, en, c, hits).covered() {
+			standing = guessStandingUncovered
+		}
+	}
+	guess := guessScores(en, pri, settled, standing)
 	for i, s := range sup {
 		o := OptionScore{Key: q.Options[i].Key, Text: q.Options[i].Text, Score: round3(en.score[i]), Evidence: []Evidence{}}
 		for _, e := range s.quotes {

@@ -298,11 +298,17 @@ func (p *priors) priorSignals(scenario string, options []Option) []optionPrior {
 // outweighs any one prior.
 const (
 	guessStanding = 2.0
-	guessEffort   = -0.75
-	guessManaged  = 0.4
-	guessRisky    = -0.15
-	guessMeets    = 1.0
-	guessMeetsCap = 2 // requirements met that count
+	// guessStandingUncovered is the standing's weight when the notes do not
+	// cover the question (the verdict's covered, read at the notes' own
+	// first option): refitted apart, the standing weighs about half as much
+	// there (2.76 covered, 1.41 not), since on an uncovered scenario the
+	// notes' ranking is mostly words in common.
+	guessStandingUncovered = 1.0
+	guessEffort            = -0.75
+	guessManaged           = 0.4
+	guessRisky             = -0.15
+	guessMeets             = 1.0
+	guessMeetsCap          = 2 // requirements met that count
 )
 
 // The notes settle a question, and exam technique stays out of it, when
@@ -336,13 +342,13 @@ func (fx *factIndex) notesSettle(ot optionTermSets, sup []optionSupport, en ense
 	return cover-runner >= settleGap
 }
 
-// guessScores ranks the options by the two scorers' joint standing and
-// exam technique together (higher is likelier right); without technique
-// when the notes settle the question.
-func guessScores(en ensembleResult, pri []optionPrior, settled bool) []float64 {
+// guessScores ranks the options by the two scorers' joint standing,
+// weighted by standing, and exam technique together (higher is likelier
+// right); without technique when the notes settle the question.
+func guessScores(en ensembleResult, pri []optionPrior, settled bool, standing float64) []float64 {
 	out := make([]float64, len(en.score))
 	for i, s := range en.score {
-		out[i] = guessStanding * s
+		out[i] = standing * s
 		if !settled {
 			out[i] += pri[i].weight()
 		}

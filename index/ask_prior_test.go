@@ -112,11 +112,11 @@ need: encrypt => kms
 
 func TestGuessScores(t *testing.T) {
 	en := ensembleResult{score: []float64{0.3, 0.3, 0.3, 0.9}}
-	g := guessScores(en, []optionPrior{{needs: []string{"audit"}}, {effort: true}, {managed: true}, {}}, false)
+	g := guessScores(en, []optionPrior{{needs: []string{"audit"}}, {effort: true}, {managed: true}, {}}, false, guessStanding)
 	if !(g[3] > g[0] && g[0] > g[2] && g[2] > g[1]) {
 		t.Errorf("guess %v: want the notes' clear lead first, then the option meeting a requirement, then the managed one, then the one needing custom work", g)
 	}
-	tied := guessScores(ensembleResult{score: []float64{0.5, 0.5}}, []optionPrior{{needs: []string{"a", "b", "c", "d", "e"}}, {needs: []string{"a", "b"}[:guessMeetsCap]}}, false)
+	tied := guessScores(ensembleResult{score: []float64{0.5, 0.5}}, []optionPrior{{needs: []string{"a", "b", "c", "d", "e"}}, {needs: []string{"a", "b"}[:guessMeetsCap]}}, false, guessStanding)
 	if tied[0] != tied[1] {
 		t.Errorf("meets above the cap counted: %v", tied)
 	}
@@ -213,7 +213,7 @@ func TestNotesSettle(t *testing.T) {
 			if settled != tt.want {
 				t.Fatalf("notesSettle = %v, want %v", settled, tt.want)
 			}
-			g := guessScores(en, pri, settled)
+			g := guessScores(en, pri, settled, guessStanding)
 			if first := choose(g, 1, false).best; settled && first != 0 {
 				t.Errorf("settled, guess %v: exam technique outvoted the notes' first option", g)
 			} else if !settled && first != 1 {
@@ -340,6 +340,24 @@ func TestPriorsEverydayWords(t *testing.T) {
 		}
 		if tt.need == "" && len(needs) > 0 || tt.need != "" && !slices.Contains(needs, tt.need) {
 			t.Errorf("%q: needs %q, want %q", tt.scenario, needs, tt.need)
+		}
+	}
+}
+
+// TestGuessStandingUncovered checks that a requirement met outweighs a
+// lead in the notes' standing that it cannot outweigh when the notes
+// cover the question: on a question they do not cover the standing weighs
+// guessStandingUncovered.
+func TestGuessStandingUncovered(t *testing.T) {
+	en := ensembleResult{score: []float64{0.9, 0.1}}
+	pri := []optionPrior{{}, {needs: []string{"rotate"}}}
+	for _, tt := range []struct {
+		standing float64
+		want     int
+	}{{guessStanding, 0}, {guessStandingUncovered, 1}} {
+		g := guessScores(en, pri, false, tt.standing)
+		if got := choose(g, 1, false).best; got != tt.want {
+			t.Errorf("standing %.2f: guess %d (scores %.2f), want %d", tt.standing, got, g, tt.want)
 		}
 	}
 }
