@@ -24,7 +24,7 @@ func examQuestion() (index.Question, index.Answer) {
 	}
 	onPrem := []string{"Services", "CodeDeploy", "How it works", "On-prem Deploys"}
 	ev := func(fact string) []index.Evidence {
-		return []index.Evidence{{ID: "6_1_3/on-prem-deploys", Path: onPrem, Fact: fact}}
+		return []index.Evidence{{ID: "6_1_3/on-prem-deploys", Path: onPrem, Fact: fact, Cover: 1}}
 	}
 	a := index.Answer{Chosen: "B", RunnerUp: "A", Covered: true, Decided: true, Confidence: 0.66}
 	for _, o := range q.Options {

@@ -35,7 +35,7 @@ func TestMarshalReplyMatchesEncodingJSON(t *testing.T) {
 		{"nothing", renderNothing(odd, []string{odd, "CodeDeploy"}, v).slack()},
 		{"ask", renderAsk(index.Question{Text: odd, Options: []index.Option{{Key: "A", Text: odd}, {Key: "B", Text: "b"}}},
 			index.Answer{Chosen: "A", Decided: true, Confidence: 0.9, Sections: hits,
-				Options: []index.OptionScore{{Key: "A", Text: odd, Score: 1, Evidence: []index.Evidence{{ID: "x", Path: []string{odd}, Fact: odd}}}, {Key: "B", Text: "b"}}}, odd, v).slack()},
+				Options: []index.OptionScore{{Key: "A", Text: odd, Score: 1, Evidence: []index.Evidence{{ID: "x", Path: []string{odd}, Fact: odd, Cover: 1}}}, {Key: "B", Text: "b"}}}, odd, v).slack()},
 		{"practice", renderPractice(sampleQuestion).slack()},
 		{"daily", RenderDaily(round, 3, 9, true).slack()},
 		{"close", RenderClose(quiz.Summary{Round: round, Answered: 4, Correct: 3}).slack()},

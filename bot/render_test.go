@@ -173,7 +173,7 @@ func TestRenderHugeInputs(t *testing.T) {
 		key := string(rune('A' + i%26))
 		var ev []index.Evidence
 		for j := 0; j < 20; j++ {
-			ev = append(ev, index.Evidence{ID: "x", Path: []string{bigText}, Fact: bigText})
+			ev = append(ev, index.Evidence{ID: "x", Path: []string{bigText}, Fact: bigText, Cover: 1})
 		}
 		opts = append(opts, index.OptionScore{Key: key, Text: bigText, Score: float64(i), Evidence: ev})
 		qopts = append(qopts, index.Option{Key: key, Text: bigText})

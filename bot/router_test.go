@@ -39,7 +39,7 @@ func TestCommandRoutes(t *testing.T) {
 		},
 		AskFn: func(ctx context.Context, q index.Question) (index.Answer, error) {
 			return index.Answer{Chosen: "B", Decided: true, Confidence: 0.85, Options: []index.OptionScore{
-				{Key: "A", Text: "Rolling"}, {Key: "B", Text: "Canary", Score: 2, Evidence: []index.Evidence{{ID: "4_2_4", Path: canaryHit.Path, Fact: "shift 10% of traffic"}}},
+				{Key: "A", Text: "Rolling"}, {Key: "B", Text: "Canary", Score: 2, Evidence: []index.Evidence{{ID: "4_2_4", Path: canaryHit.Path, Fact: "shift 10% of traffic", Cover: 1}}},
 			}, Sections: []index.Hit{canaryHit}}, nil
 		},
 	}
@@ -222,8 +222,8 @@ func TestLookupErrors(t *testing.T) {
 
 func TestAskReplies(t *testing.T) {
 	twoOpts := []index.OptionScore{
-		{Key: "A", Text: "Use a stack policy", Score: 1.0, Evidence: []index.Evidence{{ID: "4_2_2_2/stack-policy", Path: []string{"Services", "CloudFormation", "Stack policy"}, Fact: "Stacks › A stack policy protects resources from updates"}}},
-		{Key: "B", Text: "Use a change set", Score: 0.9, Evidence: []index.Evidence{{ID: "4_2_2_3", Path: []string{"Services", "CloudFormation", "Change sets"}, Fact: "Change sets preview changes"}}},
+		{Key: "A", Text: "Use a stack policy", Score: 1.0, Evidence: []index.Evidence{{ID: "4_2_2_2/stack-policy", Path: []string{"Services", "CloudFormation", "Stack policy"}, Fact: "Stacks › A stack policy protects resources from updates", Cover: 1}}},
+		{Key: "B", Text: "Use a change set", Score: 0.9, Evidence: []index.Evidence{{ID: "4_2_2_3", Path: []string{"Services", "CloudFormation", "Change sets"}, Fact: "Change sets preview changes", Cover: 1}}},
 	}
 	// sameFact: the runner-up's best fact is the chosen option's own.
 	sameFact := []index.OptionScore{twoOpts[0], {Key: "B", Text: "Use a change set", Score: 0.9, Evidence: twoOpts[0].Evidence}}
@@ -886,7 +886,7 @@ func FuzzCommand(f *testing.F) {
 		AskFn: func(ctx context.Context, q index.Question) (index.Answer, error) {
 			a := index.Answer{Confidence: 0.5, Decided: len(q.Options) > 0}
 			for _, o := range q.Options {
-				a.Options = append(a.Options, index.OptionScore{Key: o.Key, Text: o.Text, Evidence: []index.Evidence{{ID: o.Text, Path: []string{q.Text}, Fact: o.Text}}})
+				a.Options = append(a.Options, index.OptionScore{Key: o.Key, Text: o.Text, Evidence: []index.Evidence{{ID: o.Text, Path: []string{q.Text}, Fact: o.Text, Cover: 1}}})
 			}
 			if len(q.Options) > 0 {
 				a.Chosen = q.Options[0].Key

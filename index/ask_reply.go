@@ -40,10 +40,14 @@ func (a Answer) OffTopic() bool {
 // that decides each chosen option (for a guess, its closest note), in key
 // order and each fact once; then, for the runner-up, that nothing
 // supports it, or, when the notes do not decide and one fact was quoted,
-// its own closest note, so that a reader can weigh the two. It quotes
-// nothing when the notes are off the question's topic or for a NOT/EXCEPT
-// question, whose guess is the option the notes support least. Sources
-// are a.Sections without the quoted facts' sections.
+// its own closest note, so that a reader can weigh the two. A fact is
+// quoted for an option only when it states what sets that option apart
+// (States): a note that shares only the scenario's words with it ("Lambda
+// retries failed events" beside "Create two Route 53 weighted records")
+// reads as support it is not, so the option goes without a quote. It
+// quotes nothing when the notes are off the question's topic or for a
+// NOT/EXCEPT question, whose guess is the option the notes support least.
+// Sources are a.Sections without the quoted facts' sections.
 func (a Answer) Reply() Reply {
 	var r Reply
 	quoted := map[string]bool{} // facts quoted, by document, section and text
@@ -58,7 +62,7 @@ func (a Answer) Reply() Reply {
 	}
 	if a.Chosen != "" && !a.OffTopic() && a.Note != NoteInverted {
 		for _, o := range a.Options {
-			if !strings.Contains(a.Chosen, o.Key) || len(o.Evidence) == 0 || quoted[key(o.Evidence[0])] {
+			if !strings.Contains(a.Chosen, o.Key) || len(o.Evidence) == 0 || !o.Evidence[0].States() || quoted[key(o.Evidence[0])] {
 				continue
 			}
 			quote(Quote{Key: o.Key, Evidence: &o.Evidence[0]})
@@ -67,7 +71,7 @@ func (a Answer) Reply() Reply {
 			switch {
 			case len(ro.Evidence) == 0:
 				quote(Quote{Key: ro.Key, RunnerUp: true})
-			case !a.Decided && len(quoted) == 1 && !quoted[key(ro.Evidence[0])]:
+			case !a.Decided && len(quoted) == 1 && ro.Evidence[0].States() && !quoted[key(ro.Evidence[0])]:
 				quote(Quote{Key: ro.Key, RunnerUp: true, Evidence: &ro.Evidence[0]})
 			}
 		}
@@ -79,6 +83,20 @@ func (a Answer) Reply() Reply {
 	}
 	return r
 }
+
+// States reports whether the fact states what sets its option apart: it
+// holds at least QuoteCover of the option's distinctive weight (Cover).
+func (e Evidence) States() bool { return e.Cover >= QuoteCover }
+
+// QuoteCover is the share of an option's distinctive weight a fact must
+// hold to be quoted for it. Read on the replies to the real-exam-style
+// tuning questions (realstyle_tune, exam_style): of the closest notes
+// below 0.3, nearly all shared only the scenario's words with the option
+// (a Lambda retry fact for a Route 53 option, "no upfront fees" for a
+// pipeline trigger); from 0.3 most name the option's service or feature.
+// The deciding fact of a decided answer holds at least askDecideCover
+// (0.4).
+const QuoteCover = 0.3
 
 // Sections returns the sections of r in the order a reader meets them:
 // each quoted fact's section (as a Hit with its document, ID, path and

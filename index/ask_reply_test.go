@@ -7,7 +7,12 @@ import (
 )
 
 func TestAnswerReply(t *testing.T) {
-	ev := func(id, fact string) Evidence { return Evidence{Doc: "d", ID: id, Path: []string{"P", id}, Fact: fact} }
+	ev := func(id, fact string) Evidence {
+		return Evidence{Doc: "d", ID: id, Path: []string{"P", id}, Fact: fact, Cover: 0.5}
+	}
+	weak := func(id, fact string) Evidence {
+		return Evidence{Doc: "d", ID: id, Path: []string{"P", id}, Fact: fact, Cover: QuoteCover - 0.01}
+	}
 	opts := func(es ...[]Evidence) []OptionScore {
 		var out []OptionScore
 		for i, e := range es {
@@ -67,6 +72,24 @@ func TestAnswerReply(t *testing.T) {
 			order:  []string{"s3", "s1", "s2"},
 		},
 		{
+			name:   "a guess whose closest note does not state it: no quote for it, nor for the runner-up",
+			a:      Answer{Chosen: "B", RunnerUp: "A", Sections: secs, Options: opts([]Evidence{ev("s3", "a")}, []Evidence{weak("s2", "b")})},
+			quotes: nil,
+			order:  []string{"s1", "s2", "s3"},
+		},
+		{
+			name:   "a runner-up whose closest note does not state it: only the guess's",
+			a:      Answer{Chosen: "B", RunnerUp: "A", Sections: secs, Options: opts([]Evidence{weak("s3", "a")}, []Evidence{ev("s2", "b")})},
+			quotes: []string{"B:s2"},
+			order:  []string{"s2", "s1", "s3"},
+		},
+		{
+			name:   "two chosen options, one stated",
+			a:      Answer{Chosen: "AB", RunnerUp: "C", Decided: true, Sections: secs, Options: opts([]Evidence{weak("s3", "a")}, []Evidence{ev("s2", "b")}, []Evidence{ev("s1", "c")})},
+			quotes: []string{"B:s2"},
+			order:  []string{"s2", "s1", "s3"},
+		},
+		{
 			name:  "not covered: nothing quoted, the sections as they rank",
 			a:     Answer{Chosen: "B", RunnerUp: "A", Note: NoteNotCovered, Sections: secs, Options: opts([]Evidence{ev("s3", "a")}, []Evidence{ev("s2", "b")})},
 			order: []string{"s1", "s2", "s3"},
@@ -111,7 +134,7 @@ func TestEvaluateRanksWhatTheReplyShows(t *testing.T) {
 	}
 	ans := Answer{Chosen: "B", RunnerUp: "A", Decided: true, Options: []OptionScore{
 		{Key: "A"},
-		{Key: "B", Evidence: []Evidence{{Doc: sec.Doc, ID: sec.ID, Path: sec.Path, Fact: "f"}}},
+		{Key: "B", Evidence: []Evidence{{Doc: sec.Doc, ID: sec.ID, Path: sec.Path, Fact: "f", Cover: 1}}},
 	}}
 	rep, err := ix.Evaluate(ctx, []EvalItem{item}, fakeAsker{ans})
 	if err != nil {

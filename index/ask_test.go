@@ -298,7 +298,7 @@ D) Service Auto Scaling`)
 				ek = append(ek, k)
 			}
 			sort.Strings(ek)
-			if !slices.Equal(ek, []string{"fact", "id", "path"}) {
+			if !slices.Equal(ek, []string{"cover", "fact", "id", "path"}) {
 				t.Errorf("evidence keys %v", ek)
 			}
 		}

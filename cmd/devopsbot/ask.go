@@ -25,7 +25,7 @@ const askMaxInput = 1 << 20
 // the deciding fact and what rules out the runner-up, then the sources; for
 // text without options, the sections that match. TEXT "-" reads the question from stdin.
 // --json prints {chosen, choose, runner_up, confidence, covered, decided,
-// note, options: [{key, text, score, evidence: [{id, path, fact}]}],
+// note, options: [{key, text, score, evidence: [{id, path, fact, cover}]}],
 // sections: [...]}.
 func cmdAsk(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("ask", askSynopsis)
