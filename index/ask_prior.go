@@ -32,6 +32,7 @@ type priors struct {
 	code    [][]string
 	managed [][]string
 	risky   [][]string
+	least   [][]string // the question asks for the least effort
 	needs   []need
 }
 
@@ -71,6 +72,8 @@ func parsePriors(b []byte) (*priors, error) {
 			add(&p.managed)
 		case "risky":
 			add(&p.risky)
+		case "least":
+			add(&p.least)
 		case "need":
 			when, meet, found := strings.Cut(rest, "=>")
 			if !found {
@@ -266,6 +269,14 @@ func (p *priors) priorSignals(scenario string, options []Option) []optionPrior {
 		out[i].code = ow[i].hasAny(p.code)
 		out[i].managed = ow[i].hasAny(p.managed)
 		out[i].risky = ow[i].hasAny(p.risky)
+	}
+	// Asked for the least effort, the exam counts code of our own (a
+	// Lambda function, a script) as effort: it is written, deployed and
+	// kept working, where a managed feature is configured.
+	if sw.hasAny(p.least) {
+		for i := range out {
+			out[i].effort = out[i].effort || out[i].code
+		}
 	}
 	meets := make([]bool, len(options))
 	for _, n := range p.needs {

@@ -361,3 +361,32 @@ func TestGuessStandingUncovered(t *testing.T) {
 		}
 	}
 }
+
+// TestLeastEffortCountsCode checks that code of our own counts as effort
+// when, and only when, the question asks for the least effort.
+func TestLeastEffortCountsCode(t *testing.T) {
+	p, err := parsePriors(defaultPriors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []Option{
+		{Key: "A", Text: "Write a Lambda function that copies the findings to the bucket."},
+		{Key: "B", Text: "Turn on the managed export of findings to the bucket."},
+	}
+	for _, tt := range []struct {
+		scenario string
+		want     bool
+	}{
+		{"Which solution meets the requirement with the LEAST operational overhead?", true},
+		{"Which solution is the MOST operationally efficient?", true},
+		{"Which solution meets the requirement?", false},
+	} {
+		got := p.priorSignals(tt.scenario, opts)
+		if got[0].effort != tt.want || got[1].effort {
+			t.Errorf("%q: effort %v, %v; want %v, false", tt.scenario, got[0].effort, got[1].effort, tt.want)
+		}
+		if !got[0].code {
+			t.Errorf("%q: option A runs no code", tt.scenario)
+		}
+	}
+}
