@@ -176,3 +176,34 @@ func TestFactSentence(t *testing.T) {
 		}
 	}
 }
+
+// TestAskSourcesLeaveOutFarSections checks that the Sources line leaves
+// out sections the search ranks far below the best one, but keeps the
+// answer's first section.
+func TestAskSourcesLeaveOutFarSections(t *testing.T) {
+	q, a := examQuestion()
+	scores := []float64{0.2, 0.92, 0.14, 0.5}
+	for i := range a.Sections {
+		a.Sections[i].Score = scores[i]
+	}
+	// The quoted fact's section (the first) is cited, so the sources are
+	// the other three: 0.92 and 0.5 stay, 0.14 (under 0.3 of 0.92) goes.
+	got := AskText(q, a, AskTextOptions{})
+	for _, want := range []string{"CodeDeploy › Overview", "OpsWorks Stacks › Overview"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("reply lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "CloudWatch › Overview") {
+		t.Errorf("reply lists a section at 0.14 of the best:\n%s", got)
+	}
+	// A guess without a quote keeps its first section, however low.
+	a.Decided, a.Note = false, index.NoteUndecided
+	for i := range a.Options {
+		a.Options[i].Evidence[0].Cover = 0
+	}
+	got = AskText(q, a, AskTextOptions{})
+	if !strings.Contains(got, "On-prem Deploys") {
+		t.Errorf("reply lacks the answer's first section:\n%s", got)
+	}
+}
