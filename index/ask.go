@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"github.com/devopsbot/devopsbot/index/stem"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -143,25 +145,32 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	// question as their own first choice reads it: their ranking there
 	// is word overlap, no better than chance (ask_prior.go).
 	standing := guessStanding
+	var first choice
+	var firstSig askSignals
 	if !settled {
-		c := choose(en.score, q.choose(), inverted(q.Text))
-		if !fx.signals(st, q.Options, ot, sup, hyp, en, c, hits).covered() {
+		first = choose(en.score, q.choose(), inverted(q.Text))
+		firstSig = fx.signals(st, q.Options, ot, sup, hyp, en, first, hits)
+		if !firstSig.covered() {
 			standing = guessStandingUncovered
 		}
 	}
 	guess := guessScores(en, pri, settled, standing)
 	for i, s := range sup {
 		o := OptionScore{Key: q.Options[i].Key, Text: q.Options[i].Text, Score: round3(en.score[i]), Evidence: []Evidence{}}
+		terms := slices.Sorted(maps.Keys(ot.terms[i]))
 		for _, e := range s.quotes {
 			f := fx.facts[e.fact]
-			cover, _ := fx.factCover(e.fact, ot.terms[i], float64(len(q.Options)), ot.count)
+			cover, _ := fx.factCover(e.fact, terms, float64(len(q.Options)), ot.count)
 			o.Evidence = append(o.Evidence, Evidence{Doc: f.sec.Doc, ID: f.sec.ID, Path: f.sec.Path, Fact: f.text, Cover: round3(cover)})
 		}
 		ans.Options = append(ans.Options, o)
 	}
 	ans.Choose = q.choose()
 	c := choose(guess, ans.Choose, inverted(q.Text))
-	sig := fx.signals(st, q.Options, ot, sup, hyp, en, c, hits)
+	sig := firstSig
+	if settled || c.best != first.best || c.runner != first.runner || !slices.Equal(c.chosen, first.chosen) {
+		sig = fx.signals(st, q.Options, ot, sup, hyp, en, c, hits)
+	}
 	sig.denied = fx.quoteDenies(q, st, ot, sup, c)
 	judge(&ans, q, c, sup, sig, query == "")
 	if !inverted(q.Text) && !settled {

@@ -132,16 +132,16 @@ func (fx *factIndex) deciderCover(s optionSupport, terms map[string]bool, n floa
 	if len(s.evidence) == 0 {
 		return 0, 0
 	}
-	return fx.factCover(s.evidence[0].fact, terms, n, count)
+	return fx.factCover(s.evidence[0].fact, slices.Sorted(maps.Keys(terms)), n, count)
 }
 
 // factCover is deciderCover for fact id: the share of an option's
-// distinctive weight (terms; n options, count of options using each term)
-// that the fact holds, of at most askCoverWeight of it (cover) and of all
-// of it (whole).
-func (fx *factIndex) factCover(id int32, terms map[string]bool, n float64, count map[string]int) (cover, whole float64) {
+// distinctive weight (its terms, sorted so that sums come out the same
+// every time; n options, count of options using each term) that the fact
+// holds, of at most askCoverWeight of it (cover) and of all of it (whole).
+func (fx *factIndex) factCover(id int32, terms []string, n float64, count map[string]int) (cover, whole float64) {
 	total, held := 0.0, 0.0
-	for _, t := range slices.Sorted(maps.Keys(terms)) {
+	for _, t := range terms {
 		if fx.frame[t] || isNumber(t) {
 			continue
 		}

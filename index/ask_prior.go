@@ -176,20 +176,12 @@ func (t textWords) at(ph []string) int {
 	n := len(ph)
 	last := ph[n-1]
 	if n == 1 {
-		if p, ok := strings.CutSuffix(last, "*"); ok {
-			best := -1
-			j, _ := slices.BinarySearchFunc(t.byWord, p, cmpWordPos)
-			for ; j < len(t.byWord) && strings.HasPrefix(t.byWord[j].w, p); j++ {
-				if best < 0 || t.byWord[j].i < best {
-					best = t.byWord[j].i
-				}
-			}
-			return best
-		}
+		// The words the phrase's word starts are one run of byWord.
+		p := strings.TrimSuffix(last, "*")
 		best := -1
-		for _, w := range [...]string{last, last + "s", last + "es"} {
-			// byWord holds a word's positions in order: the first found is its first.
-			if j, ok := slices.BinarySearchFunc(t.byWord, w, cmpWordPos); ok && (best < 0 || t.byWord[j].i < best) {
+		j, _ := slices.BinarySearchFunc(t.byWord, p, cmpWordPos)
+		for ; j < len(t.byWord) && strings.HasPrefix(t.byWord[j].w, p); j++ {
+			if (best < 0 || t.byWord[j].i < best) && lastWordMatches(t.byWord[j].w, last) {
 				best = t.byWord[j].i
 			}
 		}
@@ -220,7 +212,8 @@ func lastWordMatches(w, p string) bool {
 	if s, ok := strings.CutSuffix(p, "*"); ok {
 		return strings.HasPrefix(w, s)
 	}
-	return w == p || w == p+"s" || w == p+"es"
+	rest, ok := strings.CutPrefix(w, p)
+	return ok && (rest == "" || rest == "s" || rest == "es")
 }
 
 // has reports whether the text holds ph (as at matches it).
