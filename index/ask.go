@@ -155,6 +155,19 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 		}
 	}
 	guess := guessScores(en, pri, settled, standing)
+	ans.Choose = q.choose()
+	c := choose(guess, ans.Choose, inverted(q.Text))
+	sig := firstSig
+	if settled || c.best != first.best || c.runner != first.runner || !slices.Equal(c.chosen, first.chosen) {
+		sig = fx.signals(st, q.Options, ot, sup, hyp, en, c, hits)
+	}
+	sig.denied = fx.quoteDenies(q, st, ot, sup, c)
+	judge(&ans, q, c, sup, sig, query == "")
+	if !ans.Decided {
+		// A guess leads with the section where the notes compare the
+		// options; an answer with the fact that decides it.
+		fx.orderQuotes(sup, defaultAskParams.sharedQuote)
+	}
 	for i, s := range sup {
 		o := OptionScore{Key: q.Options[i].Key, Text: q.Options[i].Text, Score: round3(en.score[i]), Evidence: []Evidence{}}
 		terms := slices.Sorted(maps.Keys(ot.terms[i]))
@@ -165,14 +178,6 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 		}
 		ans.Options = append(ans.Options, o)
 	}
-	ans.Choose = q.choose()
-	c := choose(guess, ans.Choose, inverted(q.Text))
-	sig := firstSig
-	if settled || c.best != first.best || c.runner != first.runner || !slices.Equal(c.chosen, first.chosen) {
-		sig = fx.signals(st, q.Options, ot, sup, hyp, en, c, hits)
-	}
-	sig.denied = fx.quoteDenies(q, st, ot, sup, c)
-	judge(&ans, q, c, sup, sig, query == "")
 	if !inverted(q.Text) && !settled {
 		ans.Technique = technique(pri, c)
 	}

@@ -77,6 +77,7 @@ type askParams struct {
 	secBest        float64 // weight of the best scenario overlap among the facts of the fact's section
 	forbidden      float64 // factor for an option using what the scenario rules out ("must not involve DNS changes")
 	optPath        float64 // share of an option term's weight a fact earns when it holds the term only through its section path
+	sharedQuote    float64 // weight, in ordering a guess's quotes, of the share of the other options quoted from the same section (orderQuotes)
 
 	// The hypothesis scorer (ask_hyp.go).
 	hypOption  float64 // weight of a fact's share of the option's distinctive terms against its share of the scenario's
@@ -88,7 +89,9 @@ type askParams struct {
 // index/testdata/exam_extra.jsonl together, and kept round; negation was
 // later set to 1 (no penalty) on the union with the blind set
 // holdout2_exam (67 -> 69 of 85 right); optPath was set on the tuning
-// sets with the question bank (BENCHMARKS.md, "ask: the notes first").
+// sets with the question bank (BENCHMARKS.md, "ask: the notes first");
+// sharedQuote on every set at once (BENCHMARKS.md, "ask: the deciding
+// section where the options are compared").
 // TestAskSweep prints the sweep.
 var defaultAskParams = askParams{
 	queryTermShare: 0.3,
@@ -104,6 +107,7 @@ var defaultAskParams = askParams{
 	secBest:        0.5,
 	forbidden:      0.8,
 	optPath:        0.8,
+	sharedQuote:    2,
 	hypOption:      0.5,
 	hypSection:     0.5,
 	hypTemp:        0.02,
@@ -123,8 +127,10 @@ type optionSupport struct {
 	evidence []scoredFact // the facts with the largest votes for the option, best first
 	// quotes are the facts that state the option's case best, best first:
 	// by relevance to the scenario times the share of the fact's mention
-	// that goes to this option, not cubed relevance as in the vote. The
-	// reply quotes the first (Answer's Evidence, ask_reply.go).
+	// that goes to this option, not cubed relevance as in the vote; for a
+	// guess, Ask reorders them by the sections the other options are
+	// quoted from (orderQuotes). The reply quotes the first (Answer's
+	// Evidence, ask_reply.go).
 	quotes []scoredFact
 }
 
@@ -220,6 +226,56 @@ func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot
 		out[i].quotes = quotes[i]
 	}
 	return out
+}
+
+// orderQuotes reorders each option's quotes (best first by relevance x
+// share) by that score times 1 + w x the share of the other options that
+// have a quote from the same section. A section quoted for several
+// options is where the notes set the options side by side (the table of
+// deployment types, the list of lifecycle hooks, the trail's settings),
+// and so where a reader weighs a question the notes do not decide; the
+// fact that names a guessed option best often lies elsewhere (a sibling
+// section, a service that shares a word with it) and sends the reader
+// away from the comparison. Only the order of the facts an option
+// already has changes: votes, scores and choices do not.
+func (fx *factIndex) orderQuotes(sup []optionSupport, w float64) {
+	n := len(sup)
+	if w == 0 || n < 2 {
+		return
+	}
+	// shared counts the options other than i with a quote from section seci.
+	shared := func(i int, seci int32) int {
+		c := 0
+		for j := range sup {
+			if j == i {
+				continue
+			}
+			for _, q := range sup[j].quotes {
+				if fx.facts[q.fact].seci == seci {
+					c++
+					break
+				}
+			}
+		}
+		return c
+	}
+	// Reordering one option's quotes does not change which sections the
+	// others' come from, so each option can be reordered in turn.
+	for i := range sup {
+		qs := sup[i].quotes
+		for k, q := range qs {
+			qs[k].score *= 1 + w*float64(shared(i, fx.facts[q.fact].seci))/float64(n-1)
+		}
+		slices.SortStableFunc(qs, func(a, b scoredFact) int {
+			switch {
+			case a.score > b.score:
+				return -1
+			case a.score < b.score:
+				return 1
+			}
+			return int(a.fact) - int(b.fact)
+		})
+	}
 }
 
 // scenarioOverlaps returns the scenario overlap of every fact (BM25-like

@@ -596,3 +596,62 @@ func TestEverydayParaphrases(t *testing.T) {
 		}
 	}
 }
+
+func TestOrderQuotes(t *testing.T) {
+	// Facts 0-4; fact i lies in section secs[i].
+	secs := []int32{0, 1, 1, 2, 3}
+	fx := &factIndex{}
+	for _, s := range secs {
+		fx.facts = append(fx.facts, askFact{seci: s})
+	}
+	q := func(fact int32, score float64) scoredFact { return scoredFact{fact, score} }
+	ids := func(qs [][]scoredFact) [][]int32 {
+		out := make([][]int32, len(qs))
+		for i, o := range qs {
+			for _, f := range o {
+				out[i] = append(out[i], f.fact)
+			}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name   string
+		w      float64
+		quotes [][]scoredFact
+		want   [][]int32
+	}{
+		{"no weight: unchanged", 0,
+			[][]scoredFact{{q(0, 1), q(1, 0.8)}, {q(2, 0.5)}},
+			[][]int32{{0, 1}, {2}}},
+		{"a section quoted for the other option too comes first", 2,
+			[][]scoredFact{{q(0, 1), q(1, 0.8)}, {q(2, 0.5)}},
+			[][]int32{{1, 0}, {2}}},
+		{"too far behind to come first", 2,
+			[][]scoredFact{{q(0, 1), q(1, 0.3)}, {q(2, 0.5)}},
+			[][]int32{{0, 1}, {2}}},
+		{"shared by one of two other options: half the weight", 2,
+			[][]scoredFact{{q(0, 1), q(1, 0.45)}, {q(2, 0.5)}, {q(4, 0.5)}},
+			[][]int32{{0, 1}, {2}, {4}}},
+		{"shared by both other options", 2,
+			[][]scoredFact{{q(0, 1), q(3, 0.45)}, {q(3, 0.5)}, {q(3, 0.4)}},
+			[][]int32{{3, 0}, {3}, {3}}},
+		{"equal scores: the earlier fact first", 1,
+			[][]scoredFact{{q(4, 1), q(2, 0.5)}, {q(1, 0.5)}, {q(2, 1)}},
+			[][]int32{{2, 4}, {1}, {2}}},
+		{"one option: unchanged", 2,
+			[][]scoredFact{{q(0, 1), q(1, 0.8)}},
+			[][]int32{{0, 1}}},
+	} {
+		sup := make([]optionSupport, len(c.quotes))
+		for i, qs := range c.quotes {
+			sup[i].quotes = qs
+		}
+		fx.orderQuotes(sup, c.w)
+		for i := range sup {
+			c.quotes[i] = sup[i].quotes
+		}
+		if got := ids(c.quotes); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
+	}
+}
