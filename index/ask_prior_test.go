@@ -313,15 +313,15 @@ func TestTextWordsFirst(t *testing.T) {
 
 // TestPriorsEverydayWords checks that the embedded requirements do not
 // fire on everyday wording: a scenario that only downloads a revision,
-// bundles a deployment package or says a partner API is down states no
-// requirement the options' mechanisms meet.
+// bundles a deployment package, says a partner API is down or mentions
+// auditors states no requirement the options' mechanisms meet.
 func TestPriorsEverydayWords(t *testing.T) {
 	p, err := parsePriors(defaultPriors)
 	if err != nil {
 		t.Fatal(err)
 	}
 	opts := []Option{
-		{Key: "A", Text: "Publish the libraries to AWS CodeArtifact and add a Route 53 health check with failover routing."},
+		{Key: "A", Text: "Publish the libraries to AWS CodeArtifact, add a Route 53 health check with failover routing, and keep a CloudTrail trail."},
 		{Key: "B", Text: "Add a Lambda layer with the libraries."},
 	}
 	for _, tt := range []struct{ scenario, need string }{
@@ -329,6 +329,10 @@ func TestPriorsEverydayWords(t *testing.T) {
 		{"Every deployment package bundles the in-house libraries.", ""},
 		{"A third-party API that the function calls is down for an hour.", ""},
 		{"The team keeps information about each release in a table.", ""},
+		// "Audit" asks for evidence of many kinds (Config, logs, reports),
+		// not for API activity in particular.
+		{"The auditors want a record of each release before it ships.", ""},
+		{"Security must know who deleted the bucket.", "who deleted"},
 		// The requirements themselves still fire.
 		{"Builds must pull npm packages from a package repository the company controls.", "package repository"},
 		{"Traffic must move away from an unhealthy endpoint.", "unhealthy"},
