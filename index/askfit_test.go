@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -48,6 +49,12 @@ func TestAskFeatures(t *testing.T) {
 		Unk     float64 `json:"unk"`
 		Words   int     `json:"words"`
 		Cover   float64 `json:"cover"` // share of the option's distinctive weight its best fact holds
+		Whole   float64 `json:"whole"` // the same, uncapped (deciderCover's whole)
+		Lead    float64 `json:"lead"`  // cover less the best other option's (coverLeads)
+		// Where the option's own terms lead (optionPlace).
+		Own, OwnUnk, Top1, Top2, Best, BestTop     float64
+		BestIn                                     bool
+		HeadTop1, HeadTop2, HeadEv, HeadQ, HeadAny float64
 	}
 	type row struct {
 		Set     string   `json:"set"`
@@ -72,6 +79,8 @@ func TestAskFeatures(t *testing.T) {
 		InNotes bool     `json:"in_notes"`   // the verdict finds the question covered
 		May     bool     `json:"may_decide"` // the gate before the confidence threshold (mayDecide)
 		Note    string   `json:"note,omitempty"`
+		Settled bool     `json:"settled"`
+		Hit1    bool     `json:"hit1"` // the reply's first section is an anchor of the item
 		Opts    []optRow `json:"opts"`
 	}
 	for _, file := range strings.Split(files, ",") {
@@ -93,17 +102,27 @@ func TestAskFeatures(t *testing.T) {
 			en := ensemble(sup, hyp)
 			pc, ph := confidences(sup), hypShares(hyp)
 			pri := ix.pr.priorSignals(q.Text, q.Options)
-			r := row{Set: file[strings.LastIndex(file, "/")+1:], ID: it.ID, Correct: it.Correct, Covered: it.Covered,
+			places := fx.optionPlaces(fx.termSet(q.Text), ot, hits, sup)
+			lead := fx.coverLeads(ot, sup, q.choose())
+			hit1 := len(ans.Sections) > 0 && slices.Contains(it.Anchors, AnchorOf(ans.Sections[0].ID))
+			r := row{Settled: fx.notesSettle(ot, sup, en, q.choose()), Hit1: hit1, Set: file[strings.LastIndex(file, "/")+1:], ID: it.ID, Correct: it.Correct, Covered: it.Covered,
 				Chosen: ans.Chosen, Choose: ans.Choose, Conf: ans.Confidence, Decided: ans.Decided, Inv: inverted(q.Text),
 				Share: sig.share, Agree: sig.agree, Margin: sig.margin, Unknown: sig.unknown, OptUnk: sig.optUnk, OthUnk: sig.otherUnk, Section: sig.section,
 				Cover: sig.cover, CovGap: sig.coverGap, Notes: sig.notes, InNotes: sig.covered(), May: sig.mayDecide(), Note: ans.Note}
 			n := float64(len(q.Options))
 			for i, o := range q.Options {
 				w := func(t string) float64 { return distinctiveness(n, ot.count[t]) }
-				cover, _ := fx.deciderCover(sup[i], ot.terms[i], n, ot.count)
-				r.Opts = append(r.Opts, optRow{Key: o.Key, Sup: sup[i].score, Hyp: hyp[i], Pc: pc[i], Ph: ph[i], En: en.score[i],
+				cover, whole := fx.deciderCover(sup[i], ot.terms[i], n, ot.count)
+				or := optRow{Key: o.Key, Sup: sup[i].score, Hyp: hyp[i], Pc: pc[i], Ph: ph[i], En: en.score[i],
 					Effort: pri[i].effort, Risky: pri[i].risky, Managed: pri[i].managed, Meets: len(pri[i].needs), Unk: fx.unknownShare(ot.terms[i], w),
-					Words: len(strings.Fields(o.Text)), Cover: cover})
+					Words: len(strings.Fields(o.Text)), Cover: cover, Whole: whole}
+				if lead != nil {
+					or.Lead = lead[i]
+				}
+				pl := places[i]
+				or.Own, or.OwnUnk, or.Top1, or.Top2, or.Best, or.BestTop, or.BestIn = pl.own, pl.unknown, pl.top1, pl.top2, pl.best, pl.bestTop, pl.bestIn
+				or.HeadTop1, or.HeadTop2, or.HeadEv, or.HeadQ, or.HeadAny = pl.headTop1, pl.headTop2, pl.headEv, pl.headQ, pl.headAny
+				r.Opts = append(r.Opts, or)
 			}
 			if err := enc.Encode(r); err != nil {
 				t.Fatal(err)
@@ -261,7 +280,11 @@ func fitLogistic(xs [][len(calSignals)]float64, ys []bool, l2 float64) calibrati
 			h[i][i] += l2
 		}
 		h[0][0] += 1e-9
-		step := solve(h, g)
+		hs := make([][]float64, d)
+		for i := range hs {
+			hs[i] = h[i][:]
+		}
+		step := solve(hs, g[:])
 		done := true
 		for i := range w {
 			w[i] += step[i]
@@ -279,31 +302,496 @@ func fitLogistic(xs [][len(calSignals)]float64, ys []bool, l2 float64) calibrati
 // calDim is the number of coefficients of the confidence model.
 const calDim = len(calSignals) + 1
 
-// solve solves a·x = b by Gaussian elimination with partial pivoting.
-func solve(a [calDim][calDim]float64, b [calDim]float64) [calDim]float64 {
-	for c := range calDim {
+// solve solves a·x = b by Gaussian elimination with partial pivoting (a
+// and b are overwritten).
+func solve(a [][]float64, b []float64) []float64 {
+	n := len(b)
+	for c := range n {
 		p := c
-		for r := c + 1; r < calDim; r++ {
+		for r := c + 1; r < n; r++ {
 			if math.Abs(a[r][c]) > math.Abs(a[p][c]) {
 				p = r
 			}
 		}
 		a[c], a[p] = a[p], a[c]
 		b[c], b[p] = b[p], b[c]
-		for r := range calDim {
+		for r := range n {
 			if r == c || a[c][c] == 0 {
 				continue
 			}
 			f := a[r][c] / a[c][c]
-			for k := c; k < calDim; k++ {
+			for k := c; k < n; k++ {
 				a[r][k] -= f * a[c][k]
 			}
 			b[r] -= f * b[c]
 		}
 	}
-	var x [calDim]float64
+	x := make([]float64, n)
 	for i := range x {
 		x[i] = b[i] / a[i][i]
 	}
 	return x
+}
+
+// optionPlace is where an option's own terms (distinctive among the
+// options and not the scenario's: what sets it apart) lead in the notes.
+type optionPlace struct {
+	own     float64 // the weight of those terms (idf times distinctiveness)
+	unknown float64 // share of it no fact holds
+	top1    float64 // share of it some fact of the first-ranked section holds
+	top2    float64 // the same for the first two ranked sections
+	best    float64 // share of it the fact holding most of it holds
+	bestTop float64 // the same for the best fact of the first two ranked sections
+	bestIn  bool    // the fact holding most of it lies in one of the first two ranked sections
+	// The head of the option: its heaviest own terms, the fewest that make
+	// up half of the own weight.
+	headTop1, headTop2 float64 // share of the head's weight held by facts of the first (two) ranked section(s)
+	headEv             float64 // share of it the option's best-voting fact holds
+	headQ              float64 // share of it the option's first quoted fact holds
+	headAny            float64 // share of it held by some fact
+}
+
+// optionPlaces measures optionPlace for every option (for TestAskFeatures:
+// none of it moved a choice, BENCHMARKS.md "ask: a fitted option chooser"); scenario holds the
+// scenario's terms (termSet), hits the scenario's ranked sections.
+func (fx *factIndex) optionPlaces(scenario map[string]bool, ot optionTermSets, hits []Hit, sup []optionSupport) []optionPlace {
+	top := make([]int32, 0, 2)
+	for _, h := range hits {
+		if len(top) == 2 {
+			break
+		}
+		if n, ok := fx.secNum[h.Section]; ok {
+			top = append(top, n)
+		}
+	}
+	rank := func(seci int32) int { // 1 or 2 for the ranked sections, 0 for others
+		for k, s := range top {
+			if s == seci {
+				return k + 1
+			}
+		}
+		return 0
+	}
+	held := getFloats(len(fx.facts))
+	defer putFloats(held)
+	h := *held
+	var touched []int32
+	n := float64(len(ot.terms))
+	out := make([]optionPlace, len(ot.terms))
+	for i, terms := range ot.terms {
+		p := &out[i]
+		in1, in2 := 0.0, 0.0
+		type tw struct {
+			t      string
+			w      float64
+			r1, r2 bool
+		}
+		var own []tw
+		for _, t := range slices.Sorted(maps.Keys(terms)) {
+			if scenario[t] || fx.frame[t] || isNumber(t) {
+				continue
+			}
+			if _, num := numberWords[t]; num {
+				continue
+			}
+			d := distinctiveness(n, ot.count[t])
+			if d <= 0 {
+				continue
+			}
+			w := fx.weight(t) * d
+			p.own += w
+			post, ok := fx.post[t]
+			if !ok {
+				p.unknown += w
+				continue
+			}
+			r1, r2 := false, false
+			for _, id := range post {
+				if h[id] == 0 {
+					touched = append(touched, id)
+				}
+				h[id] += w
+				switch rank(fx.facts[id].seci) {
+				case 1:
+					r1, r2 = true, true
+				case 2:
+					r2 = true
+				}
+			}
+			own = append(own, tw{t, w, r1, r2})
+			if r1 {
+				in1 += w
+			}
+			if r2 {
+				in2 += w
+			}
+		}
+		bestAny, bestTop, bestIn := 0.0, 0.0, false
+		for _, id := range touched {
+			v := h[id]
+			h[id] = 0
+			r := rank(fx.facts[id].seci)
+			if v > bestAny || v == bestAny && r > 0 && !bestIn {
+				bestAny, bestIn = v, r > 0
+			}
+			if r > 0 {
+				bestTop = max(bestTop, v)
+			}
+		}
+		touched = touched[:0]
+		if p.own > 0 {
+			p.unknown /= p.own
+			p.top1, p.top2 = in1/p.own, in2/p.own
+			p.best, p.bestTop, p.bestIn = bestAny/p.own, bestTop/p.own, bestIn
+		}
+		slices.SortStableFunc(own, func(a, b tw) int {
+			switch {
+			case a.w > b.w:
+				return -1
+			case a.w < b.w:
+				return 1
+			}
+			return 0
+		})
+		has := func(sf []scoredFact, t string) bool {
+			if len(sf) == 0 {
+				return false
+			}
+			_, ok := slices.BinarySearch(fx.post[t], sf[0].fact)
+			return ok
+		}
+		head := 0.0
+		for _, o := range own {
+			if head >= p.own/2 {
+				break
+			}
+			head += o.w
+			if o.r1 {
+				p.headTop1 += o.w
+			}
+			if o.r2 {
+				p.headTop2 += o.w
+			}
+			if has(sup[i].evidence, o.t) {
+				p.headEv += o.w
+			}
+			if has(sup[i].quotes, o.t) {
+				p.headQ += o.w
+			}
+			if _, ok := fx.post[o.t]; ok {
+				p.headAny += o.w
+			}
+		}
+		if head > 0 {
+			p.headTop1 /= head
+			p.headTop2 /= head
+			p.headEv /= head
+			p.headQ /= head
+			p.headAny /= head
+		}
+	}
+	return out
+}
+
+// chooserSignals are the per-option signals TestAskChooser fits the best
+// guess on: those of guessScores (the joint standing, apart for questions
+// the notes do not cover as their first option reads them; the priors,
+// left out when the notes settle the question) and, as a candidate, the
+// cover lead (coverLeads).
+var chooserSignals = [...]string{"standing", "standing_uncovered", "effort", "managed", "risky", "meets", "cover_lead"}
+
+// todayGuess is guessScores's weights in chooserSignals' order.
+var todayGuess = []float64{guessStanding, guessStandingUncovered, guessEffort, guessManaged, guessRisky, guessMeets, 0}
+
+// TestAskChooser measures a fitted best guess on the exam items of the
+// eval files in DEVOPSBOT_ASKCHOOSE_FILES (comma-separated): a
+// conditional logit (softmax over a question's options) of "this option
+// is right" on chooserSignals, L2 penalty DEVOPSBOT_ASKCHOOSE_L2 (default
+// 1), fitted on the single-answer items Ask leaves undecided (a decided
+// answer keeps its pick: it is the notes', and the guess may only move
+// what they do not decide). It prints the weights fitted on all files,
+// and per file the answers right today, with guessScores's weights plus
+// the cover lead at DEVOPSBOT_ASKCHOOSE_LEAD (default 1.2), and with
+// weights fitted on the other files (leave one set out) without and with
+// the cover lead. It only measures, so it runs only when asked:
+//
+//	DEVOPSBOT_ASKCHOOSE_FILES=a.jsonl,b.jsonl go test ./index -run AskChooser -v
+func TestAskChooser(t *testing.T) {
+	files := os.Getenv("DEVOPSBOT_ASKCHOOSE_FILES")
+	if files == "" {
+		t.Skip("set DEVOPSBOT_ASKCHOOSE_FILES to fit the best guess")
+	}
+	env := func(name string, def float64) float64 {
+		v := os.Getenv(name)
+		if v == "" {
+			return def
+		}
+		var f float64
+		if _, err := fmt.Sscan(v, &f); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return f
+	}
+	l2 := env("DEVOPSBOT_ASKCHOOSE_L2", 1)
+	withLead := slices.Clone(todayGuess)
+	withLead[len(withLead)-1] = env("DEVOPSBOT_ASKCHOOSE_LEAD", 1.2)
+	rows := guessRows(t, ix(t), strings.Split(files, ","))
+	const noLead = len(chooserSignals) - 1 // signals without the cover lead
+	fit := func(rs []guessRow, d int) []float64 {
+		var xs [][][]float64
+		var ys []int
+		for _, r := range rs {
+			if r.fit() {
+				x := make([][]float64, len(r.x))
+				for i := range r.x {
+					x[i] = r.x[i][:d]
+				}
+				xs, ys = append(xs, x), append(ys, r.key)
+			}
+		}
+		w := fitCondLogit(xs, ys, l2)
+		return append(w, make([]float64, len(chooserSignals)-d)...)
+	}
+	w := fit(rows, len(chooserSignals))
+	for j, n := range chooserSignals {
+		t.Logf("  %-20s %6.2f (guessScores %.2f)", n, w[j], todayGuess[j])
+	}
+	byFile := map[string][]guessRow{}
+	for _, r := range rows {
+		byFile[r.file] = append(byFile[r.file], r)
+	}
+	var sum [5]int
+	t.Log("right answers: today, today's weights (check), with the cover lead, leave-one-set-out fit without / with the cover lead")
+	for _, f := range slices.Sorted(maps.Keys(byFile)) {
+		var train []guessRow
+		for _, r := range rows {
+			if r.file != f {
+				train = append(train, r)
+			}
+		}
+		ws := [][]float64{todayGuess, withLead, fit(train, noLead), fit(train, len(chooserSignals))}
+		var n [5]int
+		for _, r := range byFile[f] {
+			if r.today {
+				n[0]++
+			}
+			for k, w := range ws {
+				if r.right(w) {
+					n[k+1]++
+				}
+			}
+		}
+		for k := range n {
+			sum[k] += n[k]
+		}
+		t.Logf("  %-28s %3d %3d %3d %3d %3d (of %d)", f, n[0], n[1], n[2], n[3], n[4], len(byFile[f]))
+	}
+	t.Logf("  %-28s %3d %3d %3d %3d %3d (of %d)", "all", sum[0], sum[1], sum[2], sum[3], sum[4], len(rows))
+}
+
+func ix(t *testing.T) *Index { return mustDefault(t) }
+
+// guessRow is one exam item as the best guess sees it.
+type guessRow struct {
+	file    string
+	x       [][len(chooserSignals)]float64 // per option
+	key     int                            // the right option, -1 when the key is several letters or none
+	correct string
+	keys    []string // the options' keys
+	k       int      // options asked for
+	inv     bool
+	decided []int // Ask's pick when it is decided, else nil
+	today   bool  // Ask's answer is right
+}
+
+// fit reports whether the row is one the best guess is fitted on.
+func (r guessRow) fit() bool { return r.key >= 0 && r.k == 1 && !r.inv && r.decided == nil }
+
+// right reports whether the answer is right when the best guess has the
+// weights w (chooserSignals' order) and a decided answer keeps its pick.
+func (r guessRow) right(w []float64) bool {
+	chosen := r.decided
+	if chosen == nil {
+		score := make([]float64, len(r.x))
+		for i, x := range r.x {
+			for j, v := range x {
+				score[i] += w[j] * v
+			}
+		}
+		chosen = choose(score, r.k, r.inv).chosen
+	}
+	var b strings.Builder
+	for _, i := range chosen {
+		b.WriteString(r.keys[i])
+	}
+	return SameKeys(b.String(), r.correct)
+}
+
+// guessRows measures chooserSignals for the exam items of files, as
+// answer reads them for guessScores.
+func guessRows(t *testing.T, ix *Index, files []string) []guessRow {
+	t.Helper()
+	fx := ix.factIndex()
+	var rows []guessRow
+	for _, file := range files {
+		for _, it := range mustLoadEval(t, file) {
+			q := Question{Text: it.Query, Options: sortedOptions(it.Options)}
+			if len(q.Options) < MinOptions {
+				continue
+			}
+			ans, _, err := ix.answer(context.Background(), q)
+			if err != nil {
+				t.Fatalf("%s: %v", it.ID, err)
+			}
+			hits, err := ix.Search(context.Background(), q.Text, askSearchK)
+			if err != nil && !errors.Is(err, ErrEmptyQuery) {
+				t.Fatal(err)
+			}
+			st := fx.termSet(q.Text)
+			ot := fx.optionTermSets(q.Options)
+			secRel := sectionRelevance(hits)
+			sup := fx.scoreOptions(st, q.Options, ot, secRel, defaultAskParams)
+			hyp := fx.scoreHypotheses(st, q.Options, ot, secRel, defaultAskParams)
+			fx.penalizeForbidden(q.Text, q.Options, ot, sup, hyp, defaultAskParams.forbidden)
+			en := ensemble(sup, hyp)
+			pri := ix.pr.priorSignals(q.Text, q.Options)
+			k := q.choose()
+			r := guessRow{file: filepath.Base(file), key: -1, correct: it.Correct, k: k, inv: inverted(q.Text), today: SameKeys(ans.Chosen, it.Correct)}
+			for i, o := range q.Options {
+				r.keys = append(r.keys, o.Key)
+				if SameKeys(o.Key, it.Correct) {
+					r.key = i
+				}
+			}
+			if ans.Decided {
+				for i, o := range q.Options {
+					if strings.Contains(ans.Chosen, o.Key) {
+						r.decided = append(r.decided, i)
+					}
+				}
+			}
+			settled := fx.notesSettle(ot, sup, en, k)
+			uncovered := !settled && !fx.signals(st, q.Options, ot, sup, hyp, en, choose(en.score, k, r.inv), hits).covered()
+			lead := fx.coverLeads(ot, sup, k)
+			r.x = make([][len(chooserSignals)]float64, len(q.Options))
+			for i := range q.Options {
+				x := &r.x[i]
+				if uncovered {
+					x[1] = en.score[i]
+				} else {
+					x[0] = en.score[i]
+				}
+				if !settled {
+					p := pri[i]
+					x[2], x[3], x[4], x[5] = b2f(p.effort), b2f(p.managed), b2f(p.risky), float64(min(len(p.needs), guessMeetsCap))
+				}
+				if lead != nil {
+					x[6] = lead[i]
+				}
+			}
+			rows = append(rows, r)
+		}
+	}
+	return rows
+}
+
+func b2f(v bool) float64 {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// coverLeads returns, for a question asking for one option (k), each
+// option's cover (the share of what sets it apart that its deciding fact
+// holds, deciderCover) less the best cover among the other options; nil
+// for a question asking for more. It measures the "closer rival" of
+// BENCHMARKS.md: the joint standing rests on votes of relevance cubed
+// times share, so a distractor whose fact is closer to the scenario
+// outvotes the option whose own fact states it.
+func (fx *factIndex) coverLeads(ot optionTermSets, sup []optionSupport, k int) []float64 {
+	if k != 1 || len(sup) < 2 {
+		return nil
+	}
+	n := float64(len(sup))
+	cover := make([]float64, len(sup))
+	for i := range sup {
+		cover[i], _ = fx.deciderCover(sup[i], ot.terms[i], n, ot.count)
+	}
+	lead := make([]float64, len(sup))
+	for i := range sup {
+		best := math.Inf(-1)
+		for j, c := range cover {
+			if j != i {
+				best = max(best, c)
+			}
+		}
+		lead[i] = cover[i] - best
+	}
+	return lead
+}
+
+// fitCondLogit fits a conditional logit (softmax over each item's
+// options) of the right option ys[n] on the options' signals xs[n] by
+// Newton's method, with an L2 penalty l2 on the weights; there is no bias
+// (it would cancel within an item).
+func fitCondLogit(xs [][][]float64, ys []int, l2 float64) []float64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	d := len(xs[0][0])
+	w := make([]float64, d)
+	for range 50 {
+		g := make([]float64, d)
+		h := make([][]float64, d)
+		for i := range h {
+			h[i] = make([]float64, d)
+		}
+		for n, opts := range xs {
+			p := make([]float64, len(opts))
+			zmax := math.Inf(-1)
+			for i, x := range opts {
+				for j, v := range x {
+					p[i] += w[j] * v
+				}
+				zmax = max(zmax, p[i])
+			}
+			sum := 0.0
+			for i := range p {
+				p[i] = math.Exp(p[i] - zmax)
+				sum += p[i]
+			}
+			mean := make([]float64, d)
+			for i, x := range opts {
+				p[i] /= sum
+				for j, v := range x {
+					mean[j] += p[i] * v
+				}
+			}
+			for j := range d {
+				g[j] += opts[ys[n]][j] - mean[j]
+			}
+			for i, x := range opts {
+				for a := range d {
+					for b := range d {
+						h[a][b] += p[i] * (x[a] - mean[a]) * (x[b] - mean[b])
+					}
+				}
+			}
+		}
+		for j := range d {
+			g[j] -= l2 * w[j]
+			h[j][j] += l2
+		}
+		step := solve(h, g)
+		done := true
+		for j := range w {
+			w[j] += step[j]
+			done = done && math.Abs(step[j]) < 1e-9
+		}
+		if done {
+			break
+		}
+	}
+	return w
 }
