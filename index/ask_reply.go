@@ -39,11 +39,8 @@ func (a Answer) OffTopic() bool {
 // Reply returns what a reply shows of a's evidence. It quotes the fact
 // that decides each chosen option (for a guess, its closest note), in key
 // order and each fact once; then, for the runner-up, that nothing
-// supports it (beside a quoted fact), or, when the notes do not decide and
-// at most one fact was quoted, its own closest note, so that a reader can
-// weigh the two: also when the guess has no quote of its own, since a
-// note that states the runner-up is then the one fact on the page that
-// names an option. A fact is
+// supports it, or, when the notes do not decide and one fact was quoted,
+// its own closest note, so that a reader can weigh the two. A fact is
 // quoted for an option only when it states what sets that option apart
 // (States): a note that shares only the scenario's words with it ("Lambda
 // retries failed events" beside "Create two Route 53 weighted records")
@@ -70,12 +67,11 @@ func (a Answer) Reply() Reply {
 			}
 			quote(Quote{Key: o.Key, Evidence: &o.Evidence[0]})
 		}
-		if ro, ok := a.option(a.RunnerUp); ok {
+		if ro, ok := a.option(a.RunnerUp); ok && len(r.Quotes) > 0 {
 			switch {
-			case len(ro.Evidence) == 0 && len(r.Quotes) > 0:
-				quote(Quote{Key: ro.Key, RunnerUp: true})
 			case len(ro.Evidence) == 0:
-			case !a.Decided && len(quoted) <= 1 && ro.Evidence[0].States() && !quoted[key(ro.Evidence[0])]:
+				quote(Quote{Key: ro.Key, RunnerUp: true})
+			case !a.Decided && len(quoted) == 1 && ro.Evidence[0].States() && !quoted[key(ro.Evidence[0])]:
 				quote(Quote{Key: ro.Key, RunnerUp: true, Evidence: &ro.Evidence[0]})
 			}
 		}

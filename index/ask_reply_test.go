@@ -72,20 +72,8 @@ func TestAnswerReply(t *testing.T) {
 			order:  []string{"s3", "s1", "s2"},
 		},
 		{
-			name:   "a guess whose closest note does not state it: no quote for it, the runner-up's that does",
+			name:   "a guess whose closest note does not state it: no quote for it, nor for the runner-up",
 			a:      Answer{Chosen: "B", RunnerUp: "A", Sections: secs, Options: opts([]Evidence{ev("s3", "a")}, []Evidence{weak("s2", "b")})},
-			quotes: []string{"A!:s3"},
-			order:  []string{"s3", "s1", "s2"},
-		},
-		{
-			name:   "neither note states its option: no quotes",
-			a:      Answer{Chosen: "B", RunnerUp: "A", Sections: secs, Options: opts([]Evidence{weak("s3", "a")}, []Evidence{weak("s2", "b")})},
-			quotes: nil,
-			order:  []string{"s1", "s2", "s3"},
-		},
-		{
-			name:   "a runner-up nothing supports, beside a guess without a quote: nothing said",
-			a:      Answer{Chosen: "B", RunnerUp: "A", Sections: secs, Options: opts(nil, []Evidence{weak("s2", "b")})},
 			quotes: nil,
 			order:  []string{"s1", "s2", "s3"},
 		},
