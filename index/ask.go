@@ -40,7 +40,8 @@ type Answer struct {
 // OptionScore is an option with its support in the notes. Score (0..1) is
 // its standing under both scorers (see ensemble); Evidence are the facts
 // that state the option best by the fact-vote scorer (its quotes), best
-// first: a reply quotes the first.
+// first: a reply quotes the first that holds QuoteCover of what sets the
+// option apart (Evidence.States).
 type OptionScore struct {
 	Key      string     `json:"key"`
 	Text     string     `json:"text"`

@@ -37,8 +37,8 @@ func (a Answer) OffTopic() bool {
 }
 
 // Reply returns what a reply shows of a's evidence. It quotes the fact
-// that decides each chosen option (for a guess, its closest note), in key
-// order and each fact once; then, for the runner-up, that nothing
+// that decides each chosen option (for a guess, its closest note that
+// states it), in key order and each fact once; then, for the runner-up, that nothing
 // supports it, or, when the notes do not decide and one fact was quoted,
 // its own closest note, so that a reader can weigh the two. A fact is
 // quoted for an option only when it states what sets that option apart
@@ -62,17 +62,20 @@ func (a Answer) Reply() Reply {
 	}
 	if a.Chosen != "" && !a.OffTopic() && a.Note != NoteInverted {
 		for _, o := range a.Options {
-			if !strings.Contains(a.Chosen, o.Key) || len(o.Evidence) == 0 || !o.Evidence[0].States() || quoted[key(o.Evidence[0])] {
+			if !strings.Contains(a.Chosen, o.Key) {
 				continue
 			}
-			quote(Quote{Key: o.Key, Evidence: &o.Evidence[0]})
+			if e := o.stated(); e != nil && !quoted[key(*e)] {
+				quote(Quote{Key: o.Key, Evidence: e})
+			}
 		}
 		if ro, ok := a.option(a.RunnerUp); ok && len(r.Quotes) > 0 {
+			e := ro.stated()
 			switch {
 			case len(ro.Evidence) == 0:
 				quote(Quote{Key: ro.Key, RunnerUp: true})
-			case !a.Decided && len(quoted) == 1 && ro.Evidence[0].States() && !quoted[key(ro.Evidence[0])]:
-				quote(Quote{Key: ro.Key, RunnerUp: true, Evidence: &ro.Evidence[0]})
+			case !a.Decided && len(quoted) == 1 && e != nil && !quoted[key(*e)]:
+				quote(Quote{Key: ro.Key, RunnerUp: true, Evidence: e})
 			}
 		}
 	}
@@ -82,6 +85,20 @@ func (a Answer) Reply() Reply {
 		}
 	}
 	return r
+}
+
+// stated returns the first of o's facts that states it (States), nil if
+// none does. Evidence is ordered by relevance (and, for a guess, by the
+// sections the other options are quoted from: orderQuotes), not by cover,
+// so a fact that states the option can follow one that only shares the
+// scenario's words with it.
+func (o OptionScore) stated() *Evidence {
+	for i := range o.Evidence {
+		if o.Evidence[i].States() {
+			return &o.Evidence[i]
+		}
+	}
+	return nil
 }
 
 // States reports whether the fact states what sets its option apart: it

@@ -78,6 +78,12 @@ func TestAnswerReply(t *testing.T) {
 			order:  []string{"s1", "s2", "s3"},
 		},
 		{
+			name:   "a guess whose first note does not state it quotes the next that does",
+			a:      Answer{Chosen: "B", RunnerUp: "A", Sections: secs, Options: opts([]Evidence{weak("s1", "a")}, []Evidence{weak("s3", "b"), ev("s2", "b2")})},
+			quotes: []string{"B:s2"},
+			order:  []string{"s2", "s1", "s3"},
+		},
+		{
 			name:   "a runner-up whose closest note does not state it: only the guess's",
 			a:      Answer{Chosen: "B", RunnerUp: "A", Sections: secs, Options: opts([]Evidence{weak("s3", "a")}, []Evidence{ev("s2", "b")})},
 			quotes: []string{"B:s2"},
