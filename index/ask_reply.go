@@ -39,8 +39,10 @@ func (a Answer) OffTopic() bool {
 // Reply returns what a reply shows of a's evidence. It quotes the fact
 // that decides each chosen option (for a guess, its closest note that
 // states it), in key order and each fact once; then, for the runner-up, that nothing
-// supports it, or, when the notes do not decide and one fact was quoted,
-// its own closest note, so that a reader can weigh the two. A fact is
+// supports it, or, when the notes do not decide and the one option
+// guessed was quoted, its own closest note, so that a reader can weigh the
+// two (beside a guess of several options, one of them unquoted, it would
+// read as the note for the unquoted one). A fact is
 // quoted for an option only when it states what sets that option apart
 // (States): a note that shares only the scenario's words with it ("Lambda
 // retries failed events" beside "Create two Route 53 weighted records")
@@ -61,10 +63,12 @@ func (a Answer) Reply() Reply {
 		}
 	}
 	if a.Chosen != "" && !a.OffTopic() && a.Note != NoteInverted {
+		chosen := 0
 		for _, o := range a.Options {
 			if !strings.Contains(a.Chosen, o.Key) {
 				continue
 			}
+			chosen++
 			if e := o.stated(); e != nil && !quoted[key(*e)] {
 				quote(Quote{Key: o.Key, Evidence: e})
 			}
@@ -74,7 +78,7 @@ func (a Answer) Reply() Reply {
 			switch {
 			case len(ro.Evidence) == 0:
 				quote(Quote{Key: ro.Key, RunnerUp: true})
-			case !a.Decided && len(quoted) == 1 && e != nil && !quoted[key(*e)]:
+			case !a.Decided && chosen == 1 && len(quoted) == 1 && e != nil && !quoted[key(*e)]:
 				quote(Quote{Key: ro.Key, RunnerUp: true, Evidence: e})
 			}
 		}

@@ -96,6 +96,12 @@ func TestAnswerReply(t *testing.T) {
 			order:  []string{"s2", "s1", "s3"},
 		},
 		{
+			name:   "a guess of two options, one stated: no runner-up's note beside it",
+			a:      Answer{Chosen: "AB", RunnerUp: "C", Sections: secs, Options: opts([]Evidence{weak("s3", "a")}, []Evidence{ev("s2", "b")}, []Evidence{ev("s1", "c")})},
+			quotes: []string{"B:s2"},
+			order:  []string{"s2", "s1", "s3"},
+		},
+		{
 			name:  "not covered: nothing quoted, the sections as they rank",
 			a:     Answer{Chosen: "B", RunnerUp: "A", Note: NoteNotCovered, Sections: secs, Options: opts([]Evidence{ev("s3", "a")}, []Evidence{ev("s2", "b")})},
 			order: []string{"s1", "s2", "s3"},
