@@ -549,10 +549,16 @@ func TestAskChooser(t *testing.T) {
 				xs, ys = append(xs, x), append(ys, r.key)
 			}
 		}
+		if len(xs) == 0 {
+			return nil // nothing to fit on
+		}
 		w := fitCondLogit(xs, ys, l2)
 		return append(w, make([]float64, len(chooserSignals)-d)...)
 	}
 	w := fit(rows, len(chooserSignals))
+	if w == nil {
+		t.Fatal("no single-answer item Ask leaves undecided to fit on")
+	}
 	for j, n := range chooserSignals {
 		t.Logf("  %-20s %6.2f (guessScores %.2f)", n, w[j], todayGuess[j])
 	}
@@ -561,6 +567,15 @@ func TestAskChooser(t *testing.T) {
 		byFile[r.file] = append(byFile[r.file], r)
 	}
 	var sum [5]int
+	var loso [2][]float64 // a leave-one-set-out fit made for some file, without / with the cover lead
+	// A leave-one-set-out fit without rows to fit on (a single file) is
+	// shown as "-" and its column's sum counts only the files it had.
+	cell := func(n int, w []float64) string {
+		if w == nil {
+			return "  -"
+		}
+		return fmt.Sprintf("%3d", n)
+	}
 	t.Log("right answers: today, today's weights (check), with the cover lead, leave-one-set-out fit without / with the cover lead")
 	for _, f := range slices.Sorted(maps.Keys(byFile)) {
 		var train []guessRow
@@ -570,13 +585,18 @@ func TestAskChooser(t *testing.T) {
 			}
 		}
 		ws := [][]float64{todayGuess, withLead, fit(train, noLead), fit(train, len(chooserSignals))}
+		for k, w := range ws[2:] {
+			if w != nil {
+				loso[k] = w
+			}
+		}
 		var n [5]int
 		for _, r := range byFile[f] {
 			if r.today {
 				n[0]++
 			}
 			for k, w := range ws {
-				if r.right(w) {
+				if w != nil && r.right(w) {
 					n[k+1]++
 				}
 			}
@@ -584,9 +604,9 @@ func TestAskChooser(t *testing.T) {
 		for k := range n {
 			sum[k] += n[k]
 		}
-		t.Logf("  %-28s %3d %3d %3d %3d %3d (of %d)", f, n[0], n[1], n[2], n[3], n[4], len(byFile[f]))
+		t.Logf("  %-28s %3d %3d %3d %s %s (of %d)", f, n[0], n[1], n[2], cell(n[3], ws[2]), cell(n[4], ws[3]), len(byFile[f]))
 	}
-	t.Logf("  %-28s %3d %3d %3d %3d %3d (of %d)", "all", sum[0], sum[1], sum[2], sum[3], sum[4], len(rows))
+	t.Logf("  %-28s %3d %3d %3d %s %s (of %d)", "all", sum[0], sum[1], sum[2], cell(sum[3], loso[0]), cell(sum[4], loso[1]), len(rows))
 }
 
 func ix(t *testing.T) *Index { return mustDefault(t) }
