@@ -601,6 +601,11 @@ func TestAskChooser(t *testing.T) {
 				}
 			}
 		}
+		// guessRows copies answer's pipeline: replayed with guessScores's
+		// weights it must give Ask's answers, or every column is off.
+		if n[0] != n[1] {
+			t.Errorf("%s: today's weights replayed give %d right, Ask %d: guessRows no longer reads the guess as answer does", f, n[1], n[0])
+		}
 		for k := range n {
 			sum[k] += n[k]
 		}
