@@ -314,7 +314,7 @@ func TestTextWordsFirst(t *testing.T) {
 // TestPriorsEverydayWords checks that the embedded requirements do not
 // fire on everyday wording: a scenario that only downloads a revision,
 // bundles a deployment package, says a partner API is down or mentions
-// auditors states no requirement the options' mechanisms meet.
+// auditors or an audit states no requirement the options' mechanisms meet.
 func TestPriorsEverydayWords(t *testing.T) {
 	p, err := parsePriors(defaultPriors)
 	if err != nil {
@@ -332,6 +332,7 @@ func TestPriorsEverydayWords(t *testing.T) {
 		// "Audit" asks for evidence of many kinds (Config, logs, reports),
 		// not for API activity in particular.
 		{"The auditors want a record of each release before it ships.", ""},
+		{"The team must audit each release before it ships.", ""},
 		{"Security must know who deleted the bucket.", "who deleted"},
 		// The requirements themselves still fire.
 		{"Builds must pull npm packages from a package repository the company controls.", "package repository"},
