@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/devopsbot/devopsbot/index/stem"
@@ -59,7 +60,17 @@ type Evidence struct {
 	// Cover is the share of what sets the option apart from the others
 	// (its distinctive terms by idf, of at most askCoverWeight of them)
 	// that the fact holds: 0 when it shares only the scenario's words.
+	// Unrounded, for States; JSON rounds it to three places.
 	Cover float64 `json:"cover"`
+}
+
+// MarshalJSON writes e with Cover rounded to three places, as the other
+// scores of an answer are: rounding it where States reads it would quote
+// a fact of 0.2995.
+func (e Evidence) MarshalJSON() ([]byte, error) {
+	type plain Evidence // without this method
+	e.Cover = round3(e.Cover)
+	return json.Marshal(plain(e))
 }
 
 // Answering parameters.
@@ -175,7 +186,7 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 		for _, e := range s.quotes {
 			f := fx.facts[e.fact]
 			cover, _ := fx.factCover(e.fact, terms, float64(len(q.Options)), ot.count)
-			o.Evidence = append(o.Evidence, Evidence{Doc: f.sec.Doc, ID: f.sec.ID, Path: f.sec.Path, Fact: f.text, Cover: round3(cover)})
+			o.Evidence = append(o.Evidence, Evidence{Doc: f.sec.Doc, ID: f.sec.ID, Path: f.sec.Path, Fact: f.text, Cover: cover})
 		}
 		ans.Options = append(ans.Options, o)
 	}

@@ -2,7 +2,9 @@ package index
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -159,5 +161,21 @@ func TestEvaluateRanksWhatTheReplyShows(t *testing.T) {
 	// The answer has no sections of its own: the search's ranking follows.
 	if want := searched.Results[0].Ranked[0]; len(r.Ranked) < 2 || r.Ranked[1] != want {
 		t.Errorf("ranked %v, want the search's first section %s second", r.Ranked, want)
+	}
+}
+
+// A fact just under QuoteCover is not quoted though its cover shows as
+// QuoteCover in JSON (three places).
+func TestEvidenceStatesUnrounded(t *testing.T) {
+	e := Evidence{ID: "s1", Cover: QuoteCover - 0.0005}
+	if e.States() {
+		t.Errorf("cover %v states the option, want not under %v", e.Cover, QuoteCover)
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `"cover":0.3`; !strings.Contains(string(b), want) {
+		t.Errorf("JSON %s, want %s", b, want)
 	}
 }
