@@ -15,9 +15,6 @@ const (
 	minQuoteRunes = 30  // a quoted fact shorter than this keeps its parent bullet
 	maxQuoteRunes = 200 // a quoted fact is cut to this many runes
 	maxStemEcho   = 100 // runes of the question on a shared reply
-	// minSourceShare is the lowest search score, relative to the best
-	// section's, of a source listed after the first (relevantSources).
-	minSourceShare = 0.3
 
 	// maxGuessConfidence caps the label of an undecided best guess at the
 	// "fair confidence" band.
@@ -167,31 +164,9 @@ func askSourceLine(m *Response, a index.Answer, r index.Reply, v view) {
 	if a.OffTopic() {
 		label = "Closest sections: "
 	}
-	if rs := sectionLinks(relevantSources(a, r), askSources, v); len(rs) > 0 {
+	if rs := sectionLinks(r.Sources, askSources, v); len(rs) > 0 {
 		m.context(append([]run{plain(label)}, rs...)...)
 	}
-}
-
-// relevantSources returns the reply's sources without those the search
-// ranks far below the best section (under minSourceShare of its score).
-// The answer's first section always stays: it is the best-ranked one, or
-// the section of the guess's closest note. On the tuning sets' exam
-// items, the second and third sources listed under 0.3 of the best score
-// were an item's deciding section 2 times in 97 (2%), against 43 in 867
-// (5%) above it.
-func relevantSources(a index.Answer, r index.Reply) []index.Hit {
-	best := 0.0
-	for _, h := range a.Sections {
-		best = max(best, h.Score)
-	}
-	var out []index.Hit
-	for _, h := range r.Sources {
-		lead := len(a.Sections) > 0 && h.Doc == a.Sections[0].Doc && h.ID == a.Sections[0].ID
-		if lead || h.Score >= minSourceShare*best {
-			out = append(out, h)
-		}
-	}
-	return out
 }
 
 // evidenceRuns quotes a fact and links its section by a short path.

@@ -104,6 +104,13 @@ func TestAnswerReply(t *testing.T) {
 			order:  []string{"s2", "s1", "s3"},
 		},
 		{
+			name: "sources far below the best section are left out, the first kept",
+			a: Answer{Chosen: "B", RunnerUp: "A", Decided: true, Options: opts([]Evidence{ev("s3", "a")}, []Evidence{ev("s2", "b")}),
+				Sections: []Hit{{Doc: "d", ID: "s9", Score: 0.1}, {Doc: "d", ID: "s1", Score: 0.9}, {Doc: "d", ID: "s2", Score: 0.5}, {Doc: "d", ID: "s3", Score: 0.2}}},
+			quotes: []string{"B:s2"},
+			order:  []string{"s2", "s9", "s1"}, // s3 at 0.2 is under 0.3 of 0.9
+		},
+		{
 			name:  "not covered: nothing quoted, the sections as they rank",
 			a:     Answer{Chosen: "B", RunnerUp: "A", Note: NoteNotCovered, Sections: secs, Options: opts([]Evidence{ev("s3", "a")}, []Evidence{ev("s2", "b")})},
 			order: []string{"s1", "s2", "s3"},
