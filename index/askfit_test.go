@@ -619,14 +619,16 @@ func ix(t *testing.T) *Index { return mustDefault(t) }
 // guessRow is one exam item as the best guess sees it.
 type guessRow struct {
 	file    string
+	id      string
 	x       [][len(chooserSignals)]float64 // per option
 	key     int                            // the right option, -1 when the key is several letters or none
 	correct string
 	keys    []string // the options' keys
 	k       int      // options asked for
 	inv     bool
-	decided []int // Ask's pick when it is decided, else nil
-	today   bool  // Ask's answer is right
+	decided []int  // Ask's pick when it is decided, else nil
+	today   bool   // Ask's answer is right
+	chosen  string // Ask's answer
 }
 
 // fit reports whether the row is one the best guess is fitted on.
@@ -634,7 +636,11 @@ func (r guessRow) fit() bool { return r.key >= 0 && r.k == 1 && !r.inv && r.deci
 
 // right reports whether the answer is right when the best guess has the
 // weights w (chooserSignals' order) and a decided answer keeps its pick.
-func (r guessRow) right(w []float64) bool {
+func (r guessRow) right(w []float64) bool { return SameKeys(r.pick(w), r.correct) }
+
+// pick returns the answer's keys when the best guess has the weights w
+// (chooserSignals' order) and a decided answer keeps its pick.
+func (r guessRow) pick(w []float64) string {
 	chosen := r.decided
 	if chosen == nil {
 		score := make([]float64, len(r.x))
@@ -649,7 +655,7 @@ func (r guessRow) right(w []float64) bool {
 	for _, i := range chosen {
 		b.WriteString(r.keys[i])
 	}
-	return SameKeys(b.String(), r.correct)
+	return b.String()
 }
 
 // guessRows measures chooserSignals for the exam items of files, as
@@ -681,7 +687,7 @@ func guessRows(t *testing.T, ix *Index, files []string) []guessRow {
 			en := ensemble(sup, hyp)
 			pri := ix.pr.priorSignals(q.Text, q.Options)
 			k := q.choose()
-			r := guessRow{file: filepath.Base(file), key: -1, correct: it.Correct, k: k, inv: inverted(q.Text), today: SameKeys(ans.Chosen, it.Correct)}
+			r := guessRow{file: filepath.Base(file), id: it.ID, key: -1, correct: it.Correct, k: k, inv: inverted(q.Text), today: SameKeys(ans.Chosen, it.Correct), chosen: ans.Chosen}
 			for i, o := range q.Options {
 				r.keys = append(r.keys, o.Key)
 				if SameKeys(o.Key, it.Correct) {
@@ -819,4 +825,81 @@ func fitCondLogit(xs [][][]float64, ys []int, l2 float64) []float64 {
 		}
 	}
 	return w
+}
+
+// TestAnswerGuessWiring checks answer's wiring of the best guess and the
+// quotes on a tuning set, item by item: a guess weighs the notes'
+// standing guessStandingUncovered exactly when the notes do not cover the
+// question as their first choice reads it (guessRows reads that apart from
+// answer), and a decided answer keeps its quotes in the fact-vote
+// scorer's order (orderQuotes reorders only a guess's). Each check is
+// shown to matter on the set: some guess changes under the other
+// standing, some decided answer's first quote under orderQuotes.
+func TestAnswerGuessWiring(t *testing.T) {
+	const file = "testdata/realstyle_tune.jsonl"
+	ix := mustDefault(t)
+	other := slices.Clone(todayGuess)
+	other[1] = guessStanding // the uncovered questions weighed as the covered ones
+	moved := 0
+	for _, r := range guessRows(t, ix, []string{file}) {
+		if got := r.pick(todayGuess); got != r.chosen {
+			t.Errorf("%s: guessScores's weights pick %q, answer %q", r.id, got, r.chosen)
+		}
+		if r.pick(other) != r.chosen {
+			moved++
+		}
+	}
+	if moved == 0 {
+		t.Errorf("%s: no guess depends on the uncovered standing: the check above cannot fail", file)
+	}
+	fx := ix.factIndex()
+	reordered := 0
+	for _, it := range mustLoadEval(t, file) {
+		q := Question{Text: it.Query, Options: sortedOptions(it.Options)}
+		if len(q.Options) < MinOptions {
+			continue
+		}
+		ans, err := ix.Ask(context.Background(), q)
+		if err != nil {
+			t.Fatalf("%s: %v", it.ID, err)
+		}
+		if !ans.Decided {
+			continue
+		}
+		hits, err := ix.Search(context.Background(), q.Text, askSearchK)
+		if err != nil && !errors.Is(err, ErrEmptyQuery) {
+			t.Fatal(err)
+		}
+		ot := fx.optionTermSets(q.Options)
+		sup := fx.scoreOptions(fx.termSet(q.Text), q.Options, ot, sectionRelevance(hits), defaultAskParams)
+		for i, o := range ans.Options {
+			var want []string
+			for _, e := range sup[i].quotes {
+				want = append(want, fx.facts[e.fact].text)
+			}
+			var got []string
+			for _, e := range o.Evidence {
+				got = append(got, e.Fact)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s %s: decided answer's quotes %q, want the scorer's order %q", it.ID, o.Key, got, want)
+			}
+		}
+		before := make([]int32, len(sup))
+		for i := range sup {
+			if len(sup[i].quotes) > 0 {
+				before[i] = sup[i].quotes[0].fact
+			}
+		}
+		fx.orderQuotes(sup, defaultAskParams.sharedQuote)
+		for i := range sup {
+			if len(sup[i].quotes) > 0 && sup[i].quotes[0].fact != before[i] {
+				reordered++
+				break
+			}
+		}
+	}
+	if reordered == 0 {
+		t.Errorf("%s: orderQuotes moves no decided answer's first quote: the check above cannot fail", file)
+	}
 }
