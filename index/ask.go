@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/devopsbot/devopsbot/index/stem"
-	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -182,10 +181,9 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	}
 	for i, s := range sup {
 		o := OptionScore{Key: q.Options[i].Key, Text: q.Options[i].Text, Score: round3(en.score[i]), Evidence: []Evidence{}}
-		terms := slices.Sorted(maps.Keys(ot.terms[i]))
 		for _, e := range s.quotes {
 			f := fx.facts[e.fact]
-			cover, _ := fx.factCover(e.fact, terms, float64(len(q.Options)), ot.count)
+			cover, _ := fx.factCover(e.fact, ot.sorted[i], float64(len(q.Options)), ot.count)
 			o.Evidence = append(o.Evidence, Evidence{Doc: f.sec.Doc, ID: f.sec.ID, Path: f.sec.Path, Fact: f.text, Cover: cover})
 		}
 		ans.Options = append(ans.Options, o)

@@ -89,8 +89,8 @@ func (fx *factIndex) signals(scenario map[string]bool, options []Option, ot opti
 			}
 		}
 	}
-	s.unknown = fx.unknownShare(scenario, nil)
-	optTerms, count := ot.terms, ot.count
+	s.unknown = fx.unknownShare(slices.Sorted(maps.Keys(scenario)), nil)
+	optTerms, count := ot.sorted, ot.count
 	n := float64(len(options))
 	for i := range options {
 		w := func(t string) float64 { return distinctiveness(n, count[t]) }
@@ -128,11 +128,11 @@ func (fx *factIndex) signals(scenario map[string]bool, options []Option, ot opti
 // otherwise never reach the share the verdict asks for. Whether the notes
 // cover the question at all reads whole: a fact naming one long option's
 // point is no reason to accept scenario words the notes lack.
-func (fx *factIndex) deciderCover(s optionSupport, terms map[string]bool, n float64, count map[string]int) (cover, whole float64) {
+func (fx *factIndex) deciderCover(s optionSupport, terms []string, n float64, count map[string]int) (cover, whole float64) {
 	if len(s.evidence) == 0 {
 		return 0, 0
 	}
-	return fx.factCover(s.evidence[0].fact, slices.Sorted(maps.Keys(terms)), n, count)
+	return fx.factCover(s.evidence[0].fact, terms, n, count)
 }
 
 // factCover is deciderCover for fact id: the share of an option's
@@ -161,9 +161,9 @@ func (fx *factIndex) factCover(id int32, terms []string, n float64, count map[st
 // when it is not nil) that no fact of the notes holds; frame words, alias
 // class terms, numbers and number words aside (a number says nothing about
 // the topic).
-func (fx *factIndex) unknownShare(terms map[string]bool, scale func(string) float64) float64 {
+func (fx *factIndex) unknownShare(terms []string, scale func(string) float64) float64 {
 	total, unk := 0.0, 0.0
-	for _, t := range slices.Sorted(maps.Keys(terms)) {
+	for _, t := range terms {
 		if _, num := numberWords[t]; num || isNumber(t) || fx.frame[t] || strings.HasPrefix(t, "_") {
 			continue
 		}

@@ -335,14 +335,14 @@ const (
 func (fx *factIndex) notesSettle(ot optionTermSets, sup []optionSupport, en ensembleResult, k int) bool {
 	c := choose(en.score, k, false)
 	n := float64(len(sup))
-	cover, _ := fx.deciderCover(sup[c.best], ot.terms[c.best], n, ot.count)
+	cover, _ := fx.deciderCover(sup[c.best], ot.sorted[c.best], n, ot.count)
 	if cover < settleCover {
 		return false
 	}
 	if c.runner < 0 {
 		return true
 	}
-	runner, _ := fx.deciderCover(sup[c.runner], ot.terms[c.runner], n, ot.count)
+	runner, _ := fx.deciderCover(sup[c.runner], ot.sorted[c.runner], n, ot.count)
 	return cover-runner >= settleGap
 }
 

@@ -470,14 +470,19 @@ func putFloats(p *[]float64) { floatPool.Put(p) }
 // optionTermSets are the terms of each option (frame words dropped) and,
 // for every term, how many options use it; computed once per question.
 type optionTermSets struct {
-	terms []map[string]bool
-	count map[string]int
+	terms  []map[string]bool
+	sorted [][]string // each option's terms in order, for sums that come out the same every time
+	count  map[string]int
 }
 
 // optionTermSets returns the terms of every option of a question.
 func (fx *factIndex) optionTermSets(options []Option) optionTermSets {
 	t, c := fx.optionTerms(options)
-	return optionTermSets{terms: t, count: c}
+	sorted := make([][]string, len(t))
+	for i, m := range t {
+		sorted[i] = slices.Sorted(maps.Keys(m))
+	}
+	return optionTermSets{terms: t, sorted: sorted, count: c}
 }
 
 // optionTerms returns the terms of each option with the frame words

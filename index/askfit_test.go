@@ -112,9 +112,9 @@ func TestAskFeatures(t *testing.T) {
 			n := float64(len(q.Options))
 			for i, o := range q.Options {
 				w := func(t string) float64 { return distinctiveness(n, ot.count[t]) }
-				cover, whole := fx.deciderCover(sup[i], ot.terms[i], n, ot.count)
+				cover, whole := fx.deciderCover(sup[i], ot.sorted[i], n, ot.count)
 				or := optRow{Key: o.Key, Sup: sup[i].score, Hyp: hyp[i], Pc: pc[i], Ph: ph[i], En: en.score[i],
-					Effort: pri[i].effort, Risky: pri[i].risky, Managed: pri[i].managed, Meets: len(pri[i].needs), Unk: fx.unknownShare(ot.terms[i], w),
+					Effort: pri[i].effort, Risky: pri[i].risky, Managed: pri[i].managed, Meets: len(pri[i].needs), Unk: fx.unknownShare(ot.sorted[i], w),
 					Words: len(strings.Fields(o.Text)), Cover: cover, Whole: whole}
 				if lead != nil {
 					or.Lead = lead[i]
@@ -747,7 +747,7 @@ func (fx *factIndex) coverLeads(ot optionTermSets, sup []optionSupport, k int) [
 	n := float64(len(sup))
 	cover := make([]float64, len(sup))
 	for i := range sup {
-		cover[i], _ = fx.deciderCover(sup[i], ot.terms[i], n, ot.count)
+		cover[i], _ = fx.deciderCover(sup[i], ot.sorted[i], n, ot.count)
 	}
 	lead := make([]float64, len(sup))
 	for i := range sup {

@@ -124,8 +124,8 @@ func TestAskMisses(t *testing.T) {
 					m.keyFactInAnchors = slices.Contains(it.Anchors, AnchorOf(id))
 				}
 				n := float64(len(q.Options))
-				_, m.keyCover = fx.deciderCover(sup[ki], ot.terms[ki], n, ot.count)
-				_, m.pickCover = fx.deciderCover(sup[pi], ot.terms[pi], n, ot.count)
+				_, m.keyCover = fx.deciderCover(sup[ki], ot.sorted[ki], n, ot.count)
+				_, m.pickCover = fx.deciderCover(sup[pi], ot.sorted[pi], n, ot.count)
 			}
 			cause := missCause(m)
 			first := FirstRank(ix.rankAnchors(ans.Reply().Sections()), it.Anchors) == 1

@@ -238,13 +238,13 @@ func FuzzAsk(f *testing.F) {
 func TestDeciderCover(t *testing.T) {
 	fx, opts, ot, fact := ecsServiceFacts(t)
 	n := float64(len(opts))
-	if got, _ := fx.deciderCover(optionSupport{score: 1, evidence: fact("daemon")}, ot.terms[0], n, ot.count); got != 1 {
+	if got, _ := fx.deciderCover(optionSupport{score: 1, evidence: fact("daemon")}, ot.sorted[0], n, ot.count); got != 1 {
 		t.Errorf("the fact naming the option's own word: cover %v, want 1", got)
 	}
-	if got, _ := fx.deciderCover(optionSupport{score: 1, evidence: fact("replica")}, ot.terms[0], n, ot.count); got != 0 {
+	if got, _ := fx.deciderCover(optionSupport{score: 1, evidence: fact("replica")}, ot.sorted[0], n, ot.count); got != 0 {
 		t.Errorf("a fact about another option: cover %v, want 0", got)
 	}
-	if got, _ := fx.deciderCover(optionSupport{}, ot.terms[2], n, ot.count); got != 0 {
+	if got, _ := fx.deciderCover(optionSupport{}, ot.sorted[2], n, ot.count); got != 0 {
 		t.Errorf("no evidence: cover %v, want 0", got)
 	}
 }
@@ -285,7 +285,7 @@ func TestDeciderCoverLongOption(t *testing.T) {
 	if total <= askCoverWeight || held == 0 || held >= askCoverWeight {
 		t.Fatalf("the option should be long (weight %.1f, want more than %d) and its fact hold some of it (%.1f)", total, askCoverWeight, held)
 	}
-	got, whole := fx.deciderCover(optionSupport{score: 1, evidence: ev}, ot.terms[0], n, ot.count)
+	got, whole := fx.deciderCover(optionSupport{score: 1, evidence: ev}, ot.sorted[0], n, ot.count)
 	if want := held / askCoverWeight; math.Abs(got-want) > 1e-9 {
 		t.Errorf("cover %.3f, want %.3f (the held weight over askCoverWeight, not over the option's %.1f)", got, want, total)
 	}
