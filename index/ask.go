@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"github.com/devopsbot/devopsbot/index/stem"
 	"math"
-	"slices"
 	"strings"
 	"unicode"
 
@@ -169,7 +168,7 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	ans.Choose = q.choose()
 	c := choose(guess, ans.Choose, inverted(q.Text))
 	sig := firstSig
-	if settled || c.best != first.best || c.runner != first.runner || !slices.Equal(c.chosen, first.chosen) {
+	if settled || !c.equal(first) {
 		sig = fx.signals(st, q.Options, ot, sup, hyp, en, c, hits)
 	}
 	sig.denied = fx.quoteDenies(q, st, ot, sup, c)

@@ -39,6 +39,12 @@ type choice struct {
 	runner int   // the best option not chosen, -1 if none
 }
 
+// equal reports whether c and d choose the same options, first and
+// runner-up alike (the verdict's signals read all three).
+func (c choice) equal(d choice) bool {
+	return c.best == d.best && c.runner == d.runner && slices.Equal(c.chosen, d.chosen)
+}
+
 // choose picks the k options with the highest scores, or the lowest when
 // the question is inverted ("Which of these is NOT ..."). Each option's
 // score stands on its own, so "Choose two" takes the two best.
