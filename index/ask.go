@@ -55,9 +55,12 @@ type Evidence struct {
 	ID   string   `json:"id"`
 	Path []string `json:"path"`
 	Fact string   `json:"fact"`
-	// Cover is the share of what sets the option apart from the others
-	// (its distinctive terms by idf, of at most askCoverWeight of them)
-	// that the fact holds: 0 when it shares only the scenario's words.
+	// Cover (0..1) is the share of what sets the option apart from the
+	// others that the fact holds: the weight (idf times how few options
+	// use it) of the option's terms the fact holds, over that of all its
+	// terms capped at the weight of a long written option, so that a
+	// 40-word real-exam option is not held to every detail. 0 when the
+	// fact shares only the scenario's words.
 	// Unrounded, for States; JSON rounds it to three places.
 	Cover float64 `json:"cover"`
 }

@@ -243,7 +243,7 @@ func (t textWords) hasAny(phrases [][]string) bool {
 // optionPrior is what exam technique says about one option.
 type optionPrior struct {
 	effort  bool     // custom code, manual steps or servers to run
-	code    bool     // runs code of our own (a Lambda function, a script); only keeps technique from calling it code-free
+	code    bool     // runs code of our own (a Lambda function, a script): effort when the question asks for the least effort (p.least), and never called code-free by technique
 	managed bool     // a managed or automatic feature does the work
 	risky   bool     // a practice the exam treats as wrong
 	needs   []string // the scenario's requirements it names a mechanism for, that not every option names, as the scenario words them

@@ -80,7 +80,7 @@ func TestAskFeatures(t *testing.T) {
 		May     bool     `json:"may_decide"` // the gate before the confidence threshold (mayDecide)
 		Note    string   `json:"note,omitempty"`
 		Settled bool     `json:"settled"`
-		Hit1    bool     `json:"hit1"` // the reply's first section is an anchor of the item
+		Hit1    bool     `json:"hit1"` // the answer's first section (Sections[0], not the reply's order, which puts quoted facts first) is an anchor of the item
 		Opts    []optRow `json:"opts"`
 	}
 	for _, file := range strings.Split(files, ",") {
