@@ -214,9 +214,8 @@ func sectionRelevance(hits []Hit) map[*notes.Section]float64 {
 // evidenceFirst moves the section of the chosen option's first quoted fact
 // to the front of the ranked sections when the scenario ranking has it
 // lower. It does so also when the reply does not quote that fact
-// (Evidence.States): the section is still the likeliest source (listing it
-// first only for quoted facts lost four Hit@1 items of the tuning sets,
-// three of the bank's and one of exam_style's).
+// (Evidence.States): the section is still the likeliest source (BENCHMARKS.md,
+// "ask: the verdict and the reply a learner reads").
 func evidenceFirst(secs, hits []Hit, s optionSupport, fx *factIndex) []Hit {
 	if len(s.quotes) == 0 {
 		return secs

