@@ -51,10 +51,6 @@ func TestAskFeatures(t *testing.T) {
 		Cover   float64 `json:"cover"` // share of the option's distinctive weight its best fact holds
 		Whole   float64 `json:"whole"` // the same, uncapped (deciderCover's whole)
 		Lead    float64 `json:"lead"`  // cover less the best other option's (coverLeads)
-		// Where the option's own terms lead (optionPlace).
-		Own, OwnUnk, Top1, Top2, Best, BestTop     float64
-		BestIn                                     bool
-		HeadTop1, HeadTop2, HeadEv, HeadQ, HeadAny float64
 	}
 	type row struct {
 		Set     string   `json:"set"`
@@ -102,7 +98,6 @@ func TestAskFeatures(t *testing.T) {
 			en := ensemble(sup, hyp)
 			pc, ph := confidences(sup), hypShares(hyp)
 			pri := ix.pr.priorSignals(q.Text, q.Options)
-			places := fx.optionPlaces(fx.termSet(q.Text), ot, hits, sup)
 			lead := fx.coverLeads(ot, sup, q.choose())
 			hit1 := len(ans.Sections) > 0 && slices.Contains(it.Anchors, AnchorOf(ans.Sections[0].ID))
 			r := row{Settled: fx.notesSettle(ot, sup, en, q.choose()), Hit1: hit1, Set: file[strings.LastIndex(file, "/")+1:], ID: it.ID, Correct: it.Correct, Covered: it.Covered,
@@ -119,9 +114,6 @@ func TestAskFeatures(t *testing.T) {
 				if lead != nil {
 					or.Lead = lead[i]
 				}
-				pl := places[i]
-				or.Own, or.OwnUnk, or.Top1, or.Top2, or.Best, or.BestTop, or.BestIn = pl.own, pl.unknown, pl.top1, pl.top2, pl.best, pl.bestTop, pl.bestIn
-				or.HeadTop1, or.HeadTop2, or.HeadEv, or.HeadQ, or.HeadAny = pl.headTop1, pl.headTop2, pl.headEv, pl.headQ, pl.headAny
 				r.Opts = append(r.Opts, or)
 			}
 			if err := enc.Encode(r); err != nil {
@@ -333,166 +325,6 @@ func solve(a [][]float64, b []float64) []float64 {
 	return x
 }
 
-// optionPlace is where an option's own terms (distinctive among the
-// options and not the scenario's: what sets it apart) lead in the notes.
-type optionPlace struct {
-	own     float64 // the weight of those terms (idf times distinctiveness)
-	unknown float64 // share of it no fact holds
-	top1    float64 // share of it some fact of the first-ranked section holds
-	top2    float64 // the same for the first two ranked sections
-	best    float64 // share of it the fact holding most of it holds
-	bestTop float64 // the same for the best fact of the first two ranked sections
-	bestIn  bool    // the fact holding most of it lies in one of the first two ranked sections
-	// The head of the option: its heaviest own terms, the fewest that make
-	// up half of the own weight.
-	headTop1, headTop2 float64 // share of the head's weight held by facts of the first (two) ranked section(s)
-	headEv             float64 // share of it the option's best-voting fact holds
-	headQ              float64 // share of it the option's first quoted fact holds
-	headAny            float64 // share of it held by some fact
-}
-
-// optionPlaces measures optionPlace for every option (for TestAskFeatures:
-// none of it moved a choice, BENCHMARKS.md "ask: a fitted option chooser"); scenario holds the
-// scenario's terms (termSet), hits the scenario's ranked sections.
-func (fx *factIndex) optionPlaces(scenario map[string]bool, ot optionTermSets, hits []Hit, sup []optionSupport) []optionPlace {
-	top := make([]int32, 0, 2)
-	for _, h := range hits {
-		if len(top) == 2 {
-			break
-		}
-		if n, ok := fx.secNum[h.Section]; ok {
-			top = append(top, n)
-		}
-	}
-	rank := func(seci int32) int { // 1 or 2 for the ranked sections, 0 for others
-		for k, s := range top {
-			if s == seci {
-				return k + 1
-			}
-		}
-		return 0
-	}
-	held := getFloats(len(fx.facts))
-	defer putFloats(held)
-	h := *held
-	var touched []int32
-	n := float64(len(ot.terms))
-	out := make([]optionPlace, len(ot.terms))
-	for i, terms := range ot.terms {
-		p := &out[i]
-		in1, in2 := 0.0, 0.0
-		type tw struct {
-			t      string
-			w      float64
-			r1, r2 bool
-		}
-		var own []tw
-		for _, t := range slices.Sorted(maps.Keys(terms)) {
-			if scenario[t] || fx.frame[t] || isNumber(t) {
-				continue
-			}
-			if _, num := numberWords[t]; num {
-				continue
-			}
-			d := distinctiveness(n, ot.count[t])
-			if d <= 0 {
-				continue
-			}
-			w := fx.weight(t) * d
-			p.own += w
-			post, ok := fx.post[t]
-			if !ok {
-				p.unknown += w
-				continue
-			}
-			r1, r2 := false, false
-			for _, id := range post {
-				if h[id] == 0 {
-					touched = append(touched, id)
-				}
-				h[id] += w
-				switch rank(fx.facts[id].seci) {
-				case 1:
-					r1, r2 = true, true
-				case 2:
-					r2 = true
-				}
-			}
-			own = append(own, tw{t, w, r1, r2})
-			if r1 {
-				in1 += w
-			}
-			if r2 {
-				in2 += w
-			}
-		}
-		bestAny, bestTop, bestIn := 0.0, 0.0, false
-		for _, id := range touched {
-			v := h[id]
-			h[id] = 0
-			r := rank(fx.facts[id].seci)
-			if v > bestAny || v == bestAny && r > 0 && !bestIn {
-				bestAny, bestIn = v, r > 0
-			}
-			if r > 0 {
-				bestTop = max(bestTop, v)
-			}
-		}
-		touched = touched[:0]
-		if p.own > 0 {
-			p.unknown /= p.own
-			p.top1, p.top2 = in1/p.own, in2/p.own
-			p.best, p.bestTop, p.bestIn = bestAny/p.own, bestTop/p.own, bestIn
-		}
-		slices.SortStableFunc(own, func(a, b tw) int {
-			switch {
-			case a.w > b.w:
-				return -1
-			case a.w < b.w:
-				return 1
-			}
-			return 0
-		})
-		has := func(sf []scoredFact, t string) bool {
-			if len(sf) == 0 {
-				return false
-			}
-			_, ok := slices.BinarySearch(fx.post[t], sf[0].fact)
-			return ok
-		}
-		head := 0.0
-		for _, o := range own {
-			if head >= p.own/2 {
-				break
-			}
-			head += o.w
-			if o.r1 {
-				p.headTop1 += o.w
-			}
-			if o.r2 {
-				p.headTop2 += o.w
-			}
-			if has(sup[i].evidence, o.t) {
-				p.headEv += o.w
-			}
-			if has(sup[i].quotes, o.t) {
-				p.headQ += o.w
-			}
-			if _, ok := fx.post[o.t]; ok {
-				p.headAny += o.w
-			}
-		}
-		if head > 0 {
-			p.headTop1 /= head
-			p.headTop2 /= head
-			p.headEv /= head
-			p.headQ /= head
-			p.headAny /= head
-		}
-	}
-	return out
-}
-
 // chooserSignals are the per-option signals TestAskChooser fits the best
 // guess on: those of guessScores (the joint standing, apart for questions
 // the notes do not cover as their first option reads them; the priors,
@@ -535,7 +367,7 @@ func TestAskChooser(t *testing.T) {
 	l2 := env("DEVOPSBOT_ASKCHOOSE_L2", 1)
 	withLead := slices.Clone(todayGuess)
 	withLead[len(withLead)-1] = env("DEVOPSBOT_ASKCHOOSE_LEAD", 1.2)
-	rows := guessRows(t, ix(t), strings.Split(files, ","))
+	rows := guessRows(t, mustDefault(t), strings.Split(files, ","))
 	const noLead = len(chooserSignals) - 1 // signals without the cover lead
 	fit := func(rs []guessRow, d int) []float64 {
 		var xs [][][]float64
@@ -613,8 +445,6 @@ func TestAskChooser(t *testing.T) {
 	}
 	t.Logf("  %-28s %3d %3d %3d %s %s (of %d)", "all", sum[0], sum[1], sum[2], cell(sum[3], loso[0]), cell(sum[4], loso[1]), len(rows))
 }
-
-func ix(t *testing.T) *Index { return mustDefault(t) }
 
 // guessRow is one exam item as the best guess sees it.
 type guessRow struct {
