@@ -79,48 +79,32 @@ func TestAskFeatures(t *testing.T) {
 		Hit1    bool     `json:"hit1"` // the answer's first section (Sections[0], not the reply's order, which puts quoted facts first) is an anchor of the item
 		Opts    []optRow `json:"opts"`
 	}
-	for _, file := range strings.Split(files, ",") {
-		for _, it := range mustLoadEval(t, file) {
-			if len(it.Options) == 0 {
-				continue
+	eachExamItem(t, ix, strings.Split(files, ","), func(e examItem) {
+		it, q, ans, sig, ot, sup, hyp, en := e.it, e.q, e.ans, e.sig, e.ot, e.sup, e.hyp, e.en
+		pc, ph := confidences(sup), hypShares(hyp)
+		pri := ix.pr.priorSignals(q.Text, q.Options)
+		lead := fx.coverLeads(ot, sup, q.choose())
+		hit1 := len(ans.Sections) > 0 && slices.Contains(it.Anchors, AnchorOf(ans.Sections[0].ID))
+		r := row{Settled: fx.notesSettle(ot, sup, en, q.choose()), Hit1: hit1, Set: e.file, ID: it.ID, Correct: it.Correct, Covered: it.Covered,
+			Chosen: ans.Chosen, Choose: ans.Choose, Conf: ans.Confidence, Decided: ans.Decided, Inv: inverted(q.Text),
+			Share: sig.share, Agree: sig.agree, Margin: sig.margin, Unknown: sig.unknown, OptUnk: sig.optUnk, OthUnk: sig.otherUnk, Section: sig.section,
+			Cover: sig.cover, CovGap: sig.coverGap, Notes: sig.notes, InNotes: sig.covered(), May: sig.mayDecide(), Note: ans.Note}
+		n := float64(len(q.Options))
+		for i, o := range q.Options {
+			w := func(t string) float64 { return distinctiveness(n, ot.count[t]) }
+			cover, whole := fx.deciderCover(sup[i], ot.sorted[i], n, ot.count)
+			or := optRow{Key: o.Key, Sup: sup[i].score, Hyp: hyp[i], Pc: pc[i], Ph: ph[i], En: en.score[i],
+				Effort: pri[i].effort, Risky: pri[i].risky, Managed: pri[i].managed, Meets: len(pri[i].needs), Unk: fx.unknownShare(ot.sorted[i], w),
+				Words: len(strings.Fields(o.Text)), Cover: cover, Whole: whole}
+			if lead != nil {
+				or.Lead = lead[i]
 			}
-			q := Question{Text: it.Query, Options: sortedOptions(it.Options)}
-			ans, sig, err := ix.answer(context.Background(), q)
-			if err != nil {
-				t.Fatalf("%s: %v", it.ID, err)
-			}
-			ot := fx.optionTermSets(q.Options)
-			hits, _ := ix.Search(context.Background(), q.Text, askSearchK)
-			secRel := sectionRelevance(hits)
-			sup := fx.scoreOptions(fx.termSet(q.Text), q.Options, ot, secRel, defaultAskParams)
-			hyp := fx.scoreHypotheses(fx.termSet(q.Text), q.Options, ot, secRel, defaultAskParams)
-			fx.penalizeForbidden(q.Text, q.Options, ot, sup, hyp, defaultAskParams.forbidden)
-			en := ensemble(sup, hyp)
-			pc, ph := confidences(sup), hypShares(hyp)
-			pri := ix.pr.priorSignals(q.Text, q.Options)
-			lead := fx.coverLeads(ot, sup, q.choose())
-			hit1 := len(ans.Sections) > 0 && slices.Contains(it.Anchors, AnchorOf(ans.Sections[0].ID))
-			r := row{Settled: fx.notesSettle(ot, sup, en, q.choose()), Hit1: hit1, Set: file[strings.LastIndex(file, "/")+1:], ID: it.ID, Correct: it.Correct, Covered: it.Covered,
-				Chosen: ans.Chosen, Choose: ans.Choose, Conf: ans.Confidence, Decided: ans.Decided, Inv: inverted(q.Text),
-				Share: sig.share, Agree: sig.agree, Margin: sig.margin, Unknown: sig.unknown, OptUnk: sig.optUnk, OthUnk: sig.otherUnk, Section: sig.section,
-				Cover: sig.cover, CovGap: sig.coverGap, Notes: sig.notes, InNotes: sig.covered(), May: sig.mayDecide(), Note: ans.Note}
-			n := float64(len(q.Options))
-			for i, o := range q.Options {
-				w := func(t string) float64 { return distinctiveness(n, ot.count[t]) }
-				cover, whole := fx.deciderCover(sup[i], ot.sorted[i], n, ot.count)
-				or := optRow{Key: o.Key, Sup: sup[i].score, Hyp: hyp[i], Pc: pc[i], Ph: ph[i], En: en.score[i],
-					Effort: pri[i].effort, Risky: pri[i].risky, Managed: pri[i].managed, Meets: len(pri[i].needs), Unk: fx.unknownShare(ot.sorted[i], w),
-					Words: len(strings.Fields(o.Text)), Cover: cover, Whole: whole}
-				if lead != nil {
-					or.Lead = lead[i]
-				}
-				r.Opts = append(r.Opts, or)
-			}
-			if err := enc.Encode(r); err != nil {
-				t.Fatal(err)
-			}
+			r.Opts = append(r.Opts, or)
 		}
-	}
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 // TestAskCalibration refits the confidence model (askCal) on the eval files
@@ -145,20 +129,10 @@ func TestAskCalibration(t *testing.T) {
 		gate  bool // covered by the notes and chosen by them: may decide
 	}
 	var rows []row
-	for _, file := range strings.Split(files, ",") {
-		for _, it := range mustLoadEval(t, file) {
-			q := Question{Text: it.Query, Options: sortedOptions(it.Options)}
-			if len(q.Options) < MinOptions {
-				continue
-			}
-			ans, sig, err := ix.answer(context.Background(), q)
-			if err != nil {
-				t.Fatalf("%s: %v", it.ID, err)
-			}
-			right := ans.Chosen == it.Correct && (it.Covered == nil || *it.Covered)
-			rows = append(rows, row{file: filepath.Base(file), x: sig.features(), right: right, gate: sig.mayDecide() && !inverted(q.Text)})
-		}
-	}
+	eachExamItem(t, ix, strings.Split(files, ","), func(e examItem) {
+		right := e.ans.Chosen == e.it.Correct && (e.it.Covered == nil || *e.it.Covered)
+		rows = append(rows, row{file: e.file, x: e.sig.features(), right: right, gate: e.sig.mayDecide() && !inverted(e.q.Text)})
+	})
 	fit := func(rs []row) calibration {
 		xs := make([][len(calSignals)]float64, len(rs))
 		ys := make([]bool, len(rs))
@@ -446,6 +420,53 @@ func TestAskChooser(t *testing.T) {
 	t.Logf("  %-28s %3d %3d %3d %s %s (of %d)", "all", sum[0], sum[1], sum[2], cell(sum[3], loso[0]), cell(sum[4], loso[1]), len(rows))
 }
 
+// examItem is an exam item of an eval file as answer sees it.
+type examItem struct {
+	file string // the file's base name
+	it   EvalItem
+	q    Question
+	ans  Answer
+	sig  askSignals
+	// The scorers' results as answer computes them, before it reorders a
+	// guess's quotes (orderQuotes).
+	hits []Hit
+	st   map[string]bool
+	ot   optionTermSets
+	sup  []optionSupport
+	hyp  []float64
+	en   ensembleResult
+}
+
+// eachExamItem calls fn with every item with options of the eval files,
+// answered.
+func eachExamItem(t testing.TB, ix *Index, files []string, fn func(examItem)) {
+	t.Helper()
+	fx := ix.factIndex()
+	for _, file := range files {
+		for _, it := range mustLoadEval(t, file) {
+			q := Question{Text: it.Query, Options: sortedOptions(it.Options)}
+			if len(q.Options) < MinOptions {
+				continue
+			}
+			ans, sig, err := ix.answer(context.Background(), q)
+			if err != nil {
+				t.Fatalf("%s: %v", it.ID, err)
+			}
+			hits, err := ix.Search(context.Background(), q.Text, askSearchK)
+			if err != nil && !errors.Is(err, ErrEmptyQuery) {
+				t.Fatalf("%s: %v", it.ID, err)
+			}
+			e := examItem{file: filepath.Base(file), it: it, q: q, ans: ans, sig: sig, hits: hits, st: fx.termSet(q.Text), ot: fx.optionTermSets(q.Options)}
+			secRel := sectionRelevance(hits)
+			e.sup = fx.scoreOptions(e.st, q.Options, e.ot, secRel, defaultAskParams)
+			e.hyp = fx.scoreHypotheses(e.st, q.Options, e.ot, secRel, defaultAskParams)
+			fx.penalizeForbidden(q.Text, q.Options, e.ot, e.sup, e.hyp, defaultAskParams.forbidden)
+			e.en = ensemble(e.sup, e.hyp)
+			fn(e)
+		}
+	}
+}
+
 // guessRow is one exam item as the best guess sees it.
 type guessRow struct {
 	file    string
@@ -494,65 +515,45 @@ func guessRows(t *testing.T, ix *Index, files []string) []guessRow {
 	t.Helper()
 	fx := ix.factIndex()
 	var rows []guessRow
-	for _, file := range files {
-		for _, it := range mustLoadEval(t, file) {
-			q := Question{Text: it.Query, Options: sortedOptions(it.Options)}
-			if len(q.Options) < MinOptions {
-				continue
+	eachExamItem(t, ix, files, func(e examItem) {
+		it, q, ans, hits, st, ot, sup, hyp, en := e.it, e.q, e.ans, e.hits, e.st, e.ot, e.sup, e.hyp, e.en
+		pri := ix.pr.priorSignals(q.Text, q.Options)
+		k := q.choose()
+		r := guessRow{file: e.file, id: it.ID, key: -1, correct: it.Correct, k: k, inv: inverted(q.Text), today: SameKeys(ans.Chosen, it.Correct), chosen: ans.Chosen}
+		for i, o := range q.Options {
+			r.keys = append(r.keys, o.Key)
+			if SameKeys(o.Key, it.Correct) {
+				r.key = i
 			}
-			ans, _, err := ix.answer(context.Background(), q)
-			if err != nil {
-				t.Fatalf("%s: %v", it.ID, err)
-			}
-			hits, err := ix.Search(context.Background(), q.Text, askSearchK)
-			if err != nil && !errors.Is(err, ErrEmptyQuery) {
-				t.Fatal(err)
-			}
-			st := fx.termSet(q.Text)
-			ot := fx.optionTermSets(q.Options)
-			secRel := sectionRelevance(hits)
-			sup := fx.scoreOptions(st, q.Options, ot, secRel, defaultAskParams)
-			hyp := fx.scoreHypotheses(st, q.Options, ot, secRel, defaultAskParams)
-			fx.penalizeForbidden(q.Text, q.Options, ot, sup, hyp, defaultAskParams.forbidden)
-			en := ensemble(sup, hyp)
-			pri := ix.pr.priorSignals(q.Text, q.Options)
-			k := q.choose()
-			r := guessRow{file: filepath.Base(file), id: it.ID, key: -1, correct: it.Correct, k: k, inv: inverted(q.Text), today: SameKeys(ans.Chosen, it.Correct), chosen: ans.Chosen}
-			for i, o := range q.Options {
-				r.keys = append(r.keys, o.Key)
-				if SameKeys(o.Key, it.Correct) {
-					r.key = i
-				}
-			}
-			if ans.Decided {
-				for i, o := range q.Options {
-					if strings.Contains(ans.Chosen, o.Key) {
-						r.decided = append(r.decided, i)
-					}
-				}
-			}
-			settled := fx.notesSettle(ot, sup, en, k)
-			uncovered := !settled && !fx.signals(st, q.Options, ot, sup, hyp, en, choose(en.score, k, r.inv), hits).covered()
-			lead := fx.coverLeads(ot, sup, k)
-			r.x = make([][len(chooserSignals)]float64, len(q.Options))
-			for i := range q.Options {
-				x := &r.x[i]
-				if uncovered {
-					x[1] = en.score[i]
-				} else {
-					x[0] = en.score[i]
-				}
-				if !settled {
-					p := pri[i]
-					x[2], x[3], x[4], x[5] = b2f(p.effort), b2f(p.managed), b2f(p.risky), float64(min(len(p.needs), guessMeetsCap))
-				}
-				if lead != nil {
-					x[6] = lead[i]
-				}
-			}
-			rows = append(rows, r)
 		}
-	}
+		if ans.Decided {
+			for i, o := range q.Options {
+				if strings.Contains(ans.Chosen, o.Key) {
+					r.decided = append(r.decided, i)
+				}
+			}
+		}
+		settled := fx.notesSettle(ot, sup, en, k)
+		uncovered := !settled && !fx.signals(st, q.Options, ot, sup, hyp, en, choose(en.score, k, r.inv), hits).covered()
+		lead := fx.coverLeads(ot, sup, k)
+		r.x = make([][len(chooserSignals)]float64, len(q.Options))
+		for i := range q.Options {
+			x := &r.x[i]
+			if uncovered {
+				x[1] = en.score[i]
+			} else {
+				x[0] = en.score[i]
+			}
+			if !settled {
+				p := pri[i]
+				x[2], x[3], x[4], x[5] = b2f(p.effort), b2f(p.managed), b2f(p.risky), float64(min(len(p.needs), guessMeetsCap))
+			}
+			if lead != nil {
+				x[6] = lead[i]
+			}
+		}
+		rows = append(rows, r)
+	})
 	return rows
 }
 
@@ -684,24 +685,11 @@ func TestAnswerGuessWiring(t *testing.T) {
 	}
 	fx := ix.factIndex()
 	reordered := 0
-	for _, it := range mustLoadEval(t, file) {
-		q := Question{Text: it.Query, Options: sortedOptions(it.Options)}
-		if len(q.Options) < MinOptions {
-			continue
-		}
-		ans, err := ix.Ask(context.Background(), q)
-		if err != nil {
-			t.Fatalf("%s: %v", it.ID, err)
-		}
+	eachExamItem(t, ix, []string{file}, func(e examItem) {
+		it, ans, sup := e.it, e.ans, e.sup
 		if !ans.Decided {
-			continue
+			return
 		}
-		hits, err := ix.Search(context.Background(), q.Text, askSearchK)
-		if err != nil && !errors.Is(err, ErrEmptyQuery) {
-			t.Fatal(err)
-		}
-		ot := fx.optionTermSets(q.Options)
-		sup := fx.scoreOptions(fx.termSet(q.Text), q.Options, ot, sectionRelevance(hits), defaultAskParams)
 		for i, o := range ans.Options {
 			var want []string
 			for _, e := range sup[i].quotes {
@@ -728,7 +716,7 @@ func TestAnswerGuessWiring(t *testing.T) {
 				break
 			}
 		}
-	}
+	})
 	if reordered == 0 {
 		t.Errorf("%s: orderQuotes moves no decided answer's first quote: the check above cannot fail", file)
 	}

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -94,31 +93,18 @@ func TestAskMisses(t *testing.T) {
 	for _, file := range strings.Split(files, ",") {
 		name := strings.TrimSuffix(filepath.Base(file), ".jsonl")
 		names = append(names, name)
-		for _, it := range mustLoadEval(t, file) {
-			q := Question{Text: it.Query, Options: sortedOptions(it.Options)}
-			if len(q.Options) < MinOptions {
-				continue
-			}
-			ans, err := ix.Ask(context.Background(), q)
-			if err != nil {
-				t.Fatalf("%s: %v", it.ID, err)
-			}
+		eachExamItem(t, ix, []string{file}, func(e examItem) {
+			it, q, ans := e.it, e.q, e.ans
 			covered := it.Covered == nil || *it.Covered
 			if SameKeys(ans.Chosen, it.Correct) && covered {
-				continue
+				return
 			}
 			m := missFacts{notCovered: !covered, inverted: inverted(q.Text), chooseK: q.choose() > 1 || len(it.Correct) != 1}
 			ki := slices.IndexFunc(q.Options, func(o Option) bool { return o.Key == it.Correct })
 			pi := slices.IndexFunc(q.Options, func(o Option) bool { return strings.HasPrefix(ans.Chosen, o.Key) })
 			if ki >= 0 && pi >= 0 {
-				hits, _ := ix.Search(context.Background(), q.Text, askSearchK)
-				secRel := sectionRelevance(hits)
-				ot := fx.optionTermSets(q.Options)
-				st := fx.termSet(q.Text)
-				sup := fx.scoreOptions(st, q.Options, ot, secRel, defaultAskParams)
-				hyp := fx.scoreHypotheses(st, q.Options, ot, secRel, defaultAskParams)
-				fx.penalizeForbidden(q.Text, q.Options, ot, sup, hyp, defaultAskParams.forbidden)
-				m.notesRankKey = ensemble(sup, hyp).best == ki
+				ot, sup := e.ot, e.sup
+				m.notesRankKey = e.en.best == ki
 				if len(sup[ki].evidence) > 0 {
 					id := fx.facts[sup[ki].evidence[0].fact].sec.ID
 					m.keyFactInAnchors = slices.Contains(it.Anchors, AnchorOf(id))
@@ -135,7 +121,7 @@ func TestAskMisses(t *testing.T) {
 				hit1[k]++
 			}
 			fmt.Printf("miss\t%s\t%s\t%s\tpick %s key %s\tcover key %.2f pick %.2f\thit@1 %v\n", name, it.ID, cause, ans.Chosen, it.Correct, m.keyCover, m.pickCover, first)
-		}
+		})
 	}
 	causes := []string{missNotCovered, missInverted, missChooseK, missTechnique, missElsewhere, missCloser, missOther}
 	fmt.Printf("| cause | %s | all | Hit@1 right |\n", strings.Join(names, " | "))
