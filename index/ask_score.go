@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"maps"
 	"math"
 	"slices"
@@ -116,6 +117,11 @@ const askEvidence = 3 // facts shown per option
 type scoredFact struct {
 	fact  int32
 	score float64
+}
+
+// compareFacts orders facts best first: by score, then earlier fact first.
+func compareFacts(a, b scoredFact) int {
+	return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.fact, b.fact))
 }
 
 // optionSupport is the scorer's result for one option.
@@ -263,15 +269,7 @@ func (fx *factIndex) orderQuotes(sup []optionSupport, w float64) {
 		for k, q := range qs {
 			qs[k].score *= 1 + w*float64(shared(i, fx.facts[q.fact].seci))/float64(n-1)
 		}
-		slices.SortStableFunc(qs, func(a, b scoredFact) int {
-			switch {
-			case a.score > b.score:
-				return -1
-			case a.score < b.score:
-				return 1
-			}
-			return int(a.fact) - int(b.fact)
-		})
+		slices.SortStableFunc(qs, compareFacts)
 	}
 }
 
@@ -382,9 +380,7 @@ func tallyVotes(per [][]scoredFact, p askParams) []optionSupport {
 // pushTopFact adds f to top, the at most k best facts so far, best first
 // (ties: earlier fact first, as topFacts orders them).
 func pushTopFact(top []scoredFact, f scoredFact, k int) []scoredFact {
-	better := func(a, b scoredFact) bool {
-		return a.score > b.score || a.score == b.score && a.fact < b.fact
-	}
+	better := func(a, b scoredFact) bool { return compareFacts(a, b) < 0 }
 	if len(top) == k && !better(f, top[k-1]) {
 		return top
 	}

@@ -249,15 +249,7 @@ func (p *plan) scoreFacts(e *secEntry, head uint64, bigramW, ctxW float64, pairM
 		}
 		out = append(out, rankedFact{fi, s})
 	}
-	slices.SortStableFunc(out[start:], func(a, b rankedFact) int {
-		switch {
-		case a.score > b.score:
-			return -1
-		case a.score < b.score:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(out[start:], func(a, b rankedFact) int { return cmp.Compare(b.score, a.score) })
 	return out
 }
 
