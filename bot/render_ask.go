@@ -126,7 +126,8 @@ func askVerdict(m *Response, q index.Question, a index.Answer) {
 	}
 	m.text(bold(why), plain(" Best guess: "+chosenLabels(a, q)+how))
 	if len(a.Technique) > 0 {
-		m.context(plain("Guessed by exam technique: " + strings.Join(a.Technique, "; ") + "."))
+		// Every reason is one the options not chosen lack (index.Answer.Technique).
+		m.context(plain("Guessed by exam technique: unlike the other options, " + strings.Join(a.Technique, "; ") + "."))
 	}
 }
 

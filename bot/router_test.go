@@ -261,7 +261,7 @@ func TestAskReplies(t *testing.T) {
 		{name: "a guess by exam technique says so", text: "ask How to protect a DB? A) Use a stack policy B) Use a change set",
 			answer: index.Answer{Chosen: "B", RunnerUp: "A", Confidence: 0.2, Options: twoOpts, Note: index.NoteNotCovered,
 				Technique: []string{"a managed or automatic feature does the work"}},
-			want:  []string{"Guessed by exam technique: a managed or automatic feature does the work."},
+			want:  []string{"Guessed by exam technique: unlike the other options, a managed or automatic feature does the work."},
 			order: []string{"don't cover this", "Best guess", "exam technique"},
 			not:   []string{"Answer:"}},
 		{name: "a decided answer shows no exam technique", text: "ask How to protect a DB? A) Use a stack policy B) Use a change set",
@@ -1086,7 +1086,7 @@ func TestAskTechniqueFitsPick(t *testing.T) {
 				"B) Run a cron job on a separate server that connects over SSH every night and reinstalls the agent.\n" +
 				"C) Use a managed configuration service that reapplies the agent installation automatically to every instance.\n" +
 				"D) Write a custom script into every instance's user data that installs the agent at launch, and check the instances by hand each month.",
-			want: []string{"Best guess: C", "Guessed by exam technique: a managed or automatic feature does the work; it needs no custom code, schedule or manual step, unlike the other options."}},
+			want: []string{"Best guess: C", "Guessed by exam technique: unlike the other options, a managed or automatic feature does the work; it needs no custom code, schedule or manual step."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

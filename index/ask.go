@@ -185,6 +185,9 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 		o := OptionScore{Key: q.Options[i].Key, Text: q.Options[i].Text, Score: round3(en.score[i]), Evidence: []Evidence{}}
 		for _, e := range s.quotes {
 			f := fx.facts[e.fact]
+			if authorsTodo(f.text) {
+				continue // a reminder states nothing: never shown as evidence
+			}
 			cover, _ := fx.factCover(e.fact, ot.sorted[i], float64(len(q.Options)), ot.count)
 			o.Evidence = append(o.Evidence, Evidence{Doc: f.sec.Doc, ID: f.sec.ID, Path: f.sec.Path, Fact: f.text, Cover: cover})
 		}

@@ -3,6 +3,7 @@ package index
 import (
 	"math"
 	"strings"
+	"unicode"
 
 	"github.com/devopsbot/devopsbot/index/stem"
 	"github.com/devopsbot/devopsbot/notes"
@@ -98,6 +99,14 @@ func sentences(text string) []string {
 		out = append(out, rest)
 	}
 	return out
+}
+
+// authorsTodo reports whether a fact is the notes author's reminder to
+// themselves ("TODO: play with gateway stages"). It stays in the index
+// (the words still say what the section is about) but states nothing an
+// option could rest on, so a reply never quotes it.
+func authorsTodo(text string) bool {
+	return len(text) >= 4 && strings.EqualFold(text[:4], "todo") && (len(text) == 4 || !unicode.IsLetter(rune(text[4])))
 }
 
 // askMinSentence is the shortest piece of a paragraph kept as a sentence.

@@ -247,6 +247,7 @@ type optionPrior struct {
 	managed bool     // a managed or automatic feature does the work
 	risky   bool     // a practice the exam treats as wrong
 	needs   []string // the scenario's requirements it names a mechanism for, that not every option names, as the scenario words them
+	by      []string // by[i]: the option's words that name the mechanism for needs[i], for people
 }
 
 // priorSignals returns what exam technique says about each option.
@@ -288,6 +289,7 @@ func (p *priors) priorSignals(scenario string, options []Option) []optionPrior {
 		for i, m := range meets {
 			if m {
 				out[i].needs = append(out[i].needs, need)
+				out[i].by = append(out[i].by, strings.Join(ow[i].first(n.meet), " "))
 			}
 		}
 	}
@@ -360,6 +362,17 @@ func guessScores(en ensembleResult, pri []optionPrior, settled bool, standing fl
 	return out
 }
 
+// meetsLine says, for people, how the option meets its j-th requirement:
+// what the scenario asks for and the words of the option that name the
+// mechanism for it, so a learner can check the reason ("for “npm” it names
+// codeartifact").
+func (p optionPrior) meetsLine(j int) string {
+	if j < len(p.by) && p.by[j] != "" {
+		return fmt.Sprintf("for “%s” it names %s", p.needs[j], p.by[j])
+	}
+	return fmt.Sprintf("it names a mechanism for “%s”", p.needs[j])
+}
+
 // weight is what exam technique adds to an option's guess score.
 func (p optionPrior) weight() float64 {
 	w := guessMeets * float64(min(len(p.needs), guessMeetsCap))
@@ -402,9 +415,9 @@ func technique(pri []optionPrior, c choice) []string {
 		}
 	}
 	var out []string
-	for _, n := range best.needs {
+	for j, n := range best.needs {
 		if !slices.ContainsFunc(others, func(o optionPrior) bool { return slices.Contains(o.needs, n) }) {
-			out = append(out, fmt.Sprintf("it names a mechanism for the requirement %q", n))
+			out = append(out, best.meetsLine(j))
 		}
 	}
 	if best.managed && !slices.ContainsFunc(others, func(o optionPrior) bool { return o.managed }) {
@@ -415,7 +428,7 @@ func technique(pri []optionPrior, c choice) []string {
 	// fires, and every other option must need code, a schedule or a
 	// manual step.
 	if !best.effort && !best.code && !slices.ContainsFunc(others, func(o optionPrior) bool { return !o.effort && !o.code }) {
-		out = append(out, "it needs no custom code, schedule or manual step, unlike the other options")
+		out = append(out, "it needs no custom code, schedule or manual step")
 	}
 	return out
 }

@@ -87,7 +87,7 @@ need: encrypt => kms
 		{"D", "Turn on automatic encryption of the log bucket with KMS"},
 	}
 	got := p.priorSignals("The team must audit who changed the bucket and encrypt what it keeps.", opts)
-	want := []optionPrior{{needs: []string{"audit", "encrypt"}}, {effort: true}, {risky: true}, {managed: true, needs: []string{"encrypt"}}}
+	want := []optionPrior{{needs: []string{"audit", "encrypt"}, by: []string{"cloudtrail", "kms"}}, {effort: true}, {risky: true}, {managed: true, needs: []string{"encrypt"}, by: []string{"kms"}}}
 	for i := range want {
 		if !reflect.DeepEqual(got[i], want[i]) {
 			t.Errorf("option %s: %+v, want %+v", opts[i].Key, got[i], want[i])
@@ -124,10 +124,10 @@ func TestGuessScores(t *testing.T) {
 
 func TestTechnique(t *testing.T) {
 	const (
-		noCode  = "it needs no custom code, schedule or manual step, unlike the other options"
+		noCode  = "it needs no custom code, schedule or manual step"
 		managed = "a managed or automatic feature does the work"
 	)
-	cross := `it names a mechanism for the requirement "cross account"`
+	cross := "for “cross account” it names stackset"
 	pick := func(best int, chosen ...int) choice {
 		return choice{chosen: append(chosen, best), best: best, runner: -1}
 	}
@@ -138,7 +138,7 @@ func TestTechnique(t *testing.T) {
 		want []string
 	}{
 		{"every reason holds for the pick alone",
-			[]optionPrior{{effort: true}, {managed: true, needs: []string{"cross account"}}, {effort: true}}, pick(1),
+			[]optionPrior{{effort: true}, {managed: true, needs: []string{"cross account"}, by: []string{"stackset"}}, {effort: true}}, pick(1),
 			[]string{cross, managed, noCode}},
 		{"the option needing custom work gets none",
 			[]optionPrior{{effort: true}, {managed: true}, {}}, pick(0), nil},
@@ -153,7 +153,7 @@ func TestTechnique(t *testing.T) {
 		{"a requirement another option also meets is not a reason",
 			[]optionPrior{{managed: true, needs: []string{"audit"}}, {needs: []string{"audit"}}, {}}, pick(0), []string{managed}},
 		{"an option running a Lambda function or a script is never code-free",
-			[]optionPrior{{code: true, needs: []string{"region"}}, {effort: true}, {effort: true}}, pick(0), []string{`it names a mechanism for the requirement "region"`}},
+			[]optionPrior{{code: true, needs: []string{"region"}}, {effort: true}, {effort: true}}, pick(0), []string{"it names a mechanism for “region”"}},
 		{"options chosen with the pick are not compared",
 			[]optionPrior{{managed: true}, {managed: true}, {effort: true}}, pick(0, 1), []string{managed, noCode}},
 	}

@@ -655,3 +655,22 @@ func TestOrderQuotes(t *testing.T) {
 		}
 	}
 }
+
+func TestAuthorsTodo(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{
+		{"TODO: play with gateway stages, variables, lambda alias and versions", true},
+		{"todo", true},
+		{"Todo - look at the drawings", true},
+		{"Todoist integration posts to the channel", false},
+		{"To do this, create a stack policy", false},
+		{"Canary deployments shift 10% first", false},
+		{"", false},
+	} {
+		if got := authorsTodo(tt.text); got != tt.want {
+			t.Errorf("authorsTodo(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
