@@ -395,3 +395,76 @@ func TestLeastEffortCountsCode(t *testing.T) {
 		}
 	}
 }
+
+// TestPriorsNoDeadPhrases checks that no phrase of the embedded priors is
+// matched wherever another phrase of its list is ("least operational"
+// beside "least operational overhead", "encrypt*" beside "encryption",
+// "cross-account" beside "cross account"): such a phrase never changes a
+// signal and only makes the list look longer than it is. A requirement's
+// scenario phrases are also shown (the words of the first that matches),
+// so there a phrase stays when only a later, shorter one covers it.
+func TestPriorsNoDeadPhrases(t *testing.T) {
+	p, err := parsePriors(defaultPriors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(list string, phrases [][]string, shown bool) {
+		for i, ph := range phrases {
+			for j, q := range phrases {
+				if i == j || !phraseCovers(q, ph) {
+					continue
+				}
+				if phraseCovers(ph, q) && i < j {
+					continue // twins: the first stays
+				}
+				if shown && j > i && len(q) != len(ph) {
+					continue // the first match shows more words
+				}
+				t.Errorf("%s: %q is matched wherever %q is", list, strings.Join(ph, " "), strings.Join(q, " "))
+				break
+			}
+		}
+	}
+	check("effort", p.effort, false)
+	check("code", p.code, false)
+	check("managed", p.managed, false)
+	check("risky", p.risky, false)
+	check("least", p.least, false)
+	for _, n := range p.needs {
+		name := "need " + strings.Join(n.when[0], " ")
+		check(name, n.when, true)
+		check(name+" =>", n.meet, false)
+	}
+}
+
+// phraseCovers reports whether q matches every text that ph matches (as
+// textWords.at matches): q's words lie in ph's, consecutive, its last word
+// matching what ph's word there matches.
+func phraseCovers(q, ph []string) bool {
+	n := len(q)
+	for s := 0; s+n <= len(ph); s++ {
+		ok := true
+		for k := 0; k < n-1 && ok; k++ {
+			ok = q[k] == ph[s+k]
+		}
+		if !ok {
+			continue
+		}
+		w, last := ph[s+n-1], s+n == len(ph)
+		qs, qStem := strings.CutSuffix(q[n-1], "*")
+		switch ws, wStem := strings.CutSuffix(w, "*"); {
+		case !last: // a word of ph's own: matched as it is
+			ok = lastWordMatches(w, q[n-1])
+		case wStem: // any word starting ws
+			ok = qStem && strings.HasPrefix(ws, qs)
+		case qStem: // w and its plurals
+			ok = strings.HasPrefix(w, qs)
+		default:
+			ok = q[n-1] == w
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
