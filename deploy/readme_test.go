@@ -203,3 +203,51 @@ func TestREADMEQuestionBankExamplePasses(t *testing.T) {
 		t.Errorf("devopsbot quiz check on the README example: %v\n%s", err, out)
 	}
 }
+
+// TestREADMEAskExamplesAreRealOutput runs every `devopsbot ask "..."`
+// example of the README (the question wrapped over lines indented by two
+// spaces) and compares the reply with the lines the README shows after it,
+// so the examples cannot drift from what the bot says.
+func TestREADMEAskExamplesAreRealOutput(t *testing.T) {
+	const prompt = `$ devopsbot ask "`
+	text := readme(t)
+	n := 0
+	for rest := text; ; {
+		i := strings.Index(rest, "```text\n"+prompt)
+		if i < 0 {
+			break
+		}
+		block := rest[i+len("```text\n"):]
+		end := strings.Index(block, "```")
+		if end < 0 {
+			t.Fatal("unterminated text block after an ask example")
+		}
+		rest, block = block[end:], block[:end]
+		var question []string
+		lines := strings.Split(strings.TrimSuffix(block, "\n"), "\n")
+		k := 0
+		for ; k < len(lines); k++ {
+			line := strings.TrimPrefix(lines[k], prompt)
+			if k > 0 {
+				line = strings.TrimPrefix(lines[k], "  ")
+			}
+			question = append(question, line)
+			if strings.HasSuffix(line, `"`) {
+				break
+			}
+		}
+		q := strings.TrimSuffix(strings.Join(question, " "), `"`)
+		want := strings.Join(lines[k+1:], "\n") + "\n"
+		out, err := exec.Command(imageBinary(t), "ask", q).CombinedOutput()
+		if err != nil {
+			t.Fatalf("devopsbot ask %q: %v\n%s", q, err, out)
+		}
+		if string(out) != want {
+			t.Errorf("the README's reply to %.60q… is not what the bot says:\n--- README\n%s--- bot\n%s", q, want, out)
+		}
+		n++
+	}
+	if n < 3 {
+		t.Errorf("found %d ask examples in the README, want at least 3", n)
+	}
+}
