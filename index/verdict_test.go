@@ -2,8 +2,12 @@ package index
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/devopsbot/devopsbot/notes"
 )
 
 func TestChooseCount(t *testing.T) {
@@ -213,6 +217,12 @@ func TestCoveredAndMayDecide(t *testing.T) {
 		// most askCoverWeight) but little of all its words (wholeCover).
 		{"a long option named by its fact", func(s *askSignals) { s.wholeCover, s.wholeGap = 0.3, 0.1 }, true, true},
 		{"a long option named by its fact, scenario partly unknown", func(s *askSignals) { s.unknown, s.wholeCover, s.wholeGap = 0.32, 0.3, 0.1 }, false, false},
+		// The scenario's known words in one section: its topic, whatever
+		// everyday words the notes lack beside them.
+		{"scenario mostly unknown, its known words in one section", func(s *askSignals) { s.unknown, s.focus = 0.4, askFocus }, true, true},
+		{"scenario mostly unknown, its known words spread", func(s *askSignals) { s.unknown, s.focus = 0.4, askFocus-0.01 }, false, false},
+		{"scenario over half unknown, its known words in one section", func(s *askSignals) { s.unknown, s.focus = 0.55, 1 }, false, false},
+		{"chosen option mostly unknown, the scenario's words in one section", func(s *askSignals) { s.optUnk, s.focus = 0.6, 1 }, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -220,6 +230,49 @@ func TestCoveredAndMayDecide(t *testing.T) {
 			tt.edit(&s)
 			if s.covered() != tt.covered || s.mayDecide() != tt.deciding {
 				t.Errorf("covered %v, may decide %v; want %v, %v", s.covered(), s.mayDecide(), tt.covered, tt.deciding)
+			}
+		})
+	}
+}
+
+// TestSectionShare checks the share of a scenario's known term weight that
+// one section's facts hold: words the notes lack and frame words do not
+// count either way.
+func TestSectionShare(t *testing.T) {
+	md := "# Kinesis\n\n## Streams\n\n- Shards keep records so consumers can reprocess them.\n\n" +
+		"## Firehose\n\n- Firehose delivers batches to buckets.\n"
+	ix := mustBuild(t, mustParse(t, "t", md))
+	fx := ix.factIndex()
+	section := func(title string) *notes.Section {
+		for _, f := range fx.facts {
+			if f.sec.Title == title {
+				return f.sec
+			}
+		}
+		t.Fatalf("no section %q", title)
+		return nil
+	}
+	streams, firehose := section("Streams"), section("Firehose")
+	tests := []struct {
+		name     string
+		scenario string
+		sec      *notes.Section
+		lo, hi   float64
+	}{
+		{"every known word in the section", "Consumers reprocess records from shards.", streams, 1, 1},
+		{"words the notes lack do not count", "Consumers reprocess telemetry records from shards for analytics.", streams, 1, 1},
+		{"every known word elsewhere", "Firehose delivers batches.", streams, 0, 0},
+		{"known words in two sections", "Consumers reprocess records; Firehose delivers batches.", streams, 0.2, 0.8},
+		{"the same, the other section", "Consumers reprocess records; Firehose delivers batches.", firehose, 0.2, 0.8},
+		{"no known word", "Telemetry analytics.", streams, 0, 0},
+		{"no section", "Consumers reprocess records from shards.", nil, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := fx.termSet(tt.scenario)
+			got := fx.sectionShare(slices.Sorted(maps.Keys(st)), tt.sec)
+			if got < tt.lo || got > tt.hi {
+				t.Errorf("sectionShare = %.3f, want %.2f..%.2f", got, tt.lo, tt.hi)
 			}
 		})
 	}
