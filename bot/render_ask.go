@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/devopsbot/devopsbot/index"
@@ -10,11 +11,14 @@ import (
 
 // Sizes of an ask reply.
 const (
-	askSources    = 3   // sections on the Sources or Closest sections line
-	maxLabelRunes = 32  // an option's label: the first words of its text
-	minQuoteRunes = 30  // a quoted fact shorter than this keeps its parent bullet
-	maxQuoteRunes = 200 // a quoted fact is cut to this many runes
-	maxStemEcho   = 100 // runes of the question on a shared reply
+	askSources    = 3  // sections on the Sources or Closest sections line
+	maxLabelRunes = 32 // an option's label: the first words of its text
+	// maxDistinctLabelRunes bounds a label lengthened to tell its option
+	// from another that opens with the same words.
+	maxDistinctLabelRunes = 96
+	minQuoteRunes         = 30  // a quoted fact shorter than this keeps its parent bullet
+	maxQuoteRunes         = 200 // a quoted fact is cut to this many runes
+	maxStemEcho           = 100 // runes of the question on a shared reply
 
 	// maxGuessConfidence caps the label of an undecided best guess at the
 	// "fair confidence" band.
@@ -213,12 +217,33 @@ func chosenLabels(a index.Answer, q index.Question) string {
 	var parts []string
 	for _, k := range a.Chosen {
 		key := string(k)
-		parts = append(parts, key+" ("+cutWords(oneLine(optionText(a, q, key)), maxLabelRunes)+")")
+		parts = append(parts, key+" ("+optionLabel(a, q, key)+")")
 	}
 	if n := len(parts); n > 2 {
 		return strings.Join(parts[:n-1], ", ") + " and " + parts[n-1]
 	}
 	return strings.Join(parts, " and ")
+}
+
+// optionLabel is the first words of an option's text, long enough that no
+// other option opens with them: options that open alike ("Add the
+// migration to the commands…", "Add the migration to container_commands…")
+// get a longer label, up to maxDistinctLabelRunes.
+func optionLabel(a index.Answer, q index.Question, key string) string {
+	text := oneLine(optionText(a, q, key))
+	var others []string
+	for _, o := range a.Options {
+		if o.Key != key {
+			others = append(others, oneLine(o.Text))
+		}
+	}
+	for n := maxLabelRunes; ; n += 16 {
+		label := cutWords(text, n)
+		shown := strings.TrimSuffix(label, "…")
+		if n >= maxDistinctLabelRunes || !slices.ContainsFunc(others, func(o string) bool { return strings.HasPrefix(o, shown) }) {
+			return label
+		}
+	}
 }
 
 func optionText(a index.Answer, q index.Question, key string) string {

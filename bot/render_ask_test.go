@@ -207,3 +207,29 @@ func TestAskSourcesLeaveOutFarSections(t *testing.T) {
 		t.Errorf("reply lacks the answer's first section:\n%s", got)
 	}
 }
+
+func TestOptionLabelTellsOptionsApart(t *testing.T) {
+	q := index.Question{Text: "How should the migration run once per deployment?"}
+	a := index.Answer{Chosen: "D", Options: []index.OptionScore{
+		{Key: "A", Text: "Add the migration to the commands section of a .ebextensions file, so that it runs first"},
+		{Key: "B", Text: "Run the migration from a worker environment that reads from SQS"},
+		{Key: "C", Text: "Add the migration to the instances' user data through the launch template"},
+		{Key: "D", Text: "Add the migration to container_commands in a .ebextensions file and set leader_only"},
+	}}
+	for key, want := range map[string]string{
+		"B": "Run the migration from a worker…",
+		"D": "Add the migration to container_commands in a…",
+		"A": "Add the migration to the commands section of a…",
+	} {
+		if got := optionLabel(a, q, key); got != want {
+			t.Errorf("optionLabel(%s) = %q, want %q", key, got, want)
+		}
+	}
+	same := index.Answer{Options: []index.OptionScore{
+		{Key: "A", Text: strings.Repeat("word ", 40) + "one"},
+		{Key: "B", Text: strings.Repeat("word ", 40) + "two"},
+	}}
+	if got := optionLabel(same, q, "A"); utf8.RuneCountInString(got) > maxDistinctLabelRunes+1 {
+		t.Errorf("label of options alike for %d runes is %d runes long, want at most %d", 200, utf8.RuneCountInString(got), maxDistinctLabelRunes+1)
+	}
+}
