@@ -168,14 +168,20 @@ func (fx *factIndex) factCover(id int32, terms []string, n float64, count map[st
 	return min(1, held/min(total, askCoverWeight)), held / total
 }
 
+// topicless reports whether term t says nothing about a question's topic:
+// a frame word, an alias class term, a number or a number word.
+func (fx *factIndex) topicless(t string) bool {
+	_, num := numberWords[t]
+	return num || isNumber(t) || fx.frame[t] || strings.HasPrefix(t, "_")
+}
+
 // unknownShare returns the share of the weight of terms (idf, times scale
-// when it is not nil) that no fact of the notes holds; frame words, alias
-// class terms, numbers and number words aside (a number says nothing about
-// the topic).
+// when it is not nil) that no fact of the notes holds, topicless terms
+// aside.
 func (fx *factIndex) unknownShare(terms []string, scale func(string) float64) float64 {
 	total, unk := 0.0, 0.0
 	for _, t := range terms {
-		if _, num := numberWords[t]; num || isNumber(t) || fx.frame[t] || strings.HasPrefix(t, "_") {
+		if fx.topicless(t) {
 			continue
 		}
 		w := fx.weight(t)
@@ -196,8 +202,8 @@ func (fx *factIndex) unknownShare(terms []string, scale func(string) float64) fl
 }
 
 // sectionShare returns the share of the idf weight of the terms the notes
-// hold (terms sorted, so that sums come out the same every time; as
-// unknownShare, frame words, alias class terms and numbers aside) that
+// hold (terms sorted, so that sums come out the same every time;
+// topicless terms aside, as in unknownShare) that
 // some fact of section sec holds, 0 when sec has no facts or the notes
 // hold none of the terms.
 func (fx *factIndex) sectionShare(terms []string, sec *notes.Section) float64 {
@@ -207,7 +213,7 @@ func (fx *factIndex) sectionShare(terms []string, sec *notes.Section) float64 {
 	}
 	total, held := 0.0, 0.0
 	for _, t := range terms {
-		if _, num := numberWords[t]; num || isNumber(t) || fx.frame[t] || strings.HasPrefix(t, "_") {
+		if fx.topicless(t) {
 			continue
 		}
 		ids, known := fx.post[t]
