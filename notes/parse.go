@@ -118,7 +118,7 @@ func normalize(data []byte) []byte {
 	if bytes.IndexByte(data, brMark) >= 0 {
 		data = bytes.ReplaceAll(data, []byte{brMark}, []byte(" "))
 	}
-	return wrapLongLines(clampIndent(data))
+	return wrapLongLines(clampIndent(expandListTabs(data)))
 }
 
 // maxLine is the longest line read, in bytes. Some of CommonMark's inline
