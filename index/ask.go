@@ -150,7 +150,7 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	st := fx.termSet(q.Text) // the scenario's terms, read by the scorers and the verdict
 	sup := fx.scoreOptions(st, q.Options, ot, secRel, defaultAskParams)
 	hyp := fx.scoreHypotheses(st, q.Options, ot, secRel, defaultAskParams)
-	fx.penalizeForbidden(q.Text, q.Options, ot, sup, hyp, defaultAskParams.forbidden)
+	fx.penalizeConstraints(q.Text, q.Options, ot, sup, hyp, defaultAskParams)
 	en := ensemble(sup, hyp)
 	pri := ix.pr.priorSignals(q.Text, q.Options)
 	settled := fx.notesSettle(ot, sup, en, q.choose())

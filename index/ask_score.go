@@ -77,6 +77,7 @@ type askParams struct {
 	lenNorm        float64 // BM25-like length normalisation of a fact's scenario overlap in the vote (0: none)
 	secBest        float64 // weight of the best scenario overlap among the facts of the fact's section
 	forbidden      float64 // factor for an option using what the scenario rules out ("must not involve DNS changes")
+	preserved      float64 // factor for an option stopping what the scenario says must keep working ("existing connections must not be dropped")
 	optPath        float64 // share of an option term's weight a fact earns when it holds the term only through its section path
 	sharedQuote    float64 // weight, in ordering a guess's quotes, of the share of the other options quoted from the same section (orderQuotes)
 
@@ -89,7 +90,8 @@ type askParams struct {
 // defaultAskParams were set on the tuning sets and kept round (how each
 // was set: BENCHMARKS.md, "## ask" onward; optPath in "ask: the notes
 // first", sharedQuote in "ask: the deciding section where the options are
-// compared").
+// compared"; preserved in "ask: what the scenario says must keep
+// working").
 // TestAskSweep prints the sweep.
 var defaultAskParams = askParams{
 	queryTermShare: 0.3,
@@ -104,6 +106,7 @@ var defaultAskParams = askParams{
 	lenNorm:        0.25,
 	secBest:        0.5,
 	forbidden:      0.8,
+	preserved:      0.5,
 	optPath:        0.8,
 	sharedQuote:    2,
 	hypOption:      0.5,

@@ -460,7 +460,7 @@ func eachExamItem(t testing.TB, ix *Index, files []string, fn func(examItem)) {
 			secRel := sectionRelevance(hits)
 			e.sup = fx.scoreOptions(e.st, q.Options, e.ot, secRel, defaultAskParams)
 			e.hyp = fx.scoreHypotheses(e.st, q.Options, e.ot, secRel, defaultAskParams)
-			fx.penalizeForbidden(q.Text, q.Options, e.ot, e.sup, e.hyp, defaultAskParams.forbidden)
+			fx.penalizeConstraints(q.Text, q.Options, e.ot, e.sup, e.hyp, defaultAskParams)
 			e.en = ensemble(e.sup, e.hyp)
 			fn(e)
 		}
