@@ -148,7 +148,7 @@ func (ix *Index) answer(ctx context.Context, q Question) (Answer, askSignals, er
 	fx := ix.factIndex()
 	ot := fx.optionTermSets(q.Options)
 	st := fx.termSet(q.Text) // the scenario's terms, read by the scorers and the verdict
-	sup := fx.scoreOptions(st, q.Options, ot, secRel, defaultAskParams)
+	sup := fx.scoreOptions(st, q.Options, ot, secRel, fx.ruledWords(q.Text), defaultAskParams)
 	hyp := fx.scoreHypotheses(st, q.Options, ot, secRel, defaultAskParams)
 	fx.penalizeConstraints(q.Text, q.Options, ot, sup, hyp, defaultAskParams)
 	en := ensemble(sup, hyp)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/devopsbot/devopsbot/index/stem"
 )
 
 // This file reads the scenario's constraints. Those that rule something
@@ -31,6 +33,10 @@ type negScope struct {
 	span
 	head    string
 	headEnd int
+	// req: the negation states a requirement ("must not", "does not want
+	// to", "without", "no ...") rather than describing the situation
+	// ("the metrics do not appear", "tasks cannot be placed").
+	req bool
 }
 
 // negatedScopes returns the scopes the negators of text start: up to
@@ -43,7 +49,7 @@ func (fx *factIndex) negatedScopes(text string) []negScope {
 		if !negators[t.term] && !(contractions[t.term] && negatedContraction(text, t.end)) {
 			continue
 		}
-		sc := negScope{span: span{t.end, t.end}}
+		sc := negScope{span: span{t.end, t.end}, req: requirementNegation(toks, i)}
 		n := 0
 		for _, u := range toks[i+1:] {
 			if u.start < sc.end {
@@ -73,6 +79,92 @@ func (fx *factIndex) negatedScopes(text string) []negScope {
 		}
 	}
 	return scopes
+}
+
+// Words that make a negation a requirement: a negator that is one by
+// itself, a modal before the negator, a wish after it (stemmed).
+var (
+	reqNegators = setOf(`no without never avoid`)
+	reqModals   = setOf(`must should shall`)
+	reqWishes   = func() map[string]bool {
+		m := map[string]bool{}
+		for _, w := range strings.Fields(`want need wish require allow expect`) {
+			m[stem.Word(w)] = true
+		}
+		return m
+	}()
+)
+
+// statingVerbs before "no" make it describe the situation.
+var statingVerbs = setOf(`has have had is are was were there`)
+
+// quantifiers say how much of what a scope rules out, not what.
+var quantifiers = setOf(`any all every ever some`)
+
+// requirementNegation reports whether the negator toks[i] states what the
+// scenario requires: "no" or "without" (avoid, never), a modal before it
+// ("must not"), or a wish after it ("does not want to", "do not need").
+func requirementNegation(toks []token, i int) bool {
+	if i > 0 && reqModals[toks[i-1].term] {
+		return true
+	}
+	if reqNegators[toks[i].term] {
+		// "it has no termination protection", "there is no queue":
+		// what the scenario has, not what it asks for.
+		return i == 0 || !statingVerbs[toks[i-1].term]
+	}
+	for _, u := range toks[i+1:] {
+		if !u.stop {
+			return reqWishes[u.term]
+		}
+	}
+	return false
+}
+
+// ruledWords returns, for each negated scope of the scenario that states a
+// requirement (negScope.req), the terms of each of its words (a compound
+// such as "CloudWatch" is one word; quantifiers and wishes are none),
+// without the terms the scenario also uses outside negated scopes, as
+// forbidden drops them. Words left without terms are left out, and so are
+// scopes left empty.
+func (fx *factIndex) ruledWords(scenario string) [][]map[string]bool {
+	scopes := fx.negatedScopes(scenario)
+	var out [][]map[string]bool
+	var kept map[string]bool // the scopes' terms the scenario uses only there
+	for _, s := range scopes {
+		if !s.req {
+			continue
+		}
+		if kept == nil {
+			kept = map[string]bool{}
+			for _, s := range scopes {
+				for t := range fx.termSet(scenario[s.start:s.end]) {
+					kept[t] = true
+				}
+			}
+			fx.dropOutside(kept, scenario, spansOf(scopes))
+		}
+		var words []map[string]bool
+		seen := map[string]bool{}
+		for _, word := range strings.Fields(scenario[s.start:s.end]) {
+			w := map[string]bool{}
+			for t := range fx.termSet(word) {
+				if kept[t] && !reqWishes[t] && !quantifiers[t] && !seen[t] {
+					w[t] = true
+				}
+			}
+			for t := range w {
+				seen[t] = true
+			}
+			if len(w) > 0 {
+				words = append(words, w)
+			}
+		}
+		if len(words) > 0 {
+			out = append(out, words)
+		}
+	}
+	return out
 }
 
 // forbidden returns the terms the scenario rules out: the content words

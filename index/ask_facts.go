@@ -32,9 +32,9 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 			title := fx.termSet(strings.Join(s.Path, notes.Sep))
 			// A fact's terms are its own, its parent bullets' and its
 			// section path's; pathOnly records those only the path gives.
-			add := func(text string) {
+			add := func(text, own string) {
 				id := int32(len(fx.facts))
-				fx.facts = append(fx.facts, askFact{sec: s, seci: seci, text: text, neg: hasNegation(text)})
+				fx.facts = append(fx.facts, askFact{sec: s, seci: seci, text: text, neg: hasNegation(text), ownNeg: hasNegation(own)})
 				terms := fx.termSet(text)
 				for t := range title {
 					if !terms[t] {
@@ -50,7 +50,7 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 			}
 			if len(s.Facts) == 0 {
 				for _, sent := range sentences(s.Text) {
-					add(sent)
+					add(sent, sent)
 				}
 				continue
 			}
@@ -59,11 +59,11 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 					// A paragraph says several things; each sentence is
 					// evidence on its own.
 					for _, sent := range sentences(f.FullText()) {
-						add(sent)
+						add(sent, sent)
 					}
 					continue
 				}
-				add(f.FullText())
+				add(f.FullText(), f.Text)
 			}
 		}
 	}

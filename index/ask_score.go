@@ -23,6 +23,9 @@ type askFact struct {
 	text  string // the fact with its parent bullets
 	neg   bool   // the fact negates something ("not", "no", "can't", ...)
 	nterm int    // distinct terms, for length normalisation
+	// ownNeg: the fact's own text negates, not only a parent bullet
+	// ("'Blue/Green' - not really supported › Either use swap URL ...").
+	ownNeg bool
 }
 
 // factIndex is an inverted index from terms to facts.
@@ -78,6 +81,7 @@ type askParams struct {
 	secBest        float64 // weight of the best scenario overlap among the facts of the fact's section
 	forbidden      float64 // factor for an option using what the scenario rules out ("must not involve DNS changes")
 	preserved      float64 // factor for an option stopping what the scenario says must keep working ("existing connections must not be dropped")
+	ruledFact      float64 // factor for the relevance of a fact that states what the scenario requires not to be (ruledOut)
 	optPath        float64 // share of an option term's weight a fact earns when it holds the term only through its section path
 	sharedQuote    float64 // weight, in ordering a guess's quotes, of the share of the other options quoted from the same section (orderQuotes)
 
@@ -107,6 +111,7 @@ var defaultAskParams = askParams{
 	secBest:        0.5,
 	forbidden:      0.8,
 	preserved:      0.5,
+	ruledFact:      0.5,
 	optPath:        0.8,
 	sharedQuote:    2,
 	hypOption:      0.5,
@@ -141,8 +146,8 @@ type optionSupport struct {
 }
 
 // scoreOptions scores each option by the facts that support it, given the
-// scenario's terms (termSet) and the relevance of sections to it (0..1,
-// from Search).
+// scenario's terms (termSet), the relevance of sections to it (0..1,
+// from Search) and the words of what it requires not to be (ruledWords).
 //
 // The method, in the order it runs:
 //
@@ -158,6 +163,9 @@ type optionSupport struct {
 //     best fact), plus secBest times the best overlap in its section, plus
 //     secShare times its section's Search rank score, raised to relPower so
 //     that the facts closest to the scenario decide.
+//   - A fact that states what the scenario requires not to be ("affects
+//     application source code" under "does not need the application's
+//     source code", ruledOut) has its relevance weighed down (ruledFact).
 //   - Every fact that mentions options casts a vote of its relevance,
 //     shared among the options by their matched weight (over their total
 //     weight^normPower; a term the fact holds only through its section
@@ -172,7 +180,7 @@ type optionSupport struct {
 //     times the option's share of the fact: with relevance cubed, as in
 //     the vote, a fact close to the scenario that barely names the option
 //     (one shared word) would be quoted over the fact that states it.
-func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot optionTermSets, secRel map[*notes.Section]float64, p askParams) []optionSupport {
+func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot optionTermSets, secRel map[*notes.Section]float64, excl [][]map[string]bool, p askParams) []optionSupport {
 	q := map[string]float64{}
 	for t := range scenario {
 		if !fx.frame[t] {
@@ -184,6 +192,7 @@ func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot
 	srp := fx.sectionValues(secRel)
 	sr := *srp
 	om := fx.optionMatches(ot, q, p)
+	ruled := fx.ruledOut(excl)
 	optNeg := make([]bool, len(options))
 	for i, o := range options {
 		optNeg[i] = hasNegation(o.Text)
@@ -203,6 +212,9 @@ func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot
 		}
 		if rel <= 0 {
 			continue
+		}
+		if ruled[id] {
+			rel *= p.ruledFact
 		}
 		vote := math.Pow(rel, p.relPower)
 		if f.neg {
@@ -232,6 +244,67 @@ func (fx *factIndex) scoreOptions(scenario map[string]bool, options []Option, ot
 		out[i].quotes = quotes[i]
 	}
 	return out
+}
+
+// ruledOut marks the facts that state what the scenario requires not to
+// be (scopes, ruledWords): a fact whose own text negates nothing (a
+// parent bullet may) and that holds two or more words of one such scope,
+// as "container_commands › Affects application source code" under "the
+// script does not need the application's source code", or "swap URL
+// feature or manually create DNS" under "no URL or DNS change". Such a
+// fact is about the scenario's words but states the case it excludes: it
+// argues against the options it names, not for them. A fact that negates
+// may say what the scenario says ("no extra costs"); one that holds a
+// single word of a scope shares a modifier, not the thing ruled out
+// ("logging" of "no extra logging charge"), or another sense of the word
+// ("second" of "no second environment" in "seconds"); one that says
+// someone else does it offers what the scenario wants (doneByOthers).
+func (fx *factIndex) ruledOut(scopes [][]map[string]bool) map[int32]bool {
+	var ruled map[int32]bool
+	for _, words := range scopes {
+		if len(words) < 2 {
+			continue
+		}
+		held := map[int32]int{}
+		for _, w := range words {
+			seen := map[int32]bool{}
+			for _, t := range slices.Sorted(maps.Keys(w)) {
+				for _, id := range fx.post[t] {
+					if !seen[id] && !fx.facts[id].ownNeg {
+						seen[id] = true
+						held[id]++
+					}
+				}
+			}
+		}
+		for id, n := range held {
+			if n >= 2 && !fx.doneByOthers(id, words) {
+				if ruled == nil {
+					ruled = map[int32]bool{}
+				}
+				ruled[id] = true
+			}
+		}
+	}
+	return ruled
+}
+
+// doneByOthers reports whether fact id says one of words is done by
+// someone else ("a serverless infrastructure that is managed by Amazon
+// ECS"): what the scenario rules out doing itself, the fact offers.
+func (fx *factIndex) doneByOthers(id int32, words []map[string]bool) bool {
+	toks := analyzeAll(fx.facts[id].text)
+	for i := 0; i+1 < len(toks); i++ {
+		if toks[i+1].term != "by" {
+			continue
+		}
+		for _, w := range words {
+			if w[toks[i].term] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // orderQuotes reorders each option's quotes (best first by relevance x

@@ -532,7 +532,7 @@ func TestQuotesNameTheOption(t *testing.T) {
 	fx := newFactIndex([]*notes.Document{d}, nil)
 	opts := []Option{{"A", "Mappings keyed by region, read with Fn::FindInMap"}, {"B", "A parameter with a list of values"}}
 	scenario := "A template launches an EC2 instance in several regions and needs the right AMI ID and instance type in each region."
-	sup := fx.scoreOptions(fx.termSet(scenario), opts, fx.optionTermSets(opts), nil, defaultAskParams)
+	sup := fx.scoreOptions(fx.termSet(scenario), opts, fx.optionTermSets(opts), nil, nil, defaultAskParams)
 	text := func(fs []scoredFact) string {
 		if len(fs) == 0 {
 			return ""

@@ -458,7 +458,7 @@ func eachExamItem(t testing.TB, ix *Index, files []string, fn func(examItem)) {
 			}
 			e := examItem{file: filepath.Base(file), it: it, q: q, ans: ans, sig: sig, hits: hits, st: fx.termSet(q.Text), ot: fx.optionTermSets(q.Options)}
 			secRel := sectionRelevance(hits)
-			e.sup = fx.scoreOptions(e.st, q.Options, e.ot, secRel, defaultAskParams)
+			e.sup = fx.scoreOptions(e.st, q.Options, e.ot, secRel, fx.ruledWords(q.Text), defaultAskParams)
 			e.hyp = fx.scoreHypotheses(e.st, q.Options, e.ot, secRel, defaultAskParams)
 			fx.penalizeConstraints(q.Text, q.Options, e.ot, e.sup, e.hyp, defaultAskParams)
 			e.en = ensemble(e.sup, e.hyp)

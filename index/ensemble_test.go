@@ -44,7 +44,7 @@ func TestEnsembleSweep(t *testing.T) {
 					t.Fatal(err)
 				}
 				rel := sectionRelevance(hits)
-				sup := fx.scoreOptions(fx.termSet(it.Query), opts, fx.optionTermSets(opts), rel, p)
+				sup := fx.scoreOptions(fx.termSet(it.Query), opts, fx.optionTermSets(opts), rel, nil, p)
 				hyp := fx.scoreHypotheses(fx.termSet(it.Query), opts, fx.optionTermSets(opts), rel, p)
 				en := ensemble(sup, hyp)
 				bc, bh := 0, 0

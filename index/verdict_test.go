@@ -182,6 +182,55 @@ func TestForbidden(t *testing.T) {
 	}
 }
 
+func TestRuledWords(t *testing.T) {
+	fx := mustDefault(t).factIndex()
+	tests := []struct {
+		name, scenario string
+		want           int // scopes that state a requirement
+	}{
+		{"wish after the negator", "The script does not need the application's source code.", 1},
+		{"modal before the negator", "The cutover must not involve any DNS changes to records.", 1},
+		{"no as a requirement", "Deploy with no second environment and no URL or DNS change.", 2},
+		{"no after a stating verb", "The stack has no termination protection, yet deletion fails.", 0},
+		{"a negation that describes", "These metrics do not appear in CloudWatch yet.", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fx.ruledWords(tt.scenario); len(got) != tt.want {
+				t.Errorf("ruledWords(%q) = %v, want %d scopes", tt.scenario, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRuledOut(t *testing.T) {
+	fx := mustDefault(t).factIndex()
+	ruledText := func(scenario string) []string {
+		var out []string
+		for id := range fx.ruledOut(fx.ruledWords(scenario)) {
+			out = append(out, fx.facts[id].text)
+		}
+		return out
+	}
+	has := func(texts []string, sub string) bool {
+		return slices.ContainsFunc(texts, func(s string) bool { return strings.Contains(s, sub) })
+	}
+	got := ruledText("On every instance a script must run before the application and the web server are set up; it does not need the application's source code.")
+	if !has(got, "Affects application source code") {
+		t.Errorf("the container_commands fact is not ruled out: %q", got)
+	}
+	if has(got, "Folder is part of application source bundle") {
+		t.Errorf("a fact holding one word of the scope is ruled out: %q", got)
+	}
+	// "'Blue/Green' - not really supported" negates in a parent bullet only.
+	if got := ruledText("Everything stays in one environment, with no URL or DNS change."); !has(got, "swap URL") {
+		t.Errorf("the swap URL fact is not ruled out: %q", got)
+	}
+	if got := ruledText("The team does not want to manage the scaling of cluster instances at all."); has(got, "managed by Amazon ECS") {
+		t.Errorf("a fact saying someone else does it is ruled out: %q", got)
+	}
+}
+
 func TestInverted(t *testing.T) {
 	for text, want := range map[string]bool{
 		"Which of these is NOT a lifecycle hook?":          true,
