@@ -1,9 +1,12 @@
 package index
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/devopsbot/devopsbot/index/stem"
 	"github.com/devopsbot/devopsbot/notes"
@@ -67,6 +70,7 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 			}
 		}
 	}
+	fx.mendTypos()
 	n := float64(len(fx.facts))
 	if n > 0 {
 		fx.avgLen /= n
@@ -243,4 +247,105 @@ func (fx *factIndex) askTerms(text string) map[string]bool {
 		}
 	}
 	return m
+}
+
+// Notes typos: a rare word of the notes one slip away from a common one
+// ("environemt", "mulitple", "Measuer user feedback") is read as that word
+// too, or a question's "environment" never finds the fact.
+const (
+	typoMinLetters = 6 // shorter words are too often other words one letter apart ("black", "back")
+	typoMaxFacts   = 5 // a typo is rare...
+	typoRatio      = 3 // ...and the word it misspells at least this many times as common
+)
+
+// mendTypos gives every fact that holds a typo of the notes (typoOf) the
+// word it misspells. The words are those of the notes before mending, so
+// the outcome does not depend on the order they are visited in.
+func (fx *factIndex) mendTypos() {
+	byLen := map[int][]string{}
+	facts := map[string]int{}
+	for t, p := range fx.post {
+		facts[t] = len(p)
+		if plainWord(t) {
+			l := utf8.RuneCountInString(t)
+			byLen[l] = append(byLen[l], t)
+		}
+	}
+	for l := range byLen {
+		slices.Sort(byLen[l])
+	}
+	for _, t := range slices.Sorted(maps.Keys(fx.post)) {
+		c := typoOf(t, byLen, facts)
+		if c == "" {
+			continue
+		}
+		post := fx.post[c]
+		for _, id := range fx.post[t] {
+			if !slices.Contains(post, id) {
+				post = append(post, id)
+				fx.facts[id].nterm++
+				fx.avgLen++
+			}
+		}
+		slices.Sort(post)
+		fx.post[c] = post
+	}
+}
+
+// typoOf returns the word of the notes that t misspells, or "": t is a
+// rare word (facts counts the facts holding each word) of at least
+// typoMinLetters letters; the word is typoRatio times as common, one edit
+// away (two from 9 letters; osaDistance counts swapped letters once),
+// with the same letters but for at most one, and neither begins or ends
+// the other ("healthy", "health"; "across", "cross"). Those are the slips
+// of typing (swapped letters, one too many or too few), not another word
+// ("context", "content").
+func typoOf(t string, byLen map[int][]string, facts map[string]int) string {
+	n := facts[t]
+	rt := []rune(t)
+	if n > typoMaxFacts || len(rt) < typoMinLetters || !plainWord(t) {
+		return ""
+	}
+	maxD := 1
+	if len(rt) >= 9 {
+		maxD = 2
+	}
+	buf := make([]int, 3*(len(rt)+maxD+2))
+	best, bestN := "", 0
+	for l := len(rt) - maxD; l <= len(rt)+maxD; l++ {
+		for _, c := range byLen[l] {
+			cn := facts[c]
+			if c == t || cn < typoRatio*n || cn <= bestN || !sameLettersButOne(t, c) ||
+				strings.HasPrefix(c, t) || strings.HasPrefix(t, c) || strings.HasSuffix(c, t) || strings.HasSuffix(t, c) {
+				continue
+			}
+			if osaDistance(rt, c, maxD, buf) <= maxD {
+				best, bestN = c, cn
+			}
+		}
+	}
+	return best
+}
+
+// plainWord reports whether t is lower-case ASCII letters only: no alias
+// class ("_env"), number or other script.
+func plainWord(t string) bool {
+	return t != "" && allLower(t)
+}
+
+// sameLettersButOne reports whether a and b (plainWord) hold the same
+// letters, in any order, but for at most one letter more or less.
+func sameLettersButOne(a, b string) bool {
+	var c [26]int
+	for i := 0; i < len(a); i++ {
+		c[a[i]-'a']++
+	}
+	for i := 0; i < len(b); i++ {
+		c[b[i]-'a']--
+	}
+	d := 0
+	for _, v := range c {
+		d += max(v, -v)
+	}
+	return d <= 1
 }

@@ -390,3 +390,22 @@ func checkTerms(t *testing.T, fn, text string, got map[string]bool, want, not []
 		}
 	}
 }
+
+func TestTypoOf(t *testing.T) {
+	facts := map[string]int{"environment": 60, "environemt": 3, "content": 30, "context": 1, "health": 20, "healthy": 5, "multipl": 17, "mulitpl": 3}
+	byLen := map[int][]string{}
+	for w := range facts {
+		byLen[len(w)] = append(byLen[len(w)], w)
+	}
+	for w, want := range map[string]string{
+		"environemt":  "environment", // swapped letters and one missing
+		"mulitpl":     "multipl",     // swapped letters
+		"context":     "",            // another word: one letter replaced
+		"healthy":     "",            // another word: a letter added at the end
+		"environment": "",            // common
+	} {
+		if got := typoOf(w, byLen, facts); got != want {
+			t.Errorf("typoOf(%q) = %q, want %q", w, got, want)
+		}
+	}
+}
