@@ -27,19 +27,31 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 	}
 	fx := &factIndex{expand: expand, post: map[string][]int32{}, pathOnly: map[string][]int32{}, idf: map[string]float64{}, secNum: map[*notes.Section]int32{}}
 	for _, d := range docs {
+		titles := fx.titleTerms(d)
 		for si := range d.Sections {
 			s := &d.Sections[si]
 			seci := int32(fx.nsec)
 			fx.nsec++
 			fx.secNum[s] = seci
 			title := fx.termSet(strings.Join(s.Path, notes.Sep))
+			// A cell of a comparison table is about its column's subject,
+			// not the section's: its path is the section's parent's.
+			var parent map[string]bool
+			if len(s.Path) > 1 {
+				parent = fx.termSet(strings.Join(s.Path[:len(s.Path)-1], notes.Sep))
+			}
+			compares := make([]bool, len(s.Tables))
+			for i, t := range s.Tables {
+				compares[i] = fx.comparison(t, titles)
+			}
 			// A fact's terms are its own, its parent bullets' and its
-			// section path's; pathOnly records those only the path gives.
-			add := func(text, own string) {
+			// section path's (path); pathOnly records those only the path
+			// gives. own is the fact's text without its parent bullets.
+			addTo := func(text, own string, path map[string]bool) {
 				id := int32(len(fx.facts))
 				fx.facts = append(fx.facts, askFact{sec: s, seci: seci, text: text, neg: hasNegation(text), ownNeg: hasNegation(own)})
 				terms := fx.termSet(text)
-				for t := range title {
+				for t := range path {
 					if !terms[t] {
 						terms[t] = true
 						fx.pathOnly[t] = append(fx.pathOnly[t], id)
@@ -51,6 +63,7 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 				fx.facts[id].nterm = len(terms)
 				fx.avgLen += float64(len(terms))
 			}
+			add := func(text, own string) { addTo(text, own, title) }
 			if len(s.Facts) == 0 {
 				for _, sent := range sentences(s.Text) {
 					add(sent, sent)
@@ -63,6 +76,16 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 					// evidence on its own.
 					for _, sent := range sentences(f.FullText()) {
 						add(sent, sent)
+					}
+					continue
+				}
+				if f.Kind == notes.FactRow && f.Table < len(compares) && compares[f.Table] {
+					// Each cell states its own column's subject ("Kinesis
+					// Data Streams: Data storage"); side by side in one
+					// fact, the subjects would share every cell.
+					for _, p := range f.Pairs {
+						cell := p.Header + ": " + p.Value
+						addTo(cell, cell, parent)
 					}
 					continue
 				}
@@ -348,4 +371,54 @@ func sameLettersButOne(a, b string) bool {
 		d += max(v, -v)
 	}
 	return d <= 1
+}
+
+// titleTerms returns the terms of every section title of d that has any.
+func (fx *factIndex) titleTerms(d *notes.Document) []map[string]bool {
+	var out []map[string]bool
+	for i := range d.Sections {
+		if t := fx.termSet(d.Sections[i].Title); len(t) > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// comparison reports whether a table sets subjects side by side: it has
+// two or more columns and every column header names a section of the
+// notes (its terms hold a title's, or a title's hold its), as
+// "Kinesis Data Streams | Kinesis Firehose" does. Its cells are facts
+// about their column's subject; a table whose first column names what a
+// row is about ("Metric | Effect", "pros | cons") is not one.
+func (fx *factIndex) comparison(t notes.Table, titles []map[string]bool) bool {
+	if len(t.Header) < 2 {
+		return false
+	}
+	for _, h := range t.Header {
+		ht := fx.termSet(h)
+		if len(ht) == 0 {
+			return false
+		}
+		named := false
+		for _, tt := range titles {
+			if subset(ht, tt) || subset(tt, ht) {
+				named = true
+				break
+			}
+		}
+		if !named {
+			return false
+		}
+	}
+	return true
+}
+
+// subset reports whether every term of a is in b.
+func subset(a, b map[string]bool) bool {
+	for t := range a {
+		if !b[t] {
+			return false
+		}
+	}
+	return true
 }

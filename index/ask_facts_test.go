@@ -1,0 +1,51 @@
+package index
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/devopsbot/devopsbot/notes"
+)
+
+// factTexts returns the texts of the facts fx holds for section id.
+func factTexts(fx *factIndex, id string) []string {
+	var out []string
+	for _, f := range fx.facts {
+		if f.sec.ID == id {
+			out = append(out, f.text)
+		}
+	}
+	return out
+}
+
+func TestComparisonTableCellsAreFactsOfTheirColumn(t *testing.T) {
+	d := mustParse(t, "k", "# Kinesis\n\n## Data Streams\n\n- Shards\n\n## Firehose\n\n- Near real time\n\n"+
+		"Data Streams|Firehose\n-|-\nMust manage scaling|Fully managed\nData storage|No data storage\n\n"+
+		"## Metrics\n\nMetric|Effect\n-|-\nIncomingBytes|Bytes put into the stream\n")
+	fx := newFactIndex([]*notes.Document{d}, nil)
+	secID := func(title string) string {
+		for _, s := range d.Sections {
+			if s.Title == title {
+				return s.ID
+			}
+		}
+		t.Fatalf("no section %q", title)
+		return ""
+	}
+	got := factTexts(fx, secID("Firehose"))
+	want := []string{"Near real time", "Data Streams: Must manage scaling", "Firehose: Fully managed", "Data Streams: Data storage", "Firehose: No data storage"}
+	if !slices.Equal(got, want) {
+		t.Errorf("facts of a comparison table = %q, want %q", got, want)
+	}
+	// A cell about Data Streams does not hold the section's own subject.
+	for _, id := range fx.post["firehos"] {
+		if strings.HasPrefix(fx.facts[id].text, "Data Streams:") {
+			t.Errorf("%q holds the section's title term", fx.facts[id].text)
+		}
+	}
+	// A table whose first column names each row's subject stays one fact a row.
+	if got := factTexts(fx, secID("Metrics")); !slices.Equal(got, []string{"IncomingBytes: Bytes put into the stream"}) {
+		t.Errorf("facts of a key/value table = %q", got)
+	}
+}
