@@ -70,7 +70,10 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 				}
 				continue
 			}
-			for _, f := range s.Facts {
+			for fi, f := range s.Facts {
+				if labelOnly(s.Facts, fi) {
+					continue
+				}
 				if f.Kind == notes.FactParagraph {
 					// A paragraph says several things; each sentence is
 					// evidence on its own.
@@ -422,3 +425,19 @@ func subset(a, b map[string]bool) bool {
 	}
 	return true
 }
+
+// labelOnly reports whether facts[i] is a bullet that only labels the
+// bullets below it ("Consumers", "Records"): a few words whose children
+// carry them as context. Alone it states nothing, and being short it
+// would outrank the facts it heads on any word they share.
+func labelOnly(facts []notes.Fact, i int) bool {
+	f := facts[i]
+	if f.Kind != notes.FactBullet || i+1 >= len(facts) || len(strings.Fields(f.Text)) > labelWords {
+		return false
+	}
+	next := facts[i+1]
+	return len(next.Context) == len(f.Context)+1 && next.Context[len(f.Context)] == f.Text
+}
+
+// labelWords is the most words a label bullet has.
+const labelWords = 3

@@ -49,3 +49,19 @@ func TestComparisonTableCellsAreFactsOfTheirColumn(t *testing.T) {
 		t.Errorf("facts of a key/value table = %q", got)
 	}
 }
+
+func TestLabelBulletsAreNotFacts(t *testing.T) {
+	d := mustParse(t, "k", "# Streams\n\n- Consumers\n  - Client Library, Lambda\n"+
+		"- Records are ordered per shard\n  - not across shards\n- Retention\n")
+	fx := newFactIndex([]*notes.Document{d}, nil)
+	got := factTexts(fx, d.Sections[0].ID)
+	want := []string{
+		"Consumers › Client Library, Lambda",
+		"Records are ordered per shard",
+		"Records are ordered per shard › not across shards",
+		"Retention", // no bullets below it: it states something itself
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("facts = %q, want %q", got, want)
+	}
+}
