@@ -4,6 +4,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -104,6 +105,7 @@ func newFactIndex(docs []*notes.Document, expand func([]token) []token) *factInd
 	for t, p := range fx.post {
 		fx.idf[t] = math.Log(1 + n/float64(len(p)))
 	}
+	fx.built = true
 	return fx
 }
 
@@ -177,10 +179,79 @@ func (fx *factIndex) holders(t string, pathShare float64, fn func(id int32, shar
 // forms that hold them ("at the same time").
 func (fx *factIndex) termSet(text string) map[string]bool {
 	m := map[string]bool{}
-	for _, tok := range fx.expand(analyzeAll(text)) {
+	toks := analyzeAll(text)
+	addDurations(m, toks) // before the expansion, which may drop tokens in place
+	if fx.built {
+		// A duration no fact states matches nothing; kept, it would
+		// count as a word of the question the notes do not know.
+		for t := range m {
+			if isDurationTerm(t) && fx.post[t] == nil {
+				delete(m, t)
+			}
+		}
+	}
+	for _, tok := range fx.expand(toks) {
 		addTerm(m, tok.term)
 	}
 	return m
+}
+
+// durationSeconds are the units of a duration in seconds, by analysed term.
+var durationSeconds = map[string]int{
+	stem.Word("seconds"): 1, stem.Word("minutes"): 60, stem.Word("hours"): 3600,
+	stem.Word("days"): 86400, stem.Word("weeks"): 604800,
+}
+
+// addDurations adds to m one term for every duration in toks ("24-hour",
+// "a minute", "3h", "seven days"), the same for equal durations in any
+// unit (durationTerm): a question says "the 24-hour default" where the
+// notes say "1 day (default)", or "about a minute" for "~60 seconds".
+// The term holds nothing else, so "second" in "every second" does not
+// start matching every fact that counts minutes.
+func addDurations(m map[string]bool, toks []token) {
+	for i, tok := range toks {
+		n, unit := 0, 0
+		if parts := numberParts(tok.term, 1); len(parts) == 2 && durationSeconds[parts[1]] > 0 && isNumber(parts[0]) && !isNumber(tok.term) {
+			n, _ = strconv.Atoi(parts[0]) // "3h"
+			unit = durationSeconds[parts[1]]
+		} else if unit = durationSeconds[tok.term]; unit > 0 {
+			n = countBefore(toks[:i], tok.pos, unit > 1)
+		}
+		if n > 0 && unit > 0 {
+			m[durationTerm(n*unit)] = true
+		}
+	}
+}
+
+// durationTerm is the term of a duration of s seconds: no word of text
+// analyses to it.
+func durationTerm(s int) string { return durationPrefix + strconv.Itoa(s) + "s" }
+
+const durationPrefix = "duration:"
+
+// isDurationTerm reports whether t is a durationTerm.
+func isDurationTerm(t string) bool { return strings.HasPrefix(t, durationPrefix) }
+
+// countBefore returns the number written just before position pos ("24",
+// "three", and "a" when article is true), 0 when there is none. "A
+// second" is more often the ordinal ("a second consumer") than a duration.
+func countBefore(toks []token, pos int, article bool) int {
+	for j := len(toks) - 1; j >= 0 && toks[j].pos >= pos-1; j-- {
+		t := toks[j]
+		if t.pos != pos-1 {
+			continue
+		}
+		switch {
+		case article && (t.term == "a" || t.term == "an"):
+			return 1
+		case isNumber(t.term):
+			n, err := strconv.Atoi(t.term)
+			if err == nil {
+				return n
+			}
+		}
+	}
+	return 0
 }
 
 // addTerm adds t to m, with the parts of a word glued to a number

@@ -65,3 +65,42 @@ func TestLabelBulletsAreNotFacts(t *testing.T) {
 		t.Errorf("facts = %q, want %q", got, want)
 	}
 }
+
+func TestDurationsMatchAcrossUnits(t *testing.T) {
+	fx := &factIndex{expand: dropStops} // as while indexing the notes: every duration kept
+	tests := []struct {
+		in   string
+		want []string // duration terms
+	}{
+		{"Raise retention above the 24-hour default", []string{durationTerm(86400)}},
+		{"Data retention is 1 day (default), up to 7 days", []string{durationTerm(86400), durationTerm(7 * 86400)}},
+		{"A delay of around a minute is fine", []string{durationTerm(60)}},
+		{"Near real time (~60 seconds)", []string{durationTerm(60)}},
+		{"down for up to three days", []string{durationTerm(3 * 86400)}},
+		{"3h to 15m", []string{durationTerm(900), durationTerm(3 * 3600)}},
+		{"a second consumer application", nil},
+		{"every minute", nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for term := range fx.termSet(tt.in) {
+			if isDurationTerm(term) {
+				got = append(got, term)
+			}
+		}
+		slices.Sort(got)
+		slices.Sort(tt.want)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("durations of %q = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestDurationsTheNotesDoNotStateAreDropped(t *testing.T) {
+	d := mustParse(t, "k", "# Streams\n\n- Data retention is 1 day by default\n")
+	fx := newFactIndex([]*notes.Document{d}, nil)
+	got := fx.termSet("kept for 24 hours, or for five days")
+	if !got[durationTerm(86400)] || got[durationTerm(5*86400)] {
+		t.Errorf("termSet = %v, want the 1-day duration and not the 5-day one", got)
+	}
+}

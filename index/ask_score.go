@@ -42,6 +42,7 @@ type factIndex struct {
 	avgLen   float64                  // mean distinct terms per fact
 	nsec     int                      // sections numbered by askFact.seci
 	secNum   map[*notes.Section]int32 // section -> its askFact.seci
+	built    bool                     // every fact is indexed: termSet reads a query
 }
 
 // sectionValues spreads a per-section map (the sections' Search relevance)
